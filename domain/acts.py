@@ -1,0 +1,92 @@
+"""Acts as the domain sees them: the record of one accepted act, the act types and their payload schemas.
+
+The ledger decodes and verifies the signed envelope; the domain receives an :class:`ActRecord` (who, what, when,
+which stream and version) and decides. Payloads are plain dicts in the record (the signed bytes are the truth);
+each act type has a msgspec Struct that the rules convert the payload into, refusing unknown or missing fields.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any, Literal, TypeVar
+
+import msgspec
+
+from domain.errors import MalformedAct, UnknownActType
+
+StreamKind = Literal["registry", "case"]
+
+
+class ActRecord(msgspec.Struct, frozen=True, kw_only=True):
+    """One act as accepted at a stream version. ``recorded_at`` is the server's clock (legal time)."""
+
+    type: str
+    stream: str
+    version: int
+    actor: str
+    kid: str
+    payload: dict[str, Any]
+    recorded_at: dt.datetime
+    claimed_at: dt.datetime
+
+
+class Payload(msgspec.Struct, forbid_unknown_fields=True, kw_only=True):
+    """Base of every payload schema: unknown fields are refused, every field is named."""
+
+
+# -- registry acts (root of trust and keys) -------------------------------------------------------------------
+class AuthorityAdmitted(Payload):
+    """The log key admits the personnel authority (人事/编制 authority of the bureau) and its key."""
+
+    vkey: str
+    name: str
+    agency: str | None = None
+
+
+class KeyRegistered(Payload):
+    """The personnel authority registers a person's signing key, with role and agency."""
+
+    vkey: str
+    role: str
+    agency: str | None = None
+    valid_from: str | None = None
+
+
+class KeyRevoked(Payload):
+    kid: str
+    reason: str
+
+
+REGISTRY_PAYLOADS: dict[str, type[Payload]] = {
+    "authority.admitted": AuthorityAdmitted,
+    "key.registered": KeyRegistered,
+    "key.revoked": KeyRevoked,
+}
+
+# Case act types register here (domain.case fills this at import); registry types above.
+CASE_PAYLOADS: dict[str, type[Payload]] = {}
+
+P = TypeVar("P", bound=Payload)
+
+
+def stream_kind(act_type: str) -> StreamKind:
+    if act_type in REGISTRY_PAYLOADS:
+        return "registry"
+    if act_type in CASE_PAYLOADS:
+        return "case"
+    raise UnknownActType(f"act type {act_type!r} is not defined")
+
+
+def payload_as(record: ActRecord, schema: type[P]) -> P:
+    """Convert the record's payload into its schema, or refuse with MalformedAct naming the field."""
+    try:
+        return msgspec.convert(record.payload, schema, strict=True)
+    except msgspec.ValidationError as exc:
+        raise MalformedAct(f"{record.type}: {exc}") from exc
+
+
+def person_of(stream: str) -> str:
+    """``person:<id>`` → ``<id>``; registry streams of people are named this way."""
+    if not stream.startswith("person:") or len(stream) == len("person:"):
+        raise MalformedAct(f"registry stream {stream!r} must be 'person:<id>'")
+    return stream[len("person:") :]

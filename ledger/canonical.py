@@ -1,0 +1,71 @@
+"""Canonical JSON bytes (DESIGN.md, Formats): sorted keys, no whitespace, UTF-8, no floats.
+
+Written over msgspec rather than a general JCS library because the format is exactly
+``msgspec.json.encode(x, order="sorted")`` plus two refusals (floats, non-canonical input).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from typing import Any, TypeVar
+
+import msgspec
+
+T = TypeVar("T")
+
+_encoder = msgspec.json.Encoder(order="sorted")
+_TIMESTAMP = re.compile(r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{6}Z$")
+
+
+class NonCanonicalError(ValueError):
+    """Input bytes are not the canonical encoding of what they decode to."""
+
+
+def encode(obj: Any) -> bytes:
+    """Canonical bytes of ``obj`` (Structs, dicts, lists, str, int, bool, None, bytes)."""
+    _refuse_floats(obj)
+    return _encoder.encode(obj)
+
+
+def decode(data: bytes, type: type[T]) -> T:
+    """Decode ``data`` as ``type`` and refuse it unless re-encoding gives the same bytes."""
+    try:
+        obj = msgspec.json.decode(data, type=type, strict=True)
+    except (msgspec.ValidationError, msgspec.DecodeError) as exc:
+        raise NonCanonicalError(f"malformed: {exc}") from exc
+    try:
+        again = encode(obj)
+    except TypeError as exc:
+        raise NonCanonicalError(str(exc)) from exc
+    if again != data:
+        raise NonCanonicalError("not canonical: keys must be sorted, no whitespace, UTF-8 unescaped, no floats")
+    return obj
+
+
+def _refuse_floats(obj: Any) -> None:
+    if isinstance(obj, float):
+        raise TypeError("floats are not allowed in canonical bytes (money is integer fen)")
+    if isinstance(obj, dict):
+        for value in obj.values():
+            _refuse_floats(value)
+    elif isinstance(obj, list | tuple):
+        for value in obj:
+            _refuse_floats(value)
+    elif isinstance(obj, msgspec.Struct):
+        for field in obj.__struct_fields__:
+            _refuse_floats(getattr(obj, field))
+
+
+def format_timestamp(moment: dt.datetime) -> str:
+    """``YYYY-MM-DDTHH:MM:SS.ffffffZ`` in UTC, always six fractional digits."""
+    if moment.tzinfo is None:
+        raise ValueError("timestamps must be timezone-aware")
+    return moment.astimezone(dt.UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+
+
+def parse_timestamp(text: str) -> dt.datetime:
+    """Inverse of :func:`format_timestamp`; refuses any other spelling."""
+    if not _TIMESTAMP.match(text):
+        raise ValueError(f"timestamp {text!r} is not YYYY-MM-DDTHH:MM:SS.ffffffZ")
+    return dt.datetime.strptime(text, "%Y-%m-%dT%H:%M:%S.%fZ").replace(tzinfo=dt.UTC)

@@ -1,0 +1,123 @@
+"""A small uniform SQL surface over eventsourcing's SQLite and PostgreSQL datastores.
+
+The ledger's own tables (nonces, case-state cache, tree nodes, checkpoints, tracking, projections) live in the
+same database as the events, so they can be written in the same transaction. SQL is written once with ``?``
+markers and ``{t:name}``-free plain names; :meth:`Database.q` adapts markers and schema for PostgreSQL.
+"""
+
+from __future__ import annotations
+
+import re
+import sqlite3
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from typing import Any, Literal
+
+import psycopg
+from eventsourcing.persistence import IntegrityError, OperationalError, PersistenceError
+from psycopg.rows import tuple_row
+
+Kind = Literal["sqlite", "postgres"]
+_TABLE = re.compile(r"\bzhifa_[a-z_]+\b|\bstored_events\b")
+
+
+class Cursor:
+    """Tuple rows, bytes for blobs, ``?`` markers on both backends."""
+
+    def __init__(self, db: Database, raw: Any) -> None:
+        self._db = db
+        self._raw = raw
+        self.raw = raw
+
+    def execute(self, sql: str, params: Sequence[Any] = ()) -> Cursor:
+        self._raw.execute(self._db.q(sql), params)
+        return self
+
+    def executemany(self, sql: str, rows: Sequence[Sequence[Any]]) -> None:
+        if rows:
+            self._raw.executemany(self._db.q(sql), rows)
+
+    def fetchone(self) -> tuple[Any, ...] | None:
+        row = self._raw.fetchone()
+        return None if row is None else _tuple(row)
+
+    def fetchall(self) -> list[tuple[Any, ...]]:
+        return [_tuple(row) for row in self._raw.fetchall()]
+
+
+def _tuple(row: Any) -> tuple[Any, ...]:
+    return tuple(bytes(v) if isinstance(v, memoryview) else v for v in row)
+
+
+class Database:
+    def __init__(self, kind: Kind, datastore: Any, schema: str = "public", events_table: str = "stored_events") -> None:
+        self.kind = kind
+        self.events_table = events_table
+        self.datastore = datastore
+        self.schema = schema
+        self.blob = "BLOB" if kind == "sqlite" else "BYTEA"
+        self.bigint = "INTEGER" if kind == "sqlite" else "BIGINT"
+
+    def q(self, sql: str) -> str:
+        if self.kind == "sqlite":
+            return sql
+        sql = _TABLE.sub(lambda m: f'"{self.schema}".{self._real(m.group(0))}', sql)
+        return sql.replace("?", "%s")
+
+    def _real(self, name: str) -> str:
+        """SQL names the events table ``stored_events``; eventsourcing names it per backend."""
+        return self.events_table if name == "stored_events" else name
+
+    @contextmanager
+    def write(self) -> Iterator[Cursor]:
+        """A write transaction; on SQLite it takes the write lock up front (no lock-upgrade failures)."""
+        if self.kind == "sqlite":
+            with self.datastore.get_connection(commit=True) as conn:
+                raw = conn._sqlite_conn
+                try:
+                    raw.execute("BEGIN IMMEDIATE")
+                    yield Cursor(self, raw.cursor())
+                    raw.commit()
+                except BaseException as exc:
+                    raw.rollback()
+                    _raise_mapped(exc)
+                    raise
+        else:
+            try:
+                with self.datastore.get_connection() as conn, conn.transaction():
+                    yield Cursor(self, conn.cursor(row_factory=tuple_row))
+            except psycopg.Error as exc:  # pragma: no cover - mapped by datastore normally
+                _raise_mapped(exc)
+                raise
+
+    @contextmanager
+    def read(self) -> Iterator[Cursor]:
+        if self.kind == "sqlite":
+            with self.datastore.get_connection(commit=False) as conn:
+                raw = conn._sqlite_conn
+                try:
+                    raw.execute("BEGIN")
+                    yield Cursor(self, raw.cursor())
+                finally:
+                    raw.rollback()
+        else:
+            with self.datastore.get_connection() as conn, conn.transaction(force_rollback=True):
+                yield Cursor(self, conn.cursor(row_factory=tuple_row))
+
+    def upsert(self, table: str, keys: Sequence[str], columns: Sequence[str]) -> str:
+        """``INSERT … ON CONFLICT DO UPDATE`` (same syntax on SQLite ≥ 3.24 and PostgreSQL)."""
+        cols = [*keys, *columns]
+        updates = ", ".join(f"{c}=excluded.{c}" for c in columns) or f"{keys[0]}=excluded.{keys[0]}"
+        return (
+            f"INSERT INTO {table} ({', '.join(cols)}) VALUES ({', '.join('?' for _ in cols)}) "
+            f"ON CONFLICT ({', '.join(keys)}) DO UPDATE SET {updates}"
+        )
+
+
+def _raise_mapped(exc: BaseException) -> None:
+    if isinstance(exc, sqlite3.IntegrityError | psycopg.IntegrityError):
+        raise IntegrityError(str(exc)) from exc
+    if isinstance(exc, sqlite3.OperationalError | psycopg.OperationalError):
+        raise OperationalError(str(exc)) from exc
+    if isinstance(exc, sqlite3.Error | psycopg.Error):
+        raise PersistenceError(str(exc)) from exc

@@ -1,0 +1,350 @@
+"""The event store: entries and verbatim envelopes as eventsourcing stored events, on SQLite or PostgreSQL.
+
+Each act is one eventsourcing event in its stream (``originator_id`` = case UUID or registry stream id,
+``originator_version`` = entry version). The stored state is the exact entry bytes followed by the exact
+envelope bytes (length-prefixed), so signed bytes are never re-encoded. Inserts go through eventsourcing's
+``Application.save`` → ``EventStore.put`` → our recorder, which adds three things inside the one write
+transaction: the log-position check (the writer validated against the state at that position), the nonce
+table, and the current-state cache of each touched stream.
+"""
+
+from __future__ import annotations
+
+import os
+import threading
+from collections.abc import Callable, Iterator, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+from urllib.parse import parse_qs, unquote, urlparse
+
+from eventsourcing.application import Application
+from eventsourcing.persistence import (
+    IntegrityError,
+    Mapper,
+    Notification,
+    StoredEvent,
+    Transcoder,
+)
+from eventsourcing.postgres import PostgresApplicationRecorder
+from eventsourcing.sqlite import SQLiteApplicationRecorder
+
+from ledger.db import Cursor, Database, Kind
+
+TOPIC_CASE = "zhifa/case/v1"
+TOPIC_REGISTRY = "zhifa/registry/v1"
+_FRAME = b"ZE1"
+
+
+def frame(entry: bytes, envelope: bytes) -> bytes:
+    return _FRAME + len(entry).to_bytes(4, "big") + entry + envelope
+
+
+def unframe(state: bytes) -> tuple[bytes, bytes]:
+    if state[:3] != _FRAME:
+        raise ValueError("stored event is not a zhifa entry frame")
+    size = int.from_bytes(state[3:7], "big")
+    return state[7 : 7 + size], state[7 + size :]
+
+
+class StalePosition(Exception):
+    """Another writer appended since this writer's view: catch up and validate again."""
+
+    def __init__(self, expected: int, actual: int) -> None:
+        super().__init__(f"log position is {actual}, the writer validated at {expected}")
+        self.expected = expected
+        self.actual = actual
+
+
+class Recorded:
+    """An appended act as an eventsourcing domain event (``DomainEventProtocol``)."""
+
+    __slots__ = ("entry", "envelope", "originator_id", "originator_version", "topic")
+
+    def __init__(self, originator_id: str, originator_version: int, topic: str, entry: bytes, envelope: bytes):
+        self.originator_id = originator_id
+        self.originator_version = originator_version
+        self.topic = topic
+        self.entry = entry
+        self.envelope = envelope
+
+
+class EntryMapper(Mapper[str]):
+    """Maps :class:`Recorded` to stored events verbatim (no transcoding of signed bytes)."""
+
+    def to_stored_event(self, domain_event: Any) -> StoredEvent:
+        assert isinstance(domain_event, Recorded)
+        return StoredEvent(
+            originator_id=domain_event.originator_id,
+            originator_version=domain_event.originator_version,
+            topic=domain_event.topic,
+            state=frame(domain_event.entry, domain_event.envelope),
+        )
+
+    def to_domain_event(self, stored_event: StoredEvent) -> Any:
+        entry, envelope = unframe(stored_event.state)
+        return Recorded(
+            str(stored_event.originator_id), stored_event.originator_version, stored_event.topic, entry, envelope
+        )
+
+
+def _ledger_tables(db: Database) -> list[str]:
+    b, i = db.blob, db.bigint
+    return [
+        f"CREATE TABLE IF NOT EXISTS zhifa_nonces (nonce {b} PRIMARY KEY)",
+        "CREATE TABLE IF NOT EXISTS zhifa_meta (key TEXT PRIMARY KEY, value TEXT NOT NULL)",
+        f"CREATE TABLE IF NOT EXISTS zhifa_stream_state (stream TEXT PRIMARY KEY, version {i} NOT NULL, "
+        f"head {b} NOT NULL, state {b})",
+        f"CREATE TABLE IF NOT EXISTS zhifa_tracking (name TEXT PRIMARY KEY, position {i} NOT NULL)",
+    ]
+
+
+InTransaction = Callable[[Cursor, Sequence[int]], None]
+
+
+class _LedgerRecorderMixin:
+    """Insert path shared by both backends (the backend differs only in locking and id assignment)."""
+
+    zdb: Database
+
+    def insert_events(self, stored_events: Sequence[StoredEvent], **kwargs: Any) -> Sequence[int] | None:
+        expected: int | None = kwargs.get("expected_position")
+        nonces: Sequence[bytes] = kwargs.get("nonces", ())
+        hook: InTransaction | None = kwargs.get("in_transaction")
+        with self.zdb.write() as cur:
+            position = self._lock_and_position(cur)
+            if expected is not None and position != expected:
+                raise StalePosition(expected, position)
+            cur.executemany("INSERT INTO zhifa_nonces (nonce) VALUES (?)", [(n,) for n in nonces])
+            ids = self._insert_rows(cur, stored_events, position)
+            if hook is not None:
+                hook(cur, ids)
+        return ids
+
+    def _lock_and_position(self, cur: Cursor) -> int:
+        raise NotImplementedError
+
+    def _insert_rows(self, cur: Cursor, events: Sequence[StoredEvent], position: int) -> list[int]:
+        raise NotImplementedError
+
+
+class LedgerSQLiteRecorder(_LedgerRecorderMixin, SQLiteApplicationRecorder):
+    def _lock_and_position(self, cur: Cursor) -> int:
+        row = cur.execute("SELECT MAX(rowid) FROM stored_events").fetchone()
+        return int(row[0] or 0) if row else 0
+
+    def _insert_rows(self, cur: Cursor, events: Sequence[StoredEvent], position: int) -> list[int]:
+        # BEGIN IMMEDIATE holds the write lock and rows are never deleted, so rowids are position+1…
+        cur.executemany(
+            "INSERT INTO stored_events (originator_id, originator_version, topic, state) VALUES (?,?,?,?)",
+            [(str(e.originator_id), e.originator_version, e.topic, e.state) for e in events],
+        )
+        return list(range(position + 1, position + 1 + len(events)))
+
+
+class LedgerPostgresRecorder(_LedgerRecorderMixin, PostgresApplicationRecorder):
+    def _lock_and_position(self, cur: Cursor) -> int:
+        # The same EXCLUSIVE lock eventsourcing takes: commit order equals notification-id order.
+        cur.execute("LOCK TABLE stored_events IN EXCLUSIVE MODE")
+        row = cur.execute("SELECT MAX(notification_id) FROM stored_events").fetchone()
+        return int(row[0] or 0) if row else 0
+
+    def _insert_rows(self, cur: Cursor, events: Sequence[StoredEvent], position: int) -> list[int]:
+        if not events:
+            return []
+        cur.raw.execute(f"NOTIFY \"{self.channel_name}\"")  # not through q(): a channel, not a table
+        rows = cur.execute(
+            "INSERT INTO stored_events (originator_id, originator_version, topic, state) "
+            "SELECT * FROM unnest(?::text[], ?::bigint[], ?::text[], ?::bytea[]) RETURNING notification_id",
+            (
+                [str(e.originator_id) for e in events],
+                [e.originator_version for e in events],
+                [e.topic for e in events],
+                [e.state for e in events],
+            ),
+        ).fetchall()
+        return [int(r[0]) for r in rows]
+
+
+class _Transcoder(Transcoder):
+    def encode(self, obj: Any) -> bytes:  # pragma: no cover - EntryMapper never transcodes
+        raise NotImplementedError
+
+    def decode(self, data: bytes) -> Any:  # pragma: no cover
+        raise NotImplementedError
+
+
+class LedgerApplication(Application[str]):
+    """The eventsourcing application that owns the recorder, event store and repository."""
+
+    name = "zhifa"
+
+    def construct_mapper(self) -> Mapper[str]:
+        return EntryMapper(transcoder=_Transcoder())
+
+
+@dataclass(frozen=True)
+class StoreConfig:
+    kind: Kind
+    env: dict[str, str]
+    schema: str
+    location: str
+
+
+def parse_database_url(url: str) -> StoreConfig:
+    """``sqlite:///path`` (or a plain path) or ``postgresql://user[:pw]@host[:port]/db[?schema=NAME]``."""
+    if url.startswith(("postgresql://", "postgres://")):
+        parsed = urlparse(url)
+        query = parse_qs(parsed.query)
+        schema = query.get("schema", ["public"])[0]
+        env = {
+            "PERSISTENCE_MODULE": "eventsourcing.postgres",
+            "POSTGRES_DBNAME": parsed.path.lstrip("/") or "postgres",
+            "POSTGRES_HOST": parsed.hostname or "127.0.0.1",
+            "POSTGRES_PORT": str(parsed.port or 5432),
+            "POSTGRES_USER": unquote(parsed.username or "postgres"),
+            "POSTGRES_PASSWORD": unquote(parsed.password or ""),
+            "POSTGRES_SCHEMA": schema,
+            "POSTGRES_POOL_SIZE": "4",
+            "POSTGRES_MAX_OVERFLOW": "8",
+            "APPLICATION_RECORDER_TOPIC": "ledger.store:LedgerPostgresRecorder",
+        }
+        return StoreConfig("postgres", env, schema, url)
+    path = url.removeprefix("sqlite:///") if url.startswith("sqlite:///") else url.removeprefix("sqlite://")
+    env = {
+        "PERSISTENCE_MODULE": "eventsourcing.sqlite",
+        "SQLITE_DBNAME": path,
+        "SQLITE_LOCK_TIMEOUT": "30",
+        "APPLICATION_RECORDER_TOPIC": "ledger.store:LedgerSQLiteRecorder",
+    }
+    return StoreConfig("sqlite", env, "main", path)
+
+
+def _ensure_schema(config: StoreConfig) -> None:
+    if config.kind != "postgres" or config.schema == "public":
+        return
+    import psycopg
+
+    env = config.env
+    with psycopg.connect(
+        dbname=env["POSTGRES_DBNAME"],
+        host=env["POSTGRES_HOST"],
+        port=env["POSTGRES_PORT"],
+        user=env["POSTGRES_USER"],
+        password=env["POSTGRES_PASSWORD"],
+        autocommit=True,
+    ) as conn:
+        conn.execute(f'CREATE SCHEMA IF NOT EXISTS "{config.schema}"')
+
+
+class Store:
+    """Everything persistent: events, notification log, and the ledger's own tables, in one database."""
+
+    def __init__(self, url: str) -> None:
+        self.config = parse_database_url(url)
+        if self.config.kind == "sqlite" and self.config.location not in ("", ":memory:"):
+            Path(self.config.location).parent.mkdir(parents=True, exist_ok=True)
+        _ensure_schema(self.config)
+        env = {"ORIGINATOR_ID_TYPE": "text", "CREATE_TABLE": "true", **self.config.env}
+        self.app = LedgerApplication(env=env)
+        self.recorder = self.app.recorder
+        assert isinstance(self.recorder, LedgerSQLiteRecorder | LedgerPostgresRecorder)
+        schema = self.config.schema if self.config.kind == "postgres" else "main"
+        self.db = Database(self.config.kind, self.recorder.datastore, schema, self.recorder.events_table_name)
+        self.recorder.zdb = self.db
+        self._lock = threading.Lock()
+        with self.db.write() as cur:
+            for statement in _ledger_tables(self.db):
+                cur.execute(statement)
+
+    @property
+    def kind(self) -> Kind:
+        return self.config.kind
+
+    def close(self) -> None:
+        self.app.close()
+
+    # -- writes -------------------------------------------------------------------------------------
+    def put(
+        self,
+        events: Sequence[Recorded],
+        *,
+        expected_position: int,
+        nonces: Sequence[bytes],
+        in_transaction: InTransaction | None = None,
+    ) -> list[int]:
+        """Insert a group of entries atomically; raises StalePosition or IntegrityError (nothing written)."""
+        recordings = self.app.save(
+            *events, expected_position=expected_position, nonces=nonces, in_transaction=in_transaction
+        )
+        return [r.notification.id for r in recordings]
+
+    # -- reads --------------------------------------------------------------------------------------
+    def position(self) -> int:
+        return int(self.recorder.max_notification_id() or 0)
+
+    def notifications(self, start: int, limit: int, topics: Sequence[str] = ()) -> Sequence[Notification]:
+        """Notifications with id ≥ ``start`` in log order (ids may have gaps on PostgreSQL)."""
+        return self.recorder.select_notifications(start, limit, topics=topics)
+
+    def iter_notifications(self, after: int = 0, batch: int = 1000, topics: Sequence[str] = ()) -> Iterator[Notification]:
+        start = after + 1
+        while True:
+            page = self.notifications(start, batch, topics)
+            yield from page
+            if len(page) < batch:
+                return
+            start = page[-1].id + 1
+
+    def stream(self, stream_id: str, *, lte: int | None = None, gt: int | None = None) -> list[Recorded]:
+        return list(self.app.events.get(stream_id, lte=lte, gt=gt))  # type: ignore[arg-type]
+
+    def head(self, stream_id: str) -> Recorded | None:
+        events = list(self.app.events.get(stream_id, desc=True, limit=1))
+        return events[0] if events else None  # type: ignore[return-value]
+
+    def nonces_used(self, nonces: Sequence[bytes]) -> set[bytes]:
+        if not nonces:
+            return set()
+        marks = ",".join("?" for _ in nonces)
+        with self.db.read() as cur:
+            rows = cur.execute(f"SELECT nonce FROM zhifa_nonces WHERE nonce IN ({marks})", list(nonces)).fetchall()
+        return {bytes(r[0]) for r in rows}
+
+    def meta(self, key: str) -> str | None:
+        with self.db.read() as cur:
+            row = cur.execute("SELECT value FROM zhifa_meta WHERE key=?", (key,)).fetchone()
+        return None if row is None else str(row[0])
+
+    def set_meta(self, cur: Cursor, key: str, value: str) -> None:
+        cur.execute(self.db.upsert("zhifa_meta", ["key"], ["value"]), (key, value))
+
+    def stream_state(self, stream_id: str) -> tuple[int, bytes, bytes | None] | None:
+        with self.db.read() as cur:
+            row = cur.execute(
+                "SELECT version, head, state FROM zhifa_stream_state WHERE stream=?", (stream_id,)
+            ).fetchone()
+        return None if row is None else (int(row[0]), bytes(row[1]), None if row[2] is None else bytes(row[2]))
+
+    def streams(self, prefix: str = "") -> list[tuple[str, int]]:
+        with self.db.read() as cur:
+            rows = cur.execute(
+                "SELECT stream, version FROM zhifa_stream_state WHERE stream LIKE ? ORDER BY stream", (prefix + "%",)
+            ).fetchall()
+        return [(str(r[0]), int(r[1])) for r in rows]
+
+
+def default_url(var_dir: Path) -> str:
+    return os.environ.get("ZHIFA_DATABASE_URL") or f"sqlite:///{var_dir / 'zhifa.sqlite'}"
+
+
+__all__ = [
+    "TOPIC_CASE",
+    "TOPIC_REGISTRY",
+    "IntegrityError",
+    "Recorded",
+    "StalePosition",
+    "Store",
+    "frame",
+    "unframe",
+]

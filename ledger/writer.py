@@ -1,0 +1,397 @@
+"""The single writer: verifies, authorises and applies each act, chains it, and commits acts in groups.
+
+One writer per database process takes appends (directly or from a queue) and commits them in groups: each
+act is validated against the state that includes the earlier acts of its group, a refused act fails alone,
+and the whole group lands in one transaction (one fsync). The transaction checks that the log is still at
+the position the group was validated against; if another process appended meanwhile, the writer catches up
+from the notification log and validates again — so key validity, versions and rules are decided against
+exactly the state the act lands on.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import datetime as dt
+import hashlib
+import queue
+import threading
+from collections import OrderedDict
+from collections.abc import Callable, Sequence
+from concurrent.futures import Future
+from dataclasses import dataclass, field
+from typing import Any
+
+import msgspec
+
+from domain.acts import ActRecord, stream_kind
+from domain.case import CaseState, apply_case
+from domain.errors import DomainError
+from domain.registry import Registry, apply_registry
+from ledger import canonical
+from ledger.envelope import (
+    ZERO_HASH,
+    Entry,
+    EnvelopeError,
+    Opened,
+    entry_bytes,
+    entry_hash,
+    open_envelope,
+    signature_valid,
+)
+from ledger.errors import (
+    ActorMismatch,
+    BadSignature,
+    ClockSkew,
+    KeyNotYetValid,
+    KeyRevoked,
+    LedgerError,
+    MalformedEnvelope,
+    NonceReused,
+    UnknownKey,
+    VersionConflict,
+    WrongLog,
+)
+from ledger.keys import KeyFormatError, parse_verifier_key
+from ledger.store import TOPIC_CASE, TOPIC_REGISTRY, IntegrityError, Recorded, StalePosition, Store, unframe
+
+Clock = Callable[[], dt.datetime]
+Refusal = LedgerError | DomainError
+
+_case_encoder = msgspec.json.Encoder()
+_case_decoder = msgspec.json.Decoder(CaseState)
+
+
+def utcnow() -> dt.datetime:
+    return dt.datetime.now(dt.UTC)
+
+
+@dataclass(frozen=True)
+class Receipt:
+    """What the writer acknowledges: the act is durable at this stream version and log position."""
+
+    stream: str
+    version: int
+    act_type: str
+    entry: bytes
+    entry_hash: bytes
+    recorded_at: str
+    position: int
+
+
+@dataclass
+class _Prepared:
+    opened: Opened
+    record: ActRecord
+    kind: str
+    entry: bytes
+    entry_hash: bytes
+
+
+@dataclass
+class _Staging:
+    """The writer's state plus the effects of the acts accepted so far in the current group."""
+
+    registry: Registry
+    heads: dict[str, tuple[int, bytes]] = field(default_factory=dict)
+    cases: dict[str, CaseState] = field(default_factory=dict)
+    nonces: set[bytes] = field(default_factory=set)
+
+
+def act_record(opened: Opened, version: int, recorded_at: dt.datetime) -> ActRecord:
+    act = opened.act
+    return ActRecord(
+        type=act.type,
+        stream=act.case,
+        version=version,
+        actor=act.actor,
+        kid=opened.signed.kid,
+        payload=act.payload,
+        recorded_at=recorded_at,
+        claimed_at=canonical.parse_timestamp(act.claimed_at),
+    )
+
+
+class Writer:
+    def __init__(
+        self,
+        store: Store,
+        *,
+        clock: Clock = utcnow,
+        max_skew: dt.timedelta = dt.timedelta(minutes=5),
+        case_cache: int = 10_000,
+    ) -> None:
+        origin = store.meta("origin")
+        log_vkey = store.meta("log_vkey")
+        if origin is None or log_vkey is None:
+            from ledger.errors import LedgerNotInitialised
+
+            raise LedgerNotInitialised("no origin and log key in this database")
+        self.store = store
+        self.origin = origin
+        self.log_vkey = parse_verifier_key(log_vkey)
+        self.clock = clock
+        self.max_skew = max_skew
+        self.registry = Registry.genesis(origin, log_vkey)
+        self.position = 0
+        self._heads: OrderedDict[str, tuple[int, bytes]] = OrderedDict()
+        self._cases: OrderedDict[str, CaseState] = OrderedDict()
+        self._cache_size = case_cache
+        self._lock = threading.RLock()
+        self._queue: queue.Queue[tuple[bytes, Future[Receipt]] | None] = queue.Queue()
+        self._thread: threading.Thread | None = None
+        self._catch_up()
+
+    # -- following the log --------------------------------------------------------------------------
+    def _catch_up(self) -> None:
+        """Apply registry acts and drop cached case state for everything appended since our position."""
+        for note in self.store.iter_notifications(after=self.position):
+            stream = str(note.originator_id)
+            if note.topic == TOPIC_REGISTRY:
+                entry_data, envelope = unframe(note.state)
+                entry = canonical.decode(entry_data, Entry)
+                opened = open_envelope(envelope)
+                record = act_record(opened, entry.version, canonical.parse_timestamp(entry.recorded_at))
+                self.registry = apply_registry(self.registry, record)
+                self._heads[stream] = (entry.version, entry_hash(entry_data))
+            else:
+                self._heads.pop(stream, None)
+                self._cases.pop(stream, None)
+            self.position = note.id
+
+    def _head(self, staging: _Staging, stream: str) -> tuple[int, bytes]:
+        if stream in staging.heads:
+            return staging.heads[stream]
+        if stream in self._heads:
+            self._heads.move_to_end(stream)
+            return self._heads[stream]
+        row = self.store.stream_state(stream)
+        head = (0, ZERO_HASH) if row is None else (row[0], row[1])
+        if row is not None and row[2] is not None and stream not in self._cases:
+            self._remember(self._cases, stream, _case_decoder.decode(row[2]))
+        self._remember(self._heads, stream, head)
+        return head
+
+    def _case(self, staging: _Staging, stream: str) -> CaseState | None:
+        if stream in staging.cases:
+            return staging.cases[stream]
+        if stream in self._cases:
+            return self._cases[stream]
+        row = self.store.stream_state(stream)
+        if row is None or row[2] is None:
+            return None
+        state = _case_decoder.decode(row[2])
+        self._remember(self._cases, stream, state)
+        return state
+
+    def _remember(self, cache: OrderedDict[str, Any], key: str, value: Any) -> None:
+        cache[key] = value
+        cache.move_to_end(key)
+        while len(cache) > self._cache_size:
+            cache.popitem(last=False)
+
+    # -- validation -----------------------------------------------------------------------------------
+    def _prepare(self, envelope: bytes, staging: _Staging, used: set[bytes], now: dt.datetime) -> _Prepared:
+        try:
+            opened = open_envelope(envelope)
+        except EnvelopeError as exc:
+            raise MalformedEnvelope(str(exc)) from exc
+        act = opened.act
+        if act.log != self.origin:
+            raise WrongLog(f"act is for log {act.log!r}, this ledger is {self.origin!r}")
+        claimed = canonical.parse_timestamp(act.claimed_at)
+        if abs(claimed - now) > self.max_skew:
+            raise ClockSkew(f"claimed_at {act.claimed_at} vs server {canonical.format_timestamp(now)}")
+        key = staging.registry.key(opened.signed.kid)
+        if key is None:
+            raise UnknownKey(f"kid {opened.signed.kid} is not registered")
+        if not key.active:
+            raise KeyRevoked(f"kid {opened.signed.kid} was revoked")
+        if not key.valid_at(now):
+            raise KeyNotYetValid(f"kid {opened.signed.kid} is valid from {key.valid_from}")
+        if not signature_valid(opened, parse_verifier_key(key.vkey)):
+            raise BadSignature(f"signature by kid {opened.signed.kid} does not verify")
+        if key.person != act.actor:
+            raise ActorMismatch(f"kid {opened.signed.kid} belongs to {key.person!r}, the act names {act.actor!r}")
+        if act.nonce in used or act.nonce in staging.nonces:
+            raise NonceReused(f"nonce {act.nonce.hex()} was used before")
+        version, prev = self._head(staging, act.case)
+        if act.case_version != version:
+            raise VersionConflict(
+                f"stream {act.case} is at version {version}, the act expects {act.case_version}",
+                current_version=version,
+            )
+        kind = stream_kind(act.type)
+        if kind == "registry" and isinstance(act.payload.get("vkey"), str):
+            try:
+                parse_verifier_key(act.payload["vkey"])
+            except KeyFormatError as exc:
+                raise MalformedEnvelope(f"payload vkey: {exc}") from exc
+        record = act_record(opened, version + 1, now)
+        if kind == "registry":
+            registry = apply_registry(staging.registry, record)
+            new_case: CaseState | None = None
+        else:
+            registry = staging.registry
+            new_case = apply_case(self._case(staging, act.case), record, staging.registry)
+        entry = entry_bytes(
+            Entry(
+                act_digest=opened.act_digest,
+                case=act.case,
+                prev=prev,
+                recorded_at=canonical.format_timestamp(now),
+                version=version + 1,
+            )
+        )
+        digest = entry_hash(entry)
+        # Commit the act's effects to the staging area only now that every check passed.
+        staging.registry = registry
+        if new_case is not None:
+            staging.cases[act.case] = new_case
+        staging.heads[act.case] = (version + 1, digest)
+        staging.nonces.add(act.nonce)
+        return _Prepared(opened, record, kind, entry, digest)
+
+    # -- appending ------------------------------------------------------------------------------------
+    def append(self, envelope: bytes) -> Receipt:
+        """Append one signed act; raises the refusal (LedgerError or DomainError) if refused."""
+        result = self.append_group([envelope])[0]
+        if isinstance(result, Exception):
+            raise result
+        return result
+
+    def append_group(self, envelopes: Sequence[bytes]) -> list[Receipt | Refusal]:
+        """Validate and commit a group in one transaction; each refused act fails alone."""
+        with self._lock:
+            for _attempt in range(20):
+                try:
+                    return self._try_group(envelopes)
+                except StalePosition:
+                    self._catch_up()
+                except IntegrityError:
+                    # A race on a nonce or version below our view (another process): isolate per act.
+                    self._catch_up()
+                    if len(envelopes) > 1:
+                        return [r for env in envelopes for r in self.append_group([env])]
+                    return [self._classify_conflict(envelopes[0])]
+            raise RuntimeError("the log kept moving under the writer (20 attempts)")
+
+    def _classify_conflict(self, envelope: bytes) -> Refusal:
+        opened = open_envelope(envelope)
+        if self.store.nonces_used([opened.act.nonce]):
+            return NonceReused(f"nonce {opened.act.nonce.hex()} was used before")
+        return VersionConflict(f"stream {opened.act.case} moved past version {opened.act.case_version}")
+
+    def _try_group(self, envelopes: Sequence[bytes]) -> list[Receipt | Refusal]:
+        now = self.clock()
+        staging = _Staging(registry=self.registry)
+        nonces: list[bytes] = []
+        for env in envelopes:
+            with contextlib.suppress(EnvelopeError):
+                nonces.append(open_envelope(env).act.nonce)
+        used = self.store.nonces_used(nonces)
+        results: list[Receipt | Refusal | _Prepared] = []
+        for env in envelopes:
+            try:
+                results.append(self._prepare(env, staging, used, now))
+            except (LedgerError, DomainError) as exc:
+                results.append(exc)
+        prepared = [r for r in results if isinstance(r, _Prepared)]
+        if not prepared:
+            return [r for r in results if not isinstance(r, _Prepared)]
+        events = [
+            Recorded(
+                p.record.stream,
+                p.record.version,
+                TOPIC_REGISTRY if p.kind == "registry" else TOPIC_CASE,
+                p.entry,
+                p.opened.envelope,
+            )
+            for p in prepared
+        ]
+
+        def write_states(cur: Any, ids: Sequence[int]) -> None:
+            rows = []
+            for stream, (version, head) in staging.heads.items():
+                state = staging.cases.get(stream)
+                rows.append((stream, version, head, None if state is None else _case_encoder.encode(state)))
+            cur.executemany(
+                self.store.db.upsert("zhifa_stream_state", ["stream"], ["version", "head", "state"]), rows
+            )
+
+        ids = self.store.put(
+            events,
+            expected_position=self.position,
+            nonces=[p.opened.act.nonce for p in prepared],
+            in_transaction=write_states,
+        )
+        # Durable: adopt the staged state.
+        self.registry = staging.registry
+        for stream, head in staging.heads.items():
+            self._remember(self._heads, stream, head)
+        for stream, state in staging.cases.items():
+            self._remember(self._cases, stream, state)
+        self.position = ids[-1]
+        positions = iter(ids)
+        stamp = canonical.format_timestamp(now)
+        out: list[Receipt | Refusal] = []
+        for r in results:
+            if isinstance(r, _Prepared):
+                out.append(
+                    Receipt(r.record.stream, r.record.version, r.record.type, r.entry, r.entry_hash, stamp, next(positions))
+                )
+            else:
+                out.append(r)
+        return out
+
+    # -- queued group commit ----------------------------------------------------------------------------
+    def submit(self, envelope: bytes) -> Future[Receipt]:
+        """Queue an act for the writer thread; the future resolves when the act's group has committed."""
+        future: Future[Receipt] = Future()
+        if self._thread is None:
+            self.start()
+        self._queue.put((envelope, future))
+        return future
+
+    def start(self, max_group: int = 512) -> None:
+        with self._lock:
+            if self._thread is not None:
+                return
+            self._thread = threading.Thread(target=self._run, args=(max_group,), name="zhifa-writer", daemon=True)
+            self._thread.start()
+
+    def stop(self) -> None:
+        if self._thread is not None:
+            self._queue.put(None)
+            self._thread.join()
+            self._thread = None
+
+    def _run(self, max_group: int) -> None:
+        while True:
+            item = self._queue.get()
+            if item is None:
+                return
+            batch = [item]
+            while len(batch) < max_group:
+                try:
+                    nxt = self._queue.get_nowait()
+                except queue.Empty:
+                    break
+                if nxt is None:
+                    self._queue.put(None)
+                    break
+                batch.append(nxt)
+            try:
+                results = self.append_group([env for env, _ in batch])
+            except Exception as exc:  # pragma: no cover - infrastructure failure fails the whole group
+                for _, fut in batch:
+                    fut.set_exception(exc)
+                continue
+            for (_, fut), res in zip(batch, results, strict=True):
+                if isinstance(res, Exception):
+                    fut.set_exception(res)
+                else:
+                    fut.set_result(res)
+
+
+def digest(data: bytes) -> bytes:
+    return hashlib.sha256(data).digest()
