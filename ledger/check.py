@@ -20,7 +20,7 @@ from eventsourcing.persistence import Notification
 from domain.errors import DomainError
 from domain.registry import Registry, apply_registry
 from ledger import canonical
-from ledger.envelope import ACT_DOMAIN, ZERO_HASH, Entry, EnvelopeError, entry_hash, open_envelope
+from ledger.envelope import ACT_DOMAIN, ZERO_HASH, EnvelopeError, decode_entry, entry_hash, open_envelope
 from ledger.keys import parse_verifier_key
 from ledger.store import TOPIC_REGISTRY, Store, unframe
 from ledger.writer import act_record
@@ -88,7 +88,8 @@ def check_ledger(
                 where = (stream, note.originator_version, note.id)
                 try:
                     entry_data, envelope = unframe(note.state)
-                    entry = canonical.decode(entry_data, Entry)
+                    entry = decode_entry(entry_data)
+                    recorded_at = canonical.parse_timestamp(entry.recorded_at)
                     opened = open_envelope(envelope)
                 except (ValueError, EnvelopeError, canonical.NonCanonicalError) as exc:
                     report.problems.append(Problem("malformed-entry", *where, str(exc)))
@@ -113,7 +114,7 @@ def check_ledger(
                     state = "unknown" if key is None else "revoked"
                     report.problems.append(Problem("key-invalid", *where, f"kid {opened.signed.kid} is {state} here"))
                 else:
-                    if not key.valid_at(canonical.parse_timestamp(entry.recorded_at)):
+                    if not key.valid_at(recorded_at):
                         report.problems.append(Problem("key-not-yet-valid", *where, f"kid {opened.signed.kid}"))
                     if key.person != act.actor:
                         report.problems.append(Problem("actor-mismatch", *where, "key not registered to the actor"))
@@ -127,7 +128,7 @@ def check_ledger(
                 if note.topic == TOPIC_REGISTRY:
                     try:
                         registry = apply_registry(
-                            registry, act_record(opened, entry.version, canonical.parse_timestamp(entry.recorded_at))
+                            registry, act_record(opened, entry.version, recorded_at)
                         )
                     except DomainError as exc:
                         report.problems.append(Problem("registry-replay", *where, exc.one_line()))

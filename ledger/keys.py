@@ -120,7 +120,7 @@ class SigningKey:
 
 
 def parse_private_key(text: str) -> SigningKey:
-    parts = text.strip().split("+", 2)
+    parts = text.strip().split("+", 4)
     if len(parts) != 5 or parts[0] != "PRIVATE" or parts[1] != "KEY":
         raise KeyFormatError("private key must be PRIVATE+KEY+name+keyid+base64")
     _, _, name, kid_hex, body = parts

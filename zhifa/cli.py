@@ -1,0 +1,311 @@
+"""The ``zhifa`` command line (click; progress bars with rich on stderr).
+
+Exit codes everywhere: 0 success/valid, 1 refused/invalid (one line naming the rule and article on stderr),
+2 unusable input (missing file, bad JSON, bad key, no ledger).
+"""
+
+from __future__ import annotations
+
+import base64
+import json
+import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any, NoReturn
+
+import click
+from rich.console import Console
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
+
+from domain.errors import DomainError
+from ledger.envelope import EnvelopeError, entry_hash, sign_act
+from ledger.errors import LedgerError, LedgerNotInitialised
+from ledger.keys import KeyFormatError, SigningKey, read_private_key
+from ledger.ledger import entries, initialise, make_act
+from ledger.store import Store
+from ledger.writer import Receipt, Writer
+from zhifa.settings import Settings, load_settings
+
+err_console = Console(stderr=True)
+
+EXIT_OK, EXIT_INVALID, EXIT_UNUSABLE = 0, 1, 2
+
+
+def fail(message: str, code: int = EXIT_UNUSABLE) -> NoReturn:
+    err_console.print(message, markup=False, highlight=False, soft_wrap=True)
+    sys.exit(code)
+
+
+def progress_bar() -> Progress:
+    return Progress(
+        TextColumn("[bold]{task.description}"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeRemainingColumn(),
+        console=err_console,
+        transient=False,
+    )
+
+
+@contextmanager
+def refusals() -> Iterator[None]:
+    """Render refusals as one line (code, titles, article, detail) and exit 1."""
+    try:
+        yield
+    except (LedgerError, DomainError) as exc:
+        if isinstance(exc, LedgerNotInitialised):
+            fail(exc.one_line() + "  (run `zhifa init` first)", EXIT_UNUSABLE)
+        # 400-class refusals (malformed act or envelope) are unusable input; the rest are refusals.
+        fail(exc.one_line(), EXIT_UNUSABLE if exc.status == 400 else EXIT_INVALID)
+
+
+def open_store(settings: Settings) -> Store:
+    return Store(settings.database_url)
+
+
+def key_file_name(name: str) -> str:
+    return name.replace("/", "_") + ".key"
+
+
+def read_key(path: Path) -> SigningKey:
+    try:
+        return read_private_key(path)
+    except FileNotFoundError:
+        fail(f"key file not found: {path}")
+    except (KeyFormatError, UnicodeDecodeError) as exc:
+        fail(f"not a private key file: {path}: {exc}")
+
+
+def read_input(path: str) -> bytes:
+    if path == "-":
+        return sys.stdin.buffer.read()
+    try:
+        return Path(path).read_bytes()
+    except OSError as exc:
+        fail(f"cannot read {path}: {exc.strerror}")
+
+
+def receipt_json(receipt: Receipt) -> dict[str, Any]:
+    return {
+        "stream": receipt.stream,
+        "version": receipt.version,
+        "type": receipt.act_type,
+        "position": receipt.position,
+        "recorded_at": receipt.recorded_at,
+        "entry_hash": receipt.entry_hash.hex(),
+        "entry": json.loads(receipt.entry),
+    }
+
+
+@click.group()
+@click.option("--config", type=click.Path(path_type=Path), default=None, help="zhifa.toml (default ./zhifa.toml)")
+@click.pass_context
+def main(ctx: click.Context, config: Path | None) -> None:
+    """zhifa-ledger: signed, hash-chained case ledger for comprehensive administrative law enforcement."""
+    ctx.obj = load_settings(config)
+
+
+@main.command()
+@click.option("--origin", default=None, help="the log's origin (its name in checkpoints), e.g. js.example/zhifa")
+@click.option("--authority", default="authority/personnel", show_default=True, help="person id of the personnel authority")
+@click.pass_obj
+def init(settings: Settings, origin: str | None, authority: str) -> None:
+    """Create the ledger, the log's signing key and the personnel authority's key; print the log's verifier key."""
+    origin = origin or settings.origin
+    keys = settings.keys_dir
+    log_path, auth_path = keys / "log.key", keys / key_file_name(authority)
+    for path in (log_path, auth_path):
+        if path.exists():
+            fail(f"{path} exists: this directory already has a ledger (remove {settings.var_dir} to start over)")
+    try:
+        log_key, auth_key = SigningKey.generate(origin), SigningKey.generate(authority)
+    except KeyFormatError as exc:
+        fail(str(exc))
+    store = open_store(settings)
+    with refusals():
+        receipt = initialise(store, origin=origin, log_key=log_key, authority_key=auth_key)
+    log_key.write(log_path)
+    auth_key.write(auth_path)
+    store.close()
+    err_console.print(f"initialised {settings.database_url}; admitted {authority} at log position {receipt.position}")
+    err_console.print(f"log key: {log_path}  authority key: {auth_path}  (mode 0600)")
+    click.echo(log_key.verifier.text)
+
+
+@main.group()
+def keys() -> None:
+    """Signing keys: create, register with the personnel authority, revoke."""
+
+
+@keys.command("new")
+@click.argument("name")
+@click.option("-o", "--out", type=click.Path(path_type=Path), default=None, help="private key file")
+@click.pass_obj
+def keys_new(settings: Settings, name: str, out: Path | None) -> None:
+    """Write a new private key file (mode 0600) and print its verifier key."""
+    try:
+        key = SigningKey.generate(name)
+    except KeyFormatError as exc:
+        fail(str(exc))
+    path = out or settings.keys_dir / key_file_name(name)
+    try:
+        key.write(path)
+    except FileExistsError:
+        fail(f"{path} exists; refusing to overwrite a private key")
+    err_console.print(f"private key written to {path} (mode 0600)")
+    click.echo(key.verifier.text)
+
+
+def _append_one(settings: Settings, envelope: bytes) -> Receipt:
+    store = open_store(settings)
+    try:
+        with refusals():
+            writer = Writer(store, max_skew=_skew(settings))
+            return writer.append(envelope)
+    finally:
+        store.close()
+
+
+def _skew(settings: Settings) -> Any:
+    import datetime as dt
+
+    return dt.timedelta(seconds=settings.max_skew_seconds)
+
+
+def _registry_act(settings: Settings, authority_key: Path | None, stream: str, act_type: str, payload: dict[str, Any]) -> None:
+    key = read_key(authority_key or settings.keys_dir / key_file_name("authority/personnel"))
+    store = open_store(settings)
+    origin = store.meta("origin")
+    state = store.stream_state(stream)
+    store.close()
+    if origin is None:
+        fail("no ledger here: run `zhifa init` first")
+    envelope = sign_act(
+        make_act(log=origin, case=stream, case_version=0 if state is None else state[0], type=act_type, actor=key.name, payload=payload),
+        key,
+    )
+    click.echo(json.dumps(receipt_json(_append_one(settings, envelope)), ensure_ascii=False))
+
+
+@keys.command("register")
+@click.argument("vkey")
+@click.option("--role", required=True, help="officer, auxiliary, legal_reviewer, supervisor, agency_head, …")
+@click.option("--agency", default=None)
+@click.option("--authority-key", type=click.Path(path_type=Path), default=None, help="the personnel authority's key file")
+@click.pass_obj
+def keys_register(settings: Settings, vkey: str, role: str, agency: str | None, authority_key: Path | None) -> None:
+    """Register VKEY to the person its name names (act signed by the personnel authority)."""
+    name = vkey.split("+", 1)[0]
+    _registry_act(settings, authority_key, f"person:{name}", "key.registered", {"vkey": vkey, "role": role, "agency": agency, "valid_from": None})
+
+
+@keys.command("revoke")
+@click.argument("person")
+@click.argument("kid")
+@click.option("--reason", required=True)
+@click.option("--authority-key", type=click.Path(path_type=Path), default=None)
+@click.pass_obj
+def keys_revoke(settings: Settings, person: str, kid: str, reason: str, authority_key: Path | None) -> None:
+    """Revoke key KID of PERSON (act signed by the personnel authority)."""
+    _registry_act(settings, authority_key, f"person:{person}", "key.revoked", {"kid": kid, "reason": reason})
+
+
+@main.group()
+def act() -> None:
+    """Acts: sign one for appending."""
+
+
+@act.command("sign")
+@click.option("--key", "key_path", required=True, type=click.Path(path_type=Path), help="private key file")
+@click.argument("act_file")
+@click.pass_obj
+def act_sign(settings: Settings, key_path: Path, act_file: str) -> None:
+    """Sign ACT_FILE (JSON: case, case_version, type, payload; actor/log/nonce/claimed_at filled when absent)."""
+    key = read_key(key_path)
+    try:
+        fields = json.loads(read_input(act_file))
+        if not isinstance(fields, dict):
+            raise ValueError("the act must be a JSON object")
+        if "nonce" in fields and isinstance(fields["nonce"], str):
+            fields["nonce"] = base64.b64decode(fields["nonce"], validate=True)
+        fields.setdefault("actor", key.name)
+        fields.setdefault("log", settings.origin)
+        known = {"log", "case", "case_version", "type", "actor", "payload", "claimed_at", "nonce"}
+        unknown = set(fields) - known
+        if unknown:
+            raise ValueError(f"unknown act fields: {sorted(unknown)}")
+        envelope = sign_act(make_act(**fields), key)
+    except (ValueError, TypeError, EnvelopeError) as exc:
+        fail(f"cannot sign {act_file}: {exc}")
+    click.echo(envelope.decode())
+
+
+@main.command()
+@click.argument("signed_file")
+@click.pass_obj
+def append(settings: Settings, signed_file: str) -> None:
+    """Append a signed act (file or - for stdin); print the receipt."""
+    data = read_input(signed_file).strip()
+    receipt = _append_one(settings, data)
+    click.echo(json.dumps(receipt_json(receipt), ensure_ascii=False))
+
+
+@main.group()
+def log() -> None:
+    """The log: entries, checkpoints, keys."""
+
+
+@log.command("entries")
+@click.option("--case", "case", default=None, help="only this case (or registry stream)")
+@click.pass_obj
+def log_entries(settings: Settings, case: str | None) -> None:
+    """Print entries as JSON lines, in log order (or one case's in version order)."""
+    store = open_store(settings)
+    for item in entries(store, stream=case):
+        row = {
+            "position": item.position or None,
+            "stream": item.stream,
+            "version": item.version,
+            "entry_hash": entry_hash(item.entry_bytes).hex(),
+            "entry": json.loads(item.entry_bytes),
+        }
+        click.echo(json.dumps(row, ensure_ascii=False))
+    store.close()
+
+
+@main.command()
+@click.option("--full", is_flag=True, help="also verify against the Merkle log and checkpoints (when sealed)")
+@click.option("--workers", type=int, default=None, help="processes for signature checks (default: all cores)")
+@click.pass_obj
+def check(settings: Settings, full: bool, workers: int | None) -> None:
+    """Re-verify every entry: form, chain link, act digest, key validity, signature. Exit 0 valid, 1 invalid."""
+    from ledger.check import check_ledger
+
+    store = open_store(settings)
+    if store.meta("origin") is None:
+        fail("no ledger here: run `zhifa init` first")
+    with progress_bar() as bar:
+        task = bar.add_task("verifying", total=store.position())
+        report = check_ledger(store, workers=workers, progress=lambda done, total: bar.update(task, completed=done, total=total))
+    store.close()
+    for problem in report.problems:
+        err_console.print(problem.one_line(), markup=False, highlight=False, soft_wrap=True)
+    if not report.ok:
+        first = report.problems[0]
+        fail(f"INVALID: {len(report.problems)} problem(s); first bad entry: stream {first.stream} version {first.version}", EXIT_INVALID)
+    click.echo(f"OK: {report.entries} entries in {report.streams} streams verified")
+
+
+@main.command()
+@click.option("--serve/--no-serve", default=True, help="serve the portal after seeding (when the web part exists)")
+@click.pass_obj
+def demo(settings: Settings, serve: bool) -> None:
+    """Initialise ./var with realistic demo data and show what to try next."""
+    from zhifa.demo import run_demo
+
+    run_demo(settings, serve=serve, console=err_console)
+
+
+if __name__ == "__main__":  # pragma: no cover
+    main()
