@@ -13,6 +13,7 @@ from __future__ import annotations
 import os
 import threading
 from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -220,6 +221,31 @@ def parse_database_url(url: str) -> StoreConfig:
     return StoreConfig("sqlite", env, "main", path)
 
 
+@contextmanager
+def _schema_lock(config: StoreConfig) -> Iterator[None]:
+    """Serialise table creation across processes (PostgreSQL: concurrent CREATE TABLE IF NOT EXISTS can fail
+    with "tuple concurrently updated"); a session advisory lock is held while tables are created."""
+    if config.kind != "postgres":
+        yield
+        return
+    import psycopg
+
+    env = config.env
+    with psycopg.connect(
+        dbname=env["POSTGRES_DBNAME"],
+        host=env["POSTGRES_HOST"],
+        port=env["POSTGRES_PORT"],
+        user=env["POSTGRES_USER"],
+        password=env["POSTGRES_PASSWORD"],
+        autocommit=True,
+    ) as conn:
+        conn.execute("SELECT pg_advisory_lock(hashtext('zhifa-ledger-schema'))")
+        try:
+            yield
+        finally:
+            conn.execute("SELECT pg_advisory_unlock(hashtext('zhifa-ledger-schema'))")
+
+
 def _ensure_schema(config: StoreConfig) -> None:
     if config.kind != "postgres" or config.schema == "public":
         return
@@ -244,9 +270,13 @@ class Store:
         self.config = parse_database_url(url)
         if self.config.kind == "sqlite" and self.config.location not in ("", ":memory:"):
             Path(self.config.location).parent.mkdir(parents=True, exist_ok=True)
-        _ensure_schema(self.config)
         env = {"ORIGINATOR_ID_TYPE": "text", "CREATE_TABLE": "true", **self.config.env}
-        self.app = LedgerApplication(env=env)
+        with _schema_lock(self.config):
+            _ensure_schema(self.config)
+            self.app = LedgerApplication(env=env)
+            self._setup_tables()
+
+    def _setup_tables(self) -> None:
         self.recorder = self.app.recorder
         assert isinstance(self.recorder, LedgerSQLiteRecorder | LedgerPostgresRecorder)
         schema = self.config.schema if self.config.kind == "postgres" else "main"

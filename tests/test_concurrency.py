@@ -58,7 +58,7 @@ def _process_worker(url: str, name: str, seed: bytes, case: str, start: Any, rou
     writer = Writer(store)
     wins = conflicts = 0
     for version in range(1, rounds + 1):
-        start.wait()
+        start.wait(timeout=60)
         envelope = sign(key, log=ORIGIN, case=case, case_version=version, type="case.note", actor=name, payload={"text": f"{mp.current_process().name} v{version}"})
         try:
             writer.append(envelope)
