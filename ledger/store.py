@@ -356,6 +356,21 @@ class Store:
             ).fetchone()
         return None if row is None else (int(row[0]), bytes(row[1]), None if row[2] is None else bytes(row[2]))
 
+    def stream_states(self, stream_ids: Sequence[str]) -> dict[str, tuple[int, bytes, bytes | None]]:
+        """Several streams' (version, head, state) in one query (missing streams are absent)."""
+        out: dict[str, tuple[int, bytes, bytes | None]] = {}
+        ids = list(dict.fromkeys(stream_ids))
+        with self.db.read() as cur:
+            for i in range(0, len(ids), 500):
+                part = ids[i : i + 500]
+                marks = ",".join("?" * len(part))
+                rows = cur.execute(
+                    f"SELECT stream, version, head, state FROM zhifa_stream_state WHERE stream IN ({marks})", part
+                ).fetchall()
+                for r in rows:
+                    out[str(r[0])] = (int(r[1]), bytes(r[2]), None if r[3] is None else bytes(r[3]))
+        return out
+
     def streams(self, prefix: str = "") -> list[tuple[str, int]]:
         with self.db.read() as cur:
             rows = cur.execute(

@@ -51,7 +51,7 @@ from ledger.errors import (
     VersionConflict,
     WrongLog,
 )
-from ledger.keys import KeyFormatError, parse_verifier_key
+from ledger.keys import KeyFormatError, VerifierKey, parse_verifier_key
 from ledger.store import TOPIC_CASE, TOPIC_REGISTRY, IntegrityError, Recorded, StalePosition, Store, unframe
 
 Clock = Callable[[], dt.datetime]
@@ -95,6 +95,8 @@ class _Staging:
     heads: dict[str, tuple[int, bytes]] = field(default_factory=dict)
     cases: dict[str, CaseState] = field(default_factory=dict)
     nonces: set[bytes] = field(default_factory=set)
+    prefetched: dict[str, tuple[int, bytes, bytes | None] | None] = field(default_factory=dict)
+    assumed_new: set[str] = field(default_factory=set)
 
 
 def act_record(opened: Opened, version: int, recorded_at: dt.datetime) -> ActRecord:
@@ -136,6 +138,7 @@ class Writer:
         self._heads: OrderedDict[str, tuple[int, bytes]] = OrderedDict()
         self._cases: OrderedDict[str, CaseState] = OrderedDict()
         self._cache_size = case_cache
+        self._vkeys: dict[str, VerifierKey] = {}
         self._lock = threading.RLock()
         self._queue: queue.Queue[tuple[bytes, Future[Receipt]] | None] = queue.Queue()
         self._thread: threading.Thread | None = None
@@ -158,30 +161,41 @@ class Writer:
                 self._cases.pop(stream, None)
             self.position = note.id
 
+    def _load(self, staging: _Staging, stream: str) -> None:
+        """Bring a stream's head and case state into the caches (from the group's prefetch, else one query)."""
+        if stream in self._heads:
+            self._heads.move_to_end(stream)
+            return
+        row = staging.prefetched.get(stream) if stream in staging.prefetched else self.store.stream_state(stream)
+        if row is None:
+            self._remember(self._heads, stream, (0, ZERO_HASH))
+            return
+        self._remember(self._heads, stream, (row[0], row[1]))
+        if row[2] is not None:
+            self._remember(self._cases, stream, _case_decoder.decode(row[2]))
+
     def _head(self, staging: _Staging, stream: str) -> tuple[int, bytes]:
         if stream in staging.heads:
             return staging.heads[stream]
-        if stream in self._heads:
-            self._heads.move_to_end(stream)
-            return self._heads[stream]
-        row = self.store.stream_state(stream)
-        head = (0, ZERO_HASH) if row is None else (row[0], row[1])
-        if row is not None and row[2] is not None and stream not in self._cases:
-            self._remember(self._cases, stream, _case_decoder.decode(row[2]))
-        self._remember(self._heads, stream, head)
-        return head
+        if stream in staging.assumed_new:
+            return (0, ZERO_HASH)  # never cached: only a commit confirms it
+        self._load(staging, stream)
+        return self._heads[stream]
 
     def _case(self, staging: _Staging, stream: str) -> CaseState | None:
         if stream in staging.cases:
             return staging.cases[stream]
-        if stream in self._cases:
-            return self._cases[stream]
-        row = self.store.stream_state(stream)
-        if row is None or row[2] is None:
+        if stream in staging.assumed_new:
             return None
-        state = _case_decoder.decode(row[2])
-        self._remember(self._cases, stream, state)
-        return state
+        if stream not in self._heads:
+            self._load(staging, stream)
+        return self._cases.get(stream)
+
+    def _verifier(self, vkey: str) -> VerifierKey:
+        key = self._vkeys.get(vkey)
+        if key is None:
+            key = self._vkeys[vkey] = parse_verifier_key(vkey)
+        return key
 
     def _remember(self, cache: OrderedDict[str, Any], key: str, value: Any) -> None:
         cache[key] = value
@@ -208,7 +222,7 @@ class Writer:
             raise KeyRevoked(f"kid {opened.signed.kid} was revoked")
         if not key.valid_at(now):
             raise KeyNotYetValid(f"kid {opened.signed.kid} is valid from {key.valid_from}")
-        if not signature_valid(opened, parse_verifier_key(key.vkey)):
+        if not signature_valid(opened, self._verifier(key.vkey)):
             raise BadSignature(f"signature by kid {opened.signed.kid} does not verify")
         if key.person != act.actor:
             raise ActorMismatch(f"kid {opened.signed.kid} belongs to {key.person!r}, the act names {act.actor!r}")
@@ -268,8 +282,14 @@ class Writer:
                 except StalePosition:
                     self._catch_up()
                 except IntegrityError:
-                    # A race on a nonce or version below our view (another process): isolate per act.
+                    # A reused nonce, a stream assumed new that exists, or a race with another process:
+                    # forget what the group touched and isolate per act.
                     self._catch_up()
+                    for env in envelopes:
+                        with contextlib.suppress(EnvelopeError):
+                            stream = open_envelope(env).act.case
+                            self._heads.pop(stream, None)
+                            self._cases.pop(stream, None)
                     if len(envelopes) > 1:
                         return [r for env in envelopes for r in self.append_group([env])]
                     return [self._classify_conflict(envelopes[0])]
@@ -284,11 +304,22 @@ class Writer:
     def _try_group(self, envelopes: Sequence[bytes]) -> list[Receipt | Refusal]:
         now = self.clock()
         staging = _Staging(registry=self.registry)
-        nonces: list[bytes] = []
+        # Fast path without reads: nonces are unique in the database, and an act that creates a stream
+        # (case_version 0) on a stream we have not cached is assumed new — the unique (stream, version) key
+        # refuses the insert if it is not, and the group is then re-run act by act (see append_group).
+        streams: list[str] = []
         for env in envelopes:
             with contextlib.suppress(EnvelopeError):
-                nonces.append(open_envelope(env).act.nonce)
-        used = self.store.nonces_used(nonces)
+                act = open_envelope(env).act
+                if act.case in self._heads:
+                    continue
+                if act.case_version == 0:
+                    staging.assumed_new.add(act.case)
+                else:
+                    streams.append(act.case)
+        used: set[bytes] = set()
+        found = self.store.stream_states(streams) if streams else {}
+        staging.prefetched = {stream: found.get(stream) for stream in streams}
         results: list[Receipt | Refusal | _Prepared] = []
         for env in envelopes:
             try:

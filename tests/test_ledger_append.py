@@ -95,7 +95,8 @@ def test_reused_nonce_is_refused(ledger: LedgerFixture) -> None:
     officer = ledger.register("officer/4")
     nonce = bytes(range(16))
     ledger.writer.append(ledger.act(officer, str(uuid.uuid4()), 0, "lead.received", {"source": "inspection", "channel": "patrol", "summary": "s", "catalog_item": None}, nonce=nonce))
-    err = _refused(ledger, ledger.act(officer, str(uuid.uuid4()), 0, "case.note", {"text": "x"}, nonce=nonce), NonceReused)
+    replay = ledger.act(officer, str(uuid.uuid4()), 0, "lead.received", {"source": "inspection", "channel": "patrol", "summary": "s", "catalog_item": None}, nonce=nonce)
+    err = _refused(ledger, replay, NonceReused)
     assert err.status == 409
 
 

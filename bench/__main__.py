@@ -1,0 +1,58 @@
+"""``make bench``: every benchmark prints its rate, its baseline from the same process, and the ratio."""
+
+from __future__ import annotations
+
+import os
+import sys
+
+from rich.console import Console
+from rich.table import Table
+
+from bench import append
+from zhifa.cli import progress_bar
+
+PG_URL = os.environ.get("ZHIFA_TEST_POSTGRES_URL", "postgresql://postgres@127.0.0.1:5432/test")
+
+
+def _drop_bench_schemas() -> None:
+    try:
+        import psycopg
+
+        with psycopg.connect(PG_URL, autocommit=True) as conn:
+            for (name,) in conn.execute("SELECT nspname FROM pg_namespace WHERE nspname LIKE 'bench\\_%'").fetchall():
+                conn.execute(f'DROP SCHEMA "{name}" CASCADE')
+    except Exception as exc:  # pragma: no cover - only when PostgreSQL is absent
+        Console(stderr=True).print(f"(PostgreSQL cleanup skipped: {exc})")
+
+
+def main() -> int:
+    quick = "--quick" in sys.argv
+    n_single, n_grouped = (300, 2000) if quick else (2000, 20000)
+    backends = ["sqlite", "postgres"]
+    out = Console()
+    with progress_bar() as bar:
+        task = bar.add_task("append benchmark", total=len(backends) * (n_single + n_grouped))
+        results = append.run(backends, PG_URL, n_single, n_grouped, lambda k: bar.advance(task, k))
+    _drop_bench_schemas()
+    table = Table(title="append: signed + verified + ruled + chained vs plain eventsourcing save (same backend)")
+    for col in ("backend", "shape", "acts", "ledger acts/s", "baseline events/s", "ratio", "target"):
+        table.add_column(col, justify="right")
+    for r in results:
+        target = {"sqlite": 1000, "postgres": 500}[r.backend]
+        ok = r.ratio >= 0.6 and (r.shape != "grouped" or r.ledger_rate >= target)
+        table.add_row(
+            r.backend, r.shape, str(r.acts), f"{r.ledger_rate:,.0f}", f"{r.baseline_rate:,.0f}", f"{r.ratio:.2f}",
+            ("≥0.6" + (f", ≥{target}/s" if r.shape == "grouped" else "")) + (" ✓" if ok else " ✗"),
+        )
+    out.print(table)
+    for extra in ("bench.transparency",):
+        try:
+            module = __import__(extra, fromlist=["main"])
+        except ImportError:
+            continue
+        module.main(quick=quick)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
