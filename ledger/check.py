@@ -12,6 +12,7 @@ import os
 from collections.abc import Callable, Iterator
 from concurrent.futures import Executor, ProcessPoolExecutor
 from dataclasses import dataclass, field
+from pathlib import Path
 
 from cryptography.exceptions import InvalidSignature
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
@@ -176,3 +177,99 @@ def _chunks(store: Store) -> Iterator[list[Notification]]:
             chunk = []
     if chunk:
         yield chunk
+
+
+def check_log(
+    store: Store,
+    *,
+    checkpoints_file: Path | None = None,
+    progress: Callable[[int, int], None] | None = None,
+) -> CheckReport:
+    """Re-derive the Merkle log from the entries and compare it with what is stored and what was published.
+
+    Rebuilds the RFC 6962 tree leaf by leaf (O(log n) memory), compares every stored node and leaf row, checks
+    every stored checkpoint's signature and root, and every checkpoint published to ``checkpoints_file``.
+    """
+    from ledger import merkle
+    from ledger.checkpoint import open_checkpoint
+    from ledger.sealer import Tree, node_id
+
+    report = CheckReport()
+    log_vkey = parse_verifier_key(store.meta("log_vkey") or "")
+    tree = Tree(store)
+    _, sealed = tree.state()
+    builder = merkle.TreeBuilder()
+    roots: dict[int, bytes] = {}
+    with store.db.read() as cur:
+        sizes = {int(r[0]): (bytes(r[1]), str(r[2])) for r in cur.execute("SELECT size, root, note FROM zhifa_checkpoints").fetchall()}
+    total = store.position()
+    batch: list[tuple[int, tuple[int, int, bytes], tuple[str, int, int]]] = []
+
+    def flush() -> None:
+        ids = [node_id(lv, ix) for _, (lv, ix, _), _ in batch]
+        with store.db.read() as cur:
+            stored: dict[int, bytes] = {}
+            for i in range(0, len(ids), 500):
+                part = ids[i : i + 500]
+                marks = ",".join("?" * len(part))
+                for r in cur.execute(f"SELECT id, hash FROM zhifa_tree_nodes WHERE id IN ({marks})", part).fetchall():
+                    stored[int(r[0])] = bytes(r[1])
+        for leaf_index, (lv, ix, digest), (stream, version, position) in batch:
+            if stored.get(node_id(lv, ix)) != digest:
+                report.problems.append(
+                    Problem("tree-node", stream, version, position, f"stored node ({lv},{ix}) differs (leaf {leaf_index})")
+                )
+        batch.clear()
+
+    leaf_rows: dict[int, tuple[int, str, int]] = {}
+    with store.db.read() as cur:
+        for r in cur.execute("SELECT leaf_index, position, stream, version FROM zhifa_leaves").fetchall():
+            leaf_rows[int(r[0])] = (int(r[1]), str(r[2]), int(r[3]))
+    for note in store.iter_notifications(after=0, batch=CHUNK):
+        index = builder.size
+        if index >= sealed:
+            break
+        stream, version = str(note.originator_id), int(note.originator_version)
+        try:
+            entry_data, _ = unframe(note.state)
+        except ValueError as exc:
+            report.problems.append(Problem("malformed-entry", stream, version, note.id, str(exc)))
+            entry_data = b""
+        if leaf_rows.get(index) != (note.id, stream, version):
+            report.problems.append(Problem("leaf-row", stream, version, note.id, f"leaf {index} is recorded as {leaf_rows.get(index)}"))
+        for node in builder.append(entry_hash(entry_data)):
+            batch.append((index, node, (stream, version, note.id)))
+        if builder.size in sizes:
+            roots[builder.size] = builder.root()
+        if len(batch) >= 4000:
+            flush()
+        report.entries += 1
+        if progress and report.entries % 1000 == 0:
+            progress(report.entries, total)
+    flush()
+    if builder.size != sealed:
+        report.problems.append(Problem("tree-size", "-", 0, 0, f"sealed size {sealed}, log re-derives {builder.size}"))
+    for size, (root, note_text) in sorted(sizes.items()):
+        try:
+            cp = open_checkpoint(note_text, log_vkey)
+        except ValueError as exc:
+            report.problems.append(Problem("checkpoint-signature", "-", 0, 0, f"checkpoint {size}: {exc}"))
+            continue
+        if cp.size != size or cp.root != root or roots.get(size) != root:
+            report.problems.append(Problem("checkpoint-root", "-", 0, 0, f"checkpoint {size} does not match the log"))
+    if checkpoints_file is not None and checkpoints_file.exists():
+        for block in [b + "\n" for b in checkpoints_file.read_text().split("\n\n\n") if b.strip()]:
+            try:
+                cp = open_checkpoint(block, log_vkey)
+            except ValueError as exc:
+                report.problems.append(Problem("published-checkpoint", "-", 0, 0, str(exc)))
+                continue
+            if cp.size > builder.size or (cp.size in roots and roots[cp.size] != cp.root) or (
+                cp.size not in roots and cp.size <= builder.size and tree.root(cp.size) != cp.root
+            ):
+                report.problems.append(
+                    Problem("rolled-back", "-", 0, 0, f"published checkpoint {cp.size} is not in this database's log")
+                )
+    if progress:
+        progress(total, total)
+    return report

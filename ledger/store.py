@@ -97,6 +97,14 @@ def _ledger_tables(db: Database) -> list[str]:
         f"CREATE TABLE IF NOT EXISTS zhifa_stream_state (stream TEXT PRIMARY KEY, version {i} NOT NULL, "
         f"head {b} NOT NULL, state {b})",
         f"CREATE TABLE IF NOT EXISTS zhifa_tracking (name TEXT PRIMARY KEY, position {i} NOT NULL)",
+        # The Merkle log (ledger/sealer.py): perfect-subtree nodes by id = level << 48 | index, the leaf
+        # index of every entry, and every checkpoint the log signed.
+        f"CREATE TABLE IF NOT EXISTS zhifa_tree_nodes (id {i} PRIMARY KEY, hash {b} NOT NULL)",
+        f"CREATE TABLE IF NOT EXISTS zhifa_leaves (leaf_index {i} PRIMARY KEY, position {i} NOT NULL UNIQUE, "
+        f"stream TEXT NOT NULL, version {i} NOT NULL)",
+        "CREATE INDEX IF NOT EXISTS leaves_by_stream ON zhifa_leaves (stream, version)",
+        f"CREATE TABLE IF NOT EXISTS zhifa_checkpoints (size {i} PRIMARY KEY, root {b} NOT NULL, note TEXT NOT NULL, "
+        "created_at TEXT NOT NULL)",
     ]
 
 

@@ -249,6 +249,9 @@ def append(settings: Settings, signed_file: str) -> None:
     data = read_input(signed_file).strip()
     receipt = _append_one(settings, data)
     click.echo(json.dumps(receipt_json(receipt), ensure_ascii=False))
+    store = open_store(settings)
+    _seal(settings, store)  # on the log's host, the checkpoint follows the append at once
+    store.close()
 
 
 @main.group()
@@ -288,6 +291,15 @@ def check(settings: Settings, full: bool, workers: int | None) -> None:
     with progress_bar() as bar:
         task = bar.add_task("verifying", total=store.position())
         report = check_ledger(store, workers=workers, progress=lambda done, total: bar.update(task, completed=done, total=total))
+        if full:
+            from ledger.check import check_log
+
+            task2 = bar.add_task("checking the Merkle log", total=store.position())
+            log_report = check_log(
+                store, checkpoints_file=settings.checkpoints_file,
+                progress=lambda done, total: bar.update(task2, completed=done, total=total),
+            )
+            report.problems.extend(log_report.problems)
     store.close()
     for problem in report.problems:
         err_console.print(problem.one_line(), markup=False, highlight=False, soft_wrap=True)
@@ -295,6 +307,112 @@ def check(settings: Settings, full: bool, workers: int | None) -> None:
         first = report.problems[0]
         fail(f"INVALID: {len(report.problems)} problem(s); first bad entry: stream {first.stream} version {first.version}", EXIT_INVALID)
     click.echo(f"OK: {report.entries} entries in {report.streams} streams verified")
+
+
+def _log_key(settings: Settings) -> SigningKey | None:
+    path = settings.keys_dir / "log.key"
+    return read_key(path) if path.exists() else None
+
+
+def _seal(settings: Settings, store: Store) -> int:
+    """Seal pending entries and publish a checkpoint, when this machine holds the log key."""
+    from ledger.sealer import Sealer
+
+    key = _log_key(settings)
+    if key is None:
+        return 0
+    with refusals():
+        return Sealer(store, key, settings.checkpoints_file).seal_all()
+
+
+@main.command()
+@click.option("--follow", is_flag=True, help="keep following the log (checkpoint within 1 s of an append)")
+@click.option("--interval", default=0.2, show_default=True, help="poll interval in seconds with --follow")
+@click.pass_obj
+def seal(settings: Settings, follow: bool, interval: float) -> None:
+    """Seal appended entries into the Merkle log and publish a signed checkpoint."""
+    import time
+
+    from ledger.sealer import Sealer
+
+    key = _log_key(settings)
+    if key is None:
+        fail(f"no log key at {settings.keys_dir / 'log.key'}: only the log's host seals")
+    store = open_store(settings)
+    with refusals():
+        sealer = Sealer(store, key, settings.checkpoints_file)
+        n = sealer.seal_all()
+        err_console.print(f"sealed {n} entries; tree size {sealer.tree.size()}")
+        while follow:
+            if sealer.seal_once() == 0:
+                time.sleep(interval)
+    store.close()
+
+
+@log.command("checkpoint")
+@click.pass_obj
+def log_checkpoint(settings: Settings) -> None:
+    """Print the latest signed checkpoint (C2SP tlog-checkpoint note), sealing pending entries first."""
+    from ledger.sealer import Tree
+
+    store = open_store(settings)
+    if store.meta("origin") is None:
+        fail("no ledger here: run `zhifa init` first")
+    _seal(settings, store)
+    latest = Tree(store).latest_checkpoint()
+    store.close()
+    if latest is None:
+        fail("no checkpoint yet: run `zhifa seal` on the log's host", EXIT_INVALID)
+    click.echo(latest[1], nl=False)
+
+
+@log.command("vkey")
+@click.pass_obj
+def log_vkey(settings: Settings) -> None:
+    """Print the log's verifier key (what a court passes to `zhifa verify --log-key`)."""
+    store = open_store(settings)
+    vkey = store.meta("log_vkey")
+    store.close()
+    if vkey is None:
+        fail("no ledger here: run `zhifa init` first")
+    click.echo(vkey)
+
+
+@main.command()
+@click.argument("case_id")
+@click.option("-o", "--out", type=click.Path(path_type=Path), required=True, help="bundle file to write")
+@click.option("--since", type=click.Path(path_type=Path), default=None, help="older checkpoint note: add a consistency proof")
+@click.pass_obj
+def bundle(settings: Settings, case_id: str, out: Path, since: Path | None) -> None:
+    """Write CASE_ID's court bundle (entries, envelopes, signer keys, proofs, checkpoint, manifest)."""
+    from ledger.bundle import make_bundle
+
+    key = _log_key(settings)
+    if key is None:
+        fail(f"no log key at {settings.keys_dir / 'log.key'}: bundles are signed by the log's host")
+    older = None
+    if since is not None:
+        try:
+            older = since.read_text()
+        except OSError as exc:
+            fail(f"cannot read {since}: {exc.strerror}")
+    store = open_store(settings)
+    _seal(settings, store)
+    with refusals():
+        data = make_bundle(store, key, case_id, since=older)
+    store.close()
+    out.write_text(json.dumps(data, ensure_ascii=False, indent=1) + "\n")
+    entries_count = sum(len(s["entries"]) for s in data["streams"])
+    err_console.print(f"wrote {out}: {len(data['streams'])} streams, {entries_count} entries, checkpoint size {data['checkpoint'].splitlines()[1]}")
+
+
+@main.command(context_settings={"ignore_unknown_options": True, "allow_extra_args": True})
+@click.pass_context
+def verify(ctx: click.Context) -> None:
+    """Verify a court bundle offline: FILE --log-key VKEY [--checkpoint OLDER] [--evidence DIR] (exit 0/1/2)."""
+    from ledger.verify import main as verify_main
+
+    sys.exit(verify_main(list(ctx.args)))
 
 
 @main.command()
