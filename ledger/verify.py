@@ -491,6 +491,7 @@ def _check_stream(
     prev_hash: bytes | None = ZERO_HASH
     prev_version = 0
     prev_leaf = -1
+    all_versions = {raw["version"] for raw in entries}
     for raw in entries:
         item = _Item(sid, raw["version"], raw["leaf_index"])
         items.append(item)
@@ -500,17 +501,19 @@ def _check_stream(
             report.fail(code, zh, en, sid, v, leaf)
 
         if v != prev_version + 1:
-            if v > prev_version + 1:
+            missing = [x for x in range(prev_version + 1, v) if x not in all_versions]
+            if missing:
+                span = str(missing[0]) if len(missing) == 1 else f"{missing[0]}–{missing[-1]}"
                 fail(
                     "version-gap",
-                    f"版本不连续：缺少版本 {prev_version + 1}–{v - 1}（条目被删除？）",
-                    f"versions {prev_version + 1}..{v - 1} are missing (entry deleted?)",
+                    f"版本不连续：缺少版本 {span}（条目被删除？）",
+                    f"version {span} missing before this entry (entry deleted?)",
                 )
             else:
                 fail(
                     "version-order",
-                    f"版本顺序错误：版本 {v} 出现在版本 {prev_version} 之后（重排或插入？）",
-                    f"version {v} follows version {prev_version} (reordered or inserted?)",
+                    f"版本顺序错误：版本 {v} 出现在版本 {prev_version} 之后（重排、重复或插入？）",
+                    f"version {v} comes after version {prev_version} (reordered, repeated or inserted?)",
                 )
         if leaf <= prev_leaf:
             fail(
@@ -524,7 +527,7 @@ def _check_stream(
                 "叶索引超出检查点范围",
                 f"leaf index is not below tree size {checkpoint.size}",
             )
-        prev_version, prev_leaf = v, leaf
+        prev_version, prev_leaf = max(prev_version, v), leaf
         try:
             item.entry_bytes = _b64(raw["entry"])
             item.entry = decode_entry(item.entry_bytes)
@@ -643,7 +646,7 @@ def _check_signatures(items: list[_Item], log_key: VerifierKey, origin: str, rep
         key = registry.keys.get(env.kid)
         signed_ok = False
         if key is None:
-            if env.kid in later and later[env.kid] >= item.leaf:
+            if env.kid in later and later[env.kid] > item.leaf:
                 report.fail(
                     "key-not-yet-registered",
                     f"签名密钥 {env.kid} 在登记之前被使用",
