@@ -10,7 +10,7 @@ from __future__ import annotations
 import hashlib
 import os
 from collections.abc import Callable, Iterator
-from concurrent.futures import Executor, ProcessPoolExecutor
+from concurrent.futures import Executor, Future, ProcessPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -22,7 +22,7 @@ from domain.errors import DomainError
 from domain.registry import Registry, apply_registry
 from ledger import canonical
 from ledger.envelope import ACT_DOMAIN, ZERO_HASH, EnvelopeError, decode_entry, entry_hash, open_envelope
-from ledger.keys import parse_verifier_key
+from ledger.keys import VerifierKey, parse_verifier_key
 from ledger.store import TOPIC_REGISTRY, Store, unframe
 from ledger.writer import act_record
 
@@ -77,6 +77,8 @@ def check_ledger(
         return report
     registry = Registry.genesis(origin, log_vkey)
     heads: dict[str, tuple[int, bytes]] = {}
+    vkeys: dict[str, VerifierKey] = {}
+    in_flight: list[tuple[_Pending, list[Future[list[bool]]]]] = []
     total = store.position()
     workers = workers or os.cpu_count() or 1
     pool: Executor | None = ProcessPoolExecutor(workers) if workers > 1 else None
@@ -119,7 +121,9 @@ def check_ledger(
                         report.problems.append(Problem("key-not-yet-valid", *where, f"kid {opened.signed.kid}"))
                     if key.person != act.actor:
                         report.problems.append(Problem("actor-mismatch", *where, "key not registered to the actor"))
-                    vk = parse_verifier_key(key.vkey)
+                    vk = vkeys.get(key.vkey)
+                    if vk is None:
+                        vk = vkeys[key.vkey] = parse_verifier_key(key.vkey)
                     pending.append(
                         (
                             (vk.public_key, opened.signed.sig, ACT_DOMAIN + opened.signed.act),
@@ -133,9 +137,14 @@ def check_ledger(
                         )
                     except DomainError as exc:
                         report.problems.append(Problem("registry-replay", *where, exc.one_line()))
-            _verify_signatures(pending, pool, workers, report)
+            # Pipeline: this chunk's signatures verify on the pool while the next chunk is decoded here.
+            in_flight.append(_submit_signatures(pending, pool, workers))
+            while len(in_flight) > 2:
+                _collect(in_flight.pop(0), report)
             if progress:
                 progress(report.entries, total)
+        for batch in in_flight:
+            _collect(batch, report)
     finally:
         if pool is not None:
             pool.shutdown()
@@ -151,18 +160,22 @@ def check_ledger(
     return report
 
 
-def _verify_signatures(
-    pending: list[tuple[tuple[bytes, bytes, bytes], Problem]], pool: Executor | None, workers: int, report: CheckReport
-) -> None:
-    if not pending:
-        return
+_Pending = list[tuple[tuple[bytes, bytes, bytes], Problem]]
+
+
+def _submit_signatures(pending: _Pending, pool: Executor | None, workers: int) -> tuple[_Pending, list[Future[list[bool]]]]:
     items = [p[0] for p in pending]
-    if pool is None:
-        results = _verify_batch(items)
-    else:
-        size = max(1, len(items) // workers + 1)
-        parts = [items[i : i + size] for i in range(0, len(items), size)]
-        results = [ok for part in pool.map(_verify_batch, parts) for ok in part]
+    if pool is None or not items:
+        done: Future[list[bool]] = Future()
+        done.set_result(_verify_batch(items))
+        return pending, [done]
+    size = max(1, len(items) // workers + 1)
+    return pending, [pool.submit(_verify_batch, items[i : i + size]) for i in range(0, len(items), size)]
+
+
+def _collect(batch: tuple[_Pending, list[Future[list[bool]]]], report: CheckReport) -> None:
+    pending, futures = batch
+    results = [ok for f in futures for ok in f.result()]
     for ok, (_, problem) in zip(results, pending, strict=True):
         if not ok:
             report.problems.append(problem)
