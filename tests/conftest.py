@@ -24,7 +24,7 @@ from ledger.writer import Receipt, Writer
 
 ORIGIN = "zhifa.test/ledger"
 PG_URL = os.environ.get("ZHIFA_TEST_POSTGRES_URL", "postgresql://postgres@127.0.0.1:5432/test")
-SHARED = Path(__file__).resolve().parents[2] / "shared"
+VECTORS = Path(__file__).resolve().parent / "vectors"  # copy of ../shared/vectors (see vectors/PROVENANCE.md)
 
 
 def _pg_unavailable() -> str | None:

@@ -14,9 +14,9 @@ import pytest
 from ledger import canonical
 from ledger.envelope import ACT_DOMAIN, Act, Entry, entry_bytes, entry_hash, open_envelope, sign_act
 from ledger.keys import KeyFormatError, SigningKey, parse_private_key, parse_verifier_key
-from tests.conftest import SHARED
+from tests.conftest import VECTORS
 
-README = (SHARED / "vectors" / "README.md").read_text()
+README = (VECTORS / "README.md").read_text()
 
 
 def vector(label: str) -> str:

@@ -16,7 +16,7 @@ from hypothesis import strategies as st
 
 from ledger import merkle
 
-VECTORS = Path(__file__).resolve().parents[2] / "shared" / "vectors"
+VECTORS = Path(__file__).resolve().parent / "vectors"  # copy of ../shared/vectors (see vectors/PROVENANCE.md)
 MERKLE = VECTORS / "merkle"
 
 ROOT_TABLE_LEAVES = [

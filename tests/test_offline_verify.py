@@ -42,7 +42,7 @@ ORIGIN = "zhifa.test/ledger"
 ZERO = bytes(32)
 T0 = dt.datetime(2026, 11, 20, 1, 30, tzinfo=dt.UTC)
 PROJECT = Path(__file__).resolve().parents[1]
-README = Path(__file__).resolve().parents[2] / "shared" / "vectors" / "README.md"
+README = Path(__file__).resolve().parent / "vectors" / "README.md"
 
 
 def b64(data: bytes) -> str:
