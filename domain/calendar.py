@@ -196,7 +196,7 @@ class WorkCalendar:
             raise TypeError("period_end takes a local date; use period() or local_date() for a timestamp")
         if n < 0:
             raise ValueError(f"a period cannot be negative ({n} {unit})")
-        paused = _paused_days(pauses)
+        paused = paused_days(pauses)
         if unit == "working_days":
             return self._count_working_days(start, n, paused)
         if unit == "calendar_days":
@@ -229,7 +229,8 @@ class WorkCalendar:
             day += ONE_DAY
 
 
-def _paused_days(pauses: Iterable[Pause]) -> frozenset[dt.date]:
+def paused_days(pauses: Iterable[Pause]) -> frozenset[dt.date]:
+    """The days a list of pauses takes off the clock: ``from + 1`` through ``to`` of each (overlaps merge)."""
     days: set[dt.date] = set()
     for begin, end in pauses:
         first, last = _as_local_date(begin), _as_local_date(end)
