@@ -8,13 +8,23 @@ each act type has a msgspec Struct that the rules convert the payload into, refu
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any, Literal, TypeVar
+from typing import Annotated, Any, Literal, TypeVar
 
 import msgspec
 
 from domain.errors import MalformedAct, UnknownActType
 
 StreamKind = Literal["registry", "case"]
+
+# Payload field types shared by every act schema.
+Timestamp = Annotated[dt.datetime, msgspec.Meta(tz=True)]
+"""An aware timestamp (payloads write ``YYYY-MM-DDTHH:MM:SS.ffffffZ``); naive times are refused."""
+Sha256 = Annotated[str, msgspec.Meta(pattern="^[0-9a-f]{64}$")]
+"""A SHA-256 digest in lowercase hex: evidence files and signed papers are referenced, never stored here."""
+PersonId = Annotated[str, msgspec.Meta(min_length=1, max_length=200)]
+Fen = Annotated[int, msgspec.Meta(ge=0)]
+"""Money in integer fen (分); never floats."""
+Text = Annotated[str, msgspec.Meta(min_length=1)]
 
 
 class ActRecord(msgspec.Struct, frozen=True, kw_only=True):
@@ -85,8 +95,14 @@ def payload_as(record: ActRecord, schema: type[P]) -> P:
         raise MalformedAct(f"{record.type}: {exc}") from exc
 
 
+def entity_of(stream: str, prefix: str) -> str:
+    """``<prefix>:<id>`` → ``<id>``; registry streams are ``person:``, ``agency:`` and ``item:`` streams."""
+    head = f"{prefix}:"
+    if not stream.startswith(head) or len(stream) == len(head):
+        raise MalformedAct(f"registry stream {stream!r} must be '{prefix}:<id>'")
+    return stream[len(head) :]
+
+
 def person_of(stream: str) -> str:
     """``person:<id>`` → ``<id>``; registry streams of people are named this way."""
-    if not stream.startswith("person:") or len(stream) == len("person:"):
-        raise MalformedAct(f"registry stream {stream!r} must be 'person:<id>'")
-    return stream[len("person:") :]
+    return entity_of(stream, "person")

@@ -22,6 +22,10 @@ GB118 = "国办发〔2018〕118号"
 MS_RULES = "《市场监督管理行政处罚程序规定》"
 MS_HEARING = "《市场监督管理行政处罚听证办法》"
 NDRC_CREDIT = "《信用修复管理办法》"
+CIVIL_CODE = "《民法典》"
+GUANYUN = "灌政办〔2023〕32号"
+GB_USCC = "GB 32100-2015"
+GANJIANG = "赣江新区“1+7”综合行政执法改革（管罚分离）"
 
 
 @dataclass(frozen=True)
@@ -44,6 +48,7 @@ _TABLE: tuple[Rule, ...] = (
     # Coercive measures
     Rule("coercion.max_period", 30, "calendar_days", f"{ACL}第二十五条", "law", "seizure/detention at most 30 days"),
     Rule("coercion.max_extension", 30, "calendar_days", f"{ACL}第二十五条", "law", "one extension of at most 30 days, approved"),
+    Rule("coercion.max_extensions", 1, "count", f"{ACL}第二十五条", "law", "the period may be extended once"),
     Rule("coercion.emergency_report", 24, "hours", f"{ACL}第十九条", "law", "emergency measure reported within 24 hours"),
     # Notice, statement, hearing
     Rule("notice.statement_window", 5, "working_days", f"{APL}第四十五条", "sector", "statement and defence window after service of the notice (MS practice)"),
@@ -56,6 +61,7 @@ _TABLE: tuple[Rule, ...] = (
     # Decision
     Rule("decision.time_limit", 90, "calendar_days", f"{APL}第六十条", "law", "decide within 90 days of filing"),
     Rule("decision.extension", 30, "calendar_days", f"{MS_RULES}第六十四条", "sector", "+30 days with approval, further by collective discussion"),
+    Rule("decision.band_count", 4, "count", f"{APL}第三十四条", "law", "discretion benchmark bands: 减轻 / 从轻 / 一般 / 从重"),
     # Service
     Rule("service.within", 7, "working_days", f"{APL}第六十一条", "law", "serve within 7 working days when the party is absent"),
     Rule("service.announcement_deemed", 30, "calendar_days", f"{CPL}第九十五条", "law", "announcement deemed served after 30 days"),
@@ -95,6 +101,8 @@ _TABLE: tuple[Rule, ...] = (
     Rule("review.failures_to_exit", 2, "count", "灌云县综合行政执法改革实践", "local", "exit after failing the annual review two years running"),
     Rule("staffing.town_min", 6, "count", "灌云县综合行政执法改革实践", "local", "at least 6 officers per town (metric)"),
     Rule("staffing.street_min", 4, "count", "灌云县综合行政执法改革实践", "local", "at least 4 officers per street (metric)"),
+    Rule("auxiliary.min_officers_with", 1, "count", f"{GUANYUN}（辅助人员管理）", "local", "an auxiliary's act on a forbidden kind needs certified officers with it (two for investigation and coercion)"),
+    Rule("followup.satisfaction_max", 5, "count", "蓬江区综合行政执法改革实践", "local", "satisfaction on a 1–5 scale at follow-up visits (回访)"),
 )
 
 RULES: dict[str, Rule] = {r.key: r for r in _TABLE}

@@ -1,9 +1,13 @@
-"""The key registry: who may sign, as what, from when — replayed from registry acts in log order.
+"""The registry: keys, people, agencies and the catalog — replayed from registry acts in log order.
 
 Root of trust (DESIGN.md, Keys): the log key (named by the log's origin) admits the personnel authority; the
 authority registers and revokes every other key. A key is valid for an act if it was registered and not revoked
 at the act's position in the log and the act's time is not before its ``valid_from``. The registry is immutable:
 :func:`apply_registry` returns a new one, so a writer can stage a group of acts and drop them on failure.
+
+Besides keys it holds people (roles, exams, certificates, training, reviews: :mod:`domain.personnel`, acts on
+``person:<id>`` by the authority) and agencies and catalog items with their delegations and entrustments
+(:mod:`domain.catalog`, acts on ``agency:<id>`` and ``item:<code>``). Case rules read it as of the act's position.
 """
 
 from __future__ import annotations
@@ -13,6 +17,7 @@ import datetime as dt
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from types import MappingProxyType
+from typing import TYPE_CHECKING
 
 from domain.acts import (
     ActRecord,
@@ -22,7 +27,13 @@ from domain.acts import (
     payload_as,
     person_of,
 )
+from domain.catalog import CATALOG_PAYLOADS, apply_catalog
 from domain.errors import DomainError, MalformedAct, NotAuthorised
+from domain.personnel import PERSONNEL_PAYLOADS, apply_personnel
+
+if TYPE_CHECKING:
+    from domain.catalog import Agency, Item
+    from domain.personnel import Person
 
 ROLES = frozenset(
     {
@@ -33,6 +44,7 @@ ROLES = frozenset(
         "supervisor",  # 执法监督
         "agency_head",  # 机关负责人
         "catalog_keeper",  # maintains agencies, catalog items, delegations
+        "party",  # 当事人 holding its own key (enterprises with digital certificates)
     }
 )
 
@@ -104,6 +116,10 @@ class Registry:
     origin: str
     keys: Mapping[str, KeyRecord] = field(default_factory=dict)
     authorities: frozenset[str] = frozenset()
+    persons: Mapping[str, Person] = field(default_factory=dict)
+    agencies: Mapping[str, Agency] = field(default_factory=dict)
+    items: Mapping[str, Item] = field(default_factory=dict)
+    person_kids: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
 
     @classmethod
     def genesis(cls, origin: str, log_vkey: str) -> Registry:
@@ -111,13 +127,13 @@ class Registry:
         if name != origin:
             raise KeyNameMismatch(f"the log key is named {name!r}, the log is {origin!r}")
         root = KeyRecord(kid, log_vkey, origin, "log", None, None, 0)
-        return cls(origin=origin, keys=MappingProxyType({kid: root}))
+        return cls(origin=origin)._with_key(root)
 
     def key(self, kid: str) -> KeyRecord | None:
         return self.keys.get(kid)
 
     def keys_of(self, person: str) -> list[KeyRecord]:
-        return [k for k in self.keys.values() if k.person == person]
+        return [self.keys[kid] for kid in self.person_kids.get(person, ())]
 
     def role_of(self, person: str) -> str | None:
         """The role of the person's most recently registered active key."""
@@ -126,12 +142,26 @@ class Registry:
 
     def _with_key(self, record: KeyRecord) -> Registry:
         keys = dict(self.keys)
+        fresh = record.kid not in keys
         keys[record.kid] = record
-        return dataclasses.replace(self, keys=MappingProxyType(keys))
+        index = self.person_kids
+        if fresh:
+            index = dict(index)
+            index[record.person] = (*index.get(record.person, ()), record.kid)
+        return dataclasses.replace(self, keys=MappingProxyType(keys), person_kids=MappingProxyType(index))
+
+    def _with_person(self, record: Person) -> Registry:
+        persons = dict(self.persons)
+        persons[record.id] = record
+        return dataclasses.replace(self, persons=MappingProxyType(persons))
 
 
 def apply_registry(registry: Registry, act: ActRecord) -> Registry:
     """Apply one registry act, or raise the DomainError that refuses it."""
+    if act.type in PERSONNEL_PAYLOADS:
+        return registry._with_person(apply_personnel(registry, act))
+    if act.type in CATALOG_PAYLOADS:
+        return apply_catalog(registry, act)
     person = person_of(act.stream)
     if act.type == "authority.admitted":
         if act.actor != registry.origin:

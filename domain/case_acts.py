@@ -1,0 +1,551 @@
+"""Payload schemas of every case act, one msgspec Struct per act type, from lead to archive.
+
+Money is integer fen; times are aware timestamps; papers and evidence files are referenced by SHA-256. The
+legal time of an act is the ledger's ``recorded_at``; a payload time (``collected_at``, ``hearing_at``) says
+when something happened or will happen and is checked against it.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Annotated, Literal
+
+import msgspec
+
+from domain.acts import CASE_PAYLOADS, Fen, Payload, PersonId, Sha256, Text, Timestamp
+from domain.catalog import Band, PenaltyKind
+from domain.parties import Party
+
+LeadSource = Literal[
+    "patrol",
+    "inspection",
+    "random_inspection",
+    "complaint",
+    "report",
+    "hotline_12345",
+    "referral",
+    "assignment",
+    "non_site_monitoring",
+    "self_report",
+]
+"""Art 54 lead sources: patrol and inspection (双随机 included), complaints and reports (12345 hotline),
+referral by a regulator (管罚分离), assignment from above, non-site monitoring (Art 41), self-report."""
+
+EvidenceKind = Literal[
+    "documentary",
+    "physical",
+    "audio_visual",
+    "electronic",
+    "witness",
+    "party_statement",
+    "expert_opinion",
+    "inspection_record",
+]
+"""Art 46: 书证、物证、视听资料、电子数据、证人证言、当事人的陈述、鉴定意见、勘验笔录和现场笔录."""
+
+DeclineGround = Literal[
+    "no_violation",
+    "insufficient_evidence",
+    "not_jurisdiction",
+    "time_barred",
+    "minor_corrected",
+    "first_violation_slight",
+    "no_fault",
+    "other",
+]
+NoPenaltyGround = Literal["minor_corrected", "first_violation_slight", "no_fault", "minor_age", "mental_illness"]
+"""Art 33 (and Arts 30–31): 轻微并及时改正 / 首违轻微 / 无主观过错 / 未满十四周岁 / 精神病人."""
+
+ServiceMethod = Literal["on_the_spot", "direct", "left_at_residence", "mail", "electronic", "announcement"]
+ServedDocument = Literal["notice", "hearing_notice", "decision"]
+RemedyOutcome = Literal[
+    "upheld", "changed", "revoked", "confirmed_illegal", "confirmed_void", "remake", "dismissed", "withdrawn"
+]
+PauseKind = Literal["testing", "inspection", "appraisal", "hearing", "announcement", "suspension"]
+Harm = Literal["none", "slight", "harmful"]
+Officers = Annotated[list[PersonId], msgspec.Meta(max_length=20)]
+
+
+class LeadReceived(Payload):
+    """线索: source and receipt (the act's time). ``officers`` names those accepting with an auxiliary signer."""
+
+    source: LeadSource
+    channel: str
+    summary: str
+    catalog_item: str | None = None
+    agency: str | None = None
+    referred_by: str | None = None
+    referral_ref: str | None = None
+    ticket: str | None = None
+    party: Party | None = None
+    officers: Officers = msgspec.field(default_factory=list)
+
+
+class CaseNote(Payload):
+    text: str
+
+
+class CaseFiled(Payload):
+    """立案 (Art 54): the item, the party and the facts as known; flags that make the case major or complex."""
+
+    facts: Text
+    catalog_item: str | None = None
+    party: Party | None = None
+    violation_began: dt.date | None = None
+    violation_ended: dt.date | None = None
+    major_public_interest: bool = False
+    complex: bool = False
+
+
+class CaseDeclined(Payload):
+    ground: DeclineGround
+    reason: Text
+
+
+class ReferralResultSent(Payload):
+    """抄告: the result of a referred lead goes back to the referring regulator (and the approval department)."""
+
+    to: Text
+    result: Literal["filed", "declined", "decided", "transferred"]
+    copy_to: list[str] = msgspec.field(default_factory=list)
+    note: str = ""
+
+
+class OfficersAssigned(Payload):
+    officers: Officers
+
+
+class CredentialsShown(Payload):
+    """亮证 (Art 55): the named officers showed their certificates to the party or the persons present."""
+
+    officers: Officers
+    to: Text = "party"
+
+
+class RightsInformed(Payload):
+    officers: Officers
+    rights: list[Text]
+
+
+class RecusalRequested(Payload):
+    officer: PersonId
+    by: Literal["party", "self", "agency"]
+    reason: Text
+
+
+class RecusalDecided(Payload):
+    officer: PersonId
+    upheld: bool
+    reason: Text
+
+
+class EvidenceCollected(Payload):
+    """An evidence item: kind, SHA-256 and size of the file, who collected it and when (the officers)."""
+
+    kind: EvidenceKind
+    sha256: Sha256
+    size: Annotated[int, msgspec.Meta(ge=0)]
+    officers: Officers
+    collected_at: Timestamp
+    description: Text
+    source: str = ""
+
+
+class InspectionRecorded(Payload):
+    officers: Officers
+    place: Text
+    findings: Text
+    record_sha256: Sha256
+    party_present: bool = True
+
+
+class InterviewRecorded(Payload):
+    officers: Officers
+    interviewee: Text
+    record_sha256: Sha256
+
+
+class PreservationRegistered(Payload):
+    """先行登记保存 (Art 56): needs the head's approval (the head co-signs) and a decision within 7 working days."""
+
+    officers: Officers
+    items: list[Text]
+    approved_by: PersonId
+    record_sha256: Sha256
+
+
+class PreservationDecided(Payload):
+    preservation: int
+    outcome: Literal["returned", "seized", "confiscation_proposed", "transferred", "released"]
+    reason: Text
+
+
+class CoercionImposed(Payload):
+    """查封、扣押 (ACL Arts 18, 24–25): at most 30 days; the approving head co-signs (within 24 h if emergency)."""
+
+    kind: Literal["seal", "seize"]
+    officers: Officers
+    items: list[Text]
+    reason: Text
+    days: int
+    approved_by: PersonId
+    emergency: bool = False
+
+
+class CoercionExtended(Payload):
+    measure: int
+    days: int
+    reason: Text
+
+
+class CoercionLifted(Payload):
+    measure: int
+    reason: Text
+
+
+class PauseStarted(Payload):
+    """Start of excluded time (testing, appraisal, hearing, announcement…); ``measure`` names a coercion it pauses."""
+
+    kind: PauseKind
+    reason: Text
+    measure: int | None = None
+
+
+class PauseEnded(Payload):
+    kind: PauseKind
+    measure: int | None = None
+
+
+class LegalReviewed(Payload):
+    outcome: Literal["passed", "failed"]
+    opinion: Text
+
+
+class CollectiveDiscussed(Payload):
+    participants: Annotated[list[PersonId], msgspec.Meta(min_length=1)]
+    conclusion: Text
+
+
+class ExtensionApproved(Payload):
+    days: int
+    reason: Text
+
+
+class NoticeIssued(Payload):
+    """告知 (Art 44): facts, reasons, basis and the proposed penalty; windows run from its service."""
+
+    facts: Text
+    basis: Text
+    penalties: list[PenaltyKind]
+    fine_fen: Fen = 0
+    confiscation_fen: Fen = 0
+    band: Band | None = None
+    major_public_interest: bool = False
+    complex: bool = False
+
+
+class ServiceRecorded(Payload):
+    """送达 (Art 61): electronic service needs the party's consent and a signed confirmation."""
+
+    document: ServedDocument
+    method: ServiceMethod
+    consent_ref: str | None = None
+    confirmation_ref: str | None = None
+    receipt_sha256: Sha256 | None = None
+
+
+class StatementMade(Payload):
+    """陈述、申辩 (Art 45): signed by the party, or recorded by an officer with the signed paper's hash."""
+
+    summary: Text
+    content_sha256: Sha256
+    paper_sha256: Sha256 | None = None
+
+
+class RightWaived(Payload):
+    right: Literal["statement", "hearing"]
+    paper_sha256: Sha256 | None = None
+
+
+class HearingRequested(Payload):
+    paper_sha256: Sha256 | None = None
+
+
+class HearingWithdrawn(Payload):
+    paper_sha256: Sha256 | None = None
+
+
+class HearingScheduled(Payload):
+    """听证通知 (Art 64): the party is told at least 7 working days before; presided by a non-investigator."""
+
+    presider: PersonId
+    hearing_at: Timestamp
+    place: Text
+    public: bool = True
+    reason_not_public: str | None = None
+
+
+class HearingHeld(Payload):
+    presider: PersonId
+    party_present: bool
+    attendees: list[str] = msgspec.field(default_factory=list)
+
+
+class HearingRecorded(Payload):
+    record_sha256: Sha256
+    signed_by_party: bool = True
+
+
+class DecisionMade(Payload):
+    """处罚决定 (Art 59). Outside the chosen band needs ``reason_outside_band`` (and then legal review)."""
+
+    penalties: Annotated[list[PenaltyKind], msgspec.Meta(min_length=1)]
+    facts: Text
+    basis: Text
+    violation_ended: dt.date
+    fine_fen: Fen = 0
+    confiscation_fen: Fen = 0
+    band: Band | None = None
+    reason_outside_band: str | None = None
+    violation_began: dt.date | None = None
+    first_violation: bool = False
+    corrected: bool = False
+    harm: Harm = "harmful"
+    life_health_finance_harm: bool = False
+
+
+class NoPenaltyDecided(Payload):
+    """不予行政处罚 (Art 33) with its ground; the education given to the party is recorded (its paper's hash)."""
+
+    ground: NoPenaltyGround
+    reason: Text
+    education_sha256: Sha256
+
+
+class SimpleDecided(Payload):
+    """当场处罚 (Arts 51–52): warning or a small fine, on a standard form, credentials shown, party heard."""
+
+    party: Party
+    catalog_item: Text
+    penalties: Annotated[list[PenaltyKind], msgspec.Meta(min_length=1)]
+    facts: Text
+    basis: Text
+    officers: Officers
+    form_sha256: Sha256
+    violation_ended: dt.date
+    fine_fen: Fen = 0
+    credentials_shown: bool = True
+    party_heard: bool = True
+    first_violation: bool = False
+    corrected: bool = False
+    harm: Harm = "harmful"
+
+
+class SimpleReported(Payload):
+    """备案 (Art 52): the on-the-spot decision filed with the agency."""
+
+    to: Text
+    note: str = ""
+
+
+class PaymentRecorded(Payload):
+    amount_fen: Annotated[int, msgspec.Meta(gt=0)]
+    method: Literal["bank", "online", "on_the_spot"]
+    receipt_ref: Text
+    hard_to_collect: bool = False
+
+
+class Instalment(msgspec.Struct, forbid_unknown_fields=True, kw_only=True, frozen=True):
+    due: dt.date
+    amount_fen: Annotated[int, msgspec.Meta(gt=0)]
+
+
+class PaymentDeferred(Payload):
+    """暂缓或者分期缴纳 (Art 66), on the party's application and the head's approval."""
+
+    kind: Literal["deferral", "instalments"]
+    reason: Text
+    until: dt.date | None = None
+    instalments: list[Instalment] = msgspec.field(default_factory=list)
+
+
+class LateFeeAssessed(Payload):
+    amount_fen: Annotated[int, msgspec.Meta(gt=0)]
+    as_of: dt.date
+
+
+class ReminderSent(Payload):
+    """催告 (ACL Art 54) before applying to the court."""
+
+    amount_due_fen: Fen
+    method: ServiceMethod = "direct"
+
+
+class CourtEnforcementApplied(Payload):
+    court: Text
+
+
+class CourtEnforcementConcluded(Payload):
+    outcome: Literal["executed", "terminated"]
+    ruling_ref: Text
+
+
+class RemedyFiled(Payload):
+    body: Text
+
+
+class RemedyDecided(Payload):
+    outcome: RemedyOutcome
+    changed_fine_fen: Fen | None = None
+    final: bool = True
+
+
+class TransferReported(Payload):
+    organ: Text
+    suspected_crime: Text
+
+
+class TransferApproved(Payload):
+    approved: bool
+    reason: Text
+
+
+class TransferSent(Payload):
+    organ: Text
+    file_sha256: Sha256
+    items: list[str] = msgspec.field(default_factory=list)
+
+
+class TransferReceipt(Payload):
+    organ: Text
+    receipt_ref: Text
+
+
+class CaseTerminated(Payload):
+    ground: Text
+
+
+class CaseClosed(Payload):
+    summary: str = ""
+
+
+class CaseArchived(Payload):
+    file_sha256: Sha256
+    pages: Annotated[int, msgspec.Meta(ge=1)]
+
+
+class FollowUpVisited(Payload):
+    satisfaction: Annotated[int, msgspec.Meta(ge=1, le=5)]
+    notes: str = ""
+
+
+class ComplaintReceived(Payload):
+    by: Text
+    channel: Text
+    content: Text
+
+
+class ComplaintAnswered(Payload):
+    complaint: int
+    answer: Text
+
+
+class ActCosigned(Payload):
+    """A named officer's or approver's own signature on an earlier act of this case (the two-officer rule)."""
+
+    act_version: int
+
+
+class CorrectionRecorded(Payload):
+    """更正、补正: names the earlier act it corrects and why; nothing is edited."""
+
+    corrects: int
+    reason: Text
+    correction: Text
+
+
+CASE_ACTS: dict[str, type[Payload]] = {
+    "lead.received": LeadReceived,
+    "case.note": CaseNote,
+    "case.filed": CaseFiled,
+    "case.declined": CaseDeclined,
+    "referral.result_sent": ReferralResultSent,
+    "officers.assigned": OfficersAssigned,
+    "credentials.shown": CredentialsShown,
+    "rights.informed": RightsInformed,
+    "recusal.requested": RecusalRequested,
+    "recusal.decided": RecusalDecided,
+    "evidence.collected": EvidenceCollected,
+    "inspection.recorded": InspectionRecorded,
+    "interview.recorded": InterviewRecorded,
+    "preservation.registered": PreservationRegistered,
+    "preservation.decided": PreservationDecided,
+    "coercion.imposed": CoercionImposed,
+    "coercion.extended": CoercionExtended,
+    "coercion.lifted": CoercionLifted,
+    "pause.started": PauseStarted,
+    "pause.ended": PauseEnded,
+    "legal.reviewed": LegalReviewed,
+    "collective.discussed": CollectiveDiscussed,
+    "extension.approved": ExtensionApproved,
+    "notice.issued": NoticeIssued,
+    "service.recorded": ServiceRecorded,
+    "statement.made": StatementMade,
+    "right.waived": RightWaived,
+    "hearing.requested": HearingRequested,
+    "hearing.withdrawn": HearingWithdrawn,
+    "hearing.scheduled": HearingScheduled,
+    "hearing.held": HearingHeld,
+    "hearing.recorded": HearingRecorded,
+    "decision.made": DecisionMade,
+    "no_penalty.decided": NoPenaltyDecided,
+    "simple.decided": SimpleDecided,
+    "simple.reported": SimpleReported,
+    "payment.recorded": PaymentRecorded,
+    "payment.deferred": PaymentDeferred,
+    "late_fee.assessed": LateFeeAssessed,
+    "reminder.sent": ReminderSent,
+    "court_enforcement.applied": CourtEnforcementApplied,
+    "court_enforcement.concluded": CourtEnforcementConcluded,
+    "reconsideration.filed": RemedyFiled,
+    "reconsideration.decided": RemedyDecided,
+    "litigation.filed": RemedyFiled,
+    "litigation.decided": RemedyDecided,
+    "transfer.reported": TransferReported,
+    "transfer.approved": TransferApproved,
+    "transfer.sent": TransferSent,
+    "transfer.receipt": TransferReceipt,
+    "case.terminated": CaseTerminated,
+    "case.closed": CaseClosed,
+    "case.archived": CaseArchived,
+    "follow_up.visited": FollowUpVisited,
+    "complaint.received": ComplaintReceived,
+    "complaint.answered": ComplaintAnswered,
+    "act.cosigned": ActCosigned,
+    "correction.recorded": CorrectionRecorded,
+}
+CASE_PAYLOADS.update(CASE_ACTS)
+
+# Kinds of act auxiliary staff may never perform alone (灌政办〔2023〕32号): 受理、立案、调查取证、审核、决定、强制措施.
+AUXILIARY_FORBIDDEN: dict[str, str] = {
+    "lead.received": "accept",
+    "case.filed": "file",
+    "case.declined": "file",
+    "evidence.collected": "investigate",
+    "inspection.recorded": "investigate",
+    "interview.recorded": "investigate",
+    "preservation.registered": "investigate",
+    "legal.reviewed": "review",
+    "decision.made": "decide",
+    "no_penalty.decided": "decide",
+    "simple.decided": "decide",
+    "preservation.decided": "decide",
+    "recusal.decided": "decide",
+    "extension.approved": "decide",
+    "transfer.approved": "decide",
+    "case.terminated": "decide",
+    "coercion.imposed": "coerce",
+    "coercion.extended": "coerce",
+}
+# Acts that record facts or annotate: allowed after closure and archive too.
+ANNOTATIONS = frozenset({"case.note", "correction.recorded", "follow_up.visited", "complaint.received", "complaint.answered"})

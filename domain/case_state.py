@@ -1,0 +1,289 @@
+"""The state of one case as the rules see it: a msgspec Struct that round-trips through JSON (projections store it).
+
+Everything a later rule needs is kept here — who investigated, which notice was served when, what the party said,
+which measures run — so a rule decides from the state and the act alone. Clocks are not stored: they are computed
+from these times (``domain.deadlines``).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import msgspec
+
+from domain.parties import Party
+
+
+class _S(msgspec.Struct, kw_only=True):
+    pass
+
+
+class Lead(_S):
+    source: str
+    channel: str
+    summary: str
+    received_at: dt.datetime
+    referred_by: str | None = None
+    referral_ref: str | None = None
+    ticket: str | None = None
+
+
+class Pending(_S):
+    """An act some named officers or approvers have still to co-sign."""
+
+    version: int
+    act_type: str
+    awaiting: list[str]
+    approver: str | None = None
+
+
+class Recusal(_S):
+    officer: str
+    by: str
+    reason: str
+    requested_at: dt.datetime
+    upheld: bool | None = None
+    decided_at: dt.datetime | None = None
+
+
+class Evidence(_S):
+    version: int
+    kind: str
+    sha256: str
+    size: int
+    collected_by: list[str]
+    collected_at: dt.datetime
+    description: str
+
+
+class Record(_S):
+    version: int
+    kind: str
+    sha256: str
+    officers: list[str]
+    at: dt.datetime
+
+
+class Preservation(_S):
+    version: int
+    started_at: dt.datetime
+    approved_by: str
+    decided_at: dt.datetime | None = None
+    outcome: str | None = None
+
+
+class Measure(_S):
+    version: int
+    kind: str
+    imposed_at: dt.datetime
+    days: int
+    approved_by: str
+    emergency: bool = False
+    extension_days: int = 0
+    extensions: int = 0
+    lifted_at: dt.datetime | None = None
+
+
+class Pause(_S):
+    kind: str
+    started_at: dt.datetime
+    ended_at: dt.datetime | None = None
+    measure: int | None = None
+
+
+class Review(_S):
+    at: dt.datetime
+    reviewer: str
+    outcome: str
+
+
+class Discussion(_S):
+    at: dt.datetime
+    participants: list[str]
+
+
+class Extension(_S):
+    at: dt.datetime
+    days: int
+    by: str
+
+
+class Notice(_S):
+    version: int
+    issued_at: dt.datetime
+    penalties: list[str]
+    fine_fen: int
+    confiscation_fen: int
+    hearing_eligible: bool
+    band: str | None = None
+    served_at: dt.datetime | None = None
+    service_method: str | None = None
+
+
+class Statement(_S):
+    at: dt.datetime
+    by: str
+    sha256: str
+
+
+class Hearing(_S):
+    requested_at: dt.datetime
+    told_at: dt.datetime | None = None
+    withdrawn_at: dt.datetime | None = None
+    scheduled_at: dt.datetime | None = None
+    hearing_at: dt.datetime | None = None
+    presider: str | None = None
+    public: bool = True
+    held_at: dt.datetime | None = None
+    party_present: bool | None = None
+    record_at: dt.datetime | None = None
+    record_sha256: str | None = None
+
+
+class Decision(_S):
+    version: int
+    kind: str  # penalty / no_penalty / simple
+    decided_at: dt.datetime
+    by: str
+    penalties: list[str] = msgspec.field(default_factory=list)
+    fine_fen: int = 0
+    confiscation_fen: int = 0
+    band: str | None = None
+    reason_outside_band: str | None = None
+    ground: str | None = None
+    served_at: dt.datetime | None = None
+    service_method: str | None = None
+    changed_fine_fen: int | None = None
+    void: bool = False
+
+    @property
+    def money_due_fen(self) -> int:
+        """Fine (as changed on review) plus confiscated gains: what the party pays."""
+        if self.void or self.kind == "no_penalty":
+            return 0
+        fine = self.fine_fen if self.changed_fine_fen is None else self.changed_fine_fen
+        gains = self.confiscation_fen if "confiscate_gains" in self.penalties else 0
+        return fine + gains
+
+
+class Payment(_S):
+    at: dt.datetime
+    amount_fen: int
+    method: str
+    receipt_ref: str
+
+
+class Deferral(_S):
+    at: dt.datetime
+    kind: str
+    until: dt.date | None = None
+    instalments: list[tuple[dt.date, int]] = msgspec.field(default_factory=list)
+
+
+class Remedy(_S):
+    kind: str  # reconsideration / litigation
+    filed_at: dt.datetime
+    body: str
+    decided_at: dt.datetime | None = None
+    outcome: str | None = None
+    final: bool = True
+
+
+class Transfer(_S):
+    organ: str
+    suspected_crime: str
+    reported_at: dt.datetime
+    approved_at: dt.datetime | None = None
+    approved: bool | None = None
+    sent_at: dt.datetime | None = None
+    receipt_at: dt.datetime | None = None
+
+
+class FollowUp(_S):
+    at: dt.datetime
+    by: str
+    satisfaction: int
+
+
+class Complaint(_S):
+    version: int
+    at: dt.datetime
+    by: str
+    channel: str
+    answered_at: dt.datetime | None = None
+
+
+class CaseState(msgspec.Struct, kw_only=True):
+    """One case. ``status`` is derived from the fields after every act (see ``domain.case.status_of``)."""
+
+    case_id: str
+    version: int
+    status: str
+    opened_at: dt.datetime
+    updated_at: dt.datetime
+    catalog_item: str | None = None
+    acts: list[str] = msgspec.field(default_factory=list)
+    agency: str | None = None
+    in_name_of: str | None = None
+    domain: str | None = None
+    procedure: str | None = None  # general / simple
+    lead: Lead | None = None
+    party: Party | None = None
+    filed_at: dt.datetime | None = None
+    filed_by: str | None = None
+    remade_at: dt.datetime | None = None
+    violation_began: dt.date | None = None
+    violation_ended: dt.date | None = None
+    major_public_interest: bool = False
+    complex: bool = False
+    declined_at: dt.datetime | None = None
+    decline_ground: str | None = None
+    referral_result_at: dt.datetime | None = None
+    officers: list[str] = msgspec.field(default_factory=list)
+    investigators: list[str] = msgspec.field(default_factory=list)
+    credentials_shown_by: list[str] = msgspec.field(default_factory=list)
+    rights_informed_at: dt.datetime | None = None
+    recusals: list[Recusal] = msgspec.field(default_factory=list)
+    recused: list[str] = msgspec.field(default_factory=list)
+    evidence: list[Evidence] = msgspec.field(default_factory=list)
+    records: list[Record] = msgspec.field(default_factory=list)
+    preservations: list[Preservation] = msgspec.field(default_factory=list)
+    measures: list[Measure] = msgspec.field(default_factory=list)
+    pauses: list[Pause] = msgspec.field(default_factory=list)
+    reviews: list[Review] = msgspec.field(default_factory=list)
+    discussions: list[Discussion] = msgspec.field(default_factory=list)
+    extensions: list[Extension] = msgspec.field(default_factory=list)
+    notice: Notice | None = None
+    notices_issued: int = 0
+    statements: list[Statement] = msgspec.field(default_factory=list)
+    statement_waived_at: dt.datetime | None = None
+    hearing_waived_at: dt.datetime | None = None
+    hearing: Hearing | None = None
+    decision: Decision | None = None
+    voided_decisions: list[Decision] = msgspec.field(default_factory=list)
+    simple_reported_at: dt.datetime | None = None
+    payments: list[Payment] = msgspec.field(default_factory=list)
+    deferral: Deferral | None = None
+    late_fees_fen: int = 0
+    reminders: list[dt.datetime] = msgspec.field(default_factory=list)
+    court_applied_at: dt.datetime | None = None
+    court_outcome: str | None = None
+    remedies: list[Remedy] = msgspec.field(default_factory=list)
+    transfer: Transfer | None = None
+    terminated_at: dt.datetime | None = None
+    termination_ground: str | None = None
+    closed_at: dt.datetime | None = None
+    closure_ground: str | None = None
+    archived_at: dt.datetime | None = None
+    follow_ups: list[FollowUp] = msgspec.field(default_factory=list)
+    complaints: list[Complaint] = msgspec.field(default_factory=list)
+    corrections: list[int] = msgspec.field(default_factory=list)
+    pending: list[Pending] = msgspec.field(default_factory=list)
+
+    @property
+    def paid_fen(self) -> int:
+        return sum(p.amount_fen for p in self.payments)
+
+    @property
+    def transfer_sent(self) -> bool:
+        return self.transfer is not None and self.transfer.sent_at is not None

@@ -1,0 +1,277 @@
+"""People (执法人员、辅助人员、法制审核人员、监督人员、机关负责人): roles, exams, certificates, training, reviews.
+
+Every personnel act is a registry act on the stream ``person:<id>`` signed by the personnel authority (the person
+the log key admitted). A person's roles are the roles of their active keys plus roles assigned by ``role.assigned``,
+minus roles withdrawn by ``role.withdrawn``. An officer acts only with a certificate (执法证) in force for the
+case's agency and domain on the act's Asia/Shanghai date; a certificate is issued only after the exam is passed
+(《行政处罚法》第四十二条). Local practice (灌云): 60 training hours a year is a metric (``training_shortfall``);
+failing the annual review two years running withdraws every certificate and marks the person as exited — the
+refusal then follows from the missing certificate.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Literal
+
+import msgspec
+
+from domain.acts import REGISTRY_PAYLOADS, ActRecord, Payload, Text, payload_as, person_of
+from domain.calendar import local_date
+from domain.errors import MalformedAct, NotAuthorised
+from domain.law import rule
+from domain.refusals import DomainNotExercised, ExamRequired, UnknownAgency, UnknownCertificate
+
+if TYPE_CHECKING:
+    from domain.registry import Registry
+
+Role = Literal["authority", "officer", "auxiliary", "legal_reviewer", "supervisor", "agency_head", "catalog_keeper", "party"]
+CertificateStatus = Literal["active", "suspended", "withdrawn"]
+
+# Roles that exercise enforcement power on their own; an auxiliary holds none of them.
+ACTING_ROLES = frozenset({"officer", "agency_head", "legal_reviewer"})
+
+
+# -- payloads ---------------------------------------------------------------------------------------------------
+class PersonRegistered(Payload):
+    name: Text
+    agency: str | None = None
+    roles: list[Role] = msgspec.field(default_factory=list)
+    staff_number: str | None = None
+
+
+class RoleAssigned(Payload):
+    role: Role
+    agency: str | None = None
+
+
+class RoleWithdrawn(Payload):
+    role: Role
+    reason: Text
+
+
+class ExamPassed(Payload):
+    exam: Text
+    passed_on: dt.date
+    score: int | None = None
+
+
+class CertificateIssued(Payload):
+    number: Text
+    agency: Text
+    domains: list[Text]
+    valid_from: dt.date
+    valid_until: dt.date
+
+
+class CertificateChanged(Payload):
+    """Suspension, reinstatement or withdrawal of a certificate, with the reason."""
+
+    number: Text
+    reason: Text
+
+
+class TrainingRecorded(Payload):
+    year: int
+    hours: int = msgspec.field(default=0)
+    course: Text = "training"
+
+
+class AnnualReviewRecorded(Payload):
+    year: int
+    passed: bool
+    note: str = ""
+
+
+PERSONNEL_PAYLOADS: dict[str, type[Payload]] = {
+    "person.registered": PersonRegistered,
+    "role.assigned": RoleAssigned,
+    "role.withdrawn": RoleWithdrawn,
+    "exam.passed": ExamPassed,
+    "certificate.issued": CertificateIssued,
+    "certificate.suspended": CertificateChanged,
+    "certificate.reinstated": CertificateChanged,
+    "certificate.withdrawn": CertificateChanged,
+    "training.recorded": TrainingRecorded,
+    "annual_review.recorded": AnnualReviewRecorded,
+}
+REGISTRY_PAYLOADS.update(PERSONNEL_PAYLOADS)
+
+
+# -- state ------------------------------------------------------------------------------------------------------
+@dataclass(frozen=True)
+class Certificate:
+    number: str
+    agency: str
+    domains: frozenset[str]
+    valid_from: dt.date
+    valid_until: dt.date
+    status: CertificateStatus = "active"
+
+    def in_force(self, agency: str, domain: str, on: dt.date) -> bool:
+        return (
+            self.status == "active"
+            and self.agency == agency
+            and domain in self.domains
+            and self.valid_from <= on <= self.valid_until
+        )
+
+
+@dataclass(frozen=True)
+class Person:
+    id: str
+    name: str | None = None
+    agency: str | None = None
+    assigned_roles: frozenset[str] = frozenset()
+    withdrawn_roles: frozenset[str] = frozenset()
+    exams: tuple[tuple[str, dt.date], ...] = ()
+    certificates: tuple[Certificate, ...] = ()
+    training: tuple[tuple[int, int], ...] = ()
+    reviews: tuple[tuple[int, bool], ...] = ()
+    exited: bool = False
+
+    def training_hours(self, year: int) -> int:
+        return sum(hours for y, hours in self.training if y == year)
+
+
+# -- queries ----------------------------------------------------------------------------------------------------
+def person(registry: Registry, person_id: str) -> Person:
+    return registry.persons.get(person_id) or Person(person_id)
+
+
+def roles_of(registry: Registry, person_id: str) -> frozenset[str]:
+    """Roles of the person's active keys plus assigned roles, minus withdrawn ones."""
+    who = person(registry, person_id)
+    key_roles = {k.role for k in registry.keys_of(person_id) if k.active}
+    return frozenset((key_roles | who.assigned_roles) - who.withdrawn_roles)
+
+
+def agency_of(registry: Registry, person_id: str) -> str | None:
+    """The person's agency: as registered, else that of their most recent active key."""
+    who = registry.persons.get(person_id)
+    if who is not None and who.agency is not None:
+        return who.agency
+    keys = [k for k in registry.keys_of(person_id) if k.active and k.agency is not None]
+    return max(keys, key=lambda k: k.registered_version).agency if keys else None
+
+
+def is_auxiliary_only(registry: Registry, person_id: str) -> bool:
+    """An auxiliary who holds no role that may act alone."""
+    roles = roles_of(registry, person_id)
+    return "auxiliary" in roles and not (roles & ACTING_ROLES)
+
+
+def certificate_for(registry: Registry, person_id: str, agency: str, domain: str, when: dt.datetime) -> Certificate | None:
+    """The certificate in force for this agency and domain on the act's local date, if any."""
+    who = registry.persons.get(person_id)
+    if who is None or who.exited:
+        return None
+    on = local_date(when)
+    for cert in who.certificates:
+        if cert.in_force(agency, domain, on):
+            return cert
+    return None
+
+
+def is_head_of(registry: Registry, person_id: str, agency: str | None) -> bool:
+    return agency is not None and "agency_head" in roles_of(registry, person_id) and agency_of(registry, person_id) == agency
+
+
+def training_shortfall(registry: Registry, person_id: str, year: int) -> int:
+    """Hours still missing against the local yearly minimum (a supervision metric, never a refusal)."""
+    needed = rule("training.hours_per_year").value
+    return max(0, needed - person(registry, person_id).training_hours(year))
+
+
+# -- applying personnel acts ------------------------------------------------------------------------------------
+def _replace_cert(who: Person, number: str, allowed: set[str], status: CertificateStatus) -> Person:
+    for i, cert in enumerate(who.certificates):
+        if cert.number == number and cert.status in allowed:
+            certs = list(who.certificates)
+            certs[i] = dataclasses.replace(cert, status=status)
+            return dataclasses.replace(who, certificates=tuple(certs))
+    raise UnknownCertificate(f"{who.id} holds no certificate {number!r} in status {sorted(allowed)}")
+
+
+def apply_personnel(registry: Registry, act: ActRecord) -> Person:
+    """Apply one personnel act; returns the person's new record (the registry stores it) or raises."""
+    person_id = person_of(act.stream)
+    if act.actor not in registry.authorities:
+        raise NotAuthorised(f"{act.actor!r} is not the personnel authority; {act.type} is its act")
+    who = person(registry, person_id)
+    if act.type == "person.registered":
+        reg = payload_as(act, PersonRegistered)
+        if reg.agency is not None and reg.agency not in registry.agencies:
+            raise UnknownAgency(f"agency {reg.agency!r} is not registered")
+        return dataclasses.replace(
+            who, name=reg.name, agency=reg.agency, assigned_roles=who.assigned_roles | set(reg.roles)
+        )
+    if act.type == "role.assigned":
+        assigned = payload_as(act, RoleAssigned)
+        if assigned.agency is not None and assigned.agency not in registry.agencies:
+            raise UnknownAgency(f"agency {assigned.agency!r} is not registered")
+        return dataclasses.replace(
+            who,
+            assigned_roles=who.assigned_roles | {assigned.role},
+            withdrawn_roles=who.withdrawn_roles - {assigned.role},
+            agency=assigned.agency or who.agency,
+        )
+    if act.type == "role.withdrawn":
+        withdrawn = payload_as(act, RoleWithdrawn)
+        return dataclasses.replace(
+            who,
+            assigned_roles=who.assigned_roles - {withdrawn.role},
+            withdrawn_roles=who.withdrawn_roles | {withdrawn.role},
+        )
+    if act.type == "exam.passed":
+        exam = payload_as(act, ExamPassed)
+        return dataclasses.replace(who, exams=(*who.exams, (exam.exam, exam.passed_on)))
+    if act.type == "certificate.issued":
+        issued = payload_as(act, CertificateIssued)
+        if not any(day <= issued.valid_from for _, day in who.exams):
+            raise ExamRequired(f"{person_id} has passed no enforcement exam by {issued.valid_from}")
+        if issued.valid_until < issued.valid_from or not issued.domains:
+            raise MalformedAct("a certificate needs domains and valid_from ≤ valid_until")
+        agency = registry.agencies.get(issued.agency)
+        if agency is None:
+            raise UnknownAgency(f"agency {issued.agency!r} is not registered")
+        missing = sorted(set(issued.domains) - set(agency.domains))
+        if missing:
+            raise DomainNotExercised(f"{issued.agency} exercises no power in {missing}")
+        if any(c.number == issued.number for c in who.certificates):
+            raise MalformedAct(f"certificate {issued.number!r} was already issued to {person_id}")
+        cert = Certificate(issued.number, issued.agency, frozenset(issued.domains), issued.valid_from, issued.valid_until)
+        return dataclasses.replace(who, certificates=(*who.certificates, cert), exited=False)
+    if act.type == "certificate.suspended":
+        return _replace_cert(who, payload_as(act, CertificateChanged).number, {"active"}, "suspended")
+    if act.type == "certificate.reinstated":
+        return _replace_cert(who, payload_as(act, CertificateChanged).number, {"suspended"}, "active")
+    if act.type == "certificate.withdrawn":
+        return _replace_cert(who, payload_as(act, CertificateChanged).number, {"active", "suspended"}, "withdrawn")
+    if act.type == "training.recorded":
+        training = payload_as(act, TrainingRecorded)
+        if training.hours <= 0:
+            raise MalformedAct("training hours must be positive")
+        return dataclasses.replace(who, training=(*who.training, (training.year, training.hours)))
+    if act.type == "annual_review.recorded":
+        review = payload_as(act, AnnualReviewRecorded)
+        reviews = (*(r for r in who.reviews if r[0] != review.year), (review.year, review.passed))
+        who = dataclasses.replace(who, reviews=tuple(sorted(reviews)))
+        return _exit_after_failures(who)
+    raise MalformedAct(f"{act.type!r} is not a personnel act")
+
+
+def _exit_after_failures(who: Person) -> Person:
+    """Local rule (灌云): failing the annual review N years running withdraws every certificate."""
+    needed = rule("review.failures_to_exit").value
+    results = dict(who.reviews)
+    if not results:
+        return who
+    last = max(results)
+    run = [results.get(year) for year in range(last - needed + 1, last + 1)]
+    if all(passed is False for passed in run):
+        certs = tuple(dataclasses.replace(c, status="withdrawn") for c in who.certificates)
+        return dataclasses.replace(who, certificates=certs, exited=True)
+    return who

@@ -1,0 +1,158 @@
+"""Procedure law as pure functions of a case's state: windows, time limits, thresholds and who counts as what.
+
+The case state machine (``domain.case``) asks these; so does ``domain.deadlines``. Nothing here is stored: a
+window's end is recomputed from the times in the state and the rules table every time it is needed, with the
+working-day calendar of ``domain.calendar`` (Asia/Shanghai dates; start day not counted).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from domain.calendar import (
+    Deadline,
+    add_calendar_days,
+    add_months,
+    add_working_days,
+    local_date,
+    period,
+)
+from domain.case_state import CaseState, Measure, Pause
+from domain.catalog import HEARING_KINDS
+from domain.law import rule
+from domain.parties import Party, is_citizen
+
+
+# -- thresholds --------------------------------------------------------------------------------------------------
+def hearing_eligible(party: Party | None, penalties: list[str], fine_fen: int, confiscation_fen: int) -> bool:
+    """Art 63: large fines or confiscations (sector default thresholds by party kind) and the heavier kinds."""
+    if set(penalties) & HEARING_KINDS:
+        return True
+    citizen = party is None or is_citizen(party)
+    threshold = rule("hearing.fine_natural_person" if citizen else "hearing.fine_organisation").value
+    return fine_fen >= threshold or confiscation_fen >= threshold
+
+
+def review_threshold_reached(party: Party | None, fine_fen: int, confiscation_fen: int) -> bool:
+    """The agency's 法制审核目录 money threshold (defaults: the hearing thresholds)."""
+    citizen = party is None or is_citizen(party)
+    threshold = rule("review.fine_natural_person" if citizen else "review.fine_organisation").value
+    return fine_fen >= threshold or confiscation_fen >= threshold
+
+
+def simple_fine_cap(party: Party) -> int:
+    """Art 51: 200 yuan for a citizen (sole traders included), 3,000 yuan for an organisation, in fen."""
+    return rule("simple.fine_citizen_max" if is_citizen(party) else "simple.fine_organisation_max").value
+
+
+# -- clocks --------------------------------------------------------------------------------------------------------
+def _pauses(state: CaseState, measure: int | None, now: dt.datetime) -> list[tuple[dt.datetime, dt.datetime]]:
+    """Excluded periods as (from, to); a pause still open has run until ``now``."""
+    return [(p.started_at, p.ended_at or max(now, p.started_at)) for p in state.pauses if p.measure == measure]
+
+
+def open_pauses(state: CaseState, measure: int | None = None) -> list[Pause]:
+    return [p for p in state.pauses if p.measure == measure and p.ended_at is None]
+
+
+def statement_window(state: CaseState) -> Deadline | None:
+    """Last day for the party's statement and defence: N working days after the notice is served."""
+    notice = state.notice
+    if notice is None or notice.served_at is None:
+        return None
+    return period(notice.served_at, "notice.statement_window", [])
+
+
+def hearing_request_window(state: CaseState) -> Deadline | None:
+    notice = state.notice
+    if notice is None or notice.served_at is None or not notice.hearing_eligible:
+        return None
+    return period(notice.served_at, "hearing.request_window", [])
+
+
+def decision_time_limit(state: CaseState, now: dt.datetime) -> Deadline | None:
+    """Art 60: 90 calendar days from filing (or from an order to remake), plus extensions, minus pauses."""
+    start = state.remade_at or state.filed_at
+    if start is None:
+        return None
+    base = period(start, "decision.time_limit", [p for p in _pauses(state, None, now) if p[0] >= start])
+    extra = sum(e.days for e in state.extensions if e.at >= start)
+    if not extra:
+        return base
+    return Deadline(add_calendar_days(base.date, extra), base.provisional, base.rule_key)
+
+
+def measure_end(state: CaseState, measure: Measure, now: dt.datetime) -> Deadline:
+    """ACL Art 25: the measure's last day — its days plus the extension, excluding its testing pauses."""
+    base = period(measure.imposed_at, "coercion.max_period", _pauses(state, measure.version, now))
+    shift = measure.days - rule("coercion.max_period").value + measure.extension_days
+    return Deadline(add_calendar_days(base.date, shift), base.provisional, base.rule_key)
+
+
+def hearing_notice_earliest(told_at: dt.datetime) -> dt.date:
+    """Art 64: the earliest hearing date when the party is told at ``told_at`` (7 working days before)."""
+    return add_working_days(local_date(told_at), rule("hearing.notice_before").value)
+
+
+def payment_due(state: CaseState) -> dt.date | None:
+    """Art 67: 15 days from receipt of the decision; a deferral or the last instalment moves it (Art 66)."""
+    decision = state.decision
+    if decision is None or decision.served_at is None or decision.money_due_fen == 0:
+        return None
+    if state.deferral is not None:
+        if state.deferral.until is not None:
+            return state.deferral.until
+        if state.deferral.instalments:
+            return max(due for due, _ in state.deferral.instalments)
+    return period(decision.served_at, "payment.window", []).date
+
+
+def remedy_periods_end(state: CaseState) -> dt.date | None:
+    """The later of the reconsideration (60 days) and litigation (6 months) windows from service."""
+    decision = state.decision
+    if decision is None or decision.served_at is None:
+        return None
+    served = local_date(decision.served_at)
+    recon = add_calendar_days(served, rule("reconsideration.window").value)
+    suit = add_months(served, rule("litigation.window").value)
+    return max(recon, suit)
+
+
+def remedy_pending(state: CaseState) -> bool:
+    return any(r.decided_at is None or not r.final for r in state.remedies)
+
+
+def enforcement_earliest(state: CaseState) -> dt.date | None:
+    """ACL Arts 53–54: 10 working days after the written reminder, and after the remedy periods expire."""
+    if not state.reminders:
+        return None
+    after_reminder = add_working_days(local_date(state.reminders[-1]), rule("enforcement.reminder_wait").value)
+    remedies = remedy_periods_end(state)
+    return max(after_reminder, remedies) if remedies is not None else after_reminder
+
+
+# -- who the case's people are ------------------------------------------------------------------------------------
+def defended(state: CaseState) -> bool:
+    """The party stated or defended itself after the current notice was issued."""
+    notice = state.notice
+    return notice is not None and any(s.at >= notice.issued_at for s in state.statements)
+
+
+def hearing_pending(state: CaseState) -> bool:
+    """A hearing was requested, not withdrawn, and not yet held and recorded (absence counts as held: a waiver)."""
+    hearing = state.hearing
+    if hearing is None or hearing.withdrawn_at is not None:
+        return False
+    return hearing.held_at is None or (hearing.party_present is not False and hearing.record_at is None)
+
+
+def performed(state: CaseState) -> bool:
+    """The decision is performed: money paid in full (late fees included), or nothing to pay once served."""
+    decision = state.decision
+    if decision is None:
+        return False
+    if decision.void or decision.kind == "no_penalty":
+        return True
+    if decision.served_at is None:
+        return False
+    return state.paid_fen >= decision.money_due_fen + state.late_fees_fen

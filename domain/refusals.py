@@ -1,0 +1,430 @@
+"""Every refusal a rule can give: one DomainError subclass each, with a stable code, zh/en titles and the article.
+
+Status follows DESIGN.md: 403 when the signer lacks the role, certificate or power (authorisation), 422 when the
+procedure forbids the act at this point, 400 when the act itself is malformed. Where an article depends on the
+case (a fine range comes from the item's own legal basis), the rule passes ``article=`` and the class attribute
+is the default.
+"""
+
+from __future__ import annotations
+
+from domain.errors import DomainError
+from domain.law import ACL, ALL, APL, ARL, GANJIANG, GB_USCC, GUANYUN, MS_RULES, SC310, rule
+
+
+# -- authorisation: who may act (403) --------------------------------------------------------------------------
+class AuxiliaryActingAlone(DomainError):
+    """辅助人员 may assist but never alone accept, file, investigate, review, decide or impose coercion."""
+
+    code = "auxiliary-acting-alone"
+    title = "辅助人员不得独立从事受理、立案、调查、审核、决定或行政强制措施"
+    title_en = "Auxiliary staff may not perform this enforcement act alone"
+    article = f"{GUANYUN}（辅助人员管理）"
+    status = 403
+
+
+class OfficerNotCertified(DomainError):
+    code = "officer-not-certified"
+    title = "执法人员不具有该机关该领域的有效行政执法证件"
+    title_en = "The officer holds no valid enforcement certificate for this agency and domain"
+    article = f"{APL}第四十二条"
+    status = 403
+
+
+class ItemNotHeld(DomainError):
+    code = "item-not-held"
+    title = "本机关不具有该事项的行政处罚权"
+    title_en = "The agency does not hold the power for this catalog item"
+    article = f"{APL}第十七条"
+    status = 403
+
+
+class ReDelegationForbidden(DomainError):
+    """An entrusted body may not re-entrust (Art 20); a township holding delegated power may not pass it on."""
+
+    code = "re-delegation-forbidden"
+    title = "受委托组织不得再委托，承接赋权的乡镇街道不得再行下放"
+    title_en = "An entrusted or delegated body may not entrust or delegate the power further"
+    article = f"{APL}第二十条"
+    status = 403
+
+
+class OfficerRecused(DomainError):
+    code = "officer-recused"
+    title = "已决定回避的执法人员不得再参与本案"
+    title_en = "An officer whose recusal was upheld may not act in this case again"
+    article = f"{APL}第四十三条"
+    status = 403
+
+
+class AgencyHeadRequired(DomainError):
+    code = "agency-head-required"
+    title = "须由行政机关负责人决定或批准"
+    title_en = "Only the agency head may decide or approve this"
+    article = f"{APL}第五十七条"
+    status = 403
+
+
+class LegalReviewerRequired(DomainError):
+    code = "legal-reviewer-required"
+    title = "法制审核须由法制审核人员进行"
+    title_en = "Only a legal reviewer may record a legal review"
+    article = f"{APL}第五十八条"
+    status = 403
+
+
+class NotTheParty(DomainError):
+    code = "not-the-party"
+    title = "该行为须由当事人本人签署或由执法人员记录"
+    title_en = "Only the party, or an officer recording the party's paper, may sign this act"
+    article = f"{APL}第四十五条"
+    status = 403
+
+
+class CatalogKeeperRequired(DomainError):
+    code = "catalog-keeper-required"
+    title = "目录与赋权事项须由人事编制机关、目录管理人员或委托机关负责人登记"
+    title_en = "Catalog acts are signed by the authority, a catalog keeper or (entrustment) the entrusting agency head"
+    article = f"{APL}第二十条、第二十四条"
+    status = 403
+
+
+# -- catalog and personnel registry rules (422) ----------------------------------------------------------------
+class DelegationNotPublished(DomainError):
+    code = "delegation-not-published"
+    title = "赋权决定或委托书须书面并公布"
+    title_en = "A delegation decision or letter of entrustment must be written and published"
+    article = f"{APL}第二十四条"
+
+
+class DelegationTargetInvalid(DomainError):
+    code = "delegation-target-invalid"
+    title = "赋权对象须为乡镇人民政府或街道办事处"
+    title_en = "Power is delegated only to township governments and street offices"
+    article = f"{APL}第二十四条"
+
+
+class UnknownCatalogItem(DomainError):
+    code = "unknown-catalog-item"
+    title = "监管事项目录中无此事项"
+    title_en = "The catalog has no such enforcement item"
+    article = f"{APL}第三十四条"
+
+
+class UnknownAgency(DomainError):
+    code = "unknown-agency"
+    title = "执法机关未登记"
+    title_en = "The agency is not registered"
+    article = f"{APL}第十七条"
+
+
+class DomainNotExercised(DomainError):
+    code = "domain-not-exercised"
+    title = "该机关未登记行使该领域的处罚权"
+    title_en = "The agency does not exercise power in this domain"
+    article = f"{APL}第十八条"
+
+
+class ExamRequired(DomainError):
+    code = "exam-required"
+    title = "未通过执法资格考试不得核发执法证件"
+    title_en = "A certificate is issued only after the enforcement exam is passed"
+    article = f"{APL}第四十二条"
+
+
+class UnknownCertificate(DomainError):
+    code = "unknown-certificate"
+    title = "执法证件不存在或已注销"
+    title_en = "No such certificate in force for this person"
+    article = f"{APL}第四十二条"
+
+
+# -- procedure (422) -------------------------------------------------------------------------------------------
+class ActNotAllowedNow(DomainError):
+    """The act does not fit the case's stage; the raiser names the article of the step it skips."""
+
+    code = "act-not-allowed-now"
+    title = "当前程序阶段不允许该行为"
+    title_en = "This act is not allowed at the case's current stage"
+    article = f"{APL}第五十四条"
+
+
+class CaseNotFiled(DomainError):
+    code = "case-not-filed"
+    title = "案件尚未立案"
+    title_en = "The case has not been filed"
+    article = f"{APL}第五十四条"
+
+
+class CaseFinished(DomainError):
+    code = "case-finished"
+    title = "案件已结案或归档，不得再实施执法行为"
+    title_en = "The case is closed or archived; only annotations may follow"
+    article = f"{APL}第四十七条"
+
+
+class TooFewOfficers(DomainError):
+    code = "too-few-officers"
+    title = "执法人员不得少于两人"
+    title_en = "At least two certified officers must take part"
+    article = rule("investigation.min_officers").article
+
+
+class CoSignaturePending(DomainError):
+    code = "cosignature-pending"
+    title = "有执法人员或批准人尚未确认签署"
+    title_en = "A named officer or approver has not yet co-signed an earlier act"
+    article = rule("investigation.min_officers").article
+
+
+class CoSignatureNotExpected(DomainError):
+    code = "cosignature-not-expected"
+    title = "签署人不是该行为所列的执法人员或批准人，或已确认"
+    title_en = "The signer is not named on that act, or has already co-signed it"
+    article = rule("investigation.min_officers").article
+
+
+class CredentialsNotShown(DomainError):
+    code = "credentials-not-shown"
+    title = "调查检查前须出示执法证件"
+    title_en = "Officers show their credentials before inspecting or interviewing"
+    article = f"{APL}第五十五条"
+
+
+class DecisionWithoutNotice(DomainError):
+    code = "notice-required"
+    title = "未履行告知程序不得作出行政处罚决定"
+    title_en = "No penalty decision without a served pre-decision notice"
+    article = f"{APL}第六十二条"
+
+
+class StatementWindowOpen(DomainError):
+    code = "statement-window-open"
+    title = "陈述、申辩期限尚未届满"
+    title_en = "The statement and defence window has not closed"
+    article = rule("notice.statement_window").article
+
+
+class HearingRequestWindowOpen(DomainError):
+    code = "hearing-request-window-open"
+    title = "听证申请期限尚未届满"
+    title_en = "The hearing-request window has not closed"
+    article = rule("hearing.request_window").article
+
+
+class HearingRequired(DomainError):
+    code = "hearing-required"
+    title = "当事人要求听证的，应当组织听证"
+    title_en = "The party requested a hearing; it must be held before deciding"
+    article = f"{APL}第六十三条"
+
+
+class HearingNotAvailable(DomainError):
+    code = "hearing-not-available"
+    title = "拟作出的处罚不属于听证范围"
+    title_en = "The proposed penalty does not carry a right to a hearing"
+    article = f"{APL}第六十三条"
+
+
+class HearingRequestLate(DomainError):
+    code = "hearing-request-late"
+    title = "听证申请超过期限"
+    title_en = "The hearing request came after its window closed"
+    article = rule("hearing.request_window").article
+
+
+class HearingPresiderInvestigated(DomainError):
+    code = "hearing-presider-investigated"
+    title = "听证由非本案调查人员主持"
+    title_en = "The hearing must be presided over by someone who did not investigate the case"
+    article = f"{APL}第六十四条"
+
+
+class HearingNoticeTooShort(DomainError):
+    code = "hearing-notice-too-short"
+    title = "应当在举行听证的七日前通知当事人"
+    title_en = "The party must be told at least 7 working days before the hearing"
+    article = rule("hearing.notice_before").article
+
+
+class HearingRecordRequired(DomainError):
+    code = "hearing-record-required"
+    title = "听证结束后，应当根据听证笔录作出决定"
+    title_en = "The decision rests on the hearing record, which is missing"
+    article = f"{APL}第六十五条"
+
+
+class LegalReviewRequired(DomainError):
+    code = "legal-review-required"
+    title = "未经法制审核或者审核未通过的，不得作出决定"
+    title_en = "This decision needs a passed legal review first"
+    article = f"{APL}第五十八条"
+
+
+class CollectiveDiscussionRequired(DomainError):
+    code = "collective-discussion-required"
+    title = "情节复杂或者重大违法行为应当由负责人集体讨论决定"
+    title_en = "Complex or major cases are decided by the heads' collective discussion"
+    article = f"{APL}第五十七条"
+
+
+class FineOutsideRange(DomainError):
+    code = "fine-outside-range"
+    title = "罚款数额超出法定幅度"
+    title_en = "The fine is outside the range the item's legal basis allows"
+    article = f"{APL}第三十四条"
+
+
+class FineOutsideBand(DomainError):
+    code = "fine-outside-band"
+    title = "罚款超出所选裁量基准档次且未说明理由"
+    title_en = "The fine is outside the chosen discretion band and no reason is stated"
+    article = f"{APL}第三十四条"
+
+
+class PenaltyNotInBasis(DomainError):
+    code = "penalty-not-in-basis"
+    title = "处罚种类无法定依据"
+    title_en = "The item's legal basis does not provide this kind of penalty"
+    article = f"{APL}第三十八条"
+
+
+class ExemptFirstViolation(DomainError):
+    code = "exempt-first-violation"
+    title = "免罚清单事项，初次违法且危害后果轻微并及时改正的，不予行政处罚"
+    title_en = "A first, slight, corrected violation of an exemption-list item may not be penalised"
+    article = f"{APL}第三十三条"
+
+
+class LightPenaltyListIgnored(DomainError):
+    code = "light-penalty-list-ignored"
+    title = "轻罚清单事项应当从轻或者减轻处罚"
+    title_en = "A light-penalty-list item with its conditions met is penalised in the lighter or mitigated band"
+    article = f"{APL}第三十二条"
+
+
+class HeavierAfterDefence(DomainError):
+    code = "heavier-after-defence"
+    title = "不得因当事人陈述、申辩而给予更重的处罚"
+    title_en = "No heavier penalty than the one notified after the party's statement and defence"
+    article = f"{APL}第四十五条"
+
+
+class DecisionExceedsNotice(DomainError):
+    code = "decision-exceeds-notice"
+    title = "处罚决定重于告知的拟处罚内容，须重新告知"
+    title_en = "The decision is heavier than the notified penalty; notify again first"
+    article = f"{APL}第四十四条"
+
+
+class SimpleProcedureNotAllowed(DomainError):
+    code = "simple-procedure-threshold"
+    title = "超出简易程序适用范围"
+    title_en = "Above the simple-procedure limit (warning, or fine ≤ 200 yuan citizen / ≤ 3,000 yuan organisation)"
+    article = rule("simple.fine_citizen_max").article
+
+
+class DecisionTimeLimitExceeded(DomainError):
+    code = "decision-time-limit"
+    title = "超过作出行政处罚决定的期限"
+    title_en = "More than 90 days since filing and no approved extension covers today"
+    article = rule("decision.time_limit").article
+
+
+class ExtensionNotAllowed(DomainError):
+    code = "extension-not-allowed"
+    title = "延长办案期限不符合规定"
+    title_en = "This extension exceeds what may be approved (30 days; further ones by collective discussion)"
+    article = rule("decision.extension").article
+
+
+class CoercionTooLong(DomainError):
+    code = "coercion-too-long"
+    title = "查封、扣押期限不得超过三十日，延长不得超过三十日且仅一次"
+    title_en = "Seizure lasts at most 30 days, extended once by at most 30"
+    article = rule("coercion.max_period").article
+
+
+class CoercionNotActive(DomainError):
+    code = "coercion-not-active"
+    title = "该强制措施不存在、已解除或已期满"
+    title_en = "No such measure in force"
+    article = rule("coercion.max_period").article
+
+
+class CoercionBarred(DomainError):
+    code = "no-coercion-list"
+    title = "该事项列入不予实施行政强制措施清单"
+    title_en = "The item is on the no-coercion list"
+    article = f"{ACL}第十六条"
+
+
+class ClosureBeforePerformance(DomainError):
+    code = "closure-before-performance"
+    title = "处罚决定尚未履行完毕、终止或移送，不得结案"
+    title_en = "A case closes only when its decision is performed, terminated or transferred"
+    article = f"{APL}第六十六条；{MS_RULES}（结案）"
+
+
+class PenaltyTimeBarred(DomainError):
+    code = "limitation-expired"
+    title = "违法行为超过追责期限未被发现的，不再给予行政处罚"
+    title_en = "The violation was not discovered within the limitation period"
+    article = rule("limitation.general").article
+
+
+class ReferralResultRequired(DomainError):
+    code = "referral-result-required"
+    title = "移送案件的处理结果须抄告移送部门"
+    title_en = "The result of a referred lead must be sent back to the referring regulator first"
+    article = GANJIANG
+
+
+class EnforcementPremature(DomainError):
+    code = "enforcement-premature"
+    title = "申请人民法院强制执行的条件尚未具备"
+    title_en = "Court enforcement needs a written reminder, 10 working days unpaid and the remedy periods expired"
+    article = f"{ACL}第五十三条、第五十四条"
+
+
+class OnTheSpotCollectionNotAllowed(DomainError):
+    code = "on-the-spot-collection"
+    title = "不符合当场收缴罚款的条件"
+    title_en = "On-the-spot collection only for fines ≤ 100 yuan or where later collection is hard"
+    article = rule("payment.on_the_spot_max").article
+
+
+class LateFeeExcessive(DomainError):
+    code = "late-fee-excessive"
+    title = "加处罚款超过法定数额"
+    title_en = "The late fee exceeds 3 % a day of the fine, or the fine itself"
+    article = rule("payment.late_fee_rate").article
+
+
+class TransferNotApproved(DomainError):
+    code = "transfer-not-approved"
+    title = "移送涉嫌犯罪案件须经负责人批准"
+    title_en = "A suspected crime is transferred only after the head's approval"
+    article = f"{SC310}第五条"
+
+
+class ReconsiderationFirst(DomainError):
+    code = "reconsideration-first"
+    title = "对当场作出的行政处罚决定不服的，应当先申请行政复议"
+    title_en = "An on-the-spot decision goes to reconsideration before a lawsuit"
+    article = f"{ARL}第二十三条"
+
+
+class LitigationWindowInvalid(DomainError):
+    code = "remedy-not-available"
+    title = "尚无可申请复议或提起诉讼的决定"
+    title_en = "There is no decision in force to challenge"
+    article = f"{ALL}第四十六条"
+
+
+class InvalidUscc(DomainError):
+    code = "invalid-uscc"
+    title = "统一社会信用代码无效"
+    title_en = "The unified social credit code is not valid (check digit or alphabet)"
+    article = GB_USCC
+    status = 400
