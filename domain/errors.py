@@ -5,12 +5,14 @@ from __future__ import annotations
 from typing import Any, ClassVar
 
 
-class DomainError(Exception):
-    """Base of every refusal by a rule. Subclasses set the class attributes; ``detail`` says what happened."""
+class Refusal(Exception):
+    """Base of every refusal (domain rules here, identity and concurrency in ``ledger.errors``): a stable code,
+    a bilingual title, the article enforced and an HTTP status. Subclasses set the class attributes;
+    ``detail`` says what happened."""
 
-    code: ClassVar[str] = "domain-error"
-    title: ClassVar[str] = "违反执法程序规则"
-    title_en: ClassVar[str] = "Refused by an enforcement rule"
+    code: ClassVar[str] = "refused"
+    title: ClassVar[str] = "拒绝写入"
+    title_en: ClassVar[str] = "Refused"
     article: ClassVar[str] = ""
     status: ClassVar[int] = 422
 
@@ -41,6 +43,14 @@ class DomainError(Exception):
             "article": self.cited_article,
             "code": self.code,
         }
+
+
+class DomainError(Refusal):
+    """Base of every refusal by a procedure, personnel or catalog rule."""
+
+    code = "domain-error"
+    title = "违反执法程序规则"
+    title_en = "Refused by an enforcement rule"
 
 
 class MalformedAct(DomainError):

@@ -1,40 +1,15 @@
-"""Errors of the write side: identity, form, replay and concurrency refusals (same shape as DomainError)."""
+"""Errors of the write side: identity, form, replay and concurrency refusals (rendered like every Refusal)."""
 
 from __future__ import annotations
 
-from typing import Any, ClassVar
+from domain.errors import Refusal
 
 
-class LedgerError(Exception):
-    code: ClassVar[str] = "ledger-error"
-    title: ClassVar[str] = "账本拒绝写入"
-    title_en: ClassVar[str] = "The ledger refused the act"
-    article: ClassVar[str] = ""
-    status: ClassVar[int] = 400
-
-    def __init__(self, detail: str = "", **context: Any) -> None:
-        self.detail = detail or self.title_en
-        self.context = context
-        super().__init__(self.one_line())
-
-    @property
-    def cited_article(self) -> str:
-        return self.article
-
-    def one_line(self) -> str:
-        article = f" {self.article}" if self.article else ""
-        return f"{self.code}: {self.title} / {self.title_en}{article} — {self.detail}"
-
-    def problem(self) -> dict[str, Any]:
-        return {
-            "type": f"urn:zhifa:error:{self.code}",
-            "title": self.title,
-            "title_en": self.title_en,
-            "status": self.status,
-            "detail": self.detail,
-            "article": self.article,
-            "code": self.code,
-        }
+class LedgerError(Refusal):
+    code = "ledger-error"
+    title = "账本拒绝写入"
+    title_en = "The ledger refused the act"
+    status = 400
 
 
 class MalformedEnvelope(LedgerError):

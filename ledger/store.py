@@ -229,6 +229,21 @@ def parse_database_url(url: str) -> StoreConfig:
     return StoreConfig("sqlite", env, "main", path)
 
 
+def _admin_connection(config: StoreConfig) -> Any:
+    """An autocommit psycopg connection outside eventsourcing's pool (schema setup only)."""
+    import psycopg
+
+    env = config.env
+    return psycopg.connect(
+        dbname=env["POSTGRES_DBNAME"],
+        host=env["POSTGRES_HOST"],
+        port=env["POSTGRES_PORT"],
+        user=env["POSTGRES_USER"],
+        password=env["POSTGRES_PASSWORD"],
+        autocommit=True,
+    )
+
+
 @contextmanager
 def _schema_lock(config: StoreConfig) -> Iterator[None]:
     """Serialise table creation across processes (PostgreSQL: concurrent CREATE TABLE IF NOT EXISTS can fail
@@ -236,17 +251,7 @@ def _schema_lock(config: StoreConfig) -> Iterator[None]:
     if config.kind != "postgres":
         yield
         return
-    import psycopg
-
-    env = config.env
-    with psycopg.connect(
-        dbname=env["POSTGRES_DBNAME"],
-        host=env["POSTGRES_HOST"],
-        port=env["POSTGRES_PORT"],
-        user=env["POSTGRES_USER"],
-        password=env["POSTGRES_PASSWORD"],
-        autocommit=True,
-    ) as conn:
+    with _admin_connection(config) as conn:
         conn.execute("SELECT pg_advisory_lock(hashtext('zhifa-ledger-schema'))")
         try:
             yield
@@ -257,17 +262,7 @@ def _schema_lock(config: StoreConfig) -> Iterator[None]:
 def _ensure_schema(config: StoreConfig) -> None:
     if config.kind != "postgres" or config.schema == "public":
         return
-    import psycopg
-
-    env = config.env
-    with psycopg.connect(
-        dbname=env["POSTGRES_DBNAME"],
-        host=env["POSTGRES_HOST"],
-        port=env["POSTGRES_PORT"],
-        user=env["POSTGRES_USER"],
-        password=env["POSTGRES_PASSWORD"],
-        autocommit=True,
-    ) as conn:
+    with _admin_connection(config) as conn:
         conn.execute(f'CREATE SCHEMA IF NOT EXISTS "{config.schema}"')
 
 

@@ -65,6 +65,19 @@ def utcnow() -> dt.datetime:
     return dt.datetime.now(dt.UTC)
 
 
+class SettableClock:
+    """A clock that moves only when told (tests, and demo history seeded with a simulated server clock)."""
+
+    def __init__(self, start: dt.datetime) -> None:
+        self.now = start
+
+    def __call__(self) -> dt.datetime:
+        return self.now
+
+    def advance(self, **delta: float) -> None:
+        self.now += dt.timedelta(**delta)
+
+
 @dataclass(frozen=True)
 class Receipt:
     """What the writer acknowledges: the act is durable at this stream version and log position."""

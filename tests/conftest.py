@@ -20,7 +20,7 @@ import pytest
 from ledger.keys import SigningKey
 from ledger.ledger import initialise, sign
 from ledger.store import Store
-from ledger.writer import Receipt, Writer
+from ledger.writer import Receipt, SettableClock, Writer
 
 ORIGIN = "zhifa.test/ledger"
 PG_URL = os.environ.get("ZHIFA_TEST_POSTGRES_URL", "postgresql://postgres@127.0.0.1:5432/test")
@@ -60,17 +60,11 @@ def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str
     drop_schema(schema)
 
 
-class FakeClock:
+class FakeClock(SettableClock):
     """A settable clock: legal time in tests moves only when the test says so."""
 
     def __init__(self, start: dt.datetime | None = None) -> None:
-        self.now = start or dt.datetime(2026, 3, 2, 1, 0, tzinfo=dt.UTC)
-
-    def __call__(self) -> dt.datetime:
-        return self.now
-
-    def advance(self, **delta: float) -> None:
-        self.now += dt.timedelta(**delta)
+        super().__init__(start or dt.datetime(2026, 3, 2, 1, 0, tzinfo=dt.UTC))
 
 
 @dataclass

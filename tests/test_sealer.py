@@ -5,6 +5,7 @@ from __future__ import annotations
 import itertools
 import os
 import random
+import select
 import shutil
 import signal
 import subprocess
@@ -128,9 +129,13 @@ def test_kill_9_while_appending_and_sealing(database_url: str, tmp_path: Path) -
             [sys.executable, "-m", "tests.crash_worker", database_url, str(keys), str(checkpoints)],
             stdout=subprocess.PIPE, stderr=subprocess.PIPE, cwd=ROOT, env=env, text=True,
         )
-        time.sleep(rng.uniform(1.0, 2.0))
+        assert proc.stdout is not None
+        ready, _, _ = select.select([proc.stdout], [], [], 60)  # wait for the first acknowledgement
+        first = proc.stdout.readline() if ready else ""
+        time.sleep(rng.uniform(0.3, 1.2))
         os.kill(proc.pid, signal.SIGKILL)
         out, err = proc.communicate()
+        out = first + out
         lines = [line.split() for line in out.splitlines() if line.startswith("ACK ")]
         assert lines, err[-2000:]
         # a line cut off by the kill was never acknowledged in full: only complete lines count

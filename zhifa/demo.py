@@ -19,7 +19,7 @@ from ledger.envelope import sign_act
 from ledger.keys import SigningKey
 from ledger.ledger import initialise, make_act
 from ledger.store import Store
-from ledger.writer import Writer
+from ledger.writer import SettableClock, Writer
 from zhifa.settings import Settings
 
 AGENCY = "agency/360100-zhzf"  # 赣江新区综合行政执法局 (demo id)
@@ -41,24 +41,13 @@ LEADS = [
 ]
 
 
-class SimClock:
-    def __init__(self, start: dt.datetime) -> None:
-        self.now = start
-
-    def __call__(self) -> dt.datetime:
-        return self.now
-
-    def advance(self, **delta: float) -> None:
-        self.now += dt.timedelta(**delta)
-
-
 @dataclass
 class Seeded:
     cases: list[str]
     acts: int
 
 
-def _sign(key: SigningKey, origin: str, clock: SimClock, **fields: Any) -> bytes:
+def _sign(key: SigningKey, origin: str, clock: SettableClock, **fields: Any) -> bytes:
     return sign_act(make_act(log=origin, actor=key.name, claimed_at=clock(), **fields), key)
 
 
@@ -66,7 +55,7 @@ def seed(store: Store, settings: Settings, console: Console) -> Seeded:
     from zhifa.cli import key_file_name, progress_bar
 
     rng = random.Random(20261123)
-    clock = SimClock(dt.datetime.now(dt.UTC) - dt.timedelta(days=120))
+    clock = SettableClock(dt.datetime.now(dt.UTC) - dt.timedelta(days=120))
     origin = settings.origin
     log_key = SigningKey.generate(origin)
     authority = SigningKey.generate("authority/personnel")
