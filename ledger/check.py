@@ -149,11 +149,18 @@ def check_ledger(
         if pool is not None:
             pool.shutdown()
     # A deleted tail leaves the chain intact but disagrees with the stream-state table written with each append.
-    for stream, version in store.streams():
+    # The same table holds each head's entry hash: a changed last entry (no later link covers it) is caught here.
+    with store.db.read() as cur:
+        recorded = cur.execute("SELECT stream, version, head FROM zhifa_stream_state").fetchall()
+    for stream, version, head in ((str(r[0]), int(r[1]), bytes(r[2])) for r in recorded):
         seen = heads.get(stream)
         if seen is None or seen[0] != version:
             report.problems.append(
                 Problem("tail-missing", stream, version, 0, f"stream head is version {version}, log has {seen and seen[0]}")
+            )
+        elif seen[1] != head:
+            report.problems.append(
+                Problem("head-changed", stream, version, 0, "the last entry differs from the head recorded at append")
             )
     report.streams = len(heads)
     report.problems.sort(key=lambda p: p.position)

@@ -68,6 +68,14 @@ def test_every_byte_of_an_entry_is_protected(ledger: LedgerFixture) -> None:
     assert check_ledger(ledger.store, workers=1).ok
 
 
+def test_changed_last_entry_is_found(ledger: LedgerFixture) -> None:
+    case = _build(ledger)
+    entry, envelope = unframe(_state(ledger, case, 5))
+    _set_state(ledger, case, 5, frame(entry.replace(b"T0", b"T1", 1), envelope))
+    report = check_ledger(ledger.store, workers=1)
+    assert [(p.stream, p.version, p.code) for p in report.problems] == [(case, 5, "head-changed")]
+
+
 def test_deleted_middle_entry_is_found(ledger: LedgerFixture) -> None:
     case = _build(ledger)
     with ledger.store.db.write() as cur:
