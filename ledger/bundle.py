@@ -23,6 +23,17 @@ from ledger.store import Store
 from ledger.tlogproof import make_proof
 
 
+def evidence_of(items: Sequence[tuple[Any, Any]]) -> list[Evidence]:
+    """Evidence files the case's acts name (SHA-256 hex and size), named by digest as the evidence store keeps them."""
+    out: dict[str, Evidence] = {}
+    for _, rec in items:
+        payload = open_envelope(rec.envelope).act.payload
+        digest, size = payload.get("sha256"), payload.get("size")
+        if isinstance(digest, str) and len(digest) == 64 and isinstance(size, int) and not isinstance(size, bool):
+            out.setdefault(digest, Evidence(sha256=digest, size=size, name=digest))
+    return list(out.values())
+
+
 class NotSealed(LedgerError):
     code = "not-sealed"
     title = "案件尚未纳入已签名的检查点"
@@ -86,6 +97,8 @@ def make_bundle(
         )
         for stream in order
     ]
+    if not evidence:
+        evidence = evidence_of(raw[case_id])
     consistency = None
     if since is not None:
         older = parse_unverified(since)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import uuid
 from collections.abc import Callable
 
@@ -71,7 +72,9 @@ def test_every_byte_of_an_entry_is_protected(ledger: LedgerFixture) -> None:
 def test_changed_last_entry_is_found(ledger: LedgerFixture) -> None:
     case = _build(ledger)
     entry, envelope = unframe(_state(ledger, case, 5))
-    _set_state(ledger, case, 5, frame(entry.replace(b"T0", b"T1", 1), envelope))
+    changed = re.sub(rb'("recorded_at":"\d{4}-\d\d-\d\dT)0', rb"\g<1>1", entry)  # ten hours later
+    assert changed != entry
+    _set_state(ledger, case, 5, frame(changed, envelope))
     report = check_ledger(ledger.store, workers=1)
     assert [(p.stream, p.version, p.code) for p in report.problems] == [(case, 5, "head-changed")]
 

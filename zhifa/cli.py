@@ -406,6 +406,31 @@ def bundle(settings: Settings, case_id: str, out: Path, since: Path | None) -> N
     err_console.print(f"wrote {out}: {len(data['streams'])} streams, {entries_count} entries, checkpoint size {data['checkpoint'].splitlines()[1]}")
 
 
+@main.group()
+def evidence() -> None:
+    """Evidence files: a content-addressed store (var/evidence/<sha256>); the ledger holds only hash and size."""
+
+
+@evidence.command("add")
+@click.argument("files", nargs=-1, required=True, type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.pass_obj
+def evidence_add(settings: Settings, files: tuple[Path, ...]) -> None:
+    """Store FILES by their SHA-256 and print {name, sha256, size} for each (put these in evidence acts)."""
+    import hashlib
+    import shutil
+
+    settings.evidence_dir.mkdir(parents=True, exist_ok=True)
+    for path in files:
+        digest = hashlib.sha256()
+        with open(path, "rb") as handle:
+            for block in iter(lambda: handle.read(1 << 20), b""):
+                digest.update(block)
+        target = settings.evidence_dir / digest.hexdigest()
+        if not target.exists():
+            shutil.copyfile(path, target)
+        click.echo(json.dumps({"name": path.name, "sha256": digest.hexdigest(), "size": path.stat().st_size}, ensure_ascii=False))
+
+
 @main.command(context_settings={"ignore_unknown_options": True, "allow_extra_args": True})
 @click.pass_context
 def verify(ctx: click.Context) -> None:
