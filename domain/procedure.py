@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime as dt
 
 from domain.calendar import (
+    DEFAULT_CALENDAR,
     Deadline,
     add_calendar_days,
     add_months,
@@ -75,18 +76,19 @@ def decision_time_limit(state: CaseState, now: dt.datetime) -> Deadline | None:
     start = state.remade_at or state.filed_at
     if start is None:
         return None
-    base = period(start, "decision.time_limit", [p for p in _pauses(state, None, now) if p[0] >= start])
-    extra = sum(e.days for e in state.extensions if e.at >= start)
-    if not extra:
-        return base
-    return Deadline(add_calendar_days(base.date, extra), base.provisional, base.rule_key)
+    law = rule("decision.time_limit")
+    days = law.value + sum(e.days for e in state.extensions if e.at >= start)
+    pauses = [p for p in _pauses(state, None, now) if p[0] >= start]
+    end = DEFAULT_CALENDAR.period_end(local_date(start), days, law.unit, pauses)
+    return Deadline(end.date, end.provisional, law.key)
 
 
 def measure_end(state: CaseState, measure: Measure, now: dt.datetime) -> Deadline:
     """ACL Art 25: the measure's last day — its days plus the extension, excluding its testing pauses."""
-    base = period(measure.imposed_at, "coercion.max_period", _pauses(state, measure.version, now))
-    shift = measure.days - rule("coercion.max_period").value + measure.extension_days
-    return Deadline(add_calendar_days(base.date, shift), base.provisional, base.rule_key)
+    law = rule("coercion.max_period")
+    days = measure.days + measure.extension_days
+    end = DEFAULT_CALENDAR.period_end(local_date(measure.imposed_at), days, law.unit, _pauses(state, measure.version, now))
+    return Deadline(end.date, end.provisional, law.key)
 
 
 def hearing_notice_earliest(told_at: dt.datetime) -> dt.date:
