@@ -1,0 +1,132 @@
+"""The clocks running on a case, computed from its state and the rules table — never appended as acts.
+
+``deadlines(state, registry)`` lists every legal period still running (the filing decision, the 90-day limit,
+seizures, preserved evidence, the party's windows, service, payment, court enforcement, remedies, transfer,
+the simple-procedure report), each with its last day (Asia/Shanghai), whether that day is provisional (a year the
+official calendar does not cover yet), the rule and its article. A clock that has been met (the act it waits for
+was recorded) is not listed; ``overdue(today)`` says whether a listed one has run out.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import msgspec
+
+from domain import procedure as proc
+from domain.calendar import add_months, hours_after, local_date, period
+from domain.case_state import CaseState
+from domain.law import rule
+from domain.registry import Registry
+
+TITLES: dict[str, tuple[str, str]] = {
+    "filing.decide_window": ("决定是否立案", "decide whether to file the lead"),
+    "decision.time_limit": ("作出处理决定", "decide the case"),
+    "preservation.decide_within": ("对先行登记保存的证据作出处理决定", "decide on the preserved evidence"),
+    "coercion.max_period": ("查封、扣押期限届满", "seizure period ends"),
+    "coercion.emergency_report": ("当场实施强制措施后报告并补办批准", "report the emergency measure and obtain approval"),
+    "notice.statement_window": ("当事人陈述、申辩期限", "party's statement and defence window"),
+    "hearing.request_window": ("当事人申请听证期限", "party's hearing-request window"),
+    "service.within": ("送达行政处罚决定书", "serve the decision"),
+    "payment.window": ("当事人缴纳罚款期限", "party pays the fine"),
+    "enforcement.apply_within": ("申请人民法院强制执行期限", "apply to the court for enforcement"),
+    "reconsideration.window": ("申请行政复议期限", "reconsideration window"),
+    "litigation.window": ("提起行政诉讼期限", "lawsuit window"),
+    "transfer.head_decides": ("负责人决定是否移送", "the head decides on the transfer"),
+    "transfer.hand_over": ("移送案卷", "hand the file over"),
+    "simple.report_within": ("当场处罚决定备案", "file the on-the-spot decision with the agency"),
+}
+
+
+class CaseDeadline(msgspec.Struct, frozen=True, kw_only=True):
+    """One running clock: its rule, last day, provisional flag and article; ``subject`` names the act it concerns."""
+
+    rule: str
+    title: str
+    title_en: str
+    due: dt.date
+    provisional: bool
+    article: str
+    subject: str | None = None
+
+    def overdue(self, today: dt.date) -> bool:
+        return today > self.due
+
+
+def _clock(key: str, due: dt.date, provisional: bool = False, subject: str | None = None) -> CaseDeadline:
+    title, title_en = TITLES[key]
+    return CaseDeadline(
+        rule=key, title=title, title_en=title_en, due=due, provisional=provisional, article=rule(key).article, subject=subject
+    )
+
+
+def _from(start: dt.datetime, key: str, subject: str | None = None) -> CaseDeadline:
+    end = period(start, key)
+    return _clock(key, end.date, end.provisional, subject)
+
+
+def deadlines(state: CaseState, registry: Registry, now: dt.datetime | None = None) -> list[CaseDeadline]:
+    """Every clock still running on the case, earliest first. Open pauses count as running until ``now``."""
+    now = now or state.updated_at
+    out: list[CaseDeadline] = []
+    finished = state.closed_at is not None or state.archived_at is not None
+    if finished:
+        return out
+    d = state.decision
+    open_case = d is None and state.terminated_at is None and not state.transfer_sent
+    if state.filed_at is None and state.declined_at is None and d is None and state.lead is not None:
+        out.append(_from(state.lead.received_at, "filing.decide_window"))
+    if state.filed_at is not None and open_case:
+        limit = proc.decision_time_limit(state, now)
+        if limit is not None:
+            out.append(_clock("decision.time_limit", limit.date, limit.provisional))
+    for p in state.preservations:
+        if p.decided_at is None:
+            out.append(_from(p.started_at, "preservation.decide_within", f"v{p.version}"))
+    for m in state.measures:
+        if m.lifted_at is None and not state.transfer_sent:
+            end = proc.measure_end(state, m, now)
+            out.append(_clock("coercion.max_period", end.date, end.provisional, f"v{m.version}"))
+            if m.emergency and any(x.version == m.version and x.approver in x.awaiting for x in state.pending):
+                out.append(_clock("coercion.emergency_report", local_date(hours_after(m.imposed_at, "coercion.emergency_report")), subject=f"v{m.version}"))
+    n = state.notice
+    if n is not None and n.served_at is not None and d is None:
+        if state.statement_waived_at is None:
+            window = proc.statement_window(state)
+            if window is not None:
+                out.append(_clock("notice.statement_window", window.date, window.provisional, f"v{n.version}"))
+        requested = state.hearing is not None and state.hearing.requested_at >= n.issued_at
+        if n.hearing_eligible and state.hearing_waived_at is None and not requested:
+            window = proc.hearing_request_window(state)
+            if window is not None:
+                out.append(_clock("hearing.request_window", window.date, window.provisional, f"v{n.version}"))
+    if d is not None and not d.void:
+        if d.served_at is None:
+            out.append(_from(d.decided_at, "service.within", f"v{d.version}"))
+        else:
+            due = proc.payment_due(state)
+            if due is not None and not proc.performed(state):
+                out.append(_clock("payment.window", due, subject=f"v{d.version}"))
+                remedies_end = proc.remedy_periods_end(state)
+                if state.court_applied_at is None and remedies_end is not None:
+                    last = add_months(remedies_end, rule("enforcement.apply_within").value)
+                    out.append(_clock("enforcement.apply_within", last, subject=f"v{d.version}"))
+            if not any(r.kind == "reconsideration" for r in state.remedies) and d.kind != "no_penalty":
+                out.append(_from(d.served_at, "reconsideration.window", f"v{d.version}"))
+            if not any(r.kind == "litigation" for r in state.remedies) and d.kind != "no_penalty":
+                out.append(_from(d.served_at, "litigation.window", f"v{d.version}"))
+        if d.kind == "simple" and state.simple_reported_at is None:
+            out.append(_clock("simple.report_within", local_date(hours_after(d.decided_at, "simple.report_within")), subject=f"v{d.version}"))
+    t = state.transfer
+    if t is not None:
+        if t.approved is None:
+            out.append(_from(t.reported_at, "transfer.head_decides"))
+        elif t.approved and t.sent_at is None and t.approved_at is not None:
+            out.append(_clock("transfer.hand_over", local_date(hours_after(t.approved_at, "transfer.hand_over"))))
+    return sorted(out, key=lambda c: (c.due, c.rule, c.subject or ""))
+
+
+def overdue(state: CaseState, registry: Registry, now: dt.datetime) -> list[CaseDeadline]:
+    """The clocks that have run out by ``now`` (its Asia/Shanghai date)."""
+    today = local_date(now)
+    return [c for c in deadlines(state, registry, now) if c.overdue(today)]
