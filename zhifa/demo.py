@@ -1,6 +1,6 @@
 """``make demo``: an embedded ledger under ./var with realistic demo data, then what to try next.
 
-Demo history is seeded with a simulated server clock that walks forward from 120 days ago (legal clocks run on
+Demo history is seeded with a simulated server clock that walks forward from a few months ago (legal clocks run on
 ``recorded_at``), so cases reach every stage with realistic gaps; every act is still signed, verified, ruled on
 and chained by the real writer. Re-running on an existing ./var only prints the summary.
 """
@@ -16,34 +16,16 @@ from typing import Any
 from rich.console import Console
 
 from ledger.envelope import sign_act
-from ledger.keys import SigningKey
+from ledger.keys import SigningKey, read_private_key
 from ledger.ledger import initialise, make_act
 from ledger.store import Store
 from ledger.writer import SettableClock, Writer
 from zhifa.settings import Settings
 
-AGENCY = "agency/360100-zhzf"  # 赣江新区综合行政执法局 (demo id)
-OFFICERS = [
-    ("officer/3601-0001", "officer"),
-    ("officer/3601-0002", "officer"),
-    ("officer/3601-0003", "officer"),
-    ("officer/3601-0004", "legal_reviewer"),
-    ("officer/3601-0005", "agency_head"),
-    ("aux/3601-0101", "auxiliary"),
-]
-LEADS = [
-    ("complaint", "12345", "群众投诉某超市销售过期食品"),
-    ("inspection", "patrol", "日常巡查发现占道经营"),
-    ("referral", "market_regulation", "行业监管部门移送:某餐饮店无证经营线索"),
-    ("complaint", "12315", "消费者举报某药店销售假药"),
-    ("report", "enterprise_contact_point", "企业联系点反映某工地夜间施工噪声扰民"),
-    ("inspection", "double_random", "双随机抽查发现某加油站安全设施缺失"),
-]
-
 
 @dataclass
 class Seeded:
-    cases: list[str]
+    cases: dict[str, str]  # case id -> scenario name
     acts: int
 
 
@@ -52,96 +34,110 @@ def _sign(key: SigningKey, origin: str, clock: SettableClock, **fields: Any) -> 
 
 
 def seed(store: Store, settings: Settings, console: Console) -> Seeded:
+    """Keys for the whole cast, the catalog and personnel registry, then one case per scenario stage."""
+    from domain import scenarios as sc
     from zhifa.cli import key_file_name, progress_bar
 
     rng = random.Random(20261123)
-    clock = SettableClock(dt.datetime.now(dt.UTC) - dt.timedelta(days=120))
+    now = dt.datetime.now(dt.UTC).replace(microsecond=0)
     origin = settings.origin
+    # Every scenario's steps, placed so that the last step of each lies in the past.
+    plans: list[tuple[str, str, list[sc.Step], dt.datetime]] = []
+    for i, name in enumerate(sc.SCENARIOS):
+        probe = sc.scenario(name, now)
+        span = max((s.offset for s in probe), default=dt.timedelta())
+        start = (now - span - dt.timedelta(days=2 + rng.randint(0, 20), hours=i)).replace(hour=1, minute=0)
+        plans.append((str(uuid.UUID(int=rng.getrandbits(128), version=4)), name, sc.scenario(name, start), start))
+    setup_start = min(p[3] for p in plans) - dt.timedelta(days=3)
+    clock = SettableClock(setup_start - dt.timedelta(hours=1))
     log_key = SigningKey.generate(origin)
     authority = SigningKey.generate("authority/personnel")
     initialise(store, origin=origin, log_key=log_key, authority_key=authority, clock=clock)
     log_key.write(settings.keys_dir / "log.key")
     authority.write(settings.keys_dir / key_file_name(authority.name))
     writer = Writer(store, clock=clock)
+    keys: dict[str, SigningKey] = {authority.name: authority}
+    versions: dict[str, int] = {}
     acts = 1
-    officers: dict[str, SigningKey] = {}
-    for name, role in OFFICERS:
-        key = SigningKey.generate(name)
-        key.write(settings.keys_dir / key_file_name(name))
-        clock.advance(minutes=5)
-        writer.append(
-            _sign(
-                authority,
-                origin,
-                clock,
-                case=f"person:{name}",
-                case_version=0,
-                type="key.registered",
-                payload={"vkey": key.verifier.text, "role": role, "agency": AGENCY, "valid_from": None},
-            )
-        )
-        officers[name] = key
+
+    def append(stream: str, type: str, actor: str, payload: dict[str, Any]) -> None:
+        nonlocal acts
+        version = versions.get(stream, 0)
+        writer.append(_sign(keys[actor], origin, clock, case=stream, case_version=version, type=type, payload=payload))
+        versions[stream] = version + 1
         acts += 1
-    field_officers = [officers[n] for n, r in OFFICERS if r == "officer"]
-    cases: list[str] = []
-    total = 24
+
+    timeline: list[tuple[dt.datetime, int, str, sc.Step]] = []
+    for n, (case, _, steps, start) in enumerate(plans):
+        for k, step in enumerate(steps):
+            timeline.append((start + step.offset, n * 1000 + k, case, step))
+    timeline.sort(key=lambda t: (t[0], t[1]))
+    setup = sc.setup_steps(setup_start, authority.name)
+    members = list(sc.CAST)  # parties too: an enterprise signs its own statements and requests
     with progress_bar() as bar:
-        task = bar.add_task("seeding demo cases", total=total)
-        for i in range(total):
-            clock.advance(hours=rng.randint(20, 110))
-            case = str(uuid.UUID(int=rng.getrandbits(128), version=4))
-            source, channel, summary = LEADS[i % len(LEADS)]
-            officer = field_officers[i % len(field_officers)]
-            writer.append(
-                _sign(
-                    officer,
-                    origin,
-                    clock,
-                    case=case,
-                    case_version=0,
-                    type="lead.received",
-                    payload={"source": source, "channel": channel, "summary": summary, "catalog_item": None},
-                )
-            )
-            acts += 1
-            for version in range(1, rng.randint(1, 4)):
-                clock.advance(hours=rng.randint(2, 30))
-                writer.append(
-                    _sign(officer, origin, clock, case=case, case_version=version, type="case.note", payload={"text": "现场核查记录"})
-                )
-                acts += 1
-            cases.append(case)
+        task = bar.add_task("seeding the demo ledger", total=len(members) + len(setup) + len(timeline))
+        for member in members:
+            key = SigningKey.generate(member.id)
+            key.write(settings.keys_dir / key_file_name(member.id))
+            keys[member.id] = key
+            clock.now = setup_start - dt.timedelta(minutes=30)
+            append(f"person:{member.id}", "key.registered", authority.name,
+                   {"vkey": key.verifier.text, "role": member.role, "agency": member.agency, "valid_from": None})
             bar.advance(task)
-    return Seeded(cases, acts)
+        for step in setup:
+            clock.now = setup_start + step.offset
+            append(step.stream or "", step.type, step.actor, step.payload)
+            bar.advance(task)
+        for at, _, case, step in timeline:
+            clock.now = max(clock.now, at)
+            append(step.stream or case, step.type, step.actor, step.payload)
+            bar.advance(task)
+    return Seeded({case: name for case, name, _, _ in plans}, acts)
 
 
 def run_demo(settings: Settings, *, serve: bool, console: Console) -> None:
+    from ledger.sealer import Sealer, Tree
+
     settings.var_dir.mkdir(parents=True, exist_ok=True)
     store = Store(settings.database_url)
+    seeded: Seeded | None = None
     if store.meta("origin") is None:
         seeded = seed(store, settings, console)
-        console.print(f"[green]seeded[/] {seeded.acts} signed acts in {len(seeded.cases)} cases")
+        console.print(f"[green]seeded[/] {seeded.acts} signed acts: {len(seeded.cases)} cases, one per stage")
+        Sealer(store, read_private_key(settings.keys_dir / "log.key"), settings.checkpoints_file).seal_all()
     else:
         console.print(f"ledger already initialised at {settings.database_url} — showing what is there")
     origin = store.meta("origin")
     position = store.position()
-    cases = [s for s, _ in store.streams() if not s.startswith(("person:", "agency:", "item:"))]
+    cases = [s for s, _ in store.streams() if ":" not in s]
     log_vkey = store.meta("log_vkey")
+    latest = Tree(store).latest_checkpoint()
     store.close()
     zhifa = ".venv/bin/zhifa"
-    console.print(f"""
-[bold]zhifa-ledger demo[/]
-  ledger      {settings.database_url}
-  origin      {origin}
-  log key     {log_vkey}
-  entries     {position} in the log, {len(cases)} cases
-  keys        {settings.keys_dir}/ (private keys, mode 0600)
-
-[bold]Try next[/]
-  {zhifa} log entries --case {cases[0] if cases else "<case id>"}
-  {zhifa} check                      # re-verify every signature and chain link
-  {zhifa} keys new officer/3601-0009 # then: {zhifa} keys register <printed vkey> --role officer
-""", highlight=False, soft_wrap=True)
+    example = next(iter(seeded.cases)) if seeded else (cases[0] if cases else "<case id>")
+    lines = [
+        "",
+        "[bold]zhifa-ledger demo[/]",
+        f"  ledger      {settings.database_url}",
+        f"  origin      {origin}",
+        f"  log key     {log_vkey}",
+        f"  entries     {position} in the log, {len(cases)} cases; checkpoint size {latest[0] if latest else 0}",
+        f"  keys        {settings.keys_dir}/ (private keys, mode 0600; officers' keys are named by person id)",
+    ]
+    if seeded:
+        lines.append("  cases")
+        lines.extend(f"    {name:<24} {case}" for case, name in seeded.cases.items())
+    lines += [
+        "",
+        "[bold]Try next[/]",
+        f"  {zhifa} log entries --case {example}",
+        f"  {zhifa} check --full                 # every signature, chain link and the Merkle log",
+        f"  {zhifa} bundle {example} -o case.json",
+        f"  {zhifa} verify case.json --log-key \"$({zhifa} log vkey)\"   # the court's offline check",
+        f"  {zhifa} log checkpoint",
+        "",
+    ]
+    console.print("\n".join(lines), highlight=False, soft_wrap=True)
     if serve:
         try:
             from zhifa.serve import serve as serve_web
