@@ -89,7 +89,9 @@ class LedgerFixture:
         fields.update(kw)
         return sign(key, **fields)
 
-    def register(self, name: str, role: str = "officer", valid_from: str | None = None) -> SigningKey:
+    def register(
+        self, name: str, role: str = "officer", valid_from: str | None = None, agency: str | None = "agency/test"
+    ) -> SigningKey:
         key = SigningKey.generate(name)
         stream = f"person:{name}"
         state = self.store.stream_state(stream)
@@ -100,7 +102,7 @@ class LedgerFixture:
                 stream,
                 version,
                 "key.registered",
-                {"vkey": key.verifier.text, "role": role, "agency": "agency/test", "valid_from": valid_from},
+                {"vkey": key.verifier.text, "role": role, "agency": agency, "valid_from": valid_from},
             )
         )
         self.keys[name] = key
