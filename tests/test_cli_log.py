@@ -89,3 +89,31 @@ def test_since_an_older_checkpoint_and_a_fork(ledger_cli: tuple[CliRunner, Env, 
     res = runner.invoke(main, ["verify", str(out), "--log-key", vkey, "--checkpoint", str(forged)], env=env)
     assert res.exit_code == 1
     assert "fork" in res.output.lower() or "分叉" in res.output
+
+
+def test_log_proofs_verify_with_the_offline_code(ledger_cli: tuple[CliRunner, Env, Path, str]) -> None:
+    from ledger import merkle, tlogproof
+    from ledger.checkpoint import open_checkpoint
+    from ledger.keys import parse_verifier_key
+
+    runner, env, tmp, case = ledger_cli
+    vkey = parse_verifier_key(runner.invoke(main, ["log", "vkey"], env=env).stdout.strip())
+    entries = [json.loads(line) for line in runner.invoke(main, ["log", "entries"], env=env).stdout.splitlines()]
+    res = runner.invoke(main, ["log", "proof", "--case", case], env=env)
+    assert res.exit_code == 0, res.output
+    proofs = res.stdout.split("\n" + tlogproof.HEADER)
+    assert len(proofs) == 2
+    mine = [e for e in entries if e["stream"] == case]
+    for text, entry in zip([proofs[0], tlogproof.HEADER + proofs[1]], mine, strict=True):
+        cp = tlogproof.verify(text, bytes.fromhex(entry["entry_hash"]), vkey)
+        assert cp.size == 4
+    older = open_checkpoint(runner.invoke(main, ["log", "checkpoint"], env=env).stdout, vkey)
+    (tmp / "act.json").write_text(json.dumps({"case": case, "case_version": 2, "type": "case.note", "payload": {"text": "x"}}))
+    key = tmp / "var/keys/officer_3201-0007.key"
+    signed = runner.invoke(main, ["act", "sign", "--key", str(key), str(tmp / "act.json")], env=env).stdout
+    assert runner.invoke(main, ["append", "-"], input=signed, env=env).exit_code == 0
+    newer = open_checkpoint(runner.invoke(main, ["log", "checkpoint"], env=env).stdout, vkey)
+    res = runner.invoke(main, ["log", "proof", "--from-size", "4"], env=env)
+    proof = [base64.b64decode(line) for line in res.stdout.split()]
+    assert merkle.verify_consistency(4, newer.size, proof, older.root, newer.root)
+    assert runner.invoke(main, ["log", "proof", "--leaf", "99"], env=env).exit_code == 2

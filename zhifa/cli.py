@@ -366,6 +366,43 @@ def log_checkpoint(settings: Settings) -> None:
     click.echo(latest[1], nl=False)
 
 
+@log.command("proof")
+@click.option("--leaf", "leaf", type=int, default=None, help="inclusion proof of this leaf index")
+@click.option("--case", "case", default=None, help="…or of every entry of this case (stream)")
+@click.option("--from-size", "from_size", type=int, default=None, help="consistency proof from this tree size")
+@click.pass_obj
+def log_proof(settings: Settings, leaf: int | None, case: str | None, from_size: int | None) -> None:
+    """Proofs against the latest checkpoint, from stored nodes: inclusion (C2SP tlog-proof text, one per leaf,
+    separated by a blank line) or consistency (base64 hashes, one per line)."""
+    from ledger import merkle
+    from ledger.sealer import Tree
+    from ledger.tlogproof import make_proof
+
+    if (leaf is not None) + (case is not None) + (from_size is not None) != 1:
+        fail("give exactly one of --leaf, --case, --from-size")
+    store = open_store(settings)
+    _seal(settings, store)
+    tree = Tree(store)
+    latest = tree.latest_checkpoint()
+    if latest is None:
+        fail("no checkpoint yet: run `zhifa seal` on the log's host", EXIT_INVALID)
+    size, checkpoint = latest
+    try:
+        if from_size is not None:
+            for h in tree.consistency_proof(from_size, size) if from_size else []:
+                click.echo(base64.b64encode(h).decode())
+            return
+        leaves = [leaf] if leaf is not None else [x.leaf_index for x in tree.leaves_of(case or "") if x.leaf_index < size]
+        if not leaves:
+            fail(f"no sealed entries for {case!r}", EXIT_INVALID)
+        texts = [make_proof(i, tree.inclusion_proof(i, size), checkpoint) for i in leaves if i is not None]
+        click.echo("\n".join(texts), nl=False)
+    except merkle.ProofError as exc:
+        fail(f"no such proof: {exc}")
+    finally:
+        store.close()
+
+
 @log.command("vkey")
 @click.pass_obj
 def log_vkey(settings: Settings) -> None:
