@@ -54,6 +54,7 @@ from domain.case_acts import (
     DecisionMade,
     EvidenceCollected,
     ExtensionApproved,
+    FilingExtended,
     FollowUpVisited,
     HearingHeld,
     HearingRecorded,
@@ -561,6 +562,17 @@ def _declined(s: CaseState, act: ActRecord, p: CaseDeclined, registry: Registry)
     elif not (_is_head(registry, s, act.actor) or "officer" in roles_of(registry, act.actor)):
         raise AgencyHeadRequired("declining a lead is for an officer or the head")
     s.declined_at, s.decline_ground = act.recorded_at, p.ground
+
+
+def _filing_extended(s: CaseState, act: ActRecord, p: FilingExtended, registry: Registry) -> None:
+    article = rule("filing.extension").article
+    if s.filed_at is not None or s.declined_at is not None or s.decision is not None or s.filing_extended_at is not None:
+        raise ActNotAllowedNow("the filing decision is extended once, before filing or declining", article=article)
+    _require_head(registry, s, act.actor, "extending the filing decision", article=article)
+    window = proc.filing_window(s)
+    if window is not None and _when(act) > window.date:
+        raise ActNotAllowedNow(f"the filing window closed on {window.date}", article=article)
+    s.filing_extended_at = act.recorded_at
 
 
 def _referral_result(s: CaseState, act: ActRecord, p: ReferralResultSent, registry: Registry) -> None:
@@ -1349,6 +1361,7 @@ _HANDLERS: dict[str, Handler] = {
     "case.note": _note,
     "case.filed": _filed,
     "case.declined": _declined,
+    "filing.extended": _filing_extended,
     "referral.result_sent": _referral_result,
     "officers.assigned": _assigned,
     "credentials.shown": _credentials,

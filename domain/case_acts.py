@@ -97,6 +97,12 @@ class CaseFiled(Payload):
     complex: bool = False
 
 
+class FilingExtended(Payload):
+    """The head extends the filing decision by 15 working days (MS rules Art 18, sector default)."""
+
+    reason: Text
+
+
 class CaseDeclined(Payload):
     ground: DeclineGround
     reason: Text
@@ -469,6 +475,7 @@ CASE_ACTS: dict[str, type[Payload]] = {
     "case.note": CaseNote,
     "case.filed": CaseFiled,
     "case.declined": CaseDeclined,
+    "filing.extended": FilingExtended,
     "referral.result_sent": ReferralResultSent,
     "officers.assigned": OfficersAssigned,
     "credentials.shown": CredentialsShown,
@@ -531,6 +538,7 @@ AUXILIARY_FORBIDDEN: dict[str, str] = {
     "lead.received": "accept",
     "case.filed": "file",
     "case.declined": "file",
+    "filing.extended": "decide",
     "evidence.collected": "investigate",
     "inspection.recorded": "investigate",
     "interview.recorded": "investigate",

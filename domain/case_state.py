@@ -236,6 +236,7 @@ class CaseState(msgspec.Struct, kw_only=True):
     violation_ended: dt.date | None = None
     major_public_interest: bool = False
     complex: bool = False
+    filing_extended_at: dt.datetime | None = None
     declined_at: dt.datetime | None = None
     decline_ground: str | None = None
     referral_result_at: dt.datetime | None = None

@@ -74,8 +74,10 @@ def deadlines(state: CaseState, registry: Registry, now: dt.datetime | None = No
         return out
     d = state.decision
     open_case = d is None and state.terminated_at is None and not state.transfer_sent
-    if state.filed_at is None and state.declined_at is None and d is None and state.lead is not None:
-        out.append(_from(state.lead.received_at, "filing.decide_window"))
+    if state.filed_at is None and state.declined_at is None and d is None:
+        window = proc.filing_window(state)
+        if window is not None:
+            out.append(_clock("filing.decide_window", window.date, window.provisional))
     if state.filed_at is not None and open_case:
         limit = proc.decision_time_limit(state, now)
         if limit is not None:

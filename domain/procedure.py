@@ -56,6 +56,16 @@ def open_pauses(state: CaseState, measure: int | None = None) -> list[Pause]:
     return [p for p in state.pauses if p.measure == measure and p.ended_at is None]
 
 
+def filing_window(state: CaseState) -> Deadline | None:
+    """MS rules Art 18: decide on filing within 15 working days of the lead, +15 with the head's approval."""
+    if state.lead is None:
+        return None
+    law = rule("filing.decide_window")
+    days = law.value + (rule("filing.extension").value if state.filing_extended_at is not None else 0)
+    end = DEFAULT_CALENDAR.period_end(local_date(state.lead.received_at), days, law.unit)
+    return Deadline(end.date, end.provisional, law.key)
+
+
 def statement_window(state: CaseState) -> Deadline | None:
     """Last day for the party's statement and defence: N working days after the notice is served."""
     notice = state.notice

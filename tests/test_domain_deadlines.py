@@ -139,3 +139,13 @@ def test_transfer_clocks_follow_the_report_and_the_approval() -> None:
     assert {c.rule for c in deadlines(state, world.registry)} == {"transfer.hand_over", "decision.time_limit"}
     state = case.act("transfer.sent", OFFICER_1, {"organ": "公安", "file_sha256": "b" * 64, "items": []}, at=START + 7 * D)
     assert deadlines(state, world.registry) == []
+
+
+def test_the_head_extends_the_filing_clock_once_by_15_working_days() -> None:
+    world = standard_world()
+    case = world.case()
+    case.play(scenario("lead", START), START)
+    state = case.act("filing.extended", HEAD, {"reason": "需检验检测"}, at=START + 5 * D)
+    clocks = {c.rule: c for c in deadlines(state, world.registry)}
+    # 3-24 … 4-3 (9), Qingming 4-4..4-6, then 4-7 … 4-14 (15).
+    assert clocks["filing.decide_window"].due == dt.date(2026, 4, 14)

@@ -750,6 +750,15 @@ def test_referred_lead_is_archived_only_after_the_result_went_back() -> None:
            r.ReferralResultRequired, "referral-result-required", r.ReferralResultRequired.article)
 
 
+def test_filing_extension_is_the_head_act_and_happens_once() -> None:
+    case = standard_world().case()
+    case.act("lead.received", OFFICER_1, lead(ITEM_LICENCE_DISPLAY, COMPANY), at=START)
+    article = f"{MS_RULES}第十八条"
+    refuse(case, "filing.extended", OFFICER_1, {"reason": "x"}, START + D, r.AgencyHeadRequired, "agency-head-required", article, 403)
+    assert case.act("filing.extended", HEAD, {"reason": "需检验"}, at=START + D).filing_extended_at == START + D
+    refuse(case, "filing.extended", HEAD, {"reason": "again"}, START + 2 * D, r.ActNotAllowedNow, "act-not-allowed-now", article)
+
+
 def test_transfer_needs_the_head_approval() -> None:
     case = investigated_case(standard_world(), ITEM_EXPIRED_FOOD, STORE)
     case.act("transfer.reported", OFFICER_1, {"organ": "公安分局", "suspected_crime": "涉嫌犯罪"}, at=START + 6 * D)

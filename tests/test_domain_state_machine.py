@@ -113,6 +113,7 @@ TEMPLATES: dict[str, tuple[str, Template]] = {
     "file": (OFFICER_1, lambda s, now, k: ("case.filed", OFFICER_1, {
         "facts": "立案", "catalog_item": _item(s, k), "party": _party(k), "violation_began": None,
         "violation_ended": None, "major_public_interest": k % 5 == 0, "complex": k % 7 == 0})),
+    "extend_filing": (HEAD, lambda s, now, k: ("filing.extended", HEAD, {"reason": "检验检测"})),
     "decline": (OFFICER_1, lambda s, now, k: ("case.declined", OFFICER_1, {"ground": "insufficient_evidence", "reason": "证据不足"})),
     "referral_back": (OFFICER_1, lambda s, now, k: ("referral.result_sent", OFFICER_1, {"to": "agency/360100-scjg", "result": "declined", "copy_to": [], "note": ""})),
     "assign": (HEAD, lambda s, now, k: ("officers.assigned", HEAD, {"officers": [OFFICER_1, [OFFICER_2, URBAN_ONLY][k % 2]]})),
@@ -190,7 +191,7 @@ _INVESTIGATION = ["credentials", "inspection", "evidence", "interview", "seize",
                   "notice", "notice", "notice", "notice", "credentials", "inspection", *_PROBES]
 NEXT: dict[str, list[str]] = {
     "": ["lead"],
-    "lead": ["file", "decline", "simple", "transfer_report", "note", "credentials", *_PROBES],
+    "lead": ["file", "decline", "simple", "transfer_report", "note", "credentials", "extend_filing", *_PROBES],
     "declined": ["referral_back", "archive"],
     "filed": _INVESTIGATION,
     "investigating": _INVESTIGATION,
