@@ -196,7 +196,11 @@ ADVANCING = frozenset(
     {"notice.issued", "decision.made", "no_penalty.decided", "transfer.sent", "case.closed", "case.archived"}
 )
 # What auxiliary staff may do with certified officers named on the act: accept (1) and investigate/coerce (2).
-_AUXILIARY_WITH = {"accept": 1, "investigate": 2, "coerce": 2}
+_AUXILIARY_WITH = {
+    "accept": rule("auxiliary.min_officers_with").value,
+    "investigate": rule("investigation.min_officers").value,
+    "coerce": rule("investigation.min_officers").value,
+}
 
 Handler = Callable[[CaseState, ActRecord, Any, Registry], None]
 

@@ -14,6 +14,7 @@ import msgspec
 
 from domain.acts import CASE_PAYLOADS, Fen, Payload, PersonId, Sha256, Text, Timestamp
 from domain.catalog import Band, PenaltyKind
+from domain.law import rule
 from domain.parties import Party
 
 LeadSource = Literal[
@@ -441,7 +442,7 @@ class CaseArchived(Payload):
 
 
 class FollowUpVisited(Payload):
-    satisfaction: Annotated[int, msgspec.Meta(ge=1, le=5)]
+    satisfaction: Annotated[int, msgspec.Meta(ge=1, le=rule("followup.satisfaction_max").value)]
     notes: str = ""
 
 

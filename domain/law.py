@@ -61,7 +61,6 @@ _TABLE: tuple[Rule, ...] = (
     # Decision
     Rule("decision.time_limit", 90, "calendar_days", f"{APL}第六十条", "law", "decide within 90 days of filing"),
     Rule("decision.extension", 30, "calendar_days", f"{MS_RULES}第六十四条", "sector", "+30 days with approval, further by collective discussion"),
-    Rule("decision.band_count", 4, "count", f"{APL}第三十四条", "law", "discretion benchmark bands: 减轻 / 从轻 / 一般 / 从重"),
     # Service
     Rule("service.within", 7, "working_days", f"{APL}第六十一条", "law", "serve within 7 working days when the party is absent"),
     Rule("service.announcement_deemed", 30, "calendar_days", f"{CPL}第九十五条", "law", "announcement deemed served after 30 days"),
