@@ -178,7 +178,7 @@ class Sealer:
     def seal_once(self) -> int:
         """Seal what the log holds beyond our position; return the number of new leaves (0 if none)."""
         position, size = self.tree.state()
-        notes = list(self.store.notifications(position + 1, self.batch))
+        notes = self.store.log_rows(position, self.batch)
         if not notes:
             return 0
         addresses = merkle.root_addresses(size)
@@ -186,9 +186,9 @@ class Sealer:
         builder = merkle.TreeBuilder.resume(size, [found[a] for a in addresses])
         new_nodes: list[tuple[int, bytes]] = []
         leaves: list[tuple[int, int, str, int]] = []
-        for note in notes:
-            entry, _ = unframe(note.state)
-            leaves.append((builder.size, note.id, str(note.originator_id), int(note.originator_version)))
+        for note_id, stream, version, state in notes:
+            entry, _ = unframe(state)
+            leaves.append((builder.size, note_id, stream, version))
             for level, index, digest in builder.append(entry_hash(entry)):
                 new_nodes.append((node_id(level, index), digest))
         index, root = builder.size, builder.root()
@@ -196,7 +196,7 @@ class Sealer:
         now = canonical.format_timestamp(dt.datetime.now(dt.UTC))
         with self.store.db.write() as cur:
             moved = cur.execute(
-                "UPDATE zhifa_tracking SET position=? WHERE name=? AND position=?", (notes[-1].id, TRACKING, position)
+                "UPDATE zhifa_tracking SET position=? WHERE name=? AND position=?", (notes[-1][0], TRACKING, position)
             )
             if moved.raw.rowcount != 1:
                 raise LedgerError("another sealer advanced the tree")

@@ -100,7 +100,7 @@ def _ledger_tables(db: Database) -> list[str]:
         # The Merkle log (ledger/sealer.py): perfect-subtree nodes by id = level << 48 | index, the leaf
         # index of every entry, and every checkpoint the log signed.
         f"CREATE TABLE IF NOT EXISTS zhifa_tree_nodes (id {i} PRIMARY KEY, hash {b} NOT NULL)",
-        f"CREATE TABLE IF NOT EXISTS zhifa_leaves (leaf_index {i} PRIMARY KEY, position {i} NOT NULL UNIQUE, "
+        f"CREATE TABLE IF NOT EXISTS zhifa_leaves (leaf_index {i} PRIMARY KEY, position {i} NOT NULL, "
         f"stream TEXT NOT NULL, version {i} NOT NULL)",
         "CREATE INDEX IF NOT EXISTS leaves_by_stream ON zhifa_leaves (stream, version)",
         f"CREATE TABLE IF NOT EXISTS zhifa_checkpoints (size {i} PRIMARY KEY, root {b} NOT NULL, note TEXT NOT NULL, "
@@ -330,6 +330,18 @@ class Store:
             if len(page) < batch:
                 return
             start = page[-1].id + 1
+
+    def log_rows(self, after: int, limit: int) -> list[tuple[int, str, int, bytes]]:
+        """(notification id, stream, version, framed state) after ``after``, in log order — plain rows for the
+        sealer's hot loop (no Notification objects)."""
+        column = "rowid" if self.kind == "sqlite" else "notification_id"
+        with self.db.read() as cur:
+            rows = cur.execute(
+                f"SELECT {column}, originator_id, originator_version, state FROM stored_events "
+                f"WHERE {column} > ? ORDER BY {column} LIMIT ?",
+                (after, limit),
+            ).fetchall()
+        return [(int(r[0]), str(r[1]), int(r[2]), bytes(r[3])) for r in rows]
 
     def stream(self, stream_id: str, *, lte: int | None = None, gt: int | None = None) -> list[Recorded]:
         return list(self.app.events.get(stream_id, lte=lte, gt=gt))  # type: ignore[arg-type]
