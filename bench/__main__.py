@@ -45,13 +45,12 @@ def main() -> int:
             ("≥0.6" + (f", ≥{target}/s" if r.shape == "grouped" else "")) + (" ✓" if ok else " ✗"),
         )
     out.print(table)
-    for extra in ("bench.transparency",):
-        try:
-            module = __import__(extra, fromlist=["main"])
-        except ImportError:
-            continue
-        module.main(quick=quick)
-    return 0
+    # Each suite in a fresh process, so that one suite's heap and threads do not slow the next
+    # (every benchmark still runs its baseline in its own process).
+    import subprocess
+
+    args = [sys.executable, "-m", "bench.transparency", *(["--quick"] if quick else [])]
+    return subprocess.run(args, check=False).returncode
 
 
 if __name__ == "__main__":

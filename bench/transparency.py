@@ -226,3 +226,9 @@ def main(quick: bool = False) -> None:
     table.add_row(f"checkpoint latency ({appended} acts at 200/s)", f"p99 {p99 * 1e3:.0f} ms, p50 {p50 * 1e3:.0f} ms", "-", "-",
                   f"p99 ≤ 1 s {'✓' if p99 <= 1 else '✗'}")
     out.print(table)
+
+
+if __name__ == "__main__":
+    import sys
+
+    main(quick="--quick" in sys.argv)
