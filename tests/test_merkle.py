@@ -15,20 +15,12 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from ledger import merkle
+from tests.test_note import RFC6962_LEAVES
 
 VECTORS = Path(__file__).resolve().parent / "vectors"  # copy of ../shared/vectors (see vectors/PROVENANCE.md)
 MERKLE = VECTORS / "merkle"
 
-ROOT_TABLE_LEAVES = [
-    "",
-    "00",
-    "10",
-    "2021",
-    "3031",
-    "40414243",
-    "5051525354555657",
-    "606162636465666768696a6b6c6d6e6f",
-]
+ROOT_TABLE_LEAVES = RFC6962_LEAVES  # the RFC 6962 table's leaves, as in the vectors README
 ROOT_TABLE = [
     "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855",
     "6e340b9cffb37a989ca544e6bb780a2c78901d3fb33738768511a30617afa01d",
