@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
-import hashlib
 import queue
 import threading
 from collections import OrderedDict
@@ -435,7 +434,3 @@ class Writer:
                     fut.set_exception(res)
                 else:
                     fut.set_result(res)
-
-
-def digest(data: bytes) -> bytes:
-    return hashlib.sha256(data).digest()

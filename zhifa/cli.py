@@ -7,6 +7,7 @@ Exit codes everywhere: 0 success/valid, 1 refused/invalid (one line naming the r
 from __future__ import annotations
 
 import base64
+import datetime as dt
 import json
 import sys
 from collections.abc import Iterator
@@ -167,9 +168,7 @@ def _append_one(settings: Settings, envelope: bytes) -> Receipt:
         store.close()
 
 
-def _skew(settings: Settings) -> Any:
-    import datetime as dt
-
+def _skew(settings: Settings) -> dt.timedelta:
     return dt.timedelta(seconds=settings.max_skew_seconds)
 
 
