@@ -104,3 +104,14 @@ def test_unusable_input_exits_2(cli: tuple[CliRunner, dict[str, str], Path]) -> 
     assert runner.invoke(main, ["act", "sign", "--key", str(tmp / "bad.key"), str(tmp / "act.json")], env=env).exit_code == 2
     garbage = runner.invoke(main, ["append", "-"], input="{}", env=env)
     assert garbage.exit_code == 2 and garbage.stderr.startswith("malformed-envelope:")
+
+
+def test_demo_seeds_and_says_what_to_try(tmp_path: Path) -> None:
+    env = {"ZHIFA_VAR_DIR": str(tmp_path / "var"), "ZHIFA_DATABASE_URL": f"sqlite:///{tmp_path / 'var/zhifa.sqlite'}"}
+    runner = CliRunner()
+    res = runner.invoke(main, ["demo", "--no-serve"], env=env)
+    assert res.exit_code == 0, res.output
+    assert "one per stage" in res.stderr and "zhifa verify case.json" in res.stderr
+    again = runner.invoke(main, ["demo", "--no-serve"], env=env)  # an existing ledger is shown, not re-seeded
+    assert again.exit_code == 0 and "already initialised" in again.stderr
+    assert runner.invoke(main, ["check", "--full"], env=env).exit_code == 0

@@ -109,6 +109,11 @@ def test_a_rolled_back_database_is_refused(tmp_path: Path) -> None:
     with pytest.raises(RolledBack) as info:
         Sealer(store, fx.log_key, checkpoints)
     assert "published" in str(info.value)
+    # `zhifa check --full` says the same, naming the published checkpoint the database no longer has
+    from ledger.check import check_log
+
+    report = check_log(store, checkpoints_file=checkpoints)
+    assert [p.code for p in report.problems] == ["rolled-back"]
     store.close()
 
 
