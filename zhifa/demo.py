@@ -114,7 +114,9 @@ def run_demo(settings: Settings, *, serve: bool, console: Console) -> None:
     latest = Tree(store).latest_checkpoint()
     store.close()
     zhifa = ".venv/bin/zhifa"
-    example = next(iter(seeded.cases)) if seeded else (cases[0] if cases else "<case id>")
+    # the fullest case (every stage up to archiving) is the one worth opening first
+    by_name = {name: case for case, name in seeded.cases.items()} if seeded else {}
+    example = by_name.get("archived") or (cases[0] if cases else "<case id>")
     lines = [
         "",
         "[bold]zhifa-ledger demo[/]",
