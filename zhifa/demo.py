@@ -141,9 +141,4 @@ def run_demo(settings: Settings, *, serve: bool, console: Console) -> None:
     ]
     console.print("\n".join(lines), highlight=False, soft_wrap=True)
     if serve:
-        try:
-            from zhifa.serve import serve as serve_web
-        except ImportError:
-            console.print("(the web portal is not built yet; nothing to serve)")
-            return
-        serve_web(settings)
+        console.print("(the web portal and APIs are not built yet: nothing to serve at http://127.0.0.1:8000)")
