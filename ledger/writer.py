@@ -216,11 +216,9 @@ class Writer:
             cache.popitem(last=False)
 
     # -- validation -----------------------------------------------------------------------------------
-    def _prepare(self, envelope: bytes, staging: _Staging, used: set[bytes], now: dt.datetime) -> _Prepared:
-        try:
-            opened = open_envelope(envelope)
-        except EnvelopeError as exc:
-            raise MalformedEnvelope(str(exc)) from exc
+    def _prepare(self, opened: Opened | EnvelopeError, staging: _Staging, now: dt.datetime) -> _Prepared:
+        if isinstance(opened, EnvelopeError):
+            raise MalformedEnvelope(str(opened)) from opened
         act = opened.act
         if act.log != self.origin:
             raise WrongLog(f"act is for log {act.log!r}, this ledger is {self.origin!r}")
@@ -238,7 +236,8 @@ class Writer:
             raise BadSignature(f"signature by kid {opened.signed.kid} does not verify")
         if key.person != act.actor:
             raise ActorMismatch(f"kid {opened.signed.kid} belongs to {key.person!r}, the act names {act.actor!r}")
-        if act.nonce in used or act.nonce in staging.nonces:
+        # Nonces used before this group are refused by the database's unique key (see _try_group).
+        if act.nonce in staging.nonces:
             raise NonceReused(f"nonce {act.nonce.hex()} was used before")
         version, prev = self._head(staging, act.case)
         if act.case_version != version:
@@ -320,22 +319,27 @@ class Writer:
         # (case_version 0) on a stream we have not cached is assumed new — the unique (stream, version) key
         # refuses the insert if it is not, and the group is then re-run act by act (see append_group).
         streams: list[str] = []
+        opened_all: list[Opened | EnvelopeError] = []
         for env in envelopes:
-            with contextlib.suppress(EnvelopeError):
-                act = open_envelope(env).act
-                if act.case in self._heads:
-                    continue
-                if act.case_version == 0:
-                    staging.assumed_new.add(act.case)
-                else:
-                    streams.append(act.case)
-        used: set[bytes] = set()
+            try:
+                opened = open_envelope(env)
+            except EnvelopeError as exc:
+                opened_all.append(exc)
+                continue
+            opened_all.append(opened)
+            act = opened.act
+            if act.case in self._heads:
+                continue
+            if act.case_version == 0:
+                staging.assumed_new.add(act.case)
+            else:
+                streams.append(act.case)
         found = self.store.stream_states(streams) if streams else {}
         staging.prefetched = {stream: found.get(stream) for stream in streams}
         results: list[Receipt | Refusal | _Prepared] = []
-        for env in envelopes:
+        for item in opened_all:
             try:
-                results.append(self._prepare(env, staging, used, now))
+                results.append(self._prepare(item, staging, now))
             except (LedgerError, DomainError) as exc:
                 results.append(exc)
         prepared = [r for r in results if isinstance(r, _Prepared)]
