@@ -221,7 +221,7 @@ def check_log(
     """
     from ledger import merkle
     from ledger.checkpoint import open_checkpoint
-    from ledger.sealer import Tree, node_id
+    from ledger.sealer import Tree
 
     report = CheckReport()
     log_vkey = parse_verifier_key(store.meta("log_vkey") or "")
@@ -232,28 +232,31 @@ def check_log(
     with store.db.read() as cur:
         sizes = {int(r[0]): (bytes(r[1]), str(r[2])) for r in cur.execute("SELECT size, root, note FROM zhifa_checkpoints").fetchall()}
     total = store.position()
-    batch: list[tuple[int, tuple[int, int, bytes], tuple[str, int, int]]] = []
+    # Checked a batch at a time (bounded memory): each leaf's row and every node its append completed.
+    batch: list[tuple[int, list[tuple[int, int, bytes]], tuple[str, int, int]]] = []
 
     def flush() -> None:
-        ids = [node_id(lv, ix) for _, (lv, ix, _), _ in batch]
+        if not batch:
+            return
+        stored = tree.nodes([(lv, ix) for _, nodes, _ in batch for lv, ix, _ in nodes])
         with store.db.read() as cur:
-            stored: dict[int, bytes] = {}
-            for i in range(0, len(ids), 500):
-                part = ids[i : i + 500]
-                marks = ",".join("?" * len(part))
-                for r in cur.execute(f"SELECT id, hash FROM zhifa_tree_nodes WHERE id IN ({marks})", part).fetchall():
-                    stored[int(r[0])] = bytes(r[1])
-        for leaf_index, (lv, ix, digest), (stream, version, position) in batch:
-            if stored.get(node_id(lv, ix)) != digest:
+            rows = cur.execute(
+                "SELECT leaf_index, position, stream, version FROM zhifa_leaves WHERE leaf_index BETWEEN ? AND ?",
+                (batch[0][0], batch[-1][0]),
+            ).fetchall()
+        leaf_rows = {int(r[0]): (int(r[1]), str(r[2]), int(r[3])) for r in rows}
+        for leaf_index, nodes, (stream, version, position) in batch:
+            if leaf_rows.get(leaf_index) != (position, stream, version):
                 report.problems.append(
-                    Problem("tree-node", stream, version, position, f"stored node ({lv},{ix}) differs (leaf {leaf_index})")
+                    Problem("leaf-row", stream, version, position, f"leaf {leaf_index} is recorded as {leaf_rows.get(leaf_index)}")
                 )
+            for lv, ix, digest in nodes:
+                if stored.get((lv, ix)) != digest:
+                    report.problems.append(
+                        Problem("tree-node", stream, version, position, f"stored node ({lv},{ix}) differs (leaf {leaf_index})")
+                    )
         batch.clear()
 
-    leaf_rows: dict[int, tuple[int, str, int]] = {}
-    with store.db.read() as cur:
-        for r in cur.execute("SELECT leaf_index, position, stream, version FROM zhifa_leaves").fetchall():
-            leaf_rows[int(r[0])] = (int(r[1]), str(r[2]), int(r[3]))
     for note in store.iter_notifications(after=0, batch=CHUNK):
         index = builder.size
         if index >= sealed:
@@ -264,13 +267,10 @@ def check_log(
         except ValueError as exc:
             report.problems.append(Problem("malformed-entry", stream, version, note.id, str(exc)))
             entry_data = b""
-        if leaf_rows.get(index) != (note.id, stream, version):
-            report.problems.append(Problem("leaf-row", stream, version, note.id, f"leaf {index} is recorded as {leaf_rows.get(index)}"))
-        for node in builder.append(entry_hash(entry_data)):
-            batch.append((index, node, (stream, version, note.id)))
+        batch.append((index, builder.append(entry_hash(entry_data)), (stream, version, note.id)))
         if builder.size in sizes:
             roots[builder.size] = builder.root()
-        if len(batch) >= 4000:
+        if len(batch) >= 2000:
             flush()
         report.entries += 1
         if progress and report.entries % 1000 == 0:

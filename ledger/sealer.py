@@ -81,16 +81,21 @@ class Tree:
         return self.state()[1]
 
     def nodes(self, addresses: Sequence[tuple[int, int]], cur: Cursor | None = None) -> dict[tuple[int, int], bytes]:
-        """Stored nodes by (level, index), fetched in one query."""
+        """Stored nodes by (level, index): one query for a proof's few nodes, one per 500 for bulk checks."""
         if not addresses:
             return {}
         if cur is None:
             with self.store.db.read() as c:
                 return self.nodes(addresses, c)
         ids = {node_id(lv, ix): (lv, ix) for lv, ix in addresses}
-        marks = ",".join("?" * len(ids))
-        rows = cur.execute(f"SELECT id, hash FROM zhifa_tree_nodes WHERE id IN ({marks})", list(ids)).fetchall()
-        return {ids[int(r[0])]: bytes(r[1]) for r in rows}
+        wanted = list(ids)
+        out: dict[tuple[int, int], bytes] = {}
+        for i in range(0, len(wanted), 500):
+            part = wanted[i : i + 500]
+            marks = ",".join("?" * len(part))
+            for r in cur.execute(f"SELECT id, hash FROM zhifa_tree_nodes WHERE id IN ({marks})", part).fetchall():
+                out[ids[int(r[0])]] = bytes(r[1])
+        return out
 
     def root(self, size: int) -> bytes:
         return merkle.root_from_nodes(size, self.nodes(merkle.root_addresses(size)))

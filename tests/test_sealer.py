@@ -174,3 +174,17 @@ def test_check_full_finds_a_changed_tree_node(ledger: LedgerFixture, tmp_path: P
     report = check_log(ledger.store, checkpoints_file=tmp_path / "cp.log")
     assert [p.code for p in report.problems][:1] == ["tree-node"]
     assert report.problems[0].message.startswith("stored node (1,2)")
+
+
+def test_check_full_finds_a_leaf_recorded_for_another_entry(ledger: LedgerFixture, tmp_path: Path) -> None:
+    from ledger.check import check_log
+
+    officer = ledger.register("officer/leafrow")
+    for _ in range(5):
+        ledger.lead(officer)
+    Sealer(ledger.store, ledger.log_key, tmp_path / "cp.log").seal_all()
+    with ledger.store.db.write() as cur:
+        cur.execute("UPDATE zhifa_leaves SET stream=? WHERE leaf_index=?", ("person:officer/leafrow", 4))
+    report = check_log(ledger.store, checkpoints_file=tmp_path / "cp.log")
+    assert [p.code for p in report.problems] == ["leaf-row"]
+    assert report.problems[0].message.startswith("leaf 4 is recorded as") and "person:officer/leafrow" in report.problems[0].message
