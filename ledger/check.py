@@ -1,32 +1,46 @@
 """Re-verify the whole stored ledger: every entry's form, chain link, act digest, key validity and signature.
 
-Walks the notification log in order (bounded memory: one chunk at a time). Chain and key-validity checks are
-sequential and cheap; signatures dominate, so each chunk's signatures are verified on a process pool that uses
-every core. Reports problems in log order, each naming the stream, version and log position.
+Signatures dominate the cost, so the work is split so that both cores spend their time verifying:
+
+1. The parent replays the registry (a small, sequential part of the log) into a *key timeline*: for every key id,
+   the positions at which its state changed. A key's state at any position is then one bisect away.
+2. The log is cut into position ranges. Each range is checked by a worker process that reads its own rows over its
+   own read-only connection and does everything an entry needs: decode, canonical form, act digest, chain links
+   inside the range, key validity at the entry's position, and the Ed25519 signature. It sends back only its
+   problems and, per stream, the first entry's link and the last entry's hash.
+3. The parent stitches ranges in log order (is each stream's first link in the range the previous range's last
+   hash?) and finally compares the heads with the stream-state table written with every append.
+
+Reports problems in log order, each naming the stream, version and log position. Memory is bounded by the number
+of streams (one head each), not by the log's length.
 """
 
 from __future__ import annotations
 
+import bisect
+import datetime as dt
+import gc
 import hashlib
 import os
-from collections.abc import Callable, Iterator
-from concurrent.futures import Executor, Future, ProcessPoolExecutor
+from collections.abc import Callable
+from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from cryptography.exceptions import InvalidSignature
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
-from eventsourcing.persistence import Notification
 
 from domain.errors import DomainError
 from domain.registry import Registry, apply_registry
 from ledger import canonical
+from ledger.db import Cursor
 from ledger.envelope import ACT_DOMAIN, ZERO_HASH, EnvelopeError, decode_entry, entry_hash, open_envelope
-from ledger.keys import VerifierKey, parse_verifier_key
-from ledger.store import TOPIC_REGISTRY, Store, unframe
+from ledger.keys import KeyFormatError, parse_verifier_key
+from ledger.store import TOPIC_REGISTRY, LogRow, Store, StoreConfig, unframe
 from ledger.writer import act_record
 
 CHUNK = 4096
+RANGE = 1024  # log positions per worker task: small enough to keep both cores busy to the end
 
 
 @dataclass(frozen=True)
@@ -52,24 +66,182 @@ class CheckReport:
         return not self.problems
 
 
-def _verify_batch(items: list[tuple[bytes, bytes, bytes]]) -> list[bool]:
-    out = []
-    keys: dict[bytes, Ed25519PublicKey | None] = {}  # decoding a public key costs a sixth of a verify: once per key
-    for public_key, sig, message in items:
-        if public_key not in keys:
-            try:
-                keys[public_key] = Ed25519PublicKey.from_public_bytes(public_key)
-            except ValueError:
-                keys[public_key] = None
-        key = keys[public_key]
+@dataclass(frozen=True)
+class KeyState:
+    """A key's state from one log position on (the registry's KeyRecord, reduced to what checking needs)."""
+
+    active: bool
+    valid_from: dt.datetime | None
+    person: str
+    public_key: bytes | None  # None: the registered verifier key does not parse (every signature fails)
+
+
+class KeyTimeline:
+    """Each key id's states in log order; ``at(kid, p)`` is the registry's view just before position ``p``."""
+
+    def __init__(self) -> None:
+        self._positions: dict[str, list[int]] = {}
+        self._states: dict[str, list[KeyState]] = {}
+
+    def add(self, kid: str, position: int, state: KeyState) -> None:
+        self._positions.setdefault(kid, []).append(position)
+        self._states.setdefault(kid, []).append(state)
+
+    def at(self, kid: str, position: int) -> KeyState | None:
+        positions = self._positions.get(kid)
+        if positions is None:
+            return None
+        if position > positions[-1]:  # the common case: no change to this key since
+            return self._states[kid][-1]
+        i = bisect.bisect_left(positions, position) - 1
+        return self._states[kid][i] if i >= 0 else None
+
+
+def key_timeline(store: Store, upto: int, origin: str, log_vkey: str, problems: list[Problem]) -> KeyTimeline:
+    """Replay the registry rows up to position ``upto`` (registry-replay problems are appended to ``problems``;
+    malformed rows are skipped here and reported by the range check)."""
+    registry = Registry.genesis(origin, log_vkey)
+    timeline = KeyTimeline()
+    for kid, root in registry.keys.items():
+        timeline.add(kid, 0, _key_state(root.revoked, root.valid_from, root.person, root.vkey))
+    for position, stream, version, _, state in store.log_range(0, upto, TOPIC_REGISTRY):
         try:
-            if key is None:
-                raise InvalidSignature
+            entry_data, envelope = unframe(state)
+            entry = decode_entry(entry_data)
+            opened = open_envelope(envelope)
+            record = act_record(opened, entry.version, canonical.parse_timestamp(entry.recorded_at))
+        except (ValueError, EnvelopeError, canonical.NonCanonicalError):
+            continue
+        try:
+            after = apply_registry(registry, record)
+        except DomainError as exc:
+            problems.append(Problem("registry-replay", stream, version, position, exc.one_line()))
+            continue
+        if after.keys is not registry.keys:
+            for kid, rec in after.keys.items():
+                if registry.keys.get(kid) is not rec:
+                    timeline.add(kid, position, _key_state(rec.revoked, rec.valid_from, rec.person, rec.vkey))
+        registry = after
+    return timeline
+
+
+def _key_state(revoked: bool, valid_from: dt.datetime | None, person: str, vkey: str) -> KeyState:
+    try:
+        public_key: bytes | None = parse_verifier_key(vkey).public_key
+    except KeyFormatError:
+        public_key = None
+    return KeyState(not revoked, valid_from, person, public_key)
+
+
+# Per stream met in a range: (stream, its first entry's version, prev, log position and row version, and its last
+# entry's version and hash): what the parent needs to link ranges.
+Link = tuple[str, int, bytes, int, int, int, bytes]
+RangeResult = tuple[int, list[Problem], list[Link]]
+
+
+@dataclass
+class _RangeChecker:
+    read: Callable[[int, int], list[LogRow]]
+    origin: str
+    timeline: KeyTimeline
+    public_keys: dict[bytes, Ed25519PublicKey | None] = field(default_factory=dict)
+
+    def check(self, lo: int, hi: int) -> RangeResult:
+        # The loop makes no reference cycles, so the cyclic collector only costs time here (~5 % of the decoding).
+        collecting = gc.isenabled()
+        gc.disable()
+        try:
+            return self._check(lo, hi)
+        finally:
+            if collecting:
+                gc.enable()
+
+    def _check(self, lo: int, hi: int) -> RangeResult:
+        problems: list[Problem] = []
+        firsts: dict[str, tuple[int, bytes, int, int]] = {}  # stream → its first entry here: version, prev, where
+        heads: dict[str, tuple[int, bytes]] = {}  # stream → (version, entry hash) of its latest entry so far
+        # Signatures are verified after the range is decoded, in one tight loop: interleaving them with decoding
+        # slowed each verify (its code and tables fall out of the caches between entries).
+        signatures: list[tuple[bytes | None, bytes, bytes, str, int, int, str]] = []
+        rows = self.read(lo, hi)
+        for position, stream, version, _, state in rows:
+            try:
+                entry_data, envelope = unframe(state)
+                entry = decode_entry(entry_data)
+                recorded_at = canonical.parse_timestamp(entry.recorded_at)
+                opened = open_envelope(envelope)
+            except (ValueError, EnvelopeError, canonical.NonCanonicalError) as exc:
+                problems.append(Problem("malformed-entry", stream, version, position, str(exc)))
+                continue
+            where = (stream, version, position)
+            if entry.case != stream or entry.version != version:
+                problems.append(Problem("entry-mismatch", *where, "entry names another stream or version"))
+            digest = entry_hash(entry_data)
+            head = heads.get(stream)
+            if head is None:
+                firsts[stream] = (entry.version, entry.prev, position, version)  # linked by the parent, across ranges
+            elif entry.version != head[0] + 1:
+                problems.append(Problem("chain-gap", *where, f"expected version {head[0] + 1}, found {entry.version}"))
+            elif entry.prev != head[1]:
+                problems.append(Problem("chain-broken", *where, "prev does not match the previous entry"))
+            heads[stream] = (entry.version, digest)
+            if entry.act_digest != hashlib.sha256(envelope).digest():
+                problems.append(Problem("act-digest", *where, "envelope does not match act_digest"))
+            act, signed = opened.act, opened.signed
+            if act.case != stream or act.case_version != entry.version - 1 or act.log != self.origin:
+                problems.append(Problem("act-mismatch", *where, "act names another stream, version or log"))
+            key = self.timeline.at(signed.kid, position)
+            if key is None or not key.active:
+                problems.append(
+                    Problem("key-invalid", *where, f"kid {signed.kid} is {'unknown' if key is None else 'revoked'} here")
+                )
+                continue
+            if key.valid_from is not None and recorded_at < key.valid_from:
+                problems.append(Problem("key-not-yet-valid", *where, f"kid {signed.kid}"))
+            if key.person != act.actor:
+                problems.append(Problem("actor-mismatch", *where, "key not registered to the actor"))
+            signatures.append((key.public_key, signed.sig, ACT_DOMAIN + signed.act, *where, signed.kid))
+        verify = self._verify
+        for public_key, sig, message, stream, version, position, kid in signatures:
+            if not verify(public_key, sig, message):
+                problems.append(Problem("bad-signature", stream, version, position, f"signature by kid {kid} does not verify"))
+        return len(rows), problems, [(s, *firsts[s], *heads[s]) for s in firsts]
+
+    def _verify(self, public_key: bytes | None, sig: bytes, message: bytes) -> bool:
+        if public_key is None:
+            return False
+        key = self.public_keys.get(public_key)
+        if key is None:  # decoding a public key costs a sixth of a verify: once per key and process
+            try:
+                key = self.public_keys[public_key] = Ed25519PublicKey.from_public_bytes(public_key)
+            except ValueError:
+                return False
+        try:
             key.verify(sig, message)
-            out.append(True)
         except InvalidSignature:
-            out.append(False)
-    return out
+            return False
+        return True
+
+
+_worker: _RangeChecker | None = None
+
+
+def _start_worker(config: StoreConfig, events_table: str, origin: str, timeline: KeyTimeline) -> None:
+    global _worker
+    from ledger.store import LogReader
+
+    _worker = _RangeChecker(LogReader(config, events_table).log_range, origin, timeline)
+
+
+def _check_range(lo: int, hi: int) -> RangeResult:
+    assert _worker is not None, "worker not started"
+    return _worker.check(lo, hi)
+
+
+def _heads_recorded(cur: Cursor) -> list[tuple[str, int, bytes]]:
+    """Every stream's (version, head entry hash) as recorded with its last append (driver rows, no conversion)."""
+    cur.raw.execute(cur.q("SELECT stream, version, head FROM zhifa_stream_state"))
+    return [(stream, version, bytes(head)) for stream, version, head in cur.raw.fetchall()]
 
 
 def check_ledger(
@@ -84,84 +256,58 @@ def check_ledger(
     if origin is None or log_vkey is None:
         report.problems.append(Problem("not-initialised", "-", 0, 0, "no origin/log key stored"))
         return report
-    registry = Registry.genesis(origin, log_vkey)
-    heads: dict[str, tuple[int, bytes]] = {}
-    vkeys: dict[str, VerifierKey] = {}
-    in_flight: list[tuple[_Pending, list[Future[list[bool]]]]] = []
-    total = store.position()
     workers = workers or os.cpu_count() or 1
-    pool: Executor | None = ProcessPoolExecutor(workers) if workers > 1 else None
-    try:
-        for chunk in _chunks(store):
-            pending: list[tuple[tuple[bytes, bytes, bytes], Problem]] = []
-            for note in chunk:
-                report.entries += 1
-                stream = str(note.originator_id)
-                where = (stream, note.originator_version, note.id)
-                try:
-                    entry_data, envelope = unframe(note.state)
-                    entry = decode_entry(entry_data)
-                    recorded_at = canonical.parse_timestamp(entry.recorded_at)
-                    opened = open_envelope(envelope)
-                except (ValueError, EnvelopeError, canonical.NonCanonicalError) as exc:
-                    report.problems.append(Problem("malformed-entry", *where, str(exc)))
-                    continue
-                version, prev = heads.get(stream, (0, ZERO_HASH))
-                if entry.case != stream or entry.version != note.originator_version:
-                    report.problems.append(Problem("entry-mismatch", *where, "entry names another stream or version"))
-                if entry.version != version + 1:
-                    report.problems.append(
-                        Problem("chain-gap", *where, f"expected version {version + 1}, found {entry.version}")
-                    )
-                elif entry.prev != prev:
-                    report.problems.append(Problem("chain-broken", *where, "prev does not match the previous entry"))
-                heads[stream] = (entry.version, entry_hash(entry_data))
-                if entry.act_digest != hashlib.sha256(envelope).digest():
-                    report.problems.append(Problem("act-digest", *where, "envelope does not match act_digest"))
-                act = opened.act
-                if act.case != stream or act.case_version != entry.version - 1 or act.log != origin:
-                    report.problems.append(Problem("act-mismatch", *where, "act names another stream, version or log"))
-                key = registry.key(opened.signed.kid)
-                if key is None or not key.active:
-                    state = "unknown" if key is None else "revoked"
-                    report.problems.append(Problem("key-invalid", *where, f"kid {opened.signed.kid} is {state} here"))
-                else:
-                    if not key.valid_at(recorded_at):
-                        report.problems.append(Problem("key-not-yet-valid", *where, f"kid {opened.signed.kid}"))
-                    if key.person != act.actor:
-                        report.problems.append(Problem("actor-mismatch", *where, "key not registered to the actor"))
-                    vk = vkeys.get(key.vkey)
-                    if vk is None:
-                        vk = vkeys[key.vkey] = parse_verifier_key(key.vkey)
-                    pending.append(
-                        (
-                            (vk.public_key, opened.signed.sig, ACT_DOMAIN + opened.signed.act),
-                            Problem("bad-signature", *where, f"signature by kid {opened.signed.kid} does not verify"),
-                        )
-                    )
-                if note.topic == TOPIC_REGISTRY:
-                    try:
-                        registry = apply_registry(
-                            registry, act_record(opened, entry.version, recorded_at)
-                        )
-                    except DomainError as exc:
-                        report.problems.append(Problem("registry-replay", *where, exc.one_line()))
-            # Pipeline: this chunk's signatures verify on the pool while the next chunk is decoded here.
-            in_flight.append(_submit_signatures(pending, pool, workers))
-            while len(in_flight) > 2:
-                _collect(in_flight.pop(0), report)
-            if progress:
-                progress(report.entries, total)
-        for batch in in_flight:
-            _collect(batch, report)
-    finally:
-        if pool is not None:
-            pool.shutdown()
+    in_memory = store.kind == "sqlite" and store.config.location in ("", ":memory:")
+    heads: dict[str, tuple[int, bytes]] = {}
+
+    def stitch(hi: int, result: RangeResult) -> None:
+        count, problems, links = result
+        report.entries += count
+        report.problems.extend(problems)
+        for stream, first_version, first_prev, position, row_version, last_version, last_hash in links:
+            version, prev = heads.get(stream, (0, ZERO_HASH))
+            if first_version != version + 1:
+                report.problems.append(
+                    Problem("chain-gap", stream, row_version, position, f"expected version {version + 1}, found {first_version}")
+                )
+            elif first_prev != prev:
+                report.problems.append(
+                    Problem("chain-broken", stream, row_version, position, "prev does not match the previous entry")
+                )
+            heads[stream] = (last_version, last_hash)
+        if progress:
+            progress(hi, total)
+
+    # One snapshot, held open while the ranges are checked: the log's end and every stream's recorded head
+    # (acts appended meanwhile are after the end and not judged). The heads are read once the workers are busy.
+    with store.db.read() as cur:
+        if store.kind == "postgres":
+            cur.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ")
+        column = "rowid" if store.kind == "sqlite" else "notification_id"
+        row = cur.execute(f"SELECT MAX({column}) FROM stored_events").fetchone()
+        total = int(row[0] or 0) if row else 0
+        timeline = key_timeline(store, total, origin, log_vkey, report.problems)
+        ranges = [(lo, min(lo + RANGE, total)) for lo in range(0, total, RANGE)]
+        if workers == 1 or in_memory or len(ranges) < 2:
+            recorded = _heads_recorded(cur)
+            checker = _RangeChecker(store.log_range, origin, timeline)
+            for lo, hi in ranges:
+                stitch(hi, checker.check(lo, hi))
+        else:
+            with ProcessPoolExecutor(
+                workers, initializer=_start_worker, initargs=(store.config, store.db.events_table, origin, timeline)
+            ) as pool:
+                in_flight = [(hi, pool.submit(_check_range, lo, hi)) for lo, hi in ranges[: 3 * workers]]
+                recorded = _heads_recorded(cur)
+                for lo, hi in ranges[3 * workers :]:
+                    done_hi, future = in_flight.pop(0)
+                    stitch(done_hi, future.result())
+                    in_flight.append((hi, pool.submit(_check_range, lo, hi)))
+                for done_hi, future in in_flight:
+                    stitch(done_hi, future.result())
     # A deleted tail leaves the chain intact but disagrees with the stream-state table written with each append.
     # The same table holds each head's entry hash: a changed last entry (no later link covers it) is caught here.
-    with store.db.read() as cur:
-        recorded = cur.execute("SELECT stream, version, head FROM zhifa_stream_state").fetchall()
-    for stream, version, head in ((str(r[0]), int(r[1]), bytes(r[2])) for r in recorded):
+    for stream, version, head in recorded:
         seen = heads.get(stream)
         if seen is None or seen[0] != version:
             report.problems.append(
@@ -174,38 +320,6 @@ def check_ledger(
     report.streams = len(heads)
     report.problems.sort(key=lambda p: p.position)
     return report
-
-
-_Pending = list[tuple[tuple[bytes, bytes, bytes], Problem]]
-
-
-def _submit_signatures(pending: _Pending, pool: Executor | None, workers: int) -> tuple[_Pending, list[Future[list[bool]]]]:
-    items = [p[0] for p in pending]
-    if pool is None or not items:
-        done: Future[list[bool]] = Future()
-        done.set_result(_verify_batch(items))
-        return pending, [done]
-    size = max(1, len(items) // workers + 1)
-    return pending, [pool.submit(_verify_batch, items[i : i + size]) for i in range(0, len(items), size)]
-
-
-def _collect(batch: tuple[_Pending, list[Future[list[bool]]]], report: CheckReport) -> None:
-    pending, futures = batch
-    results = [ok for f in futures for ok in f.result()]
-    for ok, (_, problem) in zip(results, pending, strict=True):
-        if not ok:
-            report.problems.append(problem)
-
-
-def _chunks(store: Store) -> Iterator[list[Notification]]:
-    chunk: list[Notification] = []
-    for note in store.iter_notifications(after=0, batch=CHUNK):
-        chunk.append(note)
-        if len(chunk) >= CHUNK:
-            yield chunk
-            chunk = []
-    if chunk:
-        yield chunk
 
 
 def check_log(

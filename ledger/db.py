@@ -26,8 +26,12 @@ class Cursor:
 
     def __init__(self, db: Database, raw: Any) -> None:
         self._db = db
+        self.kind = db.kind
         self._raw = raw
         self.raw = raw
+
+    def q(self, sql: str) -> str:
+        return self._db.q(sql)
 
     def execute(self, sql: str, params: Sequence[Any] = ()) -> Cursor:
         self._raw.execute(self._db.q(sql), params)

@@ -16,7 +16,7 @@ from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 from urllib.parse import parse_qs, unquote, urlparse
 
 from eventsourcing.application import Application
@@ -331,6 +331,15 @@ class Store:
                 return
             start = page[-1].id + 1
 
+    def log_range(self, lo: int, hi: int, topic: str | None = None) -> list[LogRow]:
+        """Rows with ``lo`` < position ≤ ``hi`` in log order (optionally one topic), on this store's pool."""
+        with self.db.read() as cur:
+            return _log_range(cur, lo, hi, topic)
+
+    def reader(self) -> LogReader:
+        """A read-only connection of its own, e.g. for a worker process (opened there, never inherited)."""
+        return LogReader(self.config, self.db.events_table)
+
     def log_rows(self, after: int, limit: int) -> list[tuple[int, str, int, bytes]]:
         """(notification id, stream, version, framed state) after ``after``, in log order — plain rows for the
         sealer's hot loop (no Notification objects)."""
@@ -396,6 +405,47 @@ class Store:
         return [(str(r[0]), int(r[1])) for r in rows]
 
 
+LogRow = tuple[int, str, int, str, bytes]
+"""(position, stream, version, topic, framed state)."""
+
+
+def _log_range_sql(kind: Kind, topic: str | None) -> str:
+    column = "rowid" if kind == "sqlite" else "notification_id"
+    where = f"{column} > ? AND {column} <= ?" + (" AND topic = ?" if topic is not None else "")
+    return f"SELECT {column}, originator_id, originator_version, topic, state FROM stored_events WHERE {where} ORDER BY {column}"
+
+
+def _log_range(cur: Cursor, lo: int, hi: int, topic: str | None) -> list[LogRow]:
+    params = (lo, hi) if topic is None else (lo, hi, topic)
+    return cast(list[LogRow], cur.execute(_log_range_sql(cur.kind, topic), params).fetchall())
+
+
+class LogReader:
+    """A plain read-only connection to the log, outside eventsourcing's pool: what a verifying worker process
+    opens for itself (a pooled connection must not cross a fork). SQLite opens the file read-only."""
+
+    def __init__(self, config: StoreConfig, events_table: str) -> None:
+        self._db = Database(config.kind, None, config.schema, events_table)
+        self._conn: Any
+        if config.kind == "sqlite":
+            import sqlite3
+
+            uri = Path(config.location).resolve().as_uri() + "?mode=ro"
+            self._conn = sqlite3.connect(uri, uri=True, check_same_thread=False)
+        else:
+            self._conn = _admin_connection(config)
+
+    def log_range(self, lo: int, hi: int, topic: str | None = None) -> list[LogRow]:
+        # The driver's own rows: both give int, str, int, str, bytes for these columns (no per-row conversion).
+        params = (lo, hi) if topic is None else (lo, hi, topic)
+        cur = self._conn.cursor()
+        cur.execute(self._db.q(_log_range_sql(self._db.kind, topic)), params)
+        return cast(list[LogRow], cur.fetchall())
+
+    def close(self) -> None:
+        self._conn.close()
+
+
 def default_url(var_dir: Path) -> str:
     return os.environ.get("ZHIFA_DATABASE_URL") or f"sqlite:///{var_dir / 'zhifa.sqlite'}"
 
@@ -404,6 +454,8 @@ __all__ = [
     "TOPIC_CASE",
     "TOPIC_REGISTRY",
     "IntegrityError",
+    "LogReader",
+    "LogRow",
     "Recorded",
     "StalePosition",
     "Store",
