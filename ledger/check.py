@@ -162,9 +162,10 @@ class _RangeChecker:
         heads: dict[str, tuple[int, bytes]] = {}  # stream → (version, entry hash) of its latest entry so far
         # Signatures are verified after the range is decoded, in one tight loop: interleaving them with decoding
         # slowed each verify (its code and tables fall out of the caches between entries).
-        signatures: list[tuple[bytes | None, bytes, bytes, str, int, int, str]] = []
+        signatures: list[tuple[Ed25519PublicKey | None, bytes, bytes, int, str]] = []
+        key_at, public_key, sha256, origin = self.timeline.at, self._public_key, hashlib.sha256, self.origin
         rows = self.read(lo, hi)
-        for position, stream, version, _, state in rows:
+        for i, (position, stream, version, _, state) in enumerate(rows):
             try:
                 entry_data, envelope = unframe(state)
                 entry = decode_entry(entry_data)
@@ -173,54 +174,55 @@ class _RangeChecker:
             except (ValueError, EnvelopeError, canonical.NonCanonicalError) as exc:
                 problems.append(Problem("malformed-entry", stream, version, position, str(exc)))
                 continue
-            where = (stream, version, position)
             if entry.case != stream or entry.version != version:
-                problems.append(Problem("entry-mismatch", *where, "entry names another stream or version"))
+                problems.append(Problem("entry-mismatch", stream, version, position, "entry names another stream or version"))
             digest = entry_hash(entry_data)
             head = heads.get(stream)
             if head is None:
                 firsts[stream] = (entry.version, entry.prev, position, version)  # linked by the parent, across ranges
             elif entry.version != head[0] + 1:
-                problems.append(Problem("chain-gap", *where, f"expected version {head[0] + 1}, found {entry.version}"))
-            elif entry.prev != head[1]:
-                problems.append(Problem("chain-broken", *where, "prev does not match the previous entry"))
-            heads[stream] = (entry.version, digest)
-            if entry.act_digest != hashlib.sha256(envelope).digest():
-                problems.append(Problem("act-digest", *where, "envelope does not match act_digest"))
-            act, signed = opened.act, opened.signed
-            if act.case != stream or act.case_version != entry.version - 1 or act.log != self.origin:
-                problems.append(Problem("act-mismatch", *where, "act names another stream, version or log"))
-            key = self.timeline.at(signed.kid, position)
-            if key is None or not key.active:
                 problems.append(
-                    Problem("key-invalid", *where, f"kid {signed.kid} is {'unknown' if key is None else 'revoked'} here")
+                    Problem("chain-gap", stream, version, position, f"expected version {head[0] + 1}, found {entry.version}")
                 )
+            elif entry.prev != head[1]:
+                problems.append(Problem("chain-broken", stream, version, position, "prev does not match the previous entry"))
+            heads[stream] = (entry.version, digest)
+            if entry.act_digest != sha256(envelope).digest():
+                problems.append(Problem("act-digest", stream, version, position, "envelope does not match act_digest"))
+            act, signed = opened.act, opened.signed
+            if act.case != stream or act.case_version != entry.version - 1 or act.log != origin:
+                problems.append(Problem("act-mismatch", stream, version, position, "act names another stream, version or log"))
+            key = key_at(signed.kid, position)
+            if key is None or not key.active:
+                state_of = "unknown" if key is None else "revoked"
+                problems.append(Problem("key-invalid", stream, version, position, f"kid {signed.kid} is {state_of} here"))
                 continue
             if key.valid_from is not None and recorded_at < key.valid_from:
-                problems.append(Problem("key-not-yet-valid", *where, f"kid {signed.kid}"))
+                problems.append(Problem("key-not-yet-valid", stream, version, position, f"kid {signed.kid}"))
             if key.person != act.actor:
-                problems.append(Problem("actor-mismatch", *where, "key not registered to the actor"))
-            signatures.append((key.public_key, signed.sig, ACT_DOMAIN + signed.act, *where, signed.kid))
-        verify = self._verify
-        for public_key, sig, message, stream, version, position, kid in signatures:
-            if not verify(public_key, sig, message):
+                problems.append(Problem("actor-mismatch", stream, version, position, "key not registered to the actor"))
+            signatures.append((public_key(key.public_key), signed.sig, ACT_DOMAIN + signed.act, i, signed.kid))
+        for verifier, sig, message, i, kid in signatures:
+            try:
+                if verifier is None:
+                    raise InvalidSignature
+                verifier.verify(sig, message)
+            except InvalidSignature:
+                position, stream, version = rows[i][:3]
                 problems.append(Problem("bad-signature", stream, version, position, f"signature by kid {kid} does not verify"))
         return len(rows), problems, [(s, *firsts[s], *heads[s]) for s in firsts]
 
-    def _verify(self, public_key: bytes | None, sig: bytes, message: bytes) -> bool:
-        if public_key is None:
-            return False
-        key = self.public_keys.get(public_key)
-        if key is None:  # decoding a public key costs a sixth of a verify: once per key and process
+    def _public_key(self, raw: bytes | None) -> Ed25519PublicKey | None:
+        """The key object for raw public-key bytes, made once per key and process (making one costs a sixth of a
+        verify); None when the bytes are not a valid Ed25519 key (every signature under it then fails)."""
+        if raw is None:
+            return None
+        if raw not in self.public_keys:
             try:
-                key = self.public_keys[public_key] = Ed25519PublicKey.from_public_bytes(public_key)
+                self.public_keys[raw] = Ed25519PublicKey.from_public_bytes(raw)
             except ValueError:
-                return False
-        try:
-            key.verify(sig, message)
-        except InvalidSignature:
-            return False
-        return True
+                self.public_keys[raw] = None
+        return self.public_keys[raw]
 
 
 _worker: _RangeChecker | None = None

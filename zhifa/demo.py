@@ -33,8 +33,9 @@ def _sign(key: SigningKey, origin: str, clock: SettableClock, **fields: Any) -> 
     return sign_act(make_act(log=origin, actor=key.name, claimed_at=clock(), **fields), key)
 
 
-def seed(store: Store, settings: Settings, console: Console) -> Seeded:
-    """Keys for the whole cast, the catalog and personnel registry, then one case per scenario stage."""
+def seed(store: Store, settings: Settings, console: Console, *, copies: int = 1) -> Seeded:
+    """Keys for the whole cast, the catalog and personnel registry, then one case per scenario stage (``copies``
+    cases per scenario: `make bench` builds a realistic ledger of thousands of cases this way)."""
     from domain import scenarios as sc
     from zhifa.cli import key_file_name, progress_bar
 
@@ -43,11 +44,12 @@ def seed(store: Store, settings: Settings, console: Console) -> Seeded:
     origin = settings.origin
     # Every scenario's steps, placed so that the last step of each lies in the past.
     plans: list[tuple[str, str, list[sc.Step], dt.datetime]] = []
-    for i, name in enumerate(sc.SCENARIOS):
-        probe = sc.scenario(name, now)
-        span = max((s.offset for s in probe), default=dt.timedelta())
-        start = (now - span - dt.timedelta(days=2 + rng.randint(0, 20), hours=i)).replace(hour=1, minute=0)
-        plans.append((str(uuid.UUID(int=rng.getrandbits(128), version=4)), name, sc.scenario(name, start), start))
+    for copy in range(copies):
+        for i, name in enumerate(sc.SCENARIOS):
+            probe = sc.scenario(name, now)
+            span = max((s.offset for s in probe), default=dt.timedelta())
+            start = (now - span - dt.timedelta(days=2 + rng.randint(0, 20), hours=i)).replace(hour=1, minute=copy % 60)
+            plans.append((str(uuid.UUID(int=rng.getrandbits(128), version=4)), name, sc.scenario(name, start), start))
     setup_start = min(p[3] for p in plans) - dt.timedelta(days=3)
     clock = SettableClock(setup_start - dt.timedelta(hours=1))
     log_key = SigningKey.generate(origin)
