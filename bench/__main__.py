@@ -29,7 +29,7 @@ def main() -> int:
     quick = "--quick" in sys.argv
     n_single, n_grouped = (300, 2000) if quick else (2000, 20000)
     backends = ["sqlite", "postgres"]
-    out = Console()
+    out = Console() if Console().is_terminal else Console(width=160)  # logs keep whole rows
     with progress_bar() as bar:
         task = bar.add_task("append benchmark", total=len(backends) * (n_single + n_grouped))
         results = append.run(backends, PG_URL, n_single, n_grouped, lambda k: bar.advance(task, k))
