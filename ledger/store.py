@@ -336,10 +336,6 @@ class Store:
         with self.db.read() as cur:
             return _log_range(cur, lo, hi, topic)
 
-    def reader(self) -> LogReader:
-        """A read-only connection of its own, e.g. for a worker process (opened there, never inherited)."""
-        return LogReader(self.config, self.db.events_table)
-
     def log_rows(self, after: int, limit: int) -> list[tuple[int, str, int, bytes]]:
         """(notification id, stream, version, framed state) after ``after``, in log order — plain rows for the
         sealer's hot loop (no Notification objects)."""

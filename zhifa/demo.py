@@ -44,10 +44,10 @@ def seed(store: Store, settings: Settings, console: Console, *, copies: int = 1)
     origin = settings.origin
     # Every scenario's steps, placed so that the last step of each lies in the past.
     plans: list[tuple[str, str, list[sc.Step], dt.datetime]] = []
+    spans = {name: max((s.offset for s in sc.scenario(name, now)), default=dt.timedelta()) for name in sc.SCENARIOS}
     for copy in range(copies):
         for i, name in enumerate(sc.SCENARIOS):
-            probe = sc.scenario(name, now)
-            span = max((s.offset for s in probe), default=dt.timedelta())
+            span = spans[name]
             start = (now - span - dt.timedelta(days=2 + rng.randint(0, 20), hours=i)).replace(hour=1, minute=copy % 60)
             plans.append((str(uuid.UUID(int=rng.getrandbits(128), version=4)), name, sc.scenario(name, start), start))
     setup_start = min(p[3] for p in plans) - dt.timedelta(days=3)
