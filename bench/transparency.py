@@ -33,7 +33,7 @@ from ledger.check import check_ledger
 from ledger.keys import SigningKey
 from ledger.ledger import initialise, sign
 from ledger.sealer import Sealer, Tree, node_id
-from ledger.store import TOPIC_CASE, TOPIC_REGISTRY, Recorded, Store
+from ledger.store import TOPIC_CASE, Recorded, Store
 from ledger.verify import verify_bundle
 from ledger.writer import Writer
 from zhifa.cli import progress_bar
@@ -130,23 +130,23 @@ def bench_bundle(tmp: Path, acts: int = 50, rounds: int = 20) -> tuple[float, fl
 
 
 def _signatures(store: Store, limit: int = 2000) -> list[tuple[Ed25519PublicKey, bytes, bytes]]:
-    """(public key, signature, signed bytes) of the ledger's first ``limit`` acts: exactly what `check` verifies."""
+    """(public key, signature, signed bytes) of the ledger's first ``limit`` acts: exactly what `check` verifies,
+    with each key as `check`'s own key timeline gives it at the act's position."""
+    from ledger.check import key_timeline
     from ledger.envelope import ACT_DOMAIN, open_envelope
-    from ledger.keys import parse_verifier_key
     from ledger.store import unframe
 
-    keys: dict[str, Ed25519PublicKey] = {}
-    for *_, state in store.log_range(0, store.position(), TOPIC_REGISTRY):
-        opened = open_envelope(unframe(state)[1])
-        vkey = opened.act.payload.get("vkey")
-        if isinstance(vkey, str):
-            parsed = parse_verifier_key(vkey)
-            keys[parsed.kid_hex] = Ed25519PublicKey.from_public_bytes(parsed.public_key)
-    keys.update({(k := parse_verifier_key(store.meta("log_vkey") or "")).kid_hex: Ed25519PublicKey.from_public_bytes(k.public_key)})
+    timeline = key_timeline(store, store.position(), store.meta("origin") or "", store.meta("log_vkey") or "", [])
+    keys: dict[bytes, Ed25519PublicKey] = {}
     out = []
-    for _, _, _, _, state in store.log_range(0, store.position())[:limit]:
+    for position, _, _, _, state in store.log_range(0, limit):
         signed = open_envelope(unframe(state)[1]).signed
-        out.append((keys[signed.kid], signed.sig, ACT_DOMAIN + signed.act))
+        state_at = timeline.at(signed.kid, position)
+        assert state_at is not None and state_at.public_key is not None
+        raw = state_at.public_key
+        if raw not in keys:
+            keys[raw] = Ed25519PublicKey.from_public_bytes(raw)
+        out.append((keys[raw], signed.sig, ACT_DOMAIN + signed.act))
     return out
 
 
