@@ -36,11 +36,12 @@ from ledger import canonical
 from ledger.db import Cursor
 from ledger.envelope import ACT_DOMAIN, ZERO_HASH, EnvelopeError, decode_entry, entry_hash, open_envelope
 from ledger.keys import KeyFormatError, parse_verifier_key
-from ledger.store import TOPIC_REGISTRY, LogRow, Store, StoreConfig, unframe
+from ledger.store import LogRow, Store, StoreConfig, position_column, unframe
 from ledger.writer import act_record
 
 CHUNK = 4096
-RANGE = 1024  # log positions per worker task: small enough to keep both cores busy to the end
+RANGE = 1024  # log positions per worker task at most (one read, one result message)
+TAIL_RANGE = 64  # the smallest task: the last ones, so that no core waits long for the other at the end
 
 
 @dataclass(frozen=True)
@@ -104,7 +105,7 @@ def key_timeline(store: Store, upto: int, origin: str, log_vkey: str, problems: 
     timeline = KeyTimeline()
     for kid, root in registry.keys.items():
         timeline.add(kid, 0, _key_state(root.revoked, root.valid_from, root.person, root.vkey))
-    for position, stream, version, _, state in store.log_range(0, upto, TOPIC_REGISTRY):
+    for position, stream, version, _, state in store.log_range(0, upto, registry=True):
         try:
             entry_data, envelope = unframe(state)
             entry = decode_entry(entry_data)
@@ -240,6 +241,18 @@ def _check_range(lo: int, hi: int) -> RangeResult:
     return _worker.check(lo, hi)
 
 
+def _ranges(total: int, workers: int) -> list[tuple[int, int]]:
+    """Cut positions 1..total into tasks that shrink towards the end (guided scheduling): the whole log in ranges of
+    ``RANGE``, then each a quarter of a core's share of what remains, down to ``TAIL_RANGE``. With equal ranges the
+    last one ran on one core while the other sat idle, up to a tenth of the run on a 20,000-entry ledger."""
+    out, lo = [], 0
+    while lo < total:
+        size = min(RANGE, max(TAIL_RANGE, (total - lo) // (4 * workers)))
+        out.append((lo, min(lo + size, total)))
+        lo += size
+    return out
+
+
 def _heads_recorded(cur: Cursor) -> list[tuple[str, int, bytes]]:
     """Every stream's (version, head entry hash) as recorded with its last append (driver rows, no conversion)."""
     cur.raw.execute(cur.q("SELECT stream, version, head FROM zhifa_stream_state"))
@@ -285,11 +298,10 @@ def check_ledger(
     with store.db.read() as cur:
         if store.kind == "postgres":
             cur.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ")
-        column = "rowid" if store.kind == "sqlite" else "notification_id"
-        row = cur.execute(f"SELECT MAX({column}) FROM stored_events").fetchone()
+        row = cur.execute(f"SELECT MAX({position_column(store.kind)}) FROM stored_events").fetchone()
         total = int(row[0] or 0) if row else 0
         timeline = key_timeline(store, total, origin, log_vkey, report.problems)
-        ranges = [(lo, min(lo + RANGE, total)) for lo in range(0, total, RANGE)]
+        ranges = _ranges(total, workers)
         if workers == 1 or in_memory or len(ranges) < 2:
             recorded = _heads_recorded(cur)
             checker = _RangeChecker(store.log_range, origin, timeline)
