@@ -321,6 +321,13 @@ def check_ledger(
                     stitch(done_hi, future.result())
     # A deleted tail leaves the chain intact but disagrees with the stream-state table written with each append.
     # The same table holds each head's entry hash: a changed last entry (no later link covers it) is caught here.
+    # A stream in the log with no recorded head was not appended by the writer (or its row was deleted): the
+    # writer would take the case for new and its next act would collide with the stored versions.
+    unrecorded = heads.keys() - {stream for stream, _, _ in recorded}
+    for stream in unrecorded:
+        report.problems.append(
+            Problem("head-missing", stream, heads[stream][0], 0, "entries in the log, but no head recorded for the stream")
+        )
     for stream, version, head in recorded:
         seen = heads.get(stream)
         if seen is None or seen[0] != version:

@@ -94,6 +94,16 @@ def test_deleted_tail_is_found(ledger: LedgerFixture) -> None:
     assert (stream, version, code) == (case, 5, "tail-missing")
 
 
+def test_stream_without_a_recorded_head_is_found(ledger: LedgerFixture) -> None:
+    """Entries whose stream has no head in the stream-state table (inserted around the writer, or the row deleted)."""
+    case = _build(ledger)
+    assert check_ledger(ledger.store, workers=1).ok
+    with ledger.store.db.write() as cur:
+        cur.execute("DELETE FROM zhifa_stream_state WHERE stream=?", (case,))
+    report = check_ledger(ledger.store, workers=1)
+    assert [(p.stream, p.version, p.code) for p in report.problems] == [(case, 5, "head-missing")]
+
+
 def test_reordered_entries_are_found(ledger: LedgerFixture) -> None:
     case = _build(ledger)
     two, three = _state(ledger, case, 2), _state(ledger, case, 3)
