@@ -183,7 +183,7 @@ class Sealer:
     def seal_once(self) -> int:
         """Seal what the log holds beyond our position; return the number of new leaves (0 if none)."""
         position, size = self.tree.state()
-        notes = self.store.log_rows(position, self.batch)
+        notes = self.store.log_range(position, limit=self.batch)
         if not notes:
             return 0
         addresses = merkle.root_addresses(size)
@@ -191,7 +191,7 @@ class Sealer:
         builder = merkle.TreeBuilder.resume(size, [found[a] for a in addresses])
         new_nodes: list[tuple[int, bytes]] = []
         leaves: list[tuple[int, int, str, int]] = []
-        for note_id, stream, version, state in notes:
+        for note_id, stream, version, _, state in notes:
             entry, _ = unframe(state)
             leaves.append((builder.size, note_id, stream, version))
             for level, index, digest in builder.append(entry_hash(entry)):

@@ -340,22 +340,13 @@ class Store:
                 return
             start = page[-1].id + 1
 
-    def log_range(self, lo: int, hi: int, *, registry: bool = False) -> list[LogRow]:
-        """Rows with ``lo`` < position ≤ ``hi`` in log order (only the registry's, if asked), on this store's pool."""
+    def log_range(self, lo: int, hi: int | None = None, *, limit: int | None = None, registry: bool = False) -> list[LogRow]:
+        """Rows with ``lo`` < position (≤ ``hi``, at most ``limit`` of them, only the registry's if asked) in log
+        order, on this store's pool: the driver's own rows, which both backends give as int, str, int, str, bytes.
+        The sealer pages by ``limit`` (positions may have gaps on PostgreSQL); checks read ranges by ``hi``."""
         with self.db.read() as cur:
-            return _log_range(cur, lo, hi, registry)
-
-    def log_rows(self, after: int, limit: int) -> list[tuple[int, str, int, bytes]]:
-        """(notification id, stream, version, framed state) after ``after``, in log order — plain rows for the
-        sealer's hot loop (no Notification objects)."""
-        column = position_column(self.kind)
-        with self.db.read() as cur:
-            rows = cur.execute(
-                f"SELECT {column}, originator_id, originator_version, state FROM stored_events "
-                f"WHERE {column} > ? ORDER BY {column} LIMIT ?",
-                (after, limit),
-            ).fetchall()
-        return [(int(r[0]), str(r[1]), int(r[2]), bytes(r[3])) for r in rows]
+            cur.raw.execute(cur.q(_log_range_sql(cur.kind, hi is not None, limit is not None, registry)), _params(lo, hi, limit))
+            return cast(list[LogRow], cur.raw.fetchall())
 
     def stream(self, stream_id: str, *, lte: int | None = None, gt: int | None = None) -> list[Recorded]:
         return list(self.app.events.get(stream_id, lte=lte, gt=gt))  # type: ignore[arg-type]
@@ -414,15 +405,17 @@ LogRow = tuple[int, str, int, str, bytes]
 """(position, stream, version, topic, framed state)."""
 
 
-def _log_range_sql(kind: Kind, registry: bool) -> str:
+def _log_range_sql(kind: Kind, bounded: bool, limited: bool, registry: bool) -> str:
     column = position_column(kind)
+    where = f"{column} > ?" + (f" AND {column} <= ?" if bounded else "")
     # The topic is spelled out (not a parameter) so that the planners can use the partial index registry_rows.
-    where = f"{column} > ? AND {column} <= ?" + (f" AND topic = '{TOPIC_REGISTRY}'" if registry else "")
-    return f"SELECT {column}, originator_id, originator_version, topic, state FROM stored_events WHERE {where} ORDER BY {column}"
+    where += f" AND topic = '{TOPIC_REGISTRY}'" if registry else ""
+    limit = " LIMIT ?" if limited else ""
+    return f"SELECT {column}, originator_id, originator_version, topic, state FROM stored_events WHERE {where} ORDER BY {column}{limit}"
 
 
-def _log_range(cur: Cursor, lo: int, hi: int, registry: bool) -> list[LogRow]:
-    return cast(list[LogRow], cur.execute(_log_range_sql(cur.kind, registry), (lo, hi)).fetchall())
+def _params(lo: int, hi: int | None, limit: int | None) -> tuple[int, ...]:
+    return (lo,) + ((hi,) if hi is not None else ()) + ((limit,) if limit is not None else ())
 
 
 class LogReader:
@@ -440,10 +433,10 @@ class LogReader:
         else:
             self._conn = _admin_connection(config)
 
-    def log_range(self, lo: int, hi: int, *, registry: bool = False) -> list[LogRow]:
-        # The driver's own rows: both give int, str, int, str, bytes for these columns (no per-row conversion).
+    def log_range(self, lo: int, hi: int) -> list[LogRow]:
+        """As :meth:`Store.log_range`, over this connection."""
         cur = self._conn.cursor()
-        cur.execute(self._db.q(_log_range_sql(self._db.kind, registry)), (lo, hi))
+        cur.execute(self._db.q(_log_range_sql(self._db.kind, True, False, False)), (lo, hi))
         return cast(list[LogRow], cur.fetchall())
 
     def close(self) -> None:

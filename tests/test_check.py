@@ -165,7 +165,7 @@ def test_registry_replay_reads_the_registry_rows_alone(ledger: LedgerFixture) ->
     rows = ledger.store.log_range(0, ledger.store.position(), registry=True)
     assert rows and {r[3] for r in rows} == {TOPIC_REGISTRY} and not {r[1] for r in rows} & set(cases)
     assert [r[0] for r in rows] == sorted(r[0] for r in rows)
-    sql = _log_range_sql(ledger.store.kind, True)
+    sql = _log_range_sql(ledger.store.kind, True, False, True)
     with ledger.store.db.read() as cur:
         if ledger.store.kind == "sqlite":
             plan = " ".join(str(r) for r in cur.execute("EXPLAIN QUERY PLAN " + sql, (0, 10**9)).fetchall())
