@@ -63,7 +63,8 @@ def bench_sealer(tmp: Path, n: int) -> tuple[float, float]:
     position = store.position()
     entry = b'{"act_digest":"' + b"A" * 43 + b'=","case":"c","prev":"' + b"A" * 43 + b'=","recorded_at":"2026-01-01T00:00:00.000000Z","version":1}'
     for start in range(0, n, 20_000):
-        events = [Recorded(f"bulk-{i}", 1, TOPIC_CASE, entry + str(i).encode(), b"{}") for i in range(start, min(n, start + 20_000))]
+        # One act per case, the case ids UUIDs as real ones are (sequential names would flatter any index on them).
+        events = [Recorded(str(uuid.uuid4()), 1, TOPIC_CASE, entry + str(i).encode(), b"{}") for i in range(start, min(n, start + 20_000))]
         position = store.put(events, expected_position=position, nonces=[])[-1]
     leaves = [hashlib.sha256(b"\x00" + entry + str(i).encode()).digest() for i in range(n)]
     t = time.perf_counter()

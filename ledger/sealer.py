@@ -28,7 +28,7 @@ from ledger.db import Cursor
 from ledger.envelope import entry_hash
 from ledger.errors import LedgerError
 from ledger.keys import SigningKey, parse_verifier_key
-from ledger.store import Store, unframe
+from ledger.store import Store, position_column, unframe
 
 TRACKING = "sealer"
 _SHIFT = 48  # node id = level << 48 | index (2^48 leaves is far beyond any one log)
@@ -112,7 +112,10 @@ class Tree:
     def leaves_of(self, stream: str) -> list[Leaf]:
         with self.store.db.read() as cur:
             rows = cur.execute(
-                "SELECT leaf_index, position, stream, version FROM zhifa_leaves WHERE stream=? ORDER BY version", (stream,)
+                "SELECT l.leaf_index, l.position, l.stream, l.version FROM stored_events e "
+                f"JOIN zhifa_leaves l ON l.position = e.{position_column(cur.kind)} WHERE e.originator_id = ? "
+                "ORDER BY l.version",
+                (stream,),
             ).fetchall()
         return [Leaf(int(r[0]), int(r[1]), str(r[2]), int(r[3])) for r in rows]
 

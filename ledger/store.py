@@ -96,6 +96,7 @@ def position_column(kind: Kind) -> str:
 
 def _ledger_tables(db: Database) -> list[str]:
     b, i = db.blob, db.bigint
+    old_index = f'"{db.schema}".leaves_by_stream' if db.kind == "postgres" else "leaves_by_stream"
     return [
         f"CREATE TABLE IF NOT EXISTS zhifa_nonces (nonce {b} PRIMARY KEY)",
         "CREATE TABLE IF NOT EXISTS zhifa_meta (key TEXT PRIMARY KEY, value TEXT NOT NULL)",
@@ -107,7 +108,11 @@ def _ledger_tables(db: Database) -> list[str]:
         f"CREATE TABLE IF NOT EXISTS zhifa_tree_nodes (id {i} PRIMARY KEY, hash {b} NOT NULL)",
         f"CREATE TABLE IF NOT EXISTS zhifa_leaves (leaf_index {i} PRIMARY KEY, position {i} NOT NULL, "
         f"stream TEXT NOT NULL, version {i} NOT NULL)",
-        "CREATE INDEX IF NOT EXISTS leaves_by_stream ON zhifa_leaves (stream, version)",
+        # A case's leaves are found through its events (primary key) and their log positions: an index on the
+        # position grows at its end, where one on (stream, version) took a random insert per leaf (case ids are
+        # UUIDs) and cost the sealer a fifth of its rate.
+        "CREATE INDEX IF NOT EXISTS leaves_by_position ON zhifa_leaves (position)",
+        f"DROP INDEX IF EXISTS {old_index}",  # the earlier index, on databases made before 2026-11
         # The registry's rows alone, in log order: what a full check replays before anything else. Partial, so
         # appends to cases (nearly all of them) do not touch it. (SQLite indexes carry the rowid already.)
         f"CREATE INDEX IF NOT EXISTS registry_rows ON stored_events ({'topic' if db.kind == 'sqlite' else 'notification_id'}) "
