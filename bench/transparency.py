@@ -140,7 +140,7 @@ def _signatures(store: Store, limit: int = 2000) -> list[tuple[Ed25519PublicKey,
     timeline = key_timeline(store, store.position(), store.meta("origin") or "", store.meta("log_vkey") or "", [])
     keys: dict[bytes, Ed25519PublicKey] = {}
     out = []
-    for position, _, _, _, state in store.log_range(0, limit):
+    for position, _, _, state in store.log_range(0, limit):
         signed = open_envelope(unframe(state)[1]).signed
         state_at = timeline.at(signed.kid, position)
         assert state_at is not None and state_at.public_key is not None

@@ -105,7 +105,7 @@ def key_timeline(store: Store, upto: int, origin: str, log_vkey: str, problems: 
     timeline = KeyTimeline()
     for kid, root in registry.keys.items():
         timeline.add(kid, 0, _key_state(root.revoked, root.valid_from, root.person, root.vkey))
-    for position, stream, version, _, state in store.log_range(0, upto, registry=True):
+    for position, stream, version, state in store.log_range(0, upto, registry=True):
         try:
             entry_data, envelope = unframe(state)
             entry = decode_entry(entry_data)
@@ -166,7 +166,7 @@ class _RangeChecker:
         signatures: list[tuple[Ed25519PublicKey | None, bytes, bytes, int, str]] = []
         key_at, public_key, sha256, origin = self.timeline.at, self._public_key, hashlib.sha256, self.origin
         rows = self.read(lo, hi)
-        for i, (position, stream, version, _, state) in enumerate(rows):
+        for i, (position, stream, version, state) in enumerate(rows):
             try:
                 entry_data, envelope = unframe(state)
                 entry = decode_entry(entry_data)

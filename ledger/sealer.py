@@ -194,7 +194,7 @@ class Sealer:
         builder = merkle.TreeBuilder.resume(size, [found[a] for a in addresses])
         new_nodes: list[tuple[int, bytes]] = []
         leaves: list[tuple[int, int, str, int]] = []
-        for note_id, stream, version, _, state in notes:
+        for note_id, stream, version, state in notes:
             entry, _ = unframe(state)
             leaves.append((builder.size, note_id, stream, version))
             for level, index, digest in builder.append(entry_hash(entry)):
