@@ -15,7 +15,7 @@ import msgspec
 T = TypeVar("T")
 
 _encoder = msgspec.json.Encoder(order="sorted")
-_TIMESTAMP = re.compile(r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{6}Z$")
+TIMESTAMP_PATTERN = _TIMESTAMP = re.compile(r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{6}Z$")
 
 
 class NonCanonicalError(ValueError):
@@ -35,13 +35,25 @@ def _no_floats(text: str) -> Any:
 _decoders: dict[Any, msgspec.json.Decoder[Any]] = {}
 
 
+def decoder(type: type[T]) -> msgspec.json.Decoder[T]:
+    """The strict decoder :func:`decode` uses for ``type`` (floats refused). It checks types, not canonical form:
+    a caller using it directly must compare ``ENCODER.encode(obj)`` with the input, as :func:`decode` does."""
+    found = _decoders.get(type)
+    if found is None:
+        found = _decoders[type] = msgspec.json.Decoder(type, strict=True, float_hook=_no_floats)
+    return found
+
+
+ENCODER = _encoder
+"""The canonical encoder, for values that cannot hold floats (decoded by :func:`decoder`): :func:`encode` without the
+float walk."""
+
+
 def decode(data: bytes, type: type[T]) -> T:
     """Decode ``data`` as ``type`` and refuse it unless re-encoding gives the same bytes."""
-    decoder = _decoders.get(type)
-    if decoder is None:
-        decoder = _decoders[type] = msgspec.json.Decoder(type, strict=True, float_hook=_no_floats)
+    decoder_ = decoder(type)
     try:
-        obj: T = decoder.decode(data)
+        obj: T = decoder_.decode(data)
     except (msgspec.ValidationError, msgspec.DecodeError) as exc:
         raise NonCanonicalError(f"malformed: {exc}") from exc
     # No floats can be in ``obj`` (the float hook refused them), so the plain encoder gives canonical bytes.

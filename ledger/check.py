@@ -34,7 +34,15 @@ from domain.errors import DomainError
 from domain.registry import Registry, apply_registry
 from ledger import canonical
 from ledger.db import Cursor
-from ledger.envelope import ACT_DOMAIN, ZERO_HASH, EnvelopeError, decode_entry, entry_hash, open_envelope
+from ledger.envelope import (
+    ACT_DOMAIN,
+    ZERO_HASH,
+    EnvelopeError,
+    decode_entry,
+    entry_hash,
+    open_entry,
+    open_envelope,
+)
 from ledger.keys import KeyFormatError, parse_verifier_key
 from ledger.store import LogRow, Store, StoreConfig, position_column, unframe
 from ledger.writer import act_record
@@ -72,7 +80,7 @@ class KeyState:
     """A key's state from one log position on (the registry's KeyRecord, reduced to what checking needs)."""
 
     active: bool
-    valid_from: dt.datetime | None
+    valid_from: str | None  # canonical timestamp, compared as text with entries' recorded_at
     person: str
     public_key: bytes | None  # None: the registered verifier key does not parse (every signature fails)
 
@@ -131,7 +139,8 @@ def _key_state(revoked: bool, valid_from: dt.datetime | None, person: str, vkey:
         public_key: bytes | None = parse_verifier_key(vkey).public_key
     except KeyFormatError:
         public_key = None
-    return KeyState(not revoked, valid_from, person, public_key)
+    valid_text = None if valid_from is None else canonical.format_timestamp(valid_from)
+    return KeyState(not revoked, valid_text, person, public_key)
 
 
 # Per stream met in a range: (stream, its first entry's version, prev, log position and row version, and its last
@@ -169,9 +178,7 @@ class _RangeChecker:
         for i, (position, stream, version, state) in enumerate(rows):
             try:
                 entry_data, envelope = unframe(state)
-                entry = decode_entry(entry_data)
-                recorded_at = canonical.parse_timestamp(entry.recorded_at)
-                opened = open_envelope(envelope)
+                entry, signed, act = open_entry(entry_data, envelope)
             except (ValueError, EnvelopeError, canonical.NonCanonicalError) as exc:
                 problems.append(Problem("malformed-entry", stream, version, position, str(exc)))
                 continue
@@ -190,7 +197,6 @@ class _RangeChecker:
             heads[stream] = (entry.version, digest)
             if entry.act_digest != sha256(envelope).digest():
                 problems.append(Problem("act-digest", stream, version, position, "envelope does not match act_digest"))
-            act, signed = opened.act, opened.signed
             if act.case != stream or act.case_version != entry.version - 1 or act.log != origin:
                 problems.append(Problem("act-mismatch", stream, version, position, "act names another stream, version or log"))
             key = key_at(signed.kid, position)
@@ -198,7 +204,7 @@ class _RangeChecker:
                 state_of = "unknown" if key is None else "revoked"
                 problems.append(Problem("key-invalid", stream, version, position, f"kid {signed.kid} is {state_of} here"))
                 continue
-            if key.valid_from is not None and recorded_at < key.valid_from:
+            if key.valid_from is not None and entry.recorded_at < key.valid_from:  # canonical UTC: text order is time order
                 problems.append(Problem("key-not-yet-valid", stream, version, position, f"kid {signed.kid}"))
             if key.person != act.actor:
                 problems.append(Problem("actor-mismatch", stream, version, position, "key not registered to the actor"))

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 import os
 import re
@@ -110,6 +111,52 @@ def entry_bytes(entry: Entry) -> bytes:
 def entry_hash(entry_data: bytes) -> bytes:
     """SHA-256(0x00 ‖ entry): the chain link and the RFC 6962 leaf hash at once."""
     return hashlib.sha256(b"\x00" + entry_data).digest()
+
+
+_ENTRY = canonical.decoder(Entry)
+_SIGNED = canonical.decoder(SignedAct)
+_ACT = canonical.decoder(Act)
+_TIMESTAMP = canonical.TIMESTAMP_PATTERN
+_FROM_ISO = dt.datetime.fromisoformat
+
+
+def open_entry(entry_data: bytes, envelope: bytes) -> tuple[Entry, SignedAct, Act]:
+    """:func:`decode_entry`, :func:`open_envelope` and the entry's ``recorded_at`` form, in one call: what checking
+    a whole ledger does per entry.
+
+    The same checks, inlined: the calls between the reference functions cost a tenth of a check's own work per
+    entry. This path only ever accepts; on any doubt it runs the reference functions, which raise their own error
+    (or accept, were this path ever stricter). A test holds it to that on mutated entries."""
+    try:
+        entry = _ENTRY.decode(entry_data)
+        signed = _SIGNED.decode(envelope)
+        act = _ACT.decode(signed.act)
+        encode = canonical.ENCODER.encode
+        if (
+            encode(entry) == entry_data
+            and encode(signed) == envelope
+            and encode(act) == signed.act
+            and len(entry.act_digest) == 32
+            and len(entry.prev) == 32
+            and len(signed.sig) == 64
+            and len(act.nonce) == NONCE_SIZE
+            and act.case_version >= 0
+            and _KID.match(signed.kid)
+            and _TIMESTAMP.match(act.claimed_at)
+            and _TIMESTAMP.match(entry.recorded_at)
+        ):
+            _FROM_ISO(act.claimed_at)  # a valid date and time (the pattern admits month 13): ValueError if not
+            _FROM_ISO(entry.recorded_at)
+            return entry, signed, act
+    except (msgspec.MsgspecError, ValueError):
+        pass
+    entry = decode_entry(entry_data)
+    opened = open_envelope(envelope)
+    try:
+        canonical.parse_timestamp(entry.recorded_at)
+    except ValueError as exc:
+        raise EnvelopeError(str(exc)) from exc
+    return entry, opened.signed, opened.act
 
 
 def decode_entry(entry_data: bytes) -> Entry:
