@@ -4,7 +4,8 @@
 
 Exit 0: valid. Exit 1: invalid (every failure is printed on one line, naming the stream, version and leaf
 index, in Chinese and English). Exit 2: unusable input (unreadable file, not JSON, not a zhifa-bundle/v1, a log
-key that does not parse, an older checkpoint given but no consistency proof for it in the bundle).
+key that does not parse, an older checkpoint of another size than the bundle's given but no consistency proof for it
+in the bundle; an older checkpoint of the same size needs none: the roots must be equal).
 
 What is checked (DESIGN.md, Formats):
 
@@ -711,9 +712,19 @@ def _check_consistency(
 ) -> None:
     consistency = bundle["consistency"]
     if consistency is None:
-        if older_checkpoint is not None:
-            raise UnusableInput("an older checkpoint was given but the bundle has no consistency proof")
-        return
+        if older_checkpoint is None:
+            return
+        try:
+            older_size: int | None = open_checkpoint(older_checkpoint, log_key).size
+        except CheckpointError as exc:
+            raise UnusableInput(f"the given older checkpoint is not signed by the log key: {exc}") from exc
+        if checkpoint is None or older_size != checkpoint.size:
+            raise UnusableInput(
+                f"an older checkpoint (size {older_size}) was given but the bundle has no consistency proof: "
+                "ask for a bundle made with `zhifa bundle CASE_ID -o FILE --since OLDER_NOTE`"
+            )
+        # The same size needs no proof (RFC 9162 2.1.4: the proof is empty): the two roots must be equal.
+        consistency = {"from": older_checkpoint, "proof": []}
     try:
         proof = [_b64(h, 32) for h in consistency["proof"]]
     except NonCanonical as exc:

@@ -465,6 +465,29 @@ def test_consistency_from_older_checkpoint(world: World, tmp_path: Path) -> None
     assert run(broken, world, older_checkpoint=older) == [("fork", None, None)]
 
 
+def test_same_size_checkpoint_needs_no_proof(world: World, good: dict[str, Any]) -> None:
+    """A court holding the very checkpoint the bundle carries (or another note of that size) can check it without
+    a consistency proof: equal sizes, so the roots must be equal (RFC 9162 2.1.4)."""
+    assert good["consistency"] is None
+    assert run(good, world, older_checkpoint=good["checkpoint"]) == []
+    assert run(good, world, older_checkpoint=world.log.checkpoint()) == []
+    fork = _forked(world)
+    while len(fork.records) < len(world.log.records):
+        fork.append(world.officer_a, world.case1, "case.closed", {})
+    theirs = fork.checkpoint()  # the bundle's size, another root, signed by the log key
+    report = verify_bundle(good, world.log.log_key.verifier, older_checkpoint=theirs)
+    assert [(f.code, f.stream) for f in report.failures] == [("fork", None)]
+    assert report.failures[0].evidence == (theirs, good["checkpoint"])
+
+
+def test_older_checkpoint_without_proof_is_unusable(world: World, good: dict[str, Any]) -> None:
+    with pytest.raises(UnusableInput, match="--since"):
+        verify_bundle(good, world.log.log_key.verifier, older_checkpoint=world.log.checkpoint(4))
+    stranger = Log(SigningKey.generate("other/log"), []).checkpoint(0)
+    with pytest.raises(UnusableInput, match="not signed by the log key"):
+        verify_bundle(good, world.log.log_key.verifier, older_checkpoint=stranger)
+
+
 def _forked(world: World) -> Log:
     """The same log key, the same first 6 entries, then different history: the log equivocated."""
     fork = Log(world.log.log_key, list(world.log.records[:6]))
