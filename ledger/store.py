@@ -436,9 +436,6 @@ class LogReader:
 
             uri = Path(config.location).resolve().as_uri() + "?mode=ro"
             self._conn = sqlite3.connect(uri, uri=True, check_same_thread=False)
-            # Ranges are read once, in order: through a memory map the rows come straight from the OS page cache,
-            # not copied into SQLite's own first (0.83 → 0.66 µs a row of the log).
-            self._conn.execute("PRAGMA mmap_size = 1073741824")
         else:
             self._conn = _admin_connection(config)
 
