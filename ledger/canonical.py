@@ -15,7 +15,7 @@ import msgspec
 T = TypeVar("T")
 
 _encoder = msgspec.json.Encoder(order="sorted")
-TIMESTAMP_PATTERN = _TIMESTAMP = re.compile(r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{6}Z$")
+TIMESTAMP_PATTERN = re.compile(r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{6}Z$")
 
 
 class NonCanonicalError(ValueError):
@@ -85,7 +85,7 @@ def format_timestamp(moment: dt.datetime) -> str:
 
 def parse_timestamp(text: str) -> dt.datetime:
     """Inverse of :func:`format_timestamp`; refuses any other spelling."""
-    if not _TIMESTAMP.match(text):
+    if not TIMESTAMP_PATTERN.match(text):
         raise ValueError(f"timestamp {text!r} is not YYYY-MM-DDTHH:MM:SS.ffffffZ")
     try:
         return dt.datetime.fromisoformat(text)  # the pattern above admits only the one spelling; 'Z' is UTC
