@@ -6,6 +6,7 @@ import base64
 import hashlib
 import os
 from dataclasses import dataclass
+from functools import cached_property
 from pathlib import Path
 
 from cryptography.exceptions import InvalidSignature
@@ -78,6 +79,10 @@ def parse_verifier_key(text: str) -> VerifierKey:
 
 @dataclass(frozen=True)
 class SigningKey:
+    """A named Ed25519 seed. The key object and the verifier key are derived once per instance (each derivation
+    is a scalar multiplication, about a signature's cost, and signing an act needs both); pickling carries only
+    the name and the seed."""
+
     name: str
     seed: bytes
 
@@ -86,17 +91,20 @@ class SigningKey:
         check_key_name(name)
         return cls(name, os.urandom(32))
 
-    @property
+    def __getstate__(self) -> dict[str, object]:
+        return {"name": self.name, "seed": self.seed}
+
+    @cached_property
     def _private(self) -> Ed25519PrivateKey:
         return Ed25519PrivateKey.from_private_bytes(self.seed)
 
     @property
     def public_key(self) -> bytes:
-        return self._private.public_key().public_bytes(Encoding.Raw, PublicFormat.Raw)
+        return self.verifier.public_key
 
-    @property
+    @cached_property
     def verifier(self) -> VerifierKey:
-        pk = self.public_key
+        pk = self._private.public_key().public_bytes(Encoding.Raw, PublicFormat.Raw)
         return VerifierKey(self.name, key_id(self.name, pk), pk)
 
     @property

@@ -255,3 +255,14 @@ def test_open_entry_accepts_a_well_formed_entry() -> None:
     entry, signed, _ = _entry_pair()
     got = open_entry(canonical.ENCODER.encode(entry), canonical.ENCODER.encode(signed))
     assert got[0].version == 1 and got[2].type == "lead" and got[1].kid == signed["kid"]
+
+
+def test_signing_key_derives_once_and_pickles_as_name_and_seed() -> None:
+    import pickle
+
+    key = SigningKey("officer/3201-0007", SEED)
+    signature = key.sign(b"message")
+    assert key.verifier is key.verifier and key.kid_hex == key.verifier.kid_hex
+    copy = pickle.loads(pickle.dumps(key))
+    assert copy == key and copy.__dict__.keys() == {"name", "seed"}  # no key object travels (nor could it)
+    assert copy.sign(b"message") == signature and copy.verifier == key.verifier
