@@ -35,12 +35,11 @@ from multiprocessing import get_context
 from pathlib import Path
 from typing import Any
 
-from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from rich.console import Console
 from rich.table import Table
 
 from ledger import canonical
-from ledger.envelope import ACT_DOMAIN, Act, Entry, SignedAct, act_bytes, entry_bytes, entry_hash, new_nonce
+from ledger.envelope import Act, Entry, entry_bytes, entry_hash, new_nonce, sign_act
 from ledger.keys import SigningKey
 from ledger.sealer import Sealer
 from ledger.store import TOPIC_CASE, Recorded, Store
@@ -68,26 +67,21 @@ def templates(tmp: Path) -> list[Template]:
     return list(cases.values())
 
 
-def _chunk(args: tuple[int, list[Template], bytes, str, str, int]) -> tuple[list[Row], dict[str, tuple[int, bytes]]]:
+def _chunk(args: tuple[int, list[Template], bytes, str, str]) -> tuple[list[Row], dict[str, tuple[int, bytes]]]:
     """CASES_PER_CHUNK cases re-signed from the templates, chained; runs in a pool process."""
-    index, cases, seed, officer_name, origin, count = args
+    index, cases, seed, officer_name, origin = args
     officer = SigningKey(officer_name, seed)
-    private = Ed25519PrivateKey.from_private_bytes(seed)  # once: SigningKey.sign re-derives it for every act
     start = dt.datetime(2026, 1, 5, 1, 0, tzinfo=dt.UTC) + dt.timedelta(minutes=index)
     rows: list[Row] = []
     heads: dict[str, tuple[int, bytes]] = {}
-    for n in range(count):
+    for n in range(CASES_PER_CHUNK):
         template = cases[(index * CASES_PER_CHUNK + n) % len(cases)]
         stream, prev = str(uuid.uuid4()), bytes(32)
         for version, (act_type, payload) in enumerate(template, start=1):
             when = start + dt.timedelta(seconds=n, microseconds=version)
-            nonce = new_nonce()
-            act = Act(officer.name, stream, version - 1, canonical.format_timestamp(when), origin, nonce, payload, act_type)
-            body = act_bytes(act)
-            envelope = canonical.encode(SignedAct(body, officer.kid_hex, private.sign(ACT_DOMAIN + body)))
-            entry = entry_bytes(
-                Entry(hashlib.sha256(envelope).digest(), stream, prev, canonical.format_timestamp(when), version)
-            )
+            nonce, stamp = new_nonce(), canonical.format_timestamp(when)
+            envelope = sign_act(Act(officer.name, stream, version - 1, stamp, origin, nonce, payload, act_type), officer)
+            entry = entry_bytes(Entry(hashlib.sha256(envelope).digest(), stream, prev, stamp, version))
             rows.append((stream, version, entry, envelope, nonce))
             prev = entry_hash(entry)
         heads[stream] = (len(template), prev)
@@ -105,7 +99,7 @@ def build(tmp: Path, entries: int) -> tuple[Path, int, int]:
     writer.stop()
     seed = officer.seed
     chunks = max(1, round(entries / per_case / CASES_PER_CHUNK))
-    jobs = [(i, cases, seed, officer.name, ORIGIN, CASES_PER_CHUNK) for i in range(chunks)]
+    jobs = [(i, cases, seed, officer.name, ORIGIN) for i in range(chunks)]
     loaded = streams = 0
     with progress_bar() as bar, get_context("fork").Pool(os.cpu_count() or 1) as pool:
         task = bar.add_task("bulk-loading signed entries", total=chunks * CASES_PER_CHUNK * per_case)
