@@ -9,7 +9,7 @@ from rich.console import Console
 from rich.table import Table
 
 from bench import append
-from zhifa.cli import progress_bar
+from zhifa.console import progress_bar
 
 PG_URL = os.environ.get("ZHIFA_TEST_POSTGRES_URL", "postgresql://postgres@127.0.0.1:5432/test")
 

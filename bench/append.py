@@ -22,7 +22,7 @@ from typing import Any
 from eventsourcing.application import Application
 from eventsourcing.domain import Aggregate, event
 
-from ledger.keys import SigningKey
+from ledger.court.keys import SigningKey
 from ledger.ledger import initialise, sign
 from ledger.store import Store, _ensure_schema, parse_database_url
 from ledger.writer import Writer

@@ -39,11 +39,11 @@ from rich.console import Console
 from rich.table import Table
 
 from ledger import canonical
+from ledger.court.keys import SigningKey
 from ledger.envelope import Act, Entry, entry_bytes, entry_hash, new_nonce, sign_act
-from ledger.keys import SigningKey
 from ledger.sealer import Sealer
 from ledger.store import TOPIC_CASE, Recorded, Store
-from zhifa.cli import progress_bar
+from zhifa.console import progress_bar
 
 CASES_PER_CHUNK = 500
 Template = list[tuple[str, dict[str, Any]]]  # one case: (act type, payload) in version order

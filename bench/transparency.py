@@ -27,16 +27,16 @@ from rich.console import Console
 from rich.progress import Progress, TaskID
 from rich.table import Table
 
-from ledger import merkle
 from ledger.bundle import make_bundle
 from ledger.check import check_ledger
-from ledger.keys import SigningKey
+from ledger.court import merkle
+from ledger.court.keys import SigningKey
+from ledger.court.verify import verify_bundle
 from ledger.ledger import initialise, sign
 from ledger.sealer import Sealer, Tree, node_id
 from ledger.store import TOPIC_CASE, Recorded, Store
-from ledger.verify import verify_bundle
 from ledger.writer import Writer
-from zhifa.cli import progress_bar
+from zhifa.console import progress_bar
 
 ORIGIN = "bench.zhifa/ledger"
 

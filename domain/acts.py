@@ -73,7 +73,7 @@ REGISTRY_PAYLOADS: dict[str, type[Payload]] = {
     "key.revoked": KeyRevoked,
 }
 
-# Case act types register here (domain.case fills this at import); registry types above.
+# Case act types register here (domain.case_acts fills this at import); registry types above.
 CASE_PAYLOADS: dict[str, type[Payload]] = {}
 
 P = TypeVar("P", bound=Payload)

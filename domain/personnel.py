@@ -13,127 +13,55 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
-from dataclasses import dataclass
-from typing import TYPE_CHECKING, Literal
 
-import msgspec
-
-from domain.acts import REGISTRY_PAYLOADS, ActRecord, Payload, Text, payload_as, person_of
+from domain.acts import ActRecord, payload_as, person_of
 from domain.calendar import local_date
 from domain.errors import MalformedAct, NotAuthorised
 from domain.law import rule
+from domain.personnel_model import (
+    ACTING_ROLES,
+    PERSONNEL_PAYLOADS,
+    AnnualReviewRecorded,
+    Certificate,
+    CertificateChanged,
+    CertificateIssued,
+    CertificateStatus,
+    ExamPassed,
+    Person,
+    PersonRegistered,
+    Role,
+    RoleAssigned,
+    RoleWithdrawn,
+    TrainingRecorded,
+)
 from domain.refusals import DomainNotExercised, ExamRequired, UnknownAgency, UnknownCertificate
+from domain.registry import Registry
 
-if TYPE_CHECKING:
-    from domain.registry import Registry
-
-Role = Literal["authority", "officer", "auxiliary", "legal_reviewer", "supervisor", "agency_head", "catalog_keeper", "party"]
-CertificateStatus = Literal["active", "suspended", "withdrawn"]
-
-# Roles that exercise enforcement power on their own; an auxiliary holds none of them.
-ACTING_ROLES = frozenset({"officer", "agency_head", "legal_reviewer"})
-
-
-# -- payloads ---------------------------------------------------------------------------------------------------
-class PersonRegistered(Payload):
-    name: Text
-    agency: str | None = None
-    roles: list[Role] = msgspec.field(default_factory=list)
-    staff_number: str | None = None
-
-
-class RoleAssigned(Payload):
-    role: Role
-    agency: str | None = None
-
-
-class RoleWithdrawn(Payload):
-    role: Role
-    reason: Text
-
-
-class ExamPassed(Payload):
-    exam: Text
-    passed_on: dt.date
-    score: int | None = None
-
-
-class CertificateIssued(Payload):
-    number: Text
-    agency: Text
-    domains: list[Text]
-    valid_from: dt.date
-    valid_until: dt.date
-
-
-class CertificateChanged(Payload):
-    """Suspension, reinstatement or withdrawal of a certificate, with the reason."""
-
-    number: Text
-    reason: Text
-
-
-class TrainingRecorded(Payload):
-    year: int
-    hours: int = msgspec.field(default=0)
-    course: Text = "training"
-
-
-class AnnualReviewRecorded(Payload):
-    year: int
-    passed: bool
-    note: str = ""
-
-
-PERSONNEL_PAYLOADS: dict[str, type[Payload]] = {
-    "person.registered": PersonRegistered,
-    "role.assigned": RoleAssigned,
-    "role.withdrawn": RoleWithdrawn,
-    "exam.passed": ExamPassed,
-    "certificate.issued": CertificateIssued,
-    "certificate.suspended": CertificateChanged,
-    "certificate.reinstated": CertificateChanged,
-    "certificate.withdrawn": CertificateChanged,
-    "training.recorded": TrainingRecorded,
-    "annual_review.recorded": AnnualReviewRecorded,
-}
-REGISTRY_PAYLOADS.update(PERSONNEL_PAYLOADS)
-
-
-# -- state ------------------------------------------------------------------------------------------------------
-@dataclass(frozen=True)
-class Certificate:
-    number: str
-    agency: str
-    domains: frozenset[str]
-    valid_from: dt.date
-    valid_until: dt.date
-    status: CertificateStatus = "active"
-
-    def in_force(self, agency: str, domain: str, on: dt.date) -> bool:
-        return (
-            self.status == "active"
-            and self.agency == agency
-            and domain in self.domains
-            and self.valid_from <= on <= self.valid_until
-        )
-
-
-@dataclass(frozen=True)
-class Person:
-    id: str
-    name: str | None = None
-    agency: str | None = None
-    assigned_roles: frozenset[str] = frozenset()
-    withdrawn_roles: frozenset[str] = frozenset()
-    exams: tuple[tuple[str, dt.date], ...] = ()
-    certificates: tuple[Certificate, ...] = ()
-    training: tuple[tuple[int, int], ...] = ()
-    reviews: tuple[tuple[int, bool], ...] = ()
-    exited: bool = False
-
-    def training_hours(self, year: int) -> int:
-        return sum(hours for y, hours in self.training if y == year)
+# The records are re-exported: ``from domain.personnel import Person`` reads as the domain speaks.
+__all__ = [
+    "ACTING_ROLES",
+    "PERSONNEL_PAYLOADS",
+    "AnnualReviewRecorded",
+    "Certificate",
+    "CertificateChanged",
+    "CertificateIssued",
+    "CertificateStatus",
+    "ExamPassed",
+    "Person",
+    "PersonRegistered",
+    "Role",
+    "RoleAssigned",
+    "RoleWithdrawn",
+    "TrainingRecorded",
+    "agency_of",
+    "apply_personnel",
+    "certificate_for",
+    "is_auxiliary_only",
+    "is_head_of",
+    "person",
+    "roles_of",
+    "training_shortfall",
+]
 
 
 # -- queries ----------------------------------------------------------------------------------------------------

@@ -8,6 +8,10 @@ at the act's position in the log and the act's time is not before its ``valid_fr
 Besides keys it holds people (roles, exams, certificates, training, reviews: :mod:`domain.personnel`, acts on
 ``person:<id>`` by the authority) and agencies and catalog items with their delegations and entrustments
 (:mod:`domain.catalog`, acts on ``agency:<id>`` and ``item:<code>``). Case rules read it as of the act's position.
+
+Layers, one way: the records (``personnel_model``, ``catalog_model``) ← this module (the ``Registry`` type and
+its key lookups) ← the appliers and queries (``personnel``, ``catalog``) ← :mod:`domain.registry_acts`
+(``apply_registry``, which dispatches every registry act).
 """
 
 from __future__ import annotations
@@ -17,23 +21,10 @@ import datetime as dt
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from types import MappingProxyType
-from typing import TYPE_CHECKING
 
-from domain.acts import (
-    ActRecord,
-    AuthorityAdmitted,
-    KeyRegistered,
-    KeyRevoked,
-    payload_as,
-    person_of,
-)
-from domain.catalog import CATALOG_PAYLOADS, apply_catalog
-from domain.errors import DomainError, MalformedAct, NotAuthorised
-from domain.personnel import PERSONNEL_PAYLOADS, apply_personnel
-
-if TYPE_CHECKING:
-    from domain.catalog import Agency, Item
-    from domain.personnel import Person
+from domain.catalog_model import Agency, Item
+from domain.errors import DomainError, MalformedAct
+from domain.personnel_model import Person
 
 ROLES = frozenset(
     {
@@ -101,7 +92,7 @@ def split_vkey(text: str) -> tuple[str, str]:
     return parts[0], parts[1].lower()
 
 
-def _ts(text: str | None) -> dt.datetime | None:
+def parse_valid_from(text: str | None) -> dt.datetime | None:
     if text is None:
         return None
     try:
@@ -154,48 +145,3 @@ class Registry:
         persons = dict(self.persons)
         persons[record.id] = record
         return dataclasses.replace(self, persons=MappingProxyType(persons))
-
-
-def apply_registry(registry: Registry, act: ActRecord) -> Registry:
-    """Apply one registry act, or raise the DomainError that refuses it."""
-    if act.type in PERSONNEL_PAYLOADS:
-        return registry._with_person(apply_personnel(registry, act))
-    if act.type in CATALOG_PAYLOADS:
-        return apply_catalog(registry, act)
-    person = person_of(act.stream)
-    if act.type == "authority.admitted":
-        if act.actor != registry.origin:
-            raise NotAuthorised("only the log key admits the personnel authority")
-        admitted = payload_as(act, AuthorityAdmitted)
-        name, kid = split_vkey(admitted.vkey)
-        if name != person:
-            raise KeyNameMismatch(f"key named {name!r} in stream {act.stream!r}")
-        if kid in registry.keys:
-            raise KeyAlreadyRegistered(f"kid {kid} is already registered")
-        rec = KeyRecord(kid, admitted.vkey, person, "authority", admitted.agency, None, act.version)
-        reg = registry._with_key(rec)
-        return dataclasses.replace(reg, authorities=registry.authorities | {person})
-    if act.type == "key.registered":
-        if act.actor not in registry.authorities:
-            raise NotAuthorised(f"{act.actor!r} is not the personnel authority; keys are registered by it")
-        registered = payload_as(act, KeyRegistered)
-        if registered.role not in ROLES:
-            raise MalformedAct(f"role {registered.role!r} is not one of {sorted(ROLES)}")
-        name, kid = split_vkey(registered.vkey)
-        if name != person:
-            raise KeyNameMismatch(f"key named {name!r} in stream {act.stream!r}")
-        if kid in registry.keys:
-            raise KeyAlreadyRegistered(f"kid {kid} is already registered")
-        rec = KeyRecord(
-            kid, registered.vkey, person, registered.role, registered.agency, _ts(registered.valid_from), act.version
-        )
-        return registry._with_key(rec)
-    if act.type == "key.revoked":
-        if act.actor not in registry.authorities:
-            raise NotAuthorised(f"{act.actor!r} is not the personnel authority; keys are revoked by it")
-        revoked = payload_as(act, KeyRevoked)
-        existing = registry.keys.get(revoked.kid)
-        if existing is None or existing.person != person:
-            raise UnknownKid(f"kid {revoked.kid} is not a key of {person!r}")
-        return registry._with_key(dataclasses.replace(existing, revoked=True))
-    raise MalformedAct(f"{act.type!r} is not a registry act")

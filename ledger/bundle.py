@@ -12,15 +12,15 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
-from ledger import merkle
-from ledger.bundle_format import BundleEntry, BundleStream, Evidence, build_bundle
-from ledger.checkpoint import parse_unverified
+from ledger.court import merkle
+from ledger.court.bundle_format import BundleEntry, BundleStream, Evidence, build_bundle
+from ledger.court.checkpoint import parse_unverified
+from ledger.court.keys import SigningKey
+from ledger.court.tlogproof import make_proof
 from ledger.envelope import open_envelope
 from ledger.errors import LedgerError, StreamNotFound
-from ledger.keys import SigningKey
 from ledger.sealer import Tree
 from ledger.store import Store
-from ledger.tlogproof import make_proof
 
 
 def evidence_of(items: Sequence[tuple[Any, Any]]) -> list[Evidence]:

@@ -31,8 +31,10 @@ from cryptography.exceptions import InvalidSignature
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
 
 from domain.errors import DomainError
-from domain.registry import Registry, apply_registry
+from domain.registry import Registry
+from domain.registry_acts import apply_registry
 from ledger import canonical
+from ledger.court.keys import KeyFormatError, parse_verifier_key
 from ledger.db import Cursor
 from ledger.envelope import (
     ACT_DOMAIN,
@@ -43,7 +45,6 @@ from ledger.envelope import (
     open_entry,
     open_envelope,
 )
-from ledger.keys import KeyFormatError, parse_verifier_key
 from ledger.store import LogRow, Store, StoreConfig, position_column, unframe
 from ledger.writer import act_record
 
@@ -371,8 +372,8 @@ def check_log(
     Rebuilds the RFC 6962 tree leaf by leaf (O(log n) memory), compares every stored node and leaf row, checks
     every stored checkpoint's signature and root, and every checkpoint published to ``checkpoints_file``.
     """
-    from ledger import merkle
-    from ledger.checkpoint import open_checkpoint
+    from ledger.court import merkle
+    from ledger.court.checkpoint import open_checkpoint
     from ledger.sealer import Tree
 
     report = CheckReport()

@@ -11,7 +11,7 @@ from typing import Any
 import msgspec
 
 from ledger import canonical
-from ledger.keys import SigningKey, VerifierKey
+from ledger.court.keys import SigningKey, VerifierKey
 
 ACT_DOMAIN = b"zhifa/act/v1\n"
 ZERO_HASH = bytes(32)

@@ -12,9 +12,9 @@ from dataclasses import dataclass
 from typing import Any
 
 from ledger import canonical
+from ledger.court.keys import SigningKey
 from ledger.envelope import Act, Entry, Opened, new_nonce, open_envelope, sign_act
 from ledger.errors import LedgerError
-from ledger.keys import SigningKey
 from ledger.store import Store, unframe
 from ledger.writer import Clock, Receipt, Writer, utcnow
 

@@ -22,12 +22,13 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from ledger import canonical, merkle
-from ledger.checkpoint import Checkpoint, open_checkpoint, sign_checkpoint
+from ledger import canonical
+from ledger.court import merkle
+from ledger.court.checkpoint import Checkpoint, open_checkpoint, sign_checkpoint
+from ledger.court.keys import SigningKey, parse_verifier_key
 from ledger.db import Cursor
 from ledger.envelope import entry_hash
 from ledger.errors import LedgerError
-from ledger.keys import SigningKey, parse_verifier_key
 from ledger.store import Store, position_column, unframe
 
 TRACKING = "sealer"

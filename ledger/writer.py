@@ -25,8 +25,10 @@ import msgspec
 from domain.acts import ActRecord, stream_kind
 from domain.case import CaseState, apply_case
 from domain.errors import DomainError
-from domain.registry import Registry, apply_registry
+from domain.registry import Registry
+from domain.registry_acts import apply_registry
 from ledger import canonical
+from ledger.court.keys import KeyFormatError, VerifierKey, parse_verifier_key
 from ledger.envelope import (
     ZERO_HASH,
     Entry,
@@ -50,7 +52,6 @@ from ledger.errors import (
     VersionConflict,
     WrongLog,
 )
-from ledger.keys import KeyFormatError, VerifierKey, parse_verifier_key
 from ledger.store import TOPIC_CASE, TOPIC_REGISTRY, IntegrityError, Recorded, StalePosition, Store, unframe
 
 Clock = Callable[[], dt.datetime]

@@ -17,7 +17,7 @@ from typing import Any
 
 import pytest
 
-from ledger.keys import SigningKey
+from ledger.court.keys import SigningKey
 from ledger.ledger import initialise, sign
 from ledger.store import Store
 from ledger.writer import Receipt, SettableClock, Writer

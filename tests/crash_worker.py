@@ -5,7 +5,7 @@ from __future__ import annotations
 import sys
 import uuid
 
-from ledger.keys import read_private_key
+from ledger.court.keys import read_private_key
 from ledger.ledger import sign
 from ledger.sealer import Sealer
 from ledger.store import Store

@@ -14,8 +14,8 @@ from hypothesis import strategies as st
 from ledger import canonical
 from ledger import check as check_module
 from ledger.check import Problem, check_ledger
+from ledger.court.keys import SigningKey
 from ledger.envelope import Entry, entry_bytes, entry_hash
-from ledger.keys import SigningKey
 from ledger.store import TOPIC_CASE, Recorded
 from tests.conftest import LedgerFixture
 

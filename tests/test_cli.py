@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from ledger.keys import parse_verifier_key
+from ledger.court.keys import parse_verifier_key
 from zhifa.cli import main
 
 

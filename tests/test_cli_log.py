@@ -10,8 +10,8 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from ledger.checkpoint import Checkpoint, sign_checkpoint
-from ledger.keys import read_private_key
+from ledger.court.checkpoint import Checkpoint, sign_checkpoint
+from ledger.court.keys import read_private_key
 from zhifa.cli import main
 
 Env = dict[str, str]
@@ -92,9 +92,9 @@ def test_since_an_older_checkpoint_and_a_fork(ledger_cli: tuple[CliRunner, Env, 
 
 
 def test_log_proofs_verify_with_the_offline_code(ledger_cli: tuple[CliRunner, Env, Path, str]) -> None:
-    from ledger import merkle, tlogproof
-    from ledger.checkpoint import open_checkpoint
-    from ledger.keys import parse_verifier_key
+    from ledger.court import merkle, tlogproof
+    from ledger.court.checkpoint import open_checkpoint
+    from ledger.court.keys import parse_verifier_key
 
     runner, env, tmp, case = ledger_cli
     vkey = parse_verifier_key(runner.invoke(main, ["log", "vkey"], env=env).stdout.strip())

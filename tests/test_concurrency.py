@@ -51,7 +51,7 @@ def test_threads_racing_on_the_same_version(ledger: LedgerFixture) -> None:
 
 
 def _process_worker(url: str, name: str, seed: bytes, case: str, start: Any, rounds: int, out: Any) -> None:
-    from ledger.keys import SigningKey
+    from ledger.court.keys import SigningKey
 
     key = SigningKey(name, seed)
     store = Store(url)

@@ -11,10 +11,10 @@ from rich.console import Console
 from domain.case_state import CaseState
 from ledger.bundle import make_bundle
 from ledger.check import check_ledger, check_log
-from ledger.keys import read_private_key
+from ledger.court.keys import read_private_key
+from ledger.court.verify import verify_bundle
 from ledger.sealer import Sealer
 from ledger.store import Store
-from ledger.verify import verify_bundle
 from zhifa.demo import seed
 from zhifa.settings import Settings
 

@@ -6,7 +6,8 @@ import datetime as dt
 
 from domain.deadlines import CaseDeadline, deadlines, overdue
 from domain.law import APL, rule
-from domain.scenarios import (
+from tests.builders import DEFAULT_START, beijing, coercion, standard_world
+from zhifa.scenarios import (
     COMPANY,
     HEAD,
     ITEM_EXPIRED_FOOD,
@@ -15,7 +16,6 @@ from domain.scenarios import (
     organisation_case,
     scenario,
 )
-from domain.testing import DEFAULT_START, beijing, coercion, standard_world
 
 START = DEFAULT_START
 D = dt.timedelta(days=1)

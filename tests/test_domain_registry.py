@@ -11,11 +11,13 @@ import pytest
 
 from domain import case as case_module
 from domain import refusals
+from domain.case import common as case_common
 from domain.catalog import holding
 from domain.errors import DomainError, MalformedAct, NotAuthorised
 from domain.law import APL
 from domain.personnel import certificate_for, roles_of, training_shortfall
-from domain.scenarios import (
+from tests.builders import AUTHORITY, DEFAULT_START, World, standard_world
+from zhifa.scenarios import (
     BUREAU,
     CATALOG_KEEPER,
     ITEM_LICENCE_DISPLAY,
@@ -26,7 +28,6 @@ from domain.scenarios import (
     OFFICER_2,
     URBAN_ONLY,
 )
-from domain.testing import AUTHORITY, DEFAULT_START, World, standard_world
 
 START = DEFAULT_START
 
@@ -184,7 +185,7 @@ def test_revoking_a_delegation_ends_the_holding_at_that_moment() -> None:
 def _refusal_classes() -> list[type[DomainError]]:
     found = {
         obj
-        for module in (refusals, case_module)
+        for module in (refusals, case_module, case_common)
         for _, obj in inspect.getmembers(module, inspect.isclass)
         if issubclass(obj, DomainError) and obj is not DomainError and obj.__module__ == module.__name__
     }

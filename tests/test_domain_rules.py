@@ -19,7 +19,23 @@ from domain.case_state import CaseState
 from domain.errors import DomainError
 from domain.law import ACL, APL, GUANYUN, MS_RULES
 from domain.procedure import decision_time_limit, statement_window
-from domain.scenarios import (
+from tests.builders import (
+    AUTHORITY,
+    DEFAULT_START,
+    CaseFile,
+    World,
+    beijing,
+    coercion,
+    decision,
+    evidence,
+    hearing_at,
+    notice,
+    service,
+    sha,
+    simple,
+    standard_world,
+)
+from zhifa.scenarios import (
     AUXILIARY,
     BUREAU,
     CATALOG_KEEPER,
@@ -47,22 +63,6 @@ from domain.scenarios import (
     investigated,
     organisation_case,
     scenario,
-)
-from domain.testing import (
-    AUTHORITY,
-    DEFAULT_START,
-    CaseFile,
-    World,
-    beijing,
-    coercion,
-    decision,
-    evidence,
-    hearing_at,
-    notice,
-    service,
-    sha,
-    simple,
-    standard_world,
 )
 
 START = DEFAULT_START  # Monday 2026-03-02, 09:00 Beijing

@@ -10,8 +10,8 @@ import pytest
 from domain.acts import stream_kind
 from domain.case import invariant_violations
 from domain.case_state import CaseState
-from domain.scenarios import SCENARIOS, scenario
-from domain.testing import DEFAULT_START, beijing, standard_world
+from tests.builders import DEFAULT_START, beijing, standard_world
+from zhifa.scenarios import SCENARIOS, scenario
 
 EXPECTED_STATUS = {
     "lead": "lead",

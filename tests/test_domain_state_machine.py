@@ -22,7 +22,20 @@ from domain.calendar import local_date
 from domain.case import invariant_violations
 from domain.case_state import CaseState
 from domain.errors import DomainError
-from domain.scenarios import (
+from tests.builders import (
+    DEFAULT_START,
+    CaseFile,
+    coercion,
+    decision,
+    evidence,
+    hearing_at,
+    notice,
+    service,
+    sha,
+    simple,
+    standard_world,
+)
+from zhifa.scenarios import (
     AUXILIARY,
     CAST,
     CITIZEN,
@@ -39,19 +52,6 @@ from domain.scenarios import (
     STORE,
     SUPERVISOR,
     URBAN_ONLY,
-)
-from domain.testing import (
-    DEFAULT_START,
-    CaseFile,
-    coercion,
-    decision,
-    evidence,
-    hearing_at,
-    notice,
-    service,
-    sha,
-    simple,
-    standard_world,
 )
 
 _decoder = msgspec.json.Decoder(CaseState)

@@ -14,8 +14,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from ledger import canonical
+from ledger.court.keys import KeyFormatError, SigningKey, parse_private_key, parse_verifier_key
 from ledger.envelope import ACT_DOMAIN, Act, Entry, entry_bytes, entry_hash, open_envelope, sign_act
-from ledger.keys import KeyFormatError, SigningKey, parse_private_key, parse_verifier_key
 from tests.conftest import VECTORS
 
 README = (VECTORS / "README.md").read_text()

@@ -12,6 +12,7 @@ import pytest
 
 from domain.errors import NotAuthorised
 from ledger import canonical
+from ledger.court.keys import SigningKey
 from ledger.envelope import ZERO_HASH, Entry, SignedAct, entry_hash
 from ledger.errors import (
     ActorMismatch,
@@ -25,7 +26,6 @@ from ledger.errors import (
     VersionConflict,
     WrongLog,
 )
-from ledger.keys import SigningKey
 from ledger.ledger import AlreadyInitialised, entries, initialise
 from ledger.writer import Writer
 from tests.conftest import ORIGIN, LedgerFixture

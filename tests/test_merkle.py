@@ -14,7 +14,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from ledger import merkle
+from ledger.court import merkle
 from tests.test_note import RFC6962_LEAVES
 
 VECTORS = Path(__file__).resolve().parent / "vectors"  # copy of ../shared/vectors (see vectors/PROVENANCE.md)

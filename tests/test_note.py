@@ -7,9 +7,9 @@ import base64
 
 import pytest
 
-from ledger import merkle, note
-from ledger.checkpoint import Checkpoint, CheckpointError, open_checkpoint, parse_unverified
-from ledger.keys import SigningKey, parse_verifier_key
+from ledger.court import merkle, note
+from ledger.court.checkpoint import Checkpoint, CheckpointError, open_checkpoint, parse_unverified
+from ledger.court.keys import SigningKey, parse_verifier_key
 
 SEED = base64.b64decode("AYEKFALVFGyNhPJEMzD1QIDr+Y7hfZx09iUvxdXHKDFz")[1:]
 

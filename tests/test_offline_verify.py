@@ -23,11 +23,11 @@ from typing import Any
 
 import pytest
 
-from ledger import merkle, tlogproof
-from ledger.bundle_format import BundleEntry, BundleStream, Evidence, build_bundle, manifest_text
-from ledger.checkpoint import Checkpoint
-from ledger.keys import SigningKey
-from ledger.verify import (
+from ledger.court import merkle, tlogproof
+from ledger.court.bundle_format import BundleEntry, BundleStream, Evidence, build_bundle, manifest_text
+from ledger.court.checkpoint import Checkpoint
+from ledger.court.keys import SigningKey
+from ledger.court.verify import (
     ACT_DOMAIN,
     UnusableInput,
     canonical_dumps,
@@ -273,7 +273,7 @@ def test_readme_worked_example_with_stdlib_only() -> None:
 
 
 def test_stdlib_canonical_refuses_non_canonical() -> None:
-    from ledger.verify import NonCanonical, canonical_loads
+    from ledger.court.verify import NonCanonical, canonical_loads
 
     for bad in (b'{"b":1,"a":2}', b'{"a": 1}', b'{"a":1.0}', b'{"a":"\\u4e2d"}', b'{"a":NaN}', b"\xff"):
         with pytest.raises(NonCanonical):
@@ -347,7 +347,7 @@ def test_cli_as_module_in_subprocess(world: World, good: dict[str, Any], tmp_pat
 
 def test_import_isolation() -> None:
     code = (
-        "import sys; import ledger.verify; "
+        "import sys; import ledger.court.verify; "
         "bad=[m for m in sys.modules if m.split('.')[0] in ('msgspec','eventsourcing','domain','litestar')]; "
         "assert not bad, bad"
     )
@@ -640,7 +640,7 @@ def test_manifest_forged_or_stripped(world: World, good: dict[str, Any]) -> None
         s["id"]: (s["entries"][-1]["version"], merkle.leaf_hash(base64.b64decode(s["entries"][-1]["entry"])))
         for s in bad["streams"]
     }
-    from ledger import note
+    from ledger.court import note
 
     bad["manifest"] = note.sign(manifest_text(ORIGIN, len(world.log.records), heads), forger)
     assert run(bad, world) == [("manifest-signature", None, None)]

@@ -8,10 +8,10 @@ import uuid
 
 import pytest
 
-from domain import scenarios as sc
 from domain.errors import DomainError
-from ledger.keys import SigningKey
+from ledger.court.keys import SigningKey
 from tests.conftest import FakeClock, LedgerFixture, make_ledger
+from zhifa import scenarios as sc
 
 START = dt.datetime(2026, 3, 9, 1, 0, tzinfo=dt.UTC)
 

@@ -15,8 +15,8 @@ from pathlib import Path
 
 import pytest
 
-from ledger import merkle
-from ledger.checkpoint import open_checkpoint
+from ledger.court import merkle
+from ledger.court.checkpoint import open_checkpoint
 from ledger.envelope import entry_hash
 from ledger.ledger import entries
 from ledger.sealer import RolledBack, Sealer, Tree

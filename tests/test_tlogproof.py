@@ -7,9 +7,9 @@ from collections.abc import Callable
 
 import pytest
 
-from ledger import merkle, tlogproof
-from ledger.checkpoint import Checkpoint
-from ledger.keys import SigningKey
+from ledger.court import merkle, tlogproof
+from ledger.court.checkpoint import Checkpoint
+from ledger.court.keys import SigningKey
 from tests.test_note import RFC6962_LEAVES, SEED, V2_NOTE, V2_VKEY
 
 LOG = SigningKey("example.com/ledger-test", SEED)

@@ -10,72 +10,27 @@ import base64
 import datetime as dt
 import json
 import sys
-from collections.abc import Iterator
-from contextlib import contextmanager
 from pathlib import Path
-from typing import Any, NoReturn
+from typing import Any
 
 import click
-from rich.console import Console
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 
-from domain.errors import DomainError
+from ledger.court.keys import KeyFormatError, SigningKey
 from ledger.envelope import EnvelopeError, entry_hash, sign_act
-from ledger.errors import LedgerError, LedgerNotInitialised
-from ledger.keys import KeyFormatError, SigningKey, read_private_key
 from ledger.ledger import entries, initialise, make_act
 from ledger.store import Store
 from ledger.writer import Receipt, Writer
+from zhifa.console import (
+    EXIT_INVALID,
+    err_console,
+    fail,
+    key_file_name,
+    open_store,
+    progress_bar,
+    read_key,
+    refusals,
+)
 from zhifa.settings import Settings, load_settings
-
-err_console = Console(stderr=True)
-
-EXIT_OK, EXIT_INVALID, EXIT_UNUSABLE = 0, 1, 2
-
-
-def fail(message: str, code: int = EXIT_UNUSABLE) -> NoReturn:
-    err_console.print(message, markup=False, highlight=False, soft_wrap=True)
-    sys.exit(code)
-
-
-def progress_bar() -> Progress:
-    return Progress(
-        TextColumn("[bold]{task.description}"),
-        BarColumn(),
-        MofNCompleteColumn(),
-        TimeRemainingColumn(),
-        console=err_console,
-        transient=False,
-    )
-
-
-@contextmanager
-def refusals() -> Iterator[None]:
-    """Render refusals as one line (code, titles, article, detail) and exit 1."""
-    try:
-        yield
-    except (LedgerError, DomainError) as exc:
-        if isinstance(exc, LedgerNotInitialised):
-            fail(exc.one_line() + "  (run `zhifa init` first)", EXIT_UNUSABLE)
-        # 400-class refusals (malformed act or envelope) are unusable input; the rest are refusals.
-        fail(exc.one_line(), EXIT_UNUSABLE if exc.status == 400 else EXIT_INVALID)
-
-
-def open_store(settings: Settings) -> Store:
-    return Store(settings.database_url)
-
-
-def key_file_name(name: str) -> str:
-    return name.replace("/", "_") + ".key"
-
-
-def read_key(path: Path) -> SigningKey:
-    try:
-        return read_private_key(path)
-    except FileNotFoundError:
-        fail(f"key file not found: {path}")
-    except (KeyFormatError, UnicodeDecodeError) as exc:
-        fail(f"not a private key file: {path}: {exc}")
 
 
 def read_input(path: str) -> bytes:
@@ -373,9 +328,9 @@ def log_checkpoint(settings: Settings) -> None:
 def log_proof(settings: Settings, leaf: int | None, case: str | None, from_size: int | None) -> None:
     """Proofs against the latest checkpoint, from stored nodes: inclusion (C2SP tlog-proof text, one per leaf,
     separated by a blank line) or consistency (base64 hashes, one per line)."""
-    from ledger import merkle
+    from ledger.court import merkle
+    from ledger.court.tlogproof import make_proof
     from ledger.sealer import Tree
-    from ledger.tlogproof import make_proof
 
     if (leaf is not None) + (case is not None) + (from_size is not None) != 1:
         fail("give exactly one of --leaf, --case, --from-size")
@@ -471,7 +426,7 @@ def evidence_add(settings: Settings, files: tuple[Path, ...]) -> None:
 @click.pass_context
 def verify(ctx: click.Context) -> None:
     """Verify a court bundle offline: FILE --log-key VKEY [--checkpoint OLDER] [--evidence DIR] (exit 0/1/2)."""
-    from ledger.verify import main as verify_main
+    from ledger.court.verify import main as verify_main
 
     sys.exit(verify_main(list(ctx.args)))
 

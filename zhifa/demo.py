@@ -15,8 +15,8 @@ from typing import Any
 
 from rich.console import Console
 
+from ledger.court.keys import SigningKey, read_private_key
 from ledger.envelope import sign_act
-from ledger.keys import SigningKey, read_private_key
 from ledger.ledger import initialise, make_act
 from ledger.store import Store
 from ledger.writer import SettableClock, Writer
@@ -36,8 +36,8 @@ def _sign(key: SigningKey, origin: str, clock: SettableClock, **fields: Any) -> 
 def seed(store: Store, settings: Settings, console: Console, *, copies: int = 1) -> Seeded:
     """Keys for the whole cast, the catalog and personnel registry, then one case per scenario stage (``copies``
     cases per scenario: `make bench` builds a realistic ledger of thousands of cases this way)."""
-    from domain import scenarios as sc
-    from zhifa.cli import key_file_name, progress_bar
+    from zhifa import scenarios as sc
+    from zhifa.console import key_file_name, progress_bar
 
     rng = random.Random(20261123)
     now = dt.datetime.now(dt.UTC).replace(microsecond=0)

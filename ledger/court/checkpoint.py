@@ -4,7 +4,7 @@ Note text: the origin line, the tree size (ASCII decimal, no leading zeros), the
 optional non-empty extension lines; every line ends in a newline. Parsing is strict: base64 must be the
 canonical padded encoding of exactly 32 bytes, so each checkpoint has exactly one spelling.
 
-Imports only the standard library and ``cryptography`` (through :mod:`ledger.note`).
+Imports only the standard library and ``cryptography`` (through :mod:`ledger.court.note`).
 """
 
 from __future__ import annotations
@@ -14,9 +14,9 @@ import binascii
 import re
 from dataclasses import dataclass, field
 
-from ledger import note
-from ledger.keys import SigningKey, VerifierKey
-from ledger.merkle import HASH_SIZE
+from ledger.court import note
+from ledger.court.keys import SigningKey, VerifierKey
+from ledger.court.merkle import HASH_SIZE
 
 _SIZE = re.compile(r"(?:0|[1-9][0-9]*)", re.ASCII)
 MAX_SIZE = (1 << 64) - 1

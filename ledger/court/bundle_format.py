@@ -1,4 +1,4 @@
-"""The court bundle ``zhifa-bundle/v1``: one JSON document a court verifies offline (see :mod:`ledger.verify`).
+"""The court bundle ``zhifa-bundle/v1``: one JSON document a court verifies offline (see :mod:`ledger.court.verify`).
 
 Shape (plain dicts and lists, stdlib ``json``)::
 
@@ -26,9 +26,9 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from ledger import note
-from ledger.checkpoint import parse_unverified
-from ledger.keys import SigningKey
+from ledger.court import note
+from ledger.court.checkpoint import parse_unverified
+from ledger.court.keys import SigningKey
 
 FORMAT = "zhifa-bundle/v1"
 MANIFEST_HEADER = "zhifa-bundle-manifest/v1"
@@ -142,7 +142,7 @@ def build_bundle(
 
     Checks what a honest builder must get right (stream ids, contiguous versions from 1, every proof carrying
     exactly ``checkpoint``) and signs the manifest with ``log_key``; it does not verify anything cryptographically:
-    that is :mod:`ledger.verify`'s job.
+    that is :mod:`ledger.court.verify`'s job.
     """
     cp = parse_unverified(checkpoint)
     if cp.origin != origin:

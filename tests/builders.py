@@ -1,6 +1,6 @@
 """Test fixtures for the domain: a registry built from ActRecords (no crypto) with a clock the test controls.
 
-``standard_world()`` gives the bureau of ``domain.scenarios``: an authority, a catalog keeper, three agencies
+``standard_world()`` gives the bureau of ``zhifa.scenarios``: an authority, a catalog keeper, three agencies
 (a bureau, a township with a delegated item, a township with an entrusted item), four catalog items, certified
 officers, an officer certified for urban management only, an auxiliary, a legal reviewer, agency heads, a
 supervisor and a party holding a key. ``World.case()`` opens a :class:`CaseFile` whose ``act()`` applies one act
@@ -20,8 +20,9 @@ from typing import Any
 from domain.acts import ActRecord
 from domain.case import apply_case
 from domain.case_state import CaseState
-from domain.registry import Registry, apply_registry
-from domain.scenarios import CAST, Step, setup_steps, ts
+from domain.registry import Registry
+from domain.registry_acts import apply_registry
+from zhifa.scenarios import CAST, Step, setup_steps, ts
 
 ORIGIN = "zhifa.test/domain"
 AUTHORITY = "authority/hr"

@@ -1,7 +1,7 @@
 """Ready, legal act sequences: the registry a bureau needs and cases taken to each stage of the procedure.
 
 The demo and the end-to-end tests sign these with real keys and append them through the ledger; the domain tests
-apply them directly (``domain.testing``). A :class:`Step` is (stream, act type, actor, payload, offset from the
+apply them directly (``tests.builders``). A :class:`Step` is (stream, act type, actor, payload, offset from the
 start); ``stream`` is None for the scenario's own case. Payloads are complete canonical dicts (every field
 present, timestamps ``YYYY-MM-DDTHH:MM:SS.ffffffZ``, money in fen). Offsets leave room for the law's windows in
 any season — a statement window of 5 working days can span a week-long Spring Festival — so every sequence stays

@@ -23,9 +23,9 @@ import binascii
 import re
 from dataclasses import dataclass
 
-from ledger import merkle
-from ledger.checkpoint import Checkpoint, CheckpointError, b64_32, open_checkpoint
-from ledger.keys import VerifierKey
+from ledger.court import merkle
+from ledger.court.checkpoint import Checkpoint, CheckpointError, b64_32, open_checkpoint
+from ledger.court.keys import VerifierKey
 
 HEADER = "c2sp.org/tlog-proof@v1"
 _INDEX = re.compile(r"index (0|[1-9][0-9]*)", re.ASCII)

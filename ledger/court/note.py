@@ -7,7 +7,7 @@ newline, every signature line well formed, at most :data:`MAX_SIGNATURES` signat
 signatures by unknown keys, rejects the note if a known key's signature fails, and rejects it if no known key
 signed.
 
-Imports only the standard library, ``cryptography`` (through :mod:`ledger.keys`) — the offline verifier uses it.
+Imports only the standard library, ``cryptography`` (through :mod:`ledger.court.keys`) — the offline verifier uses it.
 """
 
 from __future__ import annotations
@@ -18,7 +18,7 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from ledger.keys import KeyFormatError, SigningKey, VerifierKey, check_key_name
+from ledger.court.keys import KeyFormatError, SigningKey, VerifierKey, check_key_name
 
 SIG_PREFIX = "\u2014 "  # em dash, space
 MAX_SIGNATURES = 100  # the spec: at least 16 MUST be accepted; Go's note package stops at 100

@@ -1,0 +1,88 @@
+"""行政强制措施 Coercive measures: imposing, extending and lifting a seizure or other measure (ACL)."""
+
+from __future__ import annotations
+
+from domain import procedure as proc
+from domain.acts import ActRecord
+from domain.case.common import (
+    Handler,
+    active_measure,
+    add_pending,
+    case_terms,
+    is_head,
+    note_investigators,
+    require_certified_or_head,
+    require_head,
+    require_officers,
+    require_open_investigation,
+    when,
+)
+from domain.case_acts import (
+    CoercionExtended,
+    CoercionImposed,
+    CoercionLifted,
+)
+from domain.case_state import (
+    CaseState,
+    Measure,
+)
+from domain.law import ACL, rule
+from domain.refusals import (
+    AgencyHeadRequired,
+    CoercionBarred,
+    CoercionNotActive,
+    CoercionTooLong,
+)
+from domain.registry import Registry
+
+
+def _coercion(s: CaseState, act: ActRecord, p: CoercionImposed, registry: Registry) -> None:
+    require_open_investigation(s, act)
+    terms = case_terms(registry, s, act)
+    if terms.no_coercion_list:
+        raise CoercionBarred(f"{terms.name} is on the no-coercion list")
+    limit = rule("coercion.max_period").value
+    if not 1 <= p.days <= limit:
+        raise CoercionTooLong(f"{p.days} days requested; a measure lasts 1–{limit} days")
+    officers = require_officers(registry, s, act, list(p.officers), rule("investigation.min_officers").value)
+    if not is_head(registry, s, p.approved_by):
+        raise AgencyHeadRequired(f"{p.approved_by} is not the head who approves the measure", article=f"{ACL}第十八条")
+    note_investigators(s, officers)
+    s.measures.append(
+        Measure(
+            version=act.version,
+            kind=p.kind,
+            imposed_at=act.recorded_at,
+            days=p.days,
+            approved_by=p.approved_by,
+            emergency=p.emergency,
+        )
+    )
+    add_pending(s, act, officers, approver=p.approved_by)
+
+
+def _coercion_extended(s: CaseState, act: ActRecord, p: CoercionExtended, registry: Registry) -> None:
+    require_head(registry, s, act.actor, "extending a measure", article=f"{ACL}第二十五条")
+    m = active_measure(s, p.measure)
+    end = proc.measure_end(s, m, act.recorded_at)
+    if when(act) > end.date:
+        raise CoercionNotActive(f"the measure ran out on {end.date}; lift it")
+    if m.extensions >= rule("coercion.max_extensions").value:
+        raise CoercionTooLong("the measure was already extended once")
+    limit = rule("coercion.max_extension").value
+    if not 1 <= p.days <= limit:
+        raise CoercionTooLong(f"an extension lasts 1–{limit} days, not {p.days}")
+    m.extensions += 1
+    m.extension_days += p.days
+
+
+def _coercion_lifted(s: CaseState, act: ActRecord, p: CoercionLifted, registry: Registry) -> None:
+    require_certified_or_head(registry, s, act.actor, act.recorded_at)
+    active_measure(s, p.measure).lifted_at = act.recorded_at
+
+
+HANDLERS: dict[str, Handler] = {
+    "coercion.imposed": _coercion,
+    "coercion.extended": _coercion_extended,
+    "coercion.lifted": _coercion_lifted,
+}

@@ -1,0 +1,238 @@
+"""What every stage of the case shares: the common gates, the shared checks and helpers, the ``Handler`` type.
+
+Package-internal: stage modules import from here; nothing here imports a stage module or ``dispatch``.
+
+Gates (``gate``), applied by ``dispatch.apply_case`` before every handler in this order: the case is not finished
+(closed or archived cases take only annotations), no officer whose recusal was upheld takes part (Art 43),
+auxiliary staff never act alone on the six forbidden kinds, and acts that move the case past investigation
+(``ADVANCING``) wait until every named co-signer has signed (Art 42).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+from typing import Any
+
+from domain import procedure as proc
+from domain.acts import ActRecord
+from domain.calendar import local_date
+from domain.case_acts import (
+    ANNOTATIONS,
+    AUXILIARY_FORBIDDEN,
+)
+from domain.case_state import (
+    CaseState,
+    Measure,
+    Pending,
+)
+from domain.catalog import Holding, ItemTerms, require_holding
+from domain.errors import DomainError, MalformedAct, NotAuthorised
+from domain.law import APL, rule
+from domain.personnel import certificate_for, is_auxiliary_only, is_head_of, roles_of
+from domain.refusals import (
+    ActNotAllowedNow,
+    AgencyHeadRequired,
+    AuxiliaryActingAlone,
+    CaseFinished,
+    CaseNotFiled,
+    CoercionNotActive,
+    CoSignaturePending,
+    DecisionTimeLimitExceeded,
+    NotTheParty,
+    OfficerNotCertified,
+    OfficerRecused,
+    TooFewOfficers,
+)
+from domain.registry import Registry
+
+
+class CaseNotOpen(DomainError):
+    code = "case-not-open"
+    title = "案件尚未登记线索"
+    title_en = "A case starts with a lead"
+    article = f"{APL}第五十四条"
+    status = 422
+
+
+class CaseAlreadyOpen(DomainError):
+    code = "case-already-open"
+    title = "案件已存在"
+    title_en = "The case already exists"
+    status = 409
+
+
+STAFF_ROLES = frozenset({"officer", "auxiliary", "agency_head", "legal_reviewer", "supervisor"})
+# Acts that move the case past investigation: every named co-signer must have signed first (Art 42).
+ADVANCING = frozenset(
+    {"notice.issued", "decision.made", "no_penalty.decided", "transfer.sent", "case.closed", "case.archived"}
+)
+# What auxiliary staff may do with certified officers named on the act: accept (1) and investigate/coerce (2).
+AUXILIARY_WITH = {
+    "accept": rule("auxiliary.min_officers_with").value,
+    "investigate": rule("investigation.min_officers").value,
+    "coerce": rule("investigation.min_officers").value,
+}
+
+Handler = Callable[[CaseState, ActRecord, Any, Registry], None]
+
+
+# -- gates -----------------------------------------------------------------------------------------------------
+def named(payload: Any) -> list[str]:
+    """People an act names as taking part (officers, presider, approver)."""
+    names: list[str] = list(getattr(payload, "officers", []) or [])
+    for attr in ("presider", "approved_by"):
+        value = getattr(payload, attr, None)
+        if isinstance(value, str):
+            names.append(value)
+    return names
+
+
+def gate_recused(s: CaseState, act: ActRecord, payload: Any) -> None:
+    if not s.recused:
+        return
+    if act.actor in s.recused:
+        raise OfficerRecused(f"{act.actor} withdrew from case {s.case_id} (recusal upheld)")
+    for name in named(payload):
+        if name in s.recused:
+            raise OfficerRecused(f"{name} withdrew from case {s.case_id} (recusal upheld)")
+
+
+def gate_auxiliary(act: ActRecord, payload: Any, registry: Registry) -> None:
+    kind = AUXILIARY_FORBIDDEN.get(act.type)
+    if kind is None or not is_auxiliary_only(registry, act.actor):
+        return
+    needed = AUXILIARY_WITH.get(kind)
+    others = {o for o in getattr(payload, "officers", []) or [] if o != act.actor}
+    if needed is None or len(others) < needed:
+        with_whom = f"; needs {needed} certified officer(s) named with it" if needed else ""
+        raise AuxiliaryActingAlone(f"{act.actor} is auxiliary staff and may not {kind} alone{with_whom}")
+
+
+def gate(s: CaseState, act: ActRecord, payload: Any, registry: Registry) -> None:
+    if s.archived_at is not None and act.type not in ANNOTATIONS:
+        raise CaseFinished(f"case {s.case_id} was archived on {local_date(s.archived_at)}")
+    if s.closed_at is not None and act.type not in ANNOTATIONS | {"case.archived"}:
+        raise CaseFinished(f"case {s.case_id} was closed on {local_date(s.closed_at)}")
+    gate_recused(s, act, payload)
+    gate_auxiliary(act, payload, registry)
+    if act.type in ADVANCING and s.pending:
+        waiting = "; ".join(f"v{p.version} {p.act_type}: {', '.join(p.awaiting)}" for p in s.pending)
+        raise CoSignaturePending(f"still to co-sign: {waiting}")
+
+
+# -- shared checks ---------------------------------------------------------------------------------------------
+def when(act: ActRecord) -> dt.date:
+    return local_date(act.recorded_at)
+
+
+def require_staff(registry: Registry, actor: str) -> None:
+    if not roles_of(registry, actor) & STAFF_ROLES:
+        raise NotAuthorised(f"{actor} is not enforcement staff")
+
+
+def is_certified(registry: Registry, s: CaseState, person: str, when: dt.datetime) -> bool:
+    if s.agency is None or s.domain is None:
+        return False
+    return certificate_for(registry, person, s.agency, s.domain, when) is not None
+
+
+def require_certified(registry: Registry, s: CaseState, person: str, when: dt.datetime) -> None:
+    if s.agency is None or s.domain is None:
+        raise CaseNotFiled(f"case {s.case_id} has no agency and domain yet; file it with its catalog item")
+    if certificate_for(registry, person, s.agency, s.domain, when) is None:
+        raise OfficerNotCertified(
+            f"{person} holds no certificate in force for {s.agency} / {s.domain} on {local_date(when)}"
+        )
+
+
+def require_certified_or_head(registry: Registry, s: CaseState, person: str, when: dt.datetime) -> None:
+    if is_head(registry, s, person):
+        return
+    require_certified(registry, s, person, when)
+
+
+def is_head(registry: Registry, s: CaseState, person: str) -> bool:
+    return is_head_of(registry, person, s.agency) or is_head_of(registry, person, s.in_name_of)
+
+
+def require_head(registry: Registry, s: CaseState, person: str, what: str, article: str | None = None) -> None:
+    if not is_head(registry, s, person):
+        raise AgencyHeadRequired(f"{what} is for the head of {s.agency}; {person} is not", article=article)
+
+
+def require_filed(s: CaseState, act: ActRecord) -> None:
+    if s.filed_at is None:
+        raise CaseNotFiled(f"{act.type} needs a filed case")
+
+
+def require_open_investigation(s: CaseState, act: ActRecord) -> None:
+    require_filed(s, act)
+    if s.decision is not None or s.terminated_at is not None or s.transfer_sent:
+        raise ActNotAllowedNow(f"{act.type} after the case was decided, terminated or transferred")
+
+
+def case_holding(registry: Registry, s: CaseState, act: ActRecord) -> Holding:
+    if s.catalog_item is None:
+        raise CaseNotFiled(f"case {s.case_id} names no catalog item")
+    return require_holding(registry, s.agency, s.catalog_item, act.recorded_at)
+
+
+def require_officers(
+    registry: Registry, s: CaseState, act: ActRecord, officers: list[str], minimum: int
+) -> list[str]:
+    """At least ``minimum`` distinct certified officers; the signer is one of them or an auxiliary assisting."""
+    named = list(dict.fromkeys(officers))
+    if len(named) < minimum:
+        raise TooFewOfficers(f"{act.type} names {len(named)} officer(s); at least {minimum} certified are needed")
+    for officer in named:
+        require_certified(registry, s, officer, act.recorded_at)
+    if act.actor not in named and not is_auxiliary_only(registry, act.actor):
+        raise MalformedAct(f"the signer {act.actor} is not among the officers named on the act")
+    return named
+
+
+def add_pending(s: CaseState, act: ActRecord, people: list[str], approver: str | None = None) -> None:
+    awaiting = [p for p in dict.fromkeys([*people, *([approver] if approver else [])]) if p != act.actor]
+    if awaiting:
+        s.pending.append(Pending(version=act.version, act_type=act.type, awaiting=awaiting, approver=approver))
+
+
+def note_investigators(s: CaseState, officers: list[str]) -> None:
+    for officer in officers:
+        if officer not in s.investigators:
+            s.investigators.append(officer)
+
+
+def party_or_recorder(registry: Registry, s: CaseState, act: ActRecord, paper: str | None) -> str:
+    """The party signs its own acts; staff may record them with the signed paper's hash. Returns who."""
+    if s.party is not None and s.party.person == act.actor:
+        return "party"
+    roles = roles_of(registry, act.actor)
+    if roles & STAFF_ROLES and paper is not None:
+        return act.actor
+    raise NotTheParty(f"{act.actor} is not the party, and staff recording the party's act give the paper's hash")
+
+
+def case_terms(registry: Registry, s: CaseState, act: ActRecord) -> ItemTerms:
+    return case_holding(registry, s, act).terms
+
+
+def check_time_limit(s: CaseState, act: ActRecord) -> None:
+    limit = proc.decision_time_limit(s, act.recorded_at)
+    if limit is not None and when(act) > limit.date:
+        raise DecisionTimeLimitExceeded(f"the time limit ran out on {limit.date}; no approved extension covers {when(act)}")
+
+
+def decision_ready(s: CaseState, act: ActRecord, registry: Registry) -> None:
+    require_filed(s, act)
+    if s.decision is not None or s.terminated_at is not None or s.transfer_sent:
+        raise ActNotAllowedNow("the case is already decided, terminated or transferred", article=f"{APL}第五十九条")
+    require_head(registry, s, act.actor, "deciding the case")
+
+
+def active_measure(s: CaseState, version: int) -> Measure:
+    for m in s.measures:
+        if m.version == version and m.lifted_at is None:
+            return m
+    raise CoercionNotActive(f"no measure in force was imposed at version {version}")

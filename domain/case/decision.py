@@ -1,0 +1,274 @@
+"""法制审核、集体讨论、决定 Legal review, collective discussion, the decision (general and on-the-spot)."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from domain import procedure as proc
+from domain.acts import ActRecord
+from domain.calendar import local_date
+from domain.case.common import (
+    Handler,
+    add_pending,
+    case_terms,
+    check_time_limit,
+    decision_ready,
+    note_investigators,
+    require_filed,
+    require_head,
+    require_officers,
+    require_staff,
+    when,
+)
+from domain.case_acts import (
+    CollectiveDiscussed,
+    DecisionMade,
+    LegalReviewed,
+    NoPenaltyDecided,
+    SimpleDecided,
+    SimpleReported,
+)
+from domain.case_state import (
+    CaseState,
+    Decision,
+    Discussion,
+    Review,
+)
+from domain.catalog import SIMPLE_KINDS, ItemTerms, require_holding
+from domain.errors import MalformedAct
+from domain.law import APL, rule
+from domain.money import LimitationKind, limitation_expired
+from domain.parties import check_party
+from domain.personnel import roles_of
+from domain.refusals import (
+    ActNotAllowedNow,
+    CollectiveDiscussionRequired,
+    CredentialsNotShown,
+    DecisionExceedsNotice,
+    DecisionWithoutNotice,
+    ExemptFirstViolation,
+    FineOutsideBand,
+    FineOutsideRange,
+    HearingRecordRequired,
+    HearingRequestWindowOpen,
+    HearingRequired,
+    HeavierAfterDefence,
+    LegalReviewerRequired,
+    LegalReviewRequired,
+    LightPenaltyListIgnored,
+    PenaltyNotInBasis,
+    PenaltyTimeBarred,
+    SimpleProcedureNotAllowed,
+    StatementWindowOpen,
+    UnknownAgency,
+)
+from domain.registry import Registry
+
+
+def _check_penalty(
+    terms: ItemTerms,
+    penalties: list[str],
+    fine_fen: int,
+    band_level: str | None,
+    reason_outside_band: str | None,
+) -> bool:
+    """Penalty kinds in the basis, fine inside the range and band. Returns whether the fine is outside the band."""
+    unknown = sorted(set(penalties) - set(terms.penalty_kinds))
+    if unknown:
+        raise PenaltyNotInBasis(f"{terms.basis} provides {terms.penalty_kinds}, not {unknown}")
+    if ("fine" in penalties) != (fine_fen > 0):
+        raise MalformedAct("fine_fen is positive exactly when the penalties include a fine")
+    if fine_fen == 0:
+        return False
+    band = next((b for b in terms.bands if b.level == band_level), None)
+    if band_level is not None and band is None:
+        raise MalformedAct(f"the item has no {band_level} band")
+    if band is None and terms.bands:
+        raise MalformedAct("the item has discretion bands; the decision names the band it applies")
+    below_ok = band_level == "mitigated"  # 减轻处罚 (Art 32) goes below the statutory minimum
+    if fine_fen > terms.fine_max_fen or (fine_fen < terms.fine_min_fen and not below_ok):
+        raise FineOutsideRange(
+            f"fine {fine_fen} fen; {terms.basis} allows {terms.fine_min_fen}–{terms.fine_max_fen} fen",
+            article=terms.basis,
+        )
+    outside = band is not None and not band.min_fen <= fine_fen <= band.max_fen
+    if outside and not (reason_outside_band or "").strip():
+        assert band is not None
+        raise FineOutsideBand(f"fine {fine_fen} fen is outside the {band.level} band {band.min_fen}–{band.max_fen} fen")
+    return outside
+
+
+def _check_exemption(terms: ItemTerms, first: bool, corrected: bool, harm: str, band: str | None) -> None:
+    if terms.exemption_list and first and corrected and harm in ("none", "slight"):
+        raise ExemptFirstViolation(f"{terms.name} is on the exemption list (免罚清单); this is a first, corrected, slight violation")
+    if terms.light_penalty_list and first and corrected and band in ("general", "heavier"):
+        raise LightPenaltyListIgnored(f"{terms.name} is on the light-penalty list; the band is {band}")
+
+
+def _check_limitation(s: CaseState, terms: ItemTerms, ended: dt.date, harm_to_life: bool) -> None:
+    discovered = local_date(s.lead.received_at) if s.lead is not None else local_date(s.opened_at)
+    kind: LimitationKind = "life_health_finance" if terms.life_health_finance and harm_to_life else "general"
+    if limitation_expired(ended, discovered, kind):
+        key = "limitation.life_health_finance" if kind != "general" else "limitation.general"
+        raise PenaltyTimeBarred(
+            f"violation ended {ended}, discovered {discovered}: beyond {rule(key).value} years", article=rule(key).article
+        )
+
+
+def _reviewed(s: CaseState, act: ActRecord, p: LegalReviewed, registry: Registry) -> None:
+    require_filed(s, act)
+    if "legal_reviewer" not in roles_of(registry, act.actor):
+        raise LegalReviewerRequired(f"{act.actor} is not a legal reviewer")
+    if act.actor in s.investigators:
+        raise LegalReviewerRequired(f"{act.actor} investigated this case and may not review it")
+    s.reviews.append(Review(at=act.recorded_at, reviewer=act.actor, outcome=p.outcome))
+
+
+def _discussed(s: CaseState, act: ActRecord, p: CollectiveDiscussed, registry: Registry) -> None:
+    require_filed(s, act)
+    require_head(registry, s, act.actor, "collective discussion")
+    s.discussions.append(Discussion(at=act.recorded_at, participants=list(p.participants)))
+
+
+def _decided(s: CaseState, act: ActRecord, p: DecisionMade, registry: Registry) -> None:
+    decision_ready(s, act, registry)
+    terms = case_terms(registry, s, act)
+    n = s.notice
+    if n is None or n.served_at is None:
+        raise DecisionWithoutNotice("no pre-decision notice has been served")
+    today = when(act)
+    window = proc.statement_window(s)
+    if window is not None and today <= window.date and s.statement_waived_at is None:
+        raise StatementWindowOpen(f"the party may state and defend until {window.date}")
+    if n.hearing_eligible:
+        h = s.hearing
+        requested = h is not None and h.withdrawn_at is None and h.requested_at >= n.issued_at
+        if requested:
+            assert h is not None
+            if h.held_at is None:
+                raise HearingRequired("the requested hearing has not been held")
+            if h.party_present and h.record_at is None:
+                raise HearingRecordRequired("the hearing record is missing")
+        elif s.hearing_waived_at is None:
+            hw = proc.hearing_request_window(s)
+            if hw is not None and today <= hw.date:
+                raise HearingRequestWindowOpen(f"the party may request a hearing until {hw.date}")
+    check_time_limit(s, act)
+    _check_limitation(s, terms, p.violation_ended, p.life_health_finance_harm)
+    outside = _check_penalty(terms, list(p.penalties), p.fine_fen, p.band, p.reason_outside_band)
+    _check_exemption(terms, p.first_violation, p.corrected, p.harm, p.band)
+    heavier = sorted(set(p.penalties) - set(n.penalties))
+    if heavier or p.fine_fen > n.fine_fen or p.confiscation_fen > n.confiscation_fen:
+        what = f"kinds {heavier}" if heavier else f"{p.fine_fen} fen fine / {p.confiscation_fen} fen confiscation"
+        if proc.defended(s):
+            raise HeavierAfterDefence(f"{what} exceeds the notice after the party's defence")
+        raise DecisionExceedsNotice(f"{what} exceeds the notice")
+    heard = s.hearing is not None and s.hearing.held_at is not None and s.hearing.withdrawn_at is None
+    major = (
+        s.major_public_interest
+        or s.complex
+        or heard
+        or outside
+        or proc.review_threshold_reached(s.party, p.fine_fen, p.confiscation_fen)
+    )
+    if major:
+        since = s.hearing.held_at if heard and s.hearing is not None else s.filed_at
+        reviews = [r for r in s.reviews if since is None or r.at >= since]
+        if not reviews or reviews[-1].outcome != "passed":
+            why = "failed" if reviews else "missing"
+            raise LegalReviewRequired(f"legal review {why}{' after the hearing' if heard else ''}")
+    if s.complex or s.major_public_interest:
+        since = s.hearing.held_at if heard and s.hearing is not None else s.filed_at
+        if not any(since is None or d.at >= since for d in s.discussions):
+            raise CollectiveDiscussionRequired("no collective discussion of the heads is recorded")
+    s.decision = Decision(
+        version=act.version,
+        kind="penalty",
+        decided_at=act.recorded_at,
+        by=act.actor,
+        penalties=list(p.penalties),
+        fine_fen=p.fine_fen,
+        confiscation_fen=p.confiscation_fen,
+        band=p.band,
+        reason_outside_band=p.reason_outside_band,
+    )
+    s.violation_ended = p.violation_ended
+
+
+def _no_penalty(s: CaseState, act: ActRecord, p: NoPenaltyDecided, registry: Registry) -> None:
+    decision_ready(s, act, registry)
+    check_time_limit(s, act)
+    s.decision = Decision(version=act.version, kind="no_penalty", decided_at=act.recorded_at, by=act.actor, ground=p.ground)
+
+
+def _simple(s: CaseState, act: ActRecord, p: SimpleDecided, registry: Registry) -> None:
+    if s.filed_at is not None or s.declined_at is not None or s.decision is not None:
+        raise ActNotAllowedNow("an on-the-spot decision is made at the scene, before any filing", article=f"{APL}第五十一条")
+    if s.agency is None:
+        raise UnknownAgency("the case has no agency")
+    held = require_holding(registry, s.agency, p.catalog_item, act.recorded_at)
+    s.catalog_item, s.domain, s.in_name_of = p.catalog_item, held.terms.domain, held.in_name_of
+    party = check_party(p.party)
+    kinds = sorted(set(p.penalties) - SIMPLE_KINDS)
+    cap = proc.simple_fine_cap(party)
+    if kinds or p.fine_fen > cap:
+        raise SimpleProcedureNotAllowed(
+            f"{'kinds ' + str(kinds) if kinds else f'{p.fine_fen} fen'} exceeds the simple procedure (≤ {cap} fen for this party)"
+        )
+    officers = require_officers(registry, s, act, list(p.officers), rule("investigation.min_officers").value)
+    if not p.credentials_shown:
+        raise CredentialsNotShown("the officers show their credentials on the spot", article=f"{APL}第五十二条")
+    if not p.party_heard:
+        raise DecisionWithoutNotice("the party is told the facts and heard on the spot", article=f"{APL}第五十二条")
+    s.party = party
+    terms = held.terms
+    _check_limitation(s, terms, p.violation_ended, False)
+    # Bands apply to the general procedure's fines; an on-the-spot fine stays inside the statutory range.
+    _check_simple_range(terms, p)
+    _check_exemption(terms, p.first_violation, p.corrected, p.harm, None)
+    note_investigators(s, officers)
+    for officer in officers:
+        if officer not in s.credentials_shown_by:
+            s.credentials_shown_by.append(officer)
+    s.procedure = "simple"
+    s.violation_ended = p.violation_ended
+    s.decision = Decision(
+        version=act.version,
+        kind="simple",
+        decided_at=act.recorded_at,
+        by=act.actor,
+        penalties=list(p.penalties),
+        fine_fen=p.fine_fen,
+        served_at=act.recorded_at,
+        service_method="on_the_spot",
+    )
+    add_pending(s, act, officers)
+
+
+def _check_simple_range(terms: ItemTerms, p: SimpleDecided) -> None:
+    unknown = sorted(set(p.penalties) - set(terms.penalty_kinds))
+    if unknown:
+        raise PenaltyNotInBasis(f"{terms.basis} provides {terms.penalty_kinds}, not {unknown}")
+    if ("fine" in p.penalties) != (p.fine_fen > 0):
+        raise MalformedAct("fine_fen is positive exactly when the penalties include a fine")
+    if p.fine_fen and not terms.fine_min_fen <= p.fine_fen <= terms.fine_max_fen:
+        raise FineOutsideRange(
+            f"fine {p.fine_fen} fen; {terms.basis} allows {terms.fine_min_fen}–{terms.fine_max_fen} fen", article=terms.basis
+        )
+
+
+def _simple_reported(s: CaseState, act: ActRecord, p: SimpleReported, registry: Registry) -> None:
+    require_staff(registry, act.actor)
+    if s.decision is None or s.decision.kind != "simple" or s.simple_reported_at is not None:
+        raise ActNotAllowedNow("only an on-the-spot decision is reported, once", article=f"{APL}第五十二条")
+    s.simple_reported_at = act.recorded_at
+
+
+HANDLERS: dict[str, Handler] = {
+    "legal.reviewed": _reviewed,
+    "collective.discussed": _discussed,
+    "decision.made": _decided,
+    "no_penalty.decided": _no_penalty,
+    "simple.decided": _simple,
+    "simple.reported": _simple_reported,
+}

@@ -1,0 +1,142 @@
+"""The state machine's one entry point: ``apply_case`` runs the common gates, then the act type's handler.
+
+The dispatch table is merged from the stage modules' ``HANDLERS``; each act type has exactly one handler.
+"""
+
+from __future__ import annotations
+
+import copy
+
+import msgspec
+
+from domain import procedure as proc
+from domain.acts import ActRecord, payload_as
+from domain.case import (
+    closure,
+    coercion,
+    decision,
+    filing,
+    investigation,
+    notes,
+    notice_hearing,
+    remedies_transfer,
+    service_execution,
+    time_limits,
+)
+from domain.case.common import CaseAlreadyOpen, CaseNotOpen, Handler, gate, gate_recused
+from domain.case.filing import open_case
+from domain.case_acts import CASE_ACTS, LeadReceived
+from domain.case_state import CaseState
+from domain.errors import MalformedAct
+from domain.law import rule
+from domain.registry import Registry
+
+_STAGES = (
+    filing,
+    investigation,
+    coercion,
+    time_limits,
+    notice_hearing,
+    decision,
+    service_execution,
+    remedies_transfer,
+    closure,
+    notes,
+)
+_HANDLERS: dict[str, Handler] = {}
+for _stage in _STAGES:
+    assert not set(_stage.HANDLERS) & set(_HANDLERS), f"{_stage.__name__} redefines a handler"
+    _HANDLERS.update(_stage.HANDLERS)
+assert set(_HANDLERS) == set(CASE_ACTS) - {"lead.received"}, "every case act has exactly one handler"
+
+
+def apply_case(state: CaseState | None, act: ActRecord, registry: Registry) -> CaseState:
+    """Apply one case act to the case's state (None before its first act); return the new state or raise."""
+    schema = CASE_ACTS.get(act.type)
+    if schema is None:
+        raise MalformedAct(f"{act.type!r} is not a case act")
+    if act.type == "lead.received":
+        if state is not None:
+            raise CaseAlreadyOpen(f"case {act.stream} is at version {state.version}")
+        return open_case(act, payload_as(act, LeadReceived), registry)
+    if state is None:
+        raise CaseNotOpen(f"{act.type} on case {act.stream}, which has no lead")
+    payload = payload_as(act, schema)
+    if act.type == "case.note":
+        # The hot path: an annotation changes nothing but the history, so no deep copy is needed.
+        gate_recused(state, act, payload)
+        return msgspec.structs.replace(
+            state, version=act.version, updated_at=act.recorded_at, acts=[*state.acts, act.type]
+        )
+    gate(state, act, payload, registry)
+    new = copy.deepcopy(state)
+    _HANDLERS[act.type](new, act, payload, registry)
+    new.version = act.version
+    new.updated_at = act.recorded_at
+    new.acts.append(act.type)
+    new.status = status_of(new)
+    return new
+
+
+def status_of(s: CaseState) -> str:
+    """The case's stage, derived from its fields (never set by hand)."""
+    if s.archived_at is not None:
+        return "archived"
+    if s.closed_at is not None:
+        return "closed"
+    if s.declined_at is not None:
+        return "declined"
+    if s.transfer is not None and s.transfer.sent_at is not None:
+        return "transferred"
+    if s.terminated_at is not None:
+        return "terminated"
+    d = s.decision
+    if d is not None:
+        if d.void:
+            return "decision_void"
+        if proc.remedy_pending(s):
+            return "under_review"
+        if proc.performed(s):
+            return "performed"
+        if s.court_applied_at is not None:
+            return "court_enforcement"
+        return "served" if d.served_at is not None else "decided"
+    if s.hearing is not None and proc.hearing_pending(s):
+        return "hearing"
+    if s.notice is not None:
+        return "notified" if s.notice.served_at is not None else "notice_issued"
+    if s.evidence or s.records or s.measures or s.preservations:
+        return "investigating"
+    if s.filed_at is not None:
+        return "filed"
+    return "lead"
+
+
+def invariant_violations(s: CaseState) -> list[str]:
+    """States the law never allows; the property tests assert this is empty after every accepted act."""
+    bad: list[str] = []
+    d = s.decision
+    if s.closed_at is not None and not (
+        (d is not None and (proc.performed(s) or s.court_outcome is not None))
+        or s.terminated_at is not None
+        or (s.transfer is not None and s.transfer.sent_at is not None)
+    ):
+        bad.append("closed without a performed decision, termination or transfer")
+    if s.archived_at is not None and s.closed_at is None and s.declined_at is None:
+        bad.append("archived without closure or decline")
+    if d is not None and d.kind == "penalty" and (s.notice is None or s.notice.served_at is None):
+        bad.append("penalty decision without a served notice")
+    if d is not None and d.kind != "simple" and s.filed_at is None:
+        bad.append("decision without filing")
+    if d is not None and d.kind == "simple" and (s.filed_at is not None or d.fine_fen > rule("simple.fine_organisation_max").value):
+        bad.append("simple procedure beyond its limits")
+    if s.hearing is not None and s.hearing.presider in s.investigators:
+        bad.append("hearing presided by an investigator")
+    for m in s.measures:
+        if m.days > rule("coercion.max_period").value or m.extension_days > rule("coercion.max_extension").value:
+            bad.append(f"measure {m.version} beyond 30 + 30 days")
+    if s.declined_at is not None and s.filed_at is not None:
+        bad.append("both filed and declined")
+    if set(s.recused) & set(s.officers):
+        bad.append("a recused officer is still assigned")
+    return bad

@@ -1,0 +1,173 @@
+"""调查取证 Investigation: credentials, rights, recusal, evidence, inspection, interview, evidence preservation."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from domain.acts import ActRecord
+from domain.case.common import (
+    STAFF_ROLES,
+    Handler,
+    add_pending,
+    case_holding,
+    is_head,
+    note_investigators,
+    party_or_recorder,
+    require_certified,
+    require_head,
+    require_officers,
+    require_open_investigation,
+    require_staff,
+)
+from domain.case_acts import (
+    CredentialsShown,
+    EvidenceCollected,
+    InspectionRecorded,
+    InterviewRecorded,
+    PreservationDecided,
+    PreservationRegistered,
+    RecusalDecided,
+    RecusalRequested,
+    RightsInformed,
+)
+from domain.case_state import (
+    CaseState,
+    Evidence,
+    Preservation,
+    Record,
+    Recusal,
+)
+from domain.errors import MalformedAct
+from domain.law import APL, rule
+from domain.personnel import is_auxiliary_only, roles_of
+from domain.refusals import (
+    ActNotAllowedNow,
+    AgencyHeadRequired,
+    CredentialsNotShown,
+    OfficerNotCertified,
+)
+from domain.registry import Registry
+
+
+def _credentials(s: CaseState, act: ActRecord, p: CredentialsShown, registry: Registry) -> None:
+    require_staff(registry, act.actor)
+    if act.actor not in p.officers and not is_auxiliary_only(registry, act.actor):
+        raise MalformedAct("the signer is among the officers who showed credentials")
+    for officer in p.officers:
+        if s.domain is not None:
+            require_certified(registry, s, officer, act.recorded_at)
+        elif "officer" not in roles_of(registry, officer):
+            raise OfficerNotCertified(f"{officer} is not an officer")
+        if officer not in s.credentials_shown_by:
+            s.credentials_shown_by.append(officer)
+
+
+def _rights(s: CaseState, act: ActRecord, p: RightsInformed, registry: Registry) -> None:
+    require_staff(registry, act.actor)
+    s.rights_informed_at = act.recorded_at
+
+
+def _recusal_requested(s: CaseState, act: ActRecord, p: RecusalRequested, registry: Registry) -> None:
+    if s.decision is not None:
+        raise ActNotAllowedNow("recusal is asked before the decision", article=f"{APL}第四十三条")
+    if p.by == "party":
+        party_or_recorder(registry, s, act, "recorded" if roles_of(registry, act.actor) & STAFF_ROLES else None)
+    else:
+        require_staff(registry, act.actor)
+    if any(r.officer == p.officer and r.upheld is None for r in s.recusals):
+        raise ActNotAllowedNow(f"a recusal of {p.officer} is already pending", article=f"{APL}第四十三条")
+    s.recusals.append(Recusal(officer=p.officer, by=p.by, reason=p.reason, requested_at=act.recorded_at))
+
+
+def _recusal_decided(s: CaseState, act: ActRecord, p: RecusalDecided, registry: Registry) -> None:
+    require_head(registry, s, act.actor, "deciding a recusal", article=f"{APL}第四十三条")
+    if act.actor == p.officer:
+        raise AgencyHeadRequired("nobody decides their own recusal", article=f"{APL}第四十三条")
+    open_requests = [r for r in s.recusals if r.officer == p.officer and r.upheld is None]
+    if not open_requests:
+        raise ActNotAllowedNow(f"no recusal of {p.officer} is pending", article=f"{APL}第四十三条")
+    request = open_requests[-1]
+    request.upheld, request.decided_at = p.upheld, act.recorded_at
+    if p.upheld:
+        s.recused.append(p.officer)
+        s.officers = [o for o in s.officers if o != p.officer]
+        # What the officer did before the decision stands (the investigation does not stop, Art 43);
+        # their outstanding co-signatures are no longer expected.
+        for pending in s.pending:
+            pending.awaiting = [a for a in pending.awaiting if a != p.officer]
+        s.pending = [pe for pe in s.pending if pe.awaiting]
+
+
+def _investigation(s: CaseState, act: ActRecord, p: Any, registry: Registry) -> list[str]:
+    require_open_investigation(s, act)
+    case_holding(registry, s, act)
+    officers = require_officers(registry, s, act, list(p.officers), rule("investigation.min_officers").value)
+    note_investigators(s, officers)
+    return officers
+
+
+def _evidence(s: CaseState, act: ActRecord, p: EvidenceCollected, registry: Registry) -> None:
+    officers = _investigation(s, act, p, registry)
+    if p.collected_at > act.recorded_at:
+        raise MalformedAct("evidence cannot be collected after it is recorded")
+    s.evidence.append(
+        Evidence(
+            version=act.version,
+            kind=p.kind,
+            sha256=p.sha256,
+            size=p.size,
+            collected_by=officers,
+            collected_at=p.collected_at,
+            description=p.description,
+        )
+    )
+    add_pending(s, act, officers)
+
+
+def _require_credentials(s: CaseState, officers: list[str]) -> None:
+    missing = [o for o in officers if o not in s.credentials_shown_by]
+    if missing:
+        raise CredentialsNotShown(f"{', '.join(missing)} showed no credentials in this case")
+
+
+def _inspection(s: CaseState, act: ActRecord, p: InspectionRecorded, registry: Registry) -> None:
+    officers = _investigation(s, act, p, registry)
+    _require_credentials(s, officers)
+    s.records.append(Record(version=act.version, kind="inspection", sha256=p.record_sha256, officers=officers, at=act.recorded_at))
+    add_pending(s, act, officers)
+
+
+def _interview(s: CaseState, act: ActRecord, p: InterviewRecorded, registry: Registry) -> None:
+    officers = _investigation(s, act, p, registry)
+    _require_credentials(s, officers)
+    s.records.append(Record(version=act.version, kind="interview", sha256=p.record_sha256, officers=officers, at=act.recorded_at))
+    add_pending(s, act, officers)
+
+
+def _preservation(s: CaseState, act: ActRecord, p: PreservationRegistered, registry: Registry) -> None:
+    officers = _investigation(s, act, p, registry)
+    if not is_head(registry, s, p.approved_by):
+        raise AgencyHeadRequired(f"{p.approved_by} is not the head who approves preservation", article=f"{APL}第五十六条")
+    s.preservations.append(Preservation(version=act.version, started_at=act.recorded_at, approved_by=p.approved_by))
+    add_pending(s, act, officers, approver=p.approved_by)
+
+
+def _preservation_decided(s: CaseState, act: ActRecord, p: PreservationDecided, registry: Registry) -> None:
+    require_head(registry, s, act.actor, "deciding on preserved evidence", article=f"{APL}第五十六条")
+    found = [x for x in s.preservations if x.version == p.preservation and x.decided_at is None]
+    if not found:
+        raise ActNotAllowedNow(f"no undecided preservation at version {p.preservation}", article=f"{APL}第五十六条")
+    found[0].decided_at, found[0].outcome = act.recorded_at, p.outcome
+
+
+HANDLERS: dict[str, Handler] = {
+    "credentials.shown": _credentials,
+    "rights.informed": _rights,
+    "recusal.requested": _recusal_requested,
+    "recusal.decided": _recusal_decided,
+    "evidence.collected": _evidence,
+    "inspection.recorded": _inspection,
+    "interview.recorded": _interview,
+    "preservation.registered": _preservation,
+    "preservation.decided": _preservation_decided,
+}

@@ -1,0 +1,177 @@
+"""告知、陈述申辩、听证 Notice, statement and defence, hearing."""
+
+from __future__ import annotations
+
+from domain import procedure as proc
+from domain.acts import ActRecord
+from domain.calendar import local_date
+from domain.case.common import (
+    Handler,
+    case_terms,
+    party_or_recorder,
+    require_certified,
+    require_certified_or_head,
+    require_open_investigation,
+    when,
+)
+from domain.case_acts import (
+    HearingHeld,
+    HearingRecorded,
+    HearingRequested,
+    HearingScheduled,
+    HearingWithdrawn,
+    NoticeIssued,
+    RightWaived,
+    StatementMade,
+)
+from domain.case_state import (
+    CaseState,
+    Hearing,
+    Notice,
+    Statement,
+)
+from domain.errors import MalformedAct, NotAuthorised
+from domain.law import APL
+from domain.personnel import roles_of
+from domain.refusals import (
+    ActNotAllowedNow,
+    HearingNotAvailable,
+    HearingNoticeTooShort,
+    HearingPresiderInvestigated,
+    HearingRequestLate,
+    PenaltyNotInBasis,
+)
+from domain.registry import Registry
+
+
+def _notice(s: CaseState, act: ActRecord, p: NoticeIssued, registry: Registry) -> None:
+    require_open_investigation(s, act)
+    require_certified_or_head(registry, s, act.actor, act.recorded_at)
+    terms = case_terms(registry, s, act)
+    unknown = sorted(set(p.penalties) - set(terms.penalty_kinds))
+    if unknown:
+        raise PenaltyNotInBasis(f"{terms.basis} provides {terms.penalty_kinds}, not {unknown}")
+    if ("fine" in p.penalties) != (p.fine_fen > 0):
+        raise MalformedAct("fine_fen is positive exactly when the penalties include a fine")
+    s.notice = Notice(
+        version=act.version,
+        issued_at=act.recorded_at,
+        penalties=list(p.penalties),
+        fine_fen=p.fine_fen,
+        confiscation_fen=p.confiscation_fen,
+        band=p.band,
+        hearing_eligible=proc.hearing_eligible(s.party, list(p.penalties), p.fine_fen, p.confiscation_fen),
+    )
+    s.notices_issued += 1
+    s.statement_waived_at = s.hearing_waived_at = None
+    s.major_public_interest |= p.major_public_interest
+    s.complex |= p.complex
+
+
+def _require_notice(s: CaseState, act: ActRecord, served: bool = False) -> Notice:
+    n = s.notice
+    if n is None or (served and n.served_at is None) or s.decision is not None:
+        raise ActNotAllowedNow(f"{act.type} follows a served pre-decision notice and precedes the decision", article=f"{APL}第四十四条")
+    return n
+
+
+def _statement(s: CaseState, act: ActRecord, p: StatementMade, registry: Registry) -> None:
+    _require_notice(s, act)
+    by = party_or_recorder(registry, s, act, p.paper_sha256)
+    s.statements.append(Statement(at=act.recorded_at, by=by, sha256=p.content_sha256))
+
+
+def _waived(s: CaseState, act: ActRecord, p: RightWaived, registry: Registry) -> None:
+    n = _require_notice(s, act)
+    party_or_recorder(registry, s, act, p.paper_sha256)
+    if p.right == "statement":
+        s.statement_waived_at = act.recorded_at
+    else:
+        if not n.hearing_eligible:
+            raise HearingNotAvailable("the notified penalty carries no hearing right")
+        if s.hearing is not None and s.hearing.withdrawn_at is None and s.hearing.held_at is None:
+            s.hearing.withdrawn_at = act.recorded_at
+        s.hearing_waived_at = act.recorded_at
+
+
+def _hearing_requested(s: CaseState, act: ActRecord, p: HearingRequested, registry: Registry) -> None:
+    n = _require_notice(s, act, served=True)
+    party_or_recorder(registry, s, act, p.paper_sha256)
+    if not n.hearing_eligible:
+        raise HearingNotAvailable("the notified penalty carries no hearing right")
+    window = proc.hearing_request_window(s)
+    if s.hearing_waived_at is not None:
+        raise HearingRequestLate("the party waived the hearing")
+    if window is not None and when(act) > window.date:
+        raise HearingRequestLate(f"the window closed on {window.date}")
+    if s.hearing is not None and s.hearing.withdrawn_at is None and s.hearing.requested_at >= n.issued_at:
+        raise ActNotAllowedNow("a hearing was already requested", article=f"{APL}第六十四条")
+    s.hearing = Hearing(requested_at=act.recorded_at)
+
+
+def _live_hearing(s: CaseState, act: ActRecord) -> Hearing:
+    h = s.hearing
+    if h is None or h.withdrawn_at is not None or s.decision is not None:
+        raise ActNotAllowedNow("no hearing is requested", article=f"{APL}第六十四条")
+    return h
+
+
+def _hearing_withdrawn(s: CaseState, act: ActRecord, p: HearingWithdrawn, registry: Registry) -> None:
+    h = _live_hearing(s, act)
+    party_or_recorder(registry, s, act, p.paper_sha256)
+    if h.held_at is not None:
+        raise ActNotAllowedNow("the hearing was already held", article=f"{APL}第六十四条")
+    h.withdrawn_at = act.recorded_at
+
+
+def _hearing_scheduled(s: CaseState, act: ActRecord, p: HearingScheduled, registry: Registry) -> None:
+    h = _live_hearing(s, act)
+    if h.held_at is not None:
+        raise ActNotAllowedNow("the hearing was already held", article=f"{APL}第六十四条")
+    require_certified_or_head(registry, s, act.actor, act.recorded_at)
+    if p.presider in s.investigators:
+        raise HearingPresiderInvestigated(f"{p.presider} took part in the investigation")
+    if not roles_of(registry, p.presider) & {"officer", "legal_reviewer", "agency_head"}:
+        raise NotAuthorised(f"{p.presider} may not preside a hearing", article=f"{APL}第六十四条")
+    if not p.public and not (p.reason_not_public or "").strip():
+        raise MalformedAct("a hearing is public unless a reason (secrets, privacy) is given")
+    earliest = proc.hearing_notice_earliest(act.recorded_at)
+    if local_date(p.hearing_at) < earliest:
+        raise HearingNoticeTooShort(f"hearing on {local_date(p.hearing_at)}; told on {when(act)}, the earliest is {earliest}")
+    h.scheduled_at = h.told_at = act.recorded_at
+    h.hearing_at, h.presider, h.public = p.hearing_at, p.presider, p.public
+
+
+def _hearing_held(s: CaseState, act: ActRecord, p: HearingHeld, registry: Registry) -> None:
+    h = _live_hearing(s, act)
+    if h.hearing_at is None or h.presider is None or h.held_at is not None:
+        raise ActNotAllowedNow("the hearing is not scheduled, or was held", article=f"{APL}第六十四条")
+    if act.actor != h.presider or p.presider != h.presider:
+        raise NotAuthorised(f"the hearing is presided and recorded by {h.presider}", article=f"{APL}第六十四条")
+    if when(act) < local_date(h.hearing_at):
+        raise ActNotAllowedNow(f"the hearing is set for {local_date(h.hearing_at)}", article=f"{APL}第六十四条")
+    h.held_at, h.party_present = act.recorded_at, p.party_present
+    if not p.party_present:
+        # Art 64(8): absence without good reason is a waiver of the hearing.
+        s.hearing_waived_at = act.recorded_at
+
+
+def _hearing_recorded(s: CaseState, act: ActRecord, p: HearingRecorded, registry: Registry) -> None:
+    h = _live_hearing(s, act)
+    if h.held_at is None or h.record_at is not None:
+        raise ActNotAllowedNow("the record follows the hearing, once", article=f"{APL}第六十五条")
+    if act.actor != h.presider:
+        require_certified(registry, s, act.actor, act.recorded_at)
+    h.record_at, h.record_sha256 = act.recorded_at, p.record_sha256
+
+
+HANDLERS: dict[str, Handler] = {
+    "notice.issued": _notice,
+    "statement.made": _statement,
+    "right.waived": _waived,
+    "hearing.requested": _hearing_requested,
+    "hearing.withdrawn": _hearing_withdrawn,
+    "hearing.scheduled": _hearing_scheduled,
+    "hearing.held": _hearing_held,
+    "hearing.recorded": _hearing_recorded,
+}

@@ -1,0 +1,126 @@
+"""复议诉讼、移送 Remedies (reconsideration, litigation) and transfer to a judicial organ."""
+
+from __future__ import annotations
+
+from domain.acts import ActRecord
+from domain.case.common import (
+    Handler,
+    require_certified_or_head,
+    require_head,
+    require_staff,
+)
+from domain.case_acts import (
+    RemedyDecided,
+    RemedyFiled,
+    TransferApproved,
+    TransferReceipt,
+    TransferReported,
+    TransferSent,
+)
+from domain.case_state import (
+    CaseState,
+    Remedy,
+    Transfer,
+)
+from domain.errors import MalformedAct
+from domain.law import APL
+from domain.refusals import (
+    ActNotAllowedNow,
+    ReconsiderationFirst,
+    TransferNotApproved,
+)
+from domain.registry import Registry
+
+
+def _remedy_filed(kind: str) -> Handler:
+    def handler(s: CaseState, act: ActRecord, p: RemedyFiled, registry: Registry) -> None:
+        d = s.decision
+        if d is None or d.void:
+            raise ActNotAllowedNow("there is no decision in force to challenge", article=f"{APL}第七条")
+        if not (s.party is not None and s.party.person == act.actor):
+            require_staff(registry, act.actor)
+        if any(r.kind == kind and r.decided_at is None for r in s.remedies):
+            raise ActNotAllowedNow(f"a {kind} is already pending", article=f"{APL}第七条")
+        if kind == "litigation" and d.kind == "simple" and not any(
+            r.kind == "reconsideration" and r.decided_at is not None for r in s.remedies
+        ):
+            raise ReconsiderationFirst("the on-the-spot decision has not been through reconsideration")
+        s.remedies.append(Remedy(kind=kind, filed_at=act.recorded_at, body=p.body))
+
+    return handler
+
+
+def _remedy_decided(kind: str) -> Handler:
+    def handler(s: CaseState, act: ActRecord, p: RemedyDecided, registry: Registry) -> None:
+        require_staff(registry, act.actor)
+        pending = [r for r in s.remedies if r.kind == kind and r.decided_at is None]
+        if not pending:
+            raise ActNotAllowedNow(f"no {kind} is pending", article=f"{APL}第七条")
+        remedy = pending[-1]
+        remedy.decided_at, remedy.outcome, remedy.final = act.recorded_at, p.outcome, p.final
+        d = s.decision
+        assert d is not None
+        if p.outcome in ("revoked", "confirmed_void"):
+            d.void = True
+        elif p.outcome == "changed":
+            if p.changed_fine_fen is None:
+                raise MalformedAct("a changed decision states the new fine")
+            d.changed_fine_fen = p.changed_fine_fen
+        elif p.outcome == "remake":
+            d.void = True
+            s.voided_decisions.append(d)
+            s.decision, s.notice, s.hearing = None, None, None
+            s.statement_waived_at = s.hearing_waived_at = None
+            s.remade_at = act.recorded_at
+
+    return handler
+
+
+def _transfer_reported(s: CaseState, act: ActRecord, p: TransferReported, registry: Registry) -> None:
+    if s.transfer is not None:
+        raise ActNotAllowedNow("a transfer is already under way", article=f"{APL}第二十七条")
+    if s.domain is not None:
+        require_certified_or_head(registry, s, act.actor, act.recorded_at)
+    else:
+        require_staff(registry, act.actor)
+    s.transfer = Transfer(organ=p.organ, suspected_crime=p.suspected_crime, reported_at=act.recorded_at)
+
+
+def _transfer_approved(s: CaseState, act: ActRecord, p: TransferApproved, registry: Registry) -> None:
+    require_head(registry, s, act.actor, "approving a transfer", article=TransferNotApproved.article)
+    t = s.transfer
+    if t is None or t.approved is not None:
+        raise ActNotAllowedNow("no transfer report awaits a decision", article=TransferNotApproved.article)
+    t.approved, t.approved_at = p.approved, act.recorded_at
+    if not p.approved:
+        s.transfer = None  # refused: the case goes on here; the report stays in the act history
+
+
+def _transfer_sent(s: CaseState, act: ActRecord, p: TransferSent, registry: Registry) -> None:
+    require_staff(registry, act.actor)
+    t = s.transfer
+    if t is None or t.approved is not True:
+        raise TransferNotApproved("the head has not approved the transfer")
+    if t.sent_at is not None:
+        raise ActNotAllowedNow("the file was already transferred", article=TransferNotApproved.article)
+    t.sent_at = act.recorded_at
+
+
+def _transfer_receipt(s: CaseState, act: ActRecord, p: TransferReceipt, registry: Registry) -> None:
+    require_staff(registry, act.actor)
+    t = s.transfer
+    if t is None or t.sent_at is None or t.receipt_at is not None:
+        raise ActNotAllowedNow("no transferred file awaits a receipt", article=TransferNotApproved.article)
+    t.receipt_at = act.recorded_at
+
+
+HANDLERS: dict[str, Handler] = {
+    "reconsideration.filed": _remedy_filed("reconsideration"),
+    "reconsideration.decided": _remedy_decided("reconsideration"),
+    "litigation.filed": _remedy_filed("litigation"),
+    "litigation.decided": _remedy_decided("litigation"),
+    "transfer.reported": _transfer_reported,
+    "transfer.approved": _transfer_approved,
+    "transfer.sent": _transfer_sent,
+    "transfer.receipt": _transfer_receipt,
+}

@@ -1,0 +1,163 @@
+"""送达、执行 Service of papers and execution: payment, deferral, late fees, reminders, court enforcement."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from domain import procedure as proc
+from domain.acts import ActRecord
+from domain.calendar import add_months, local_date
+from domain.case.common import (
+    Handler,
+    require_certified_or_head,
+    require_head,
+    require_staff,
+    when,
+)
+from domain.case_acts import (
+    CourtEnforcementApplied,
+    CourtEnforcementConcluded,
+    LateFeeAssessed,
+    PaymentDeferred,
+    PaymentRecorded,
+    ReminderSent,
+    ServiceRecorded,
+)
+from domain.case_state import (
+    CaseState,
+    Decision,
+    Deferral,
+    Payment,
+)
+from domain.errors import MalformedAct
+from domain.law import ACL, APL, rule
+from domain.money import late_fee
+from domain.refusals import (
+    ActNotAllowedNow,
+    EnforcementPremature,
+    HearingNoticeTooShort,
+    LateFeeExcessive,
+    OnTheSpotCollectionNotAllowed,
+)
+from domain.registry import Registry
+
+
+def _served(s: CaseState, act: ActRecord, p: ServiceRecorded, registry: Registry) -> None:
+    require_staff(registry, act.actor)
+    if p.method == "electronic" and not (p.consent_ref and p.confirmation_ref):
+        raise ActNotAllowedNow("electronic service needs the party's consent and a signed confirmation", article=f"{APL}第六十一条")
+    served_at = act.recorded_at
+    if p.method == "announcement":
+        served_at = act.recorded_at + dt.timedelta(days=rule("service.announcement_deemed").value)
+    if p.document == "notice":
+        if s.notice is None or s.notice.served_at is not None:
+            raise ActNotAllowedNow("no unserved notice", article=f"{APL}第六十一条")
+        s.notice.served_at, s.notice.service_method = served_at, p.method
+    elif p.document == "hearing_notice":
+        h = s.hearing
+        if h is None or h.hearing_at is None or h.held_at is not None:
+            raise ActNotAllowedNow("no scheduled hearing to notify", article=f"{APL}第六十四条")
+        if local_date(h.hearing_at) < proc.hearing_notice_earliest(served_at):
+            raise HearingNoticeTooShort(f"served {local_date(served_at)}, hearing on {local_date(h.hearing_at)}")
+        h.told_at = served_at
+    else:
+        d = s.decision
+        if d is None or d.served_at is not None:
+            raise ActNotAllowedNow("no unserved decision", article=f"{APL}第六十一条")
+        d.served_at, d.service_method = served_at, p.method
+
+
+def _served_decision(s: CaseState, act: ActRecord) -> Decision:
+    d = s.decision
+    if d is None or d.served_at is None or d.void or d.kind == "no_penalty":
+        raise ActNotAllowedNow(f"{act.type} needs a served penalty decision in force", article=f"{APL}第六十七条")
+    return d
+
+
+def _remaining(s: CaseState, d: Decision) -> int:
+    return d.money_due_fen + s.late_fees_fen - s.paid_fen
+
+
+def _payment(s: CaseState, act: ActRecord, p: PaymentRecorded, registry: Registry) -> None:
+    require_staff(registry, act.actor)
+    d = _served_decision(s, act)
+    if p.amount_fen > _remaining(s, d):
+        raise ActNotAllowedNow(f"{p.amount_fen} fen exceeds the {_remaining(s, d)} fen due", article=f"{APL}第六十七条")
+    if p.method == "on_the_spot":
+        small = d.fine_fen <= rule("payment.on_the_spot_max").value
+        if not small and not (p.hard_to_collect and d.kind == "simple"):
+            raise OnTheSpotCollectionNotAllowed(f"fine {d.fine_fen} fen")
+    s.payments.append(Payment(at=act.recorded_at, amount_fen=p.amount_fen, method=p.method, receipt_ref=p.receipt_ref))
+
+
+def _deferred(s: CaseState, act: ActRecord, p: PaymentDeferred, registry: Registry) -> None:
+    require_head(registry, s, act.actor, "approving deferral or instalments", article=f"{APL}第六十六条")
+    d = _served_decision(s, act)
+    if proc.performed(s):
+        raise ActNotAllowedNow("the decision is already performed", article=f"{APL}第六十六条")
+    if p.kind == "deferral" and p.until is None:
+        raise MalformedAct("a deferral names the date it runs until")
+    if p.kind == "instalments" and sum(i.amount_fen for i in p.instalments) != _remaining(s, d):
+        raise MalformedAct("instalments add up to the amount due")
+    s.deferral = Deferral(
+        at=act.recorded_at, kind=p.kind, until=p.until, instalments=[(i.due, i.amount_fen) for i in p.instalments]
+    )
+
+
+def _late_fee(s: CaseState, act: ActRecord, p: LateFeeAssessed, registry: Registry) -> None:
+    require_certified_or_head(registry, s, act.actor, act.recorded_at)
+    d = _served_decision(s, act)
+    due = proc.payment_due(s)
+    if due is None or p.as_of > when(act):
+        raise ActNotAllowedNow("a late fee is assessed on a past day after the due date", article=f"{APL}第七十二条")
+    excluded = [(r.filed_at, r.decided_at or act.recorded_at) for r in s.remedies]
+    fine = d.fine_fen if d.changed_fine_fen is None else d.changed_fine_fen
+    cap = late_fee(fine, due, p.as_of, excluded)
+    if s.late_fees_fen + p.amount_fen > cap:
+        raise LateFeeExcessive(f"at most {cap} fen by {p.as_of}; {s.late_fees_fen} fen already assessed")
+    s.late_fees_fen += p.amount_fen
+
+
+def _reminder(s: CaseState, act: ActRecord, p: ReminderSent, registry: Registry) -> None:
+    require_certified_or_head(registry, s, act.actor, act.recorded_at)
+    _served_decision(s, act)
+    due = proc.payment_due(s)
+    if due is None or when(act) <= due or proc.performed(s):
+        raise ActNotAllowedNow(f"a reminder follows non-payment after {due}", article=f"{ACL}第五十四条")
+    s.reminders.append(act.recorded_at)
+
+
+def _court_applied(s: CaseState, act: ActRecord, p: CourtEnforcementApplied, registry: Registry) -> None:
+    require_head(registry, s, act.actor, "applying for court enforcement", article=f"{ACL}第五十三条")
+    _served_decision(s, act)
+    if proc.performed(s) or s.court_applied_at is not None:
+        raise ActNotAllowedNow("performed, or already applied", article=f"{ACL}第五十三条")
+    earliest = proc.enforcement_earliest(s)
+    if earliest is None or when(act) <= earliest or proc.remedy_pending(s):
+        raise EnforcementPremature(
+            "no written reminder yet" if earliest is None else f"not before {earliest} and with no remedy pending"
+        )
+    remedies_end = proc.remedy_periods_end(s)
+    assert remedies_end is not None
+    last = add_months(remedies_end, rule("enforcement.apply_within").value)
+    if when(act) > last:
+        raise ActNotAllowedNow(f"the application was due by {last}", article=rule("enforcement.apply_within").article)
+    s.court_applied_at = act.recorded_at
+
+
+def _court_concluded(s: CaseState, act: ActRecord, p: CourtEnforcementConcluded, registry: Registry) -> None:
+    require_staff(registry, act.actor)
+    if s.court_applied_at is None or s.court_outcome is not None:
+        raise ActNotAllowedNow("no court enforcement is pending", article=f"{ACL}第五十三条")
+    s.court_outcome = p.outcome
+
+
+HANDLERS: dict[str, Handler] = {
+    "service.recorded": _served,
+    "payment.recorded": _payment,
+    "payment.deferred": _deferred,
+    "late_fee.assessed": _late_fee,
+    "reminder.sent": _reminder,
+    "court_enforcement.applied": _court_applied,
+    "court_enforcement.concluded": _court_concluded,
+}

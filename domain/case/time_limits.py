@@ -1,0 +1,74 @@
+"""办案期限 Time limits: pauses of a clock (中止/扣除) and extensions of the decision time limit (延长).
+
+A pause with ``measure`` stops that coercive measure's clock; without it, the decision time limit's.
+"""
+
+from __future__ import annotations
+
+from domain import procedure as proc
+from domain.acts import ActRecord
+from domain.case.common import (
+    Handler,
+    active_measure,
+    check_time_limit,
+    require_certified_or_head,
+    require_filed,
+    require_head,
+)
+from domain.case_acts import (
+    ExtensionApproved,
+    PauseEnded,
+    PauseStarted,
+)
+from domain.case_state import (
+    CaseState,
+    Extension,
+    Pause,
+)
+from domain.law import rule
+from domain.refusals import (
+    ActNotAllowedNow,
+    ExtensionNotAllowed,
+)
+from domain.registry import Registry
+
+
+def _pause_started(s: CaseState, act: ActRecord, p: PauseStarted, registry: Registry) -> None:
+    require_filed(s, act)
+    require_certified_or_head(registry, s, act.actor, act.recorded_at)
+    if p.measure is not None:
+        active_measure(s, p.measure)
+    if proc.open_pauses(s, p.measure):
+        raise ActNotAllowedNow("a pause of this clock is already running", article=rule("decision.time_limit").article)
+    s.pauses.append(Pause(kind=p.kind, started_at=act.recorded_at, measure=p.measure))
+
+
+def _pause_ended(s: CaseState, act: ActRecord, p: PauseEnded, registry: Registry) -> None:
+    require_certified_or_head(registry, s, act.actor, act.recorded_at)
+    running = [x for x in proc.open_pauses(s, p.measure) if x.kind == p.kind]
+    if not running:
+        raise ActNotAllowedNow(f"no {p.kind} pause is running", article=rule("decision.time_limit").article)
+    running[0].ended_at = act.recorded_at
+
+
+def _extension(s: CaseState, act: ActRecord, p: ExtensionApproved, registry: Registry) -> None:
+    require_filed(s, act)
+    require_head(registry, s, act.actor, "extending the time limit", article=rule("decision.extension").article)
+    if s.decision is not None:
+        raise ActNotAllowedNow("the case is already decided", article=rule("decision.extension").article)
+    limit = rule("decision.extension").value
+    if not 1 <= p.days <= limit:
+        raise ExtensionNotAllowed(f"an extension is 1–{limit} days, not {p.days}")
+    start = s.remade_at or s.filed_at
+    earlier = [e for e in s.extensions if start is None or e.at >= start]
+    if earlier and not any(d.at > earlier[-1].at for d in s.discussions):
+        raise ExtensionNotAllowed("a further extension needs a collective discussion after the last one")
+    check_time_limit(s, act)
+    s.extensions.append(Extension(at=act.recorded_at, days=p.days, by=act.actor))
+
+
+HANDLERS: dict[str, Handler] = {
+    "pause.started": _pause_started,
+    "pause.ended": _pause_ended,
+    "extension.approved": _extension,
+}

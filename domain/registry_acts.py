@@ -1,0 +1,70 @@
+"""``apply_registry``: every registry act — the log key admitting the authority, keys, people, catalog — applied in log order.
+
+Key acts are decided here; personnel acts go to :func:`domain.personnel.apply_personnel` and agency and catalog
+acts to :func:`domain.catalog.apply_catalog`. It sits above all three so that none of them imports another's
+applier (no import circle).
+"""
+
+from __future__ import annotations
+
+import dataclasses
+
+from domain.acts import ActRecord, AuthorityAdmitted, KeyRegistered, KeyRevoked, payload_as, person_of
+from domain.catalog import CATALOG_PAYLOADS, apply_catalog
+from domain.errors import MalformedAct, NotAuthorised
+from domain.personnel import PERSONNEL_PAYLOADS, apply_personnel
+from domain.registry import (
+    ROLES,
+    KeyAlreadyRegistered,
+    KeyNameMismatch,
+    KeyRecord,
+    Registry,
+    UnknownKid,
+    parse_valid_from,
+    split_vkey,
+)
+
+
+def apply_registry(registry: Registry, act: ActRecord) -> Registry:
+    """Apply one registry act, or raise the DomainError that refuses it."""
+    if act.type in PERSONNEL_PAYLOADS:
+        return registry._with_person(apply_personnel(registry, act))
+    if act.type in CATALOG_PAYLOADS:
+        return apply_catalog(registry, act)
+    person = person_of(act.stream)
+    if act.type == "authority.admitted":
+        if act.actor != registry.origin:
+            raise NotAuthorised("only the log key admits the personnel authority")
+        admitted = payload_as(act, AuthorityAdmitted)
+        name, kid = split_vkey(admitted.vkey)
+        if name != person:
+            raise KeyNameMismatch(f"key named {name!r} in stream {act.stream!r}")
+        if kid in registry.keys:
+            raise KeyAlreadyRegistered(f"kid {kid} is already registered")
+        rec = KeyRecord(kid, admitted.vkey, person, "authority", admitted.agency, None, act.version)
+        reg = registry._with_key(rec)
+        return dataclasses.replace(reg, authorities=registry.authorities | {person})
+    if act.type == "key.registered":
+        if act.actor not in registry.authorities:
+            raise NotAuthorised(f"{act.actor!r} is not the personnel authority; keys are registered by it")
+        registered = payload_as(act, KeyRegistered)
+        if registered.role not in ROLES:
+            raise MalformedAct(f"role {registered.role!r} is not one of {sorted(ROLES)}")
+        name, kid = split_vkey(registered.vkey)
+        if name != person:
+            raise KeyNameMismatch(f"key named {name!r} in stream {act.stream!r}")
+        if kid in registry.keys:
+            raise KeyAlreadyRegistered(f"kid {kid} is already registered")
+        rec = KeyRecord(
+            kid, registered.vkey, person, registered.role, registered.agency, parse_valid_from(registered.valid_from), act.version
+        )
+        return registry._with_key(rec)
+    if act.type == "key.revoked":
+        if act.actor not in registry.authorities:
+            raise NotAuthorised(f"{act.actor!r} is not the personnel authority; keys are revoked by it")
+        revoked = payload_as(act, KeyRevoked)
+        existing = registry.keys.get(revoked.kid)
+        if existing is None or existing.person != person:
+            raise UnknownKid(f"kid {revoked.kid} is not a key of {person!r}")
+        return registry._with_key(dataclasses.replace(existing, revoked=True))
+    raise MalformedAct(f"{act.type!r} is not a registry act")
