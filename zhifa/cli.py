@@ -51,6 +51,8 @@ def receipt_json(receipt: Receipt) -> dict[str, Any]:
         "recorded_at": receipt.recorded_at,
         "entry_hash": receipt.entry_hash.hex(),
         "entry": json.loads(receipt.entry),
+        "provisional": receipt.provisional,
+        "rules": list(receipt.rules),
     }
 
 
