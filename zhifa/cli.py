@@ -30,6 +30,7 @@ from zhifa.console import (
     read_key,
     refusals,
 )
+from zhifa.calendar_file import HolidaysFileError, install_calendar
 from zhifa.settings import Settings, load_settings
 
 
@@ -62,6 +63,10 @@ def receipt_json(receipt: Receipt) -> dict[str, Any]:
 def main(ctx: click.Context, config: Path | None) -> None:
     """zhifa-ledger: signed, hash-chained case ledger for comprehensive administrative law enforcement."""
     ctx.obj = load_settings(config)
+    try:
+        install_calendar(ctx.obj.holidays_file)  # the calendar every rule counts with, before any act is decided
+    except HolidaysFileError as exc:
+        fail(str(exc))
 
 
 @main.command()
