@@ -20,6 +20,7 @@ from ledger.envelope import EnvelopeError, entry_hash, sign_act
 from ledger.ledger import entries, initialise, make_act
 from ledger.store import Store
 from ledger.writer import Receipt, Writer
+from zhifa.calendar_file import HolidaysFileError, install_calendar
 from zhifa.console import (
     EXIT_INVALID,
     err_console,
@@ -30,7 +31,6 @@ from zhifa.console import (
     read_key,
     refusals,
 )
-from zhifa.calendar_file import HolidaysFileError, install_calendar
 from zhifa.settings import Settings, load_settings
 
 
