@@ -40,6 +40,8 @@ from zhifa.scenarios import (
     CAST,
     CITIZEN,
     COMPANY,
+    DEPUTY_HEAD_1,
+    DEPUTY_HEAD_2,
     HEAD,
     ITEM_EXPIRED_FOOD,
     ITEM_GRAFFITI,
@@ -128,13 +130,13 @@ TEMPLATES: dict[str, tuple[str, Template]] = {
     "preserve": (OFFICER_1, lambda s, now, k: ("preservation.registered", OFFICER_1, {
         "officers": [OFFICER_1, OFFICER_2], "items": ["账册"], "approved_by": HEAD, "record_sha256": sha("p")})),
     "preserve_decide": (HEAD, lambda s, now, k: ("preservation.decided", HEAD, {"preservation": _last_version(s, "preservation"), "outcome": "returned", "reason": "退还"})),
-    "seize": (OFFICER_1, lambda s, now, k: ("coercion.imposed", OFFICER_1, coercion([OFFICER_1, OFFICER_2], HEAD, days=[30, 31, 10][k % 3]))),
-    "extend_seizure": (HEAD, lambda s, now, k: ("coercion.extended", HEAD, {"measure": _last_version(s, "measure"), "days": [30, 31][k % 2], "reason": "延长"})),
+    "seize": (HEAD, lambda s, now, k: ("coercion.imposed", [HEAD, OFFICER_1][k % 2], coercion([OFFICER_1, OFFICER_2], HEAD, days=[30, 31, 10][k % 3], emergency=k % 4 == 1))),
+    "extend_seizure": (HEAD, lambda s, now, k: ("coercion.extended", HEAD, {"measure": _last_version(s, "measure"), "days": [30, 31][k % 2], "reason": "延长", "notice_sha256": sha("x") if k % 3 else None})),
     "lift": (OFFICER_1, lambda s, now, k: ("coercion.lifted", OFFICER_1, {"measure": _last_version(s, "measure"), "reason": "解除"})),
     "pause": (OFFICER_1, lambda s, now, k: ("pause.started", OFFICER_1, {"kind": "testing", "reason": "检验", "measure": None})),
     "resume": (OFFICER_1, lambda s, now, k: ("pause.ended", OFFICER_1, {"kind": "testing", "measure": None})),
     "review": (REVIEWER, lambda s, now, k: ("legal.reviewed", REVIEWER, {"outcome": ["passed", "failed"][k % 4 == 3], "opinion": "意见"})),
-    "discuss": (HEAD, lambda s, now, k: ("collective.discussed", HEAD, {"participants": [HEAD], "conclusion": "讨论"})),
+    "discuss": (HEAD, lambda s, now, k: ("collective.discussed", HEAD, {"participants": [HEAD, DEPUTY_HEAD_1, DEPUTY_HEAD_2][: 3 - (k % 4 == 3)], "conclusion": "讨论"})),
     "extend_limit": (HEAD, lambda s, now, k: ("extension.approved", HEAD, {"days": 30, "reason": "延期"})),
     "notice": (OFFICER_1, lambda s, now, k: ("notice.issued", OFFICER_1, notice(*_fine(s, k)[:2], band=_fine(s, k)[2]))),
     "serve_notice": (OFFICER_2, lambda s, now, k: ("service.recorded", OFFICER_2, service("notice", ["direct", "announcement"][k % 5 == 4]))),
@@ -281,10 +283,10 @@ def test_the_machine_reaches_deep_stages() -> None:
     world = standard_world()
     case = world.case()
     now = DEFAULT_START
-    order = ["lead", "file", "credentials", "inspection", "cosign", "review", "discuss", "notice", "serve_notice", "decide",
+    order = ["lead", "file", "credentials", "rights", "inspection", "cosign", "review", "discuss", "cosign", "cosign", "notice", "serve_notice", "decide",
              "serve_decision", "pay", "close", "archive"]
     for name in order:
-        now += dt.timedelta(days=9)
+        now += dt.timedelta(days=1 if name in ("rights", "cosign") else 9)
         type, actor, payload = TEMPLATES[name][1](case.state, now, 2 if name == "pay" else 0)
         case.act(type, actor, payload, at=now)
     assert case.state is not None and case.state.status == "archived"

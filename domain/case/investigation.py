@@ -17,6 +17,7 @@ from domain.case.common import (
     require_head,
     require_officers,
     require_open_investigation,
+    require_prerequisites,
     require_staff,
 )
 from domain.case_acts import (
@@ -108,6 +109,7 @@ def _investigation(s: CaseState, act: ActRecord, p: Any, registry: Registry) -> 
 
 def _evidence(s: CaseState, act: ActRecord, p: EvidenceCollected, registry: Registry) -> None:
     officers = _investigation(s, act, p, registry)
+    require_prerequisites(s, officers)
     if p.collected_at > act.recorded_at:
         raise MalformedAct("evidence cannot be collected after it is recorded")
     s.evidence.append(
@@ -119,6 +121,7 @@ def _evidence(s: CaseState, act: ActRecord, p: EvidenceCollected, registry: Regi
             collected_by=officers,
             collected_at=p.collected_at,
             description=p.description,
+            recorded_at=act.recorded_at,
         )
     )
     add_pending(s, act, officers)
@@ -146,6 +149,7 @@ def _interview(s: CaseState, act: ActRecord, p: InterviewRecorded, registry: Reg
 
 def _preservation(s: CaseState, act: ActRecord, p: PreservationRegistered, registry: Registry) -> None:
     officers = _investigation(s, act, p, registry)
+    require_prerequisites(s, officers)
     if not is_head(registry, s, p.approved_by):
         raise AgencyHeadRequired(f"{p.approved_by} is not the head who approves preservation", article=f"{APL}第五十六条")
     s.preservations.append(Preservation(version=act.version, started_at=act.recorded_at, approved_by=p.approved_by))
