@@ -442,7 +442,11 @@ class CourtEnforcementConcluded(Payload):
 
 
 class RemedyFiled(Payload):
+    """复议申请 / 起诉. Sent by post: the postmark date with the envelope's hash (time in the post not counted)."""
+
     body: Text
+    posted_on: dt.date | None = None
+    envelope_sha256: Sha256 | None = None
 
 
 class RemedyDecided(Payload):

@@ -265,6 +265,7 @@ class CaseState(msgspec.Struct, kw_only=True):
     extensions: list[Extension] = msgspec.field(default_factory=list)
     notice: Notice | None = None
     notices_issued: int = 0
+    earlier_notices: list[Notice] = msgspec.field(default_factory=list)
     statements: list[Statement] = msgspec.field(default_factory=list)
     statement_waived_at: dt.datetime | None = None
     hearing_waived_at: dt.datetime | None = None

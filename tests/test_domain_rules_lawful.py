@@ -159,6 +159,13 @@ def test_lawsuit_within_15_days_of_the_reconsideration_decision_is_accepted() ->
     assert case.act("litigation.filed", OFFICER_2, {"body": "南昌铁路运输法院"}, at=beijing(2026, 5, 21, 16)).status == "under_review"
 
 
+def test_a_lawsuit_posted_within_the_15_days_is_in_time_and_posted_after_them_refused() -> None:
+    posted = {"body": "南昌铁路运输法院", "posted_on": "2026-05-21", "envelope_sha256": sha("起诉状信封")}
+    assert _reconsidered().act("litigation.filed", OFFICER_2, posted, at=beijing(2026, 5, 25)).remedies[-1].kind == "litigation"
+    refuse(_reconsidered(), "litigation.filed", OFFICER_2, {**posted, "posted_on": "2026-05-22"}, beijing(2026, 5, 25),
+           r.LitigationWindowClosed, "litigation-window-closed", f"{ALL}第四十五条")
+
+
 def test_lawsuit_more_than_six_months_after_service_is_refused_and_on_the_last_day_accepted() -> None:
     def served() -> CaseFile:
         case = standard_world().case()
@@ -321,6 +328,13 @@ def _defended() -> CaseFile:
 
 def test_a_heavier_second_notice_after_the_defence_without_new_evidence_is_refused() -> None:
     refuse(_defended(), "notice.issued", OFFICER_1, notice(["fine"], 1_800_000, band="general"), START + 10 * D,
+           r.HeavierAfterDefence, "heavier-after-defence", f"{APL}第四十五条")
+
+
+def test_an_intermediate_notice_does_not_reset_the_defence() -> None:
+    case = _defended()
+    case.act("notice.issued", OFFICER_1, notice(["fine"], 1_200_000, band="general"), at=START + 10 * D)  # the same again
+    refuse(case, "notice.issued", OFFICER_1, notice(["fine"], 1_800_000, band="general"), START + 11 * D,
            r.HeavierAfterDefence, "heavier-after-defence", f"{APL}第四十五条")
 
 

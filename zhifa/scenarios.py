@@ -389,7 +389,7 @@ def organisation_case(start: dt.datetime, until: str = "archived") -> list[Step]
         ("notified", lambda: _notice(sc, 8, ["fine"], fine, band="general", basis="《市场主体登记管理条例》第四十八条")),
         ("decided", lambda: _decide(sc, 26, ["fine"], fine, band="general", basis="《市场主体登记管理条例》第四十八条")),
         ("served", lambda: _serve(sc, 26, "decision", hours=2)),
-        ("under_reconsideration", lambda: sc.add(30, "reconsideration.filed", OFFICER_2, {"body": "赣江新区管委会（行政复议机关）"})),
+        ("under_reconsideration", lambda: sc.add(30, "reconsideration.filed", OFFICER_2, {"body": "赣江新区管委会（行政复议机关）", "posted_on": None, "envelope_sha256": None})),
         ("paid", lambda: sc.add(35, "payment.recorded", OFFICER_2, {"amount_fen": fine, "method": "online", "receipt_ref": "3601-2026-000456", "hard_to_collect": False})),
         ("reconsidered", lambda: sc.add(80, "reconsideration.decided", OFFICER_2, {"outcome": "upheld", "changed_fine_fen": None, "final": True, "served_at": None})),
         ("closed", lambda: sc.add(83, "case.closed", OFFICER_1, {"summary": "复议维持，罚款已缴清"})),

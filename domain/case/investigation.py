@@ -44,7 +44,6 @@ from domain.personnel import is_auxiliary_only, roles_of
 from domain.refusals import (
     ActNotAllowedNow,
     AgencyHeadRequired,
-    CredentialsNotShown,
     OfficerNotCertified,
 )
 from domain.registry import Registry
@@ -127,22 +126,16 @@ def _evidence(s: CaseState, act: ActRecord, p: EvidenceCollected, registry: Regi
     add_pending(s, act, officers)
 
 
-def _require_credentials(s: CaseState, officers: list[str]) -> None:
-    missing = [o for o in officers if o not in s.credentials_shown_by]
-    if missing:
-        raise CredentialsNotShown(f"{', '.join(missing)} showed no credentials in this case")
-
-
 def _inspection(s: CaseState, act: ActRecord, p: InspectionRecorded, registry: Registry) -> None:
     officers = _investigation(s, act, p, registry)
-    _require_credentials(s, officers)
+    require_prerequisites(s, officers)
     s.records.append(Record(version=act.version, kind="inspection", sha256=p.record_sha256, officers=officers, at=act.recorded_at))
     add_pending(s, act, officers)
 
 
 def _interview(s: CaseState, act: ActRecord, p: InterviewRecorded, registry: Registry) -> None:
     officers = _investigation(s, act, p, registry)
-    _require_credentials(s, officers)
+    require_prerequisites(s, officers)
     s.records.append(Record(version=act.version, kind="interview", sha256=p.record_sha256, officers=officers, at=act.recorded_at))
     add_pending(s, act, officers)
 

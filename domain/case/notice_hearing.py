@@ -58,6 +58,8 @@ def _notice(s: CaseState, act: ActRecord, p: NoticeIssued, registry: Registry) -
     if ("fine" in p.penalties) != (p.fine_fen > 0):
         raise MalformedAct("fine_fen is positive exactly when the penalties include a fine")
     _no_heavier_after_defence(s, p)
+    if s.notice is not None:
+        s.earlier_notices.append(s.notice)
     s.notice = Notice(
         version=act.version,
         issued_at=act.recorded_at,
@@ -76,16 +78,15 @@ def _notice(s: CaseState, act: ActRecord, p: NoticeIssued, registry: Registry) -
 def _no_heavier_after_defence(s: CaseState, p: NoticeIssued) -> None:
     """Art 45: a new notice heavier than the one the party defended against needs new facts or evidence recorded
     after the defence — otherwise a second notice would be a way round the rule."""
-    old = s.notice
-    if old is None:
-        return
-    defences = [st.at for st in s.statements if st.at >= old.issued_at]
-    if not defences:
-        return
-    heavier = bool(set(p.penalties) - set(old.penalties)) or p.fine_fen > old.fine_fen or p.confiscation_fen > old.confiscation_fen
+    notices = [*s.earlier_notices, *([s.notice] if s.notice is not None else [])]
+    defended = [n for n in notices if any(st.at >= n.issued_at for st in s.statements)]
+    heavier = [
+        n for n in defended
+        if set(p.penalties) - set(n.penalties) or p.fine_fen > n.fine_fen or p.confiscation_fen > n.confiscation_fen
+    ]
     if not heavier:
         return
-    last = max(defences)
+    last = max(st.at for st in s.statements)
     new_evidence = any(e.recorded_at is not None and e.recorded_at > last for e in s.evidence)
     if not (new_evidence or any(r.at > last for r in s.records)):
         raise HeavierAfterDefence(

@@ -50,10 +50,15 @@ def _remedy_filed(kind: str) -> Handler:
             r.kind == "reconsideration" and r.decided_at is not None for r in s.remedies
         ):
             raise ReconsiderationFirst("the on-the-spot decision has not been through reconsideration")
+        if (p.posted_on is None) != (p.envelope_sha256 is None):
+            raise MalformedAct("a posted filing carries both the postmark date and the envelope's hash")
+        if p.posted_on is not None and p.posted_on > local_date(act.recorded_at):
+            raise MalformedAct(f"posted on {p.posted_on}, after it was received")
         if kind == "litigation":
             window = proc.litigation_window(s)
-            if window is not None and local_date(act.recorded_at) > window.date:
-                raise LitigationWindowClosed(f"the lawsuit window closed on {window.date}", article=rule(window.rule_key or "litigation.window").article)
+            sent = p.posted_on or local_date(act.recorded_at)  # 《民事诉讼法》第八十五条: time in the post not counted
+            if window is not None and sent > window.date:
+                raise LitigationWindowClosed(f"the lawsuit window closed on {window.date}; filed {sent}", article=rule(window.rule_key or "litigation.window").article)
         s.remedies.append(Remedy(kind=kind, filed_at=act.recorded_at, body=p.body))
 
     return handler
