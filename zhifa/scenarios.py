@@ -359,7 +359,7 @@ def hearing_case(start: dt.datetime, until: str = "archived") -> list[Step]:
     stages.append(("decided", decided))
     stages.append(("served", lambda: _serve(sc, 40, "decision", hours=2)))
     stages.append(("paid", lambda: sc.add(50, "payment.recorded", OFFICER_2, {
-        "amount_fen": fine + gains, "method": "bank", "receipt_ref": "非税收入缴款书 3601-2026-000123", "hard_to_collect": False,
+        "amount_fen": fine + gains, "method": "bank", "receipt_ref": "非税收入缴款书 3601-2026-000123", "hard_to_collect": False, "remote_area": False,
     })))
     stages.append(("closed", lambda: sc.add(52, "case.closed", OFFICER_1, {"summary": "罚没款已缴清"})))
     stages.append(("archived", lambda: sc.add(55, "case.archived", OFFICER_1, {"file_sha256": _sha(f"{start}file"), "pages": 48})))
@@ -390,7 +390,7 @@ def organisation_case(start: dt.datetime, until: str = "archived") -> list[Step]
         ("decided", lambda: _decide(sc, 26, ["fine"], fine, band="general", basis="《市场主体登记管理条例》第四十八条")),
         ("served", lambda: _serve(sc, 26, "decision", hours=2)),
         ("under_reconsideration", lambda: sc.add(30, "reconsideration.filed", OFFICER_2, {"body": "赣江新区管委会（行政复议机关）", "posted_on": None, "envelope_sha256": None})),
-        ("paid", lambda: sc.add(35, "payment.recorded", OFFICER_2, {"amount_fen": fine, "method": "online", "receipt_ref": "3601-2026-000456", "hard_to_collect": False})),
+        ("paid", lambda: sc.add(35, "payment.recorded", OFFICER_2, {"amount_fen": fine, "method": "online", "receipt_ref": "3601-2026-000456", "hard_to_collect": False, "remote_area": False})),
         ("reconsidered", lambda: sc.add(80, "reconsideration.decided", OFFICER_2, {"outcome": "upheld", "changed_fine_fen": None, "final": True, "served_at": None})),
         ("closed", lambda: sc.add(83, "case.closed", OFFICER_1, {"summary": "复议维持，罚款已缴清"})),
         ("archived", lambda: sc.add(85, "case.archived", OFFICER_1, {"file_sha256": _sha(f"{start}org"), "pages": 31})),

@@ -140,4 +140,8 @@ def invariant_violations(s: CaseState) -> list[str]:
         bad.append("both filed and declined")
     if set(s.recused) & set(s.officers):
         bad.append("a recused officer is still assigned")
+    if s.transfer_sent and any(m.lifted_at is None and m.transferred_at is None for m in s.measures):
+        bad.append("transferred leaving a seizure neither lifted nor handed over")
+    if s.closed_at is not None and any(p.method == "on_the_spot" and p.handed_in_at is None for p in s.payments):
+        bad.append("closed with cash collected on the spot not handed in")
     return bad
