@@ -32,6 +32,8 @@ TITLES: dict[str, tuple[str, str]] = {
     "enforcement.apply_within": ("申请人民法院强制执行期限", "apply to the court for enforcement"),
     "reconsideration.window": ("申请行政复议期限", "reconsideration window"),
     "litigation.window": ("提起行政诉讼期限", "lawsuit window"),
+    "litigation.after_reconsideration": ("复议决定送达后提起行政诉讼期限", "lawsuit window after the reconsideration decision"),
+    "payment.cash_hand_in": ("当场收缴的罚款交至行政机关", "hand the cash collected on the spot in to the agency"),
     "transfer.head_decides": ("负责人决定是否移送", "the head decides on the transfer"),
     "transfer.hand_over": ("移送案卷", "hand the file over"),
     "simple.report_within": ("当场处罚决定备案", "file the on-the-spot decision with the agency"),
@@ -126,8 +128,12 @@ def deadlines(state: CaseState, registry: Registry, now: dt.datetime | None = No
                     out.append(_of("enforcement.apply_within", last, f"v{d.version}"))
             if not any(r.kind == "reconsideration" for r in state.remedies) and d.kind != "no_penalty":
                 out.append(_from(d.served_at, "reconsideration.window", f"v{d.version}"))
-            if not any(r.kind == "litigation" for r in state.remedies) and d.kind != "no_penalty":
-                out.append(_from(d.served_at, "litigation.window", f"v{d.version}"))
+            suit = proc.litigation_window(state) if d.kind != "no_penalty" else None
+            if suit is not None and suit.rule_key is not None:
+                out.append(_clock(suit.rule_key, suit.date, suit.provisional, f"v{d.version}"))
+        for pay in state.payments:
+            if pay.method == "on_the_spot" and pay.handed_in_at is None:
+                out.append(_from(pay.at, "payment.cash_hand_in", f"v{pay.version}"))
         if d.kind == "simple" and state.simple_reported_at is None:
             report = proc.case_rule(registry, state, "simple.report_within", d.decided_at)
             due_at = d.decided_at + dt.timedelta(hours=report.value)

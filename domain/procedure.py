@@ -101,9 +101,20 @@ def simple_fine_cap(party: Party) -> int:
 
 
 # -- clocks --------------------------------------------------------------------------------------------------------
-def _pauses(state: CaseState, measure: int | None, now: dt.datetime) -> list[tuple[dt.datetime, dt.datetime]]:
-    """Excluded periods as (from, to); a pause still open has run until ``now``."""
-    return [(p.started_at, p.ended_at or max(now, p.started_at)) for p in state.pauses if p.measure == measure]
+def _pauses(
+    state: CaseState, measure: int | None, now: dt.datetime, since: dt.datetime | None = None
+) -> list[tuple[dt.date, dt.date]]:
+    """Excluded periods as (from, to) dates; a pause still open has run until ``now``. A seizure's testing period
+    excludes at most the length fixed and notified in writing (ACL Art 25)."""
+    out: list[tuple[dt.date, dt.date]] = []
+    for p in state.pauses:
+        if p.measure != measure or (since is not None and p.started_at < since):
+            continue
+        begin, end = local_date(p.started_at), local_date(p.ended_at or max(now, p.started_at))
+        if p.fixed_days is not None:
+            end = min(end, begin + dt.timedelta(days=p.fixed_days))
+        out.append((begin, end))
+    return out
 
 
 def open_pauses(state: CaseState, measure: int | None = None) -> list[Pause]:
@@ -161,7 +172,7 @@ def decision_time_limit(state: CaseState, now: dt.datetime) -> Deadline | None:
         return None
     law = rule("decision.time_limit")
     days = law.value + sum(e.days for e in state.extensions if e.at >= start)
-    pauses = [p for p in _pauses(state, None, now) if p[0] >= start]
+    pauses = _pauses(state, None, now, since=start)
     end = period_end(local_date(start), days, law.unit, pauses)
     return Deadline(end.date, end.provisional, law.key)
 
@@ -194,18 +205,56 @@ def payment_due(state: CaseState) -> Deadline | None:
     return period(decision.served_at, "payment.window", [])
 
 
+def litigation_window(state: CaseState) -> Deadline | None:
+    """The last day to sue while no lawsuit is filed: 15 days from the service of a reconsideration decision
+    (行政诉讼法 Art 45), else 6 months from the decision's service (Art 46); none while a reconsideration is
+    pending, and none for an on-the-spot decision before its reconsideration (复议法 Art 23: reconsideration first)."""
+    decision = state.decision
+    if decision is None or decision.served_at is None or any(r.kind == "litigation" for r in state.remedies):
+        return None
+    recons = [r for r in state.remedies if r.kind == "reconsideration"]
+    if recons:
+        last = recons[-1]
+        if last.decided_at is None or not last.final:
+            return None
+        law = rule("litigation.after_reconsideration")
+        end = period_end(local_date(last.served_at or last.decided_at), law.value, law.unit)
+        return Deadline(end.date, end.provisional, law.key)
+    if decision.kind == "simple":
+        return None
+    law = rule("litigation.window")
+    end = period_end(local_date(decision.served_at), law.value, law.unit)
+    return Deadline(end.date, end.provisional, law.key)
+
+
 def remedy_periods_end(state: CaseState) -> Deadline | None:
-    """The later of the reconsideration (60 days) and litigation (6 months) windows from service."""
+    """When the remedy periods that actually ran expired (ACL Art 53; 行诉法解释 Art 156), or None while one runs.
+
+    No remedy used: the later of the reconsideration window (60 days) and — except for an on-the-spot decision,
+    which goes to reconsideration first — the 6-month lawsuit window, both from service. After a final
+    reconsideration decision and no lawsuit: the 15-day lawsuit window from its service. After a final judgment:
+    its date. Provisional when a day it rests on lies past the calendar's last year.
+    """
     decision = state.decision
     if decision is None or decision.served_at is None:
         return None
+    suits = [r for r in state.remedies if r.kind == "litigation"]
+    if suits:
+        last_suit = suits[-1]
+        if last_suit.decided_at is None or not last_suit.final:
+            return None
+        return Deadline(local_date(last_suit.decided_at), False, "litigation.window")
+    if any(r.kind == "reconsideration" for r in state.remedies):
+        return litigation_window(state)
     recon = period(decision.served_at, "reconsideration.window")
+    if decision.kind == "simple":
+        return recon
     suit = period(decision.served_at, "litigation.window")
     return suit.later(recon)
 
 
 def enforcement_window_end(state: CaseState) -> Deadline | None:
-    """ACL Art 53: the last day to apply to the court, 3 months after the remedy periods' expiry."""
+    """ACL Art 53: the last day to apply to the court, 3 months after the remedy periods that ran expired."""
     remedies = remedy_periods_end(state)
     if remedies is None:
         return None

@@ -248,6 +248,10 @@ class Writer:
             raise NonceReused(f"nonce {act.nonce.hex()} was used before")
         version, prev = self._head(staging, act.case)
         if act.case_version != version:
+            # A replayed signed act carries an old case version: report the replay (409 nonce-reused), not a
+            # version race that invites a retry and hides the replay from audit.
+            if self.store.nonces_used([act.nonce]):
+                raise NonceReused(f"nonce {act.nonce.hex()} was used before (a replay of an accepted act)")
             raise VersionConflict(
                 f"stream {act.case} is at version {version}, the act expects {act.case_version}",
                 current_version=version,

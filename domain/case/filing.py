@@ -78,6 +78,7 @@ def open_case(act: ActRecord, lead: LeadReceived, registry: Registry) -> CaseSta
             referred_by=referred_by,
             referral_ref=lead.referral_ref,
             ticket=lead.ticket,
+            received_by=act.actor,
         ),
     )
     if is_auxiliary_only(registry, act.actor):

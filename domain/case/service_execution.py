@@ -15,6 +15,7 @@ from domain.case.common import (
     when,
 )
 from domain.case_acts import (
+    CashHandedIn,
     CourtEnforcementApplied,
     CourtEnforcementConcluded,
     LateFeeAssessed,
@@ -34,6 +35,7 @@ from domain.law import ACL, APL, rule
 from domain.money import late_fee
 from domain.refusals import (
     ActNotAllowedNow,
+    EnforcementApplicationLate,
     EnforcementPremature,
     HearingNoticeTooShort,
     LateFeeExcessive,
@@ -88,10 +90,33 @@ def _payment(s: CaseState, act: ActRecord, p: PaymentRecorded, registry: Registr
     if p.amount_fen > _remaining(s, d):
         raise ActNotAllowedNow(f"{p.amount_fen} fen exceeds the {_remaining(s, d)} fen due", article=f"{APL}第六十七条")
     if p.method == "on_the_spot":
-        small = d.fine_fen <= rule("payment.on_the_spot_max").value
-        if not small and not (p.hard_to_collect and d.kind == "simple"):
-            raise OnTheSpotCollectionNotAllowed(f"fine {d.fine_fen} fen")
-    s.payments.append(Payment(at=act.recorded_at, amount_fen=p.amount_fen, method=p.method, receipt_ref=p.receipt_ref))
+        _check_on_the_spot(d, p)
+    s.payments.append(
+        Payment(at=act.recorded_at, amount_fen=p.amount_fen, method=p.method, receipt_ref=p.receipt_ref, version=act.version)
+    )
+
+
+def _check_on_the_spot(d: Decision, p: PaymentRecorded) -> None:
+    """Art 68: after an on-the-spot decision, a fine ≤ 100 yuan or one hard to collect later; Art 69: in a remote
+    area on the party's request (any procedure). Nothing else is collected on the spot."""
+    if p.remote_area:
+        return
+    if d.kind != "simple":
+        raise OnTheSpotCollectionNotAllowed(
+            "a general-procedure fine is paid to the bank, or collected on the spot only in a remote area on request",
+            article=f"{APL}第六十八条、第六十九条",
+        )
+    if d.fine_fen > rule("payment.on_the_spot_max").value and not p.hard_to_collect:
+        raise OnTheSpotCollectionNotAllowed(f"fine {d.fine_fen} fen, and later collection is not hard")
+
+
+def _cash_handed_in(s: CaseState, act: ActRecord, p: CashHandedIn, registry: Registry) -> None:
+    """Art 71: cash collected on the spot goes to the agency within 2 working days (a clock; late is shown)."""
+    require_staff(registry, act.actor)
+    found = [x for x in s.payments if x.version == p.payment and x.method == "on_the_spot"]
+    if not found or found[0].handed_in_at is not None:
+        raise ActNotAllowedNow(f"no cash collected on the spot at version {p.payment} awaits hand-in", article=rule("payment.cash_hand_in").article)
+    found[0].handed_in_at = act.recorded_at
 
 
 def _deferred(s: CaseState, act: ActRecord, p: PaymentDeferred, registry: Registry) -> None:
@@ -148,11 +173,13 @@ def _court_applied(s: CaseState, act: ActRecord, p: CourtEnforcementApplied, reg
             if earliest is None
             else f"not before {earliest.date} and with no remedy pending{earliest.note()}"
         )
+    remedies_end = proc.remedy_periods_end(s)
     last = proc.enforcement_window_end(s)
-    assert last is not None
+    assert remedies_end is not None and last is not None
     if when(act) > last.date:
-        raise ActNotAllowedNow(
-            f"the application was due by {last.date}{last.note()}", article=rule("enforcement.apply_within").article
+        raise EnforcementApplicationLate(
+            f"the remedy periods that ran expired on {remedies_end.date}; "
+            f"the application was due by {last.date}{last.note()}"
         )
     proc.rely_on(s, earliest)
     proc.rely_on(s, last)
@@ -169,6 +196,7 @@ def _court_concluded(s: CaseState, act: ActRecord, p: CourtEnforcementConcluded,
 HANDLERS: dict[str, Handler] = {
     "service.recorded": _served,
     "payment.recorded": _payment,
+    "cash.handed_in": _cash_handed_in,
     "payment.deferred": _deferred,
     "late_fee.assessed": _late_fee,
     "reminder.sent": _reminder,
