@@ -13,13 +13,13 @@ from collections.abc import Sequence
 from typing import Any
 
 from ledger.court import merkle
-from ledger.court.bundle_format import BundleEntry, BundleStream, Evidence, build_bundle
+from ledger.court.bundle_format import BundleEntry, BundleStream, Evidence, build_bundle, entry_hash
 from ledger.court.checkpoint import parse_unverified
 from ledger.court.keys import SigningKey
 from ledger.court.tlogproof import make_proof
 from ledger.envelope import open_envelope
 from ledger.errors import LedgerError, StreamNotFound
-from ledger.sealer import Tree
+from ledger.sealer import Leaf, Tree
 from ledger.store import Store
 
 
@@ -32,6 +32,53 @@ def evidence_of(items: Sequence[tuple[Any, Any]]) -> list[Evidence]:
         if isinstance(digest, str) and len(digest) == 64 and isinstance(size, int) and not isinstance(size, bool):
             out.setdefault(digest, Evidence(sha256=digest, size=size, name=digest))
     return list(out.values())
+
+
+class LedgerInconsistent(LedgerError):
+    """The stored rows disagree with the sealed leaves or the stream-state table: a bundle would mislead a court."""
+
+    code = "ledger-inconsistent"
+    title = "账本记录与已封存的日志不一致，拒绝出具案卷包"
+    title_en = "The stored entries disagree with the sealed log or the recorded stream head; no bundle is made"
+    status = 409
+
+    def __init__(self, stream: str, version: int, detail: str) -> None:
+        super().__init__(f"stream {stream} version {version}: {detail} (run `zhifa check --full`)")
+        self.stream = stream
+        self.version = version
+
+
+def cross_check(
+    stream: str, rows: Sequence[Any], sealed: Sequence[Leaf], recorded: tuple[int, bytes, Any] | None, size: int
+) -> None:
+    """Refuse (naming the stream and version) unless the stream's stored rows run 1..n, end at the head recorded
+    with its last append, and hold every entry the log sealed for it under ``size`` at its sealed position — as
+    ``zhifa check`` does. Without this a deleted last act (or a deleted key revocation) would go unnoticed: the
+    manifest is signed over whatever rows are found."""
+    for n, rec in enumerate(rows, start=1):
+        if rec.originator_version != n:
+            raise LedgerInconsistent(stream, n, f"entry missing (found version {rec.originator_version} next)")
+    last = len(rows)
+    if recorded is None:
+        if rows:
+            raise LedgerInconsistent(stream, last, "entries stored but no head recorded in the stream-state table")
+    else:
+        version, head = recorded[0], recorded[1]
+        if version != last:
+            missing = last + 1 if version > last else version + 1
+            raise LedgerInconsistent(
+                stream, missing, f"the recorded head is version {version}, the stored entries end at {last}"
+            )
+        if last and entry_hash(rows[-1].entry) != head:
+            raise LedgerInconsistent(stream, last, "the last entry differs from the head recorded at append")
+    positions = {rec.originator_version: rec for rec in rows}
+    for leaf in sealed:
+        if leaf.leaf_index >= size:
+            continue
+        if leaf.version not in positions:
+            raise LedgerInconsistent(
+                stream, leaf.version, f"sealed at leaf {leaf.leaf_index} but the entry is not in the database"
+            )
 
 
 class NotSealed(LedgerError):
@@ -64,7 +111,9 @@ def make_bundle(
         if stream in raw:
             continue
         leaves = {leaf.version: leaf for leaf in tree.leaves_of(stream) if leaf.leaf_index < size}
-        recs = [r for r in store.stream(stream) if r.originator_version in leaves]
+        stored = store.stream(stream)
+        cross_check(stream, stored, tree.sealed_leaves_of(stream), store.stream_state(stream), size)
+        recs = [r for r in stored if r.originator_version in leaves]
         if not recs:
             if stream == case_id:
                 raise NotSealed(f"case {case_id} has no entry under checkpoint {size}; seal first")

@@ -284,13 +284,19 @@ def _payload_vkey(payload: dict[str, Any], person: str) -> VerifierKey:
     return vkey
 
 
-def apply_registry_act(registry: _Registry, person: str, act: Act, leaf: int) -> None:
-    """Apply one (already signature-checked) registry act at ``leaf``, or raise :class:`RegistryError`."""
+def apply_registry_act(registry: _Registry, person: str, act: Act, leaf: int, kid: str) -> None:
+    """Apply one (already signature-checked) registry act at ``leaf`` signed under ``kid``, or raise
+    :class:`RegistryError`."""
     payload = act.payload
+    if person == registry.origin:
+        raise RegistryError(
+            f"任何密钥不得使用日志名称 {person}", f"no key may take the log's name {person!r}"
+        )
     if act.type == "authority.admitted":
-        if act.actor != registry.origin:
+        signer = registry.keys.get(kid)
+        if act.actor != registry.origin or signer is None or signer.role != "log":
             raise RegistryError(
-                "只有日志密钥可以接纳人事管理机构", "only the log key admits the personnel authority"
+                "只有日志密钥本身可以接纳人事管理机构", "only the log key itself admits the personnel authority"
             )
         vkey = _payload_vkey(payload, person)
         if vkey.kid_hex in registry.keys:
@@ -318,11 +324,11 @@ def apply_registry_act(registry: _Registry, person: str, act: Act, leaf: int) ->
             raise RegistryError(
                 f"{act.actor} 不是人事管理机构，无权吊销密钥", f"{act.actor!r} is not an authority"
             )
-        kid = payload.get("kid")
-        key = registry.keys.get(kid) if isinstance(kid, str) else None
+        revoked = payload.get("kid")
+        key = registry.keys.get(revoked) if isinstance(revoked, str) else None
         if key is None or key.person != person:
             raise RegistryError(
-                f"被吊销的密钥 {kid} 不属于 {person}", f"revoked kid {kid!r} is not a key of {person!r}"
+                f"被吊销的密钥 {revoked} 不属于 {person}", f"revoked kid {revoked!r} is not a key of {person!r}"
             )
         if key.revoked_leaf is None:
             key.revoked_leaf = leaf
@@ -699,7 +705,7 @@ def _check_signatures(items: list[_Item], log_key: VerifierKey, origin: str, rep
                 )
             elif signed_ok and item.included and item.digest_ok and item.form_ok:
                 try:
-                    apply_registry_act(registry, item.stream[len(PERSON_PREFIX) :], act, item.leaf)
+                    apply_registry_act(registry, item.stream[len(PERSON_PREFIX) :], act, item.leaf, env.kid)
                 except RegistryError as exc:
                     report.fail("registry-act-invalid", exc.zh, exc.en, *where)
 
