@@ -13,7 +13,7 @@ from collections.abc import Sequence
 from typing import Any
 
 from ledger.court import merkle
-from ledger.court.bundle_format import BundleEntry, BundleStream, Evidence, build_bundle, entry_hash
+from ledger.court.bundle_format import BundleEntry, BundleStream, build_bundle, entry_hash
 from ledger.court.checkpoint import parse_unverified
 from ledger.court.keys import SigningKey
 from ledger.court.tlogproof import make_proof
@@ -21,17 +21,6 @@ from ledger.envelope import open_envelope
 from ledger.errors import LedgerError, StreamNotFound
 from ledger.sealer import Leaf, Tree
 from ledger.store import Store
-
-
-def evidence_of(items: Sequence[tuple[Any, Any]]) -> list[Evidence]:
-    """Evidence files the case's acts name (SHA-256 hex and size), named by digest as the evidence store keeps them."""
-    out: dict[str, Evidence] = {}
-    for _, rec in items:
-        payload = open_envelope(rec.envelope).act.payload
-        digest, size = payload.get("sha256"), payload.get("size")
-        if isinstance(digest, str) and len(digest) == 64 and isinstance(size, int) and not isinstance(size, bool):
-            out.setdefault(digest, Evidence(sha256=digest, size=size, name=digest))
-    return list(out.values())
 
 
 class LedgerInconsistent(LedgerError):
@@ -63,14 +52,14 @@ def cross_check(
         if rows:
             raise LedgerInconsistent(stream, last, "entries stored but no head recorded in the stream-state table")
     else:
+        # The head is read before the rows: an append landing in between adds rows beyond it, never fewer.
         version, head = recorded[0], recorded[1]
-        if version != last:
-            missing = last + 1 if version > last else version + 1
+        if version > last:
             raise LedgerInconsistent(
-                stream, missing, f"the recorded head is version {version}, the stored entries end at {last}"
+                stream, last + 1, f"the recorded head is version {version}, the stored entries end at {last}"
             )
-        if last and entry_hash(rows[-1].entry) != head:
-            raise LedgerInconsistent(stream, last, "the last entry differs from the head recorded at append")
+        if version and entry_hash(rows[version - 1].entry) != head:
+            raise LedgerInconsistent(stream, version, "the entry differs from the head recorded at its append")
     positions = {rec.originator_version: rec for rec in rows}
     for leaf in sealed:
         if leaf.leaf_index >= size:
@@ -94,7 +83,6 @@ def make_bundle(
     case_id: str,
     *,
     since: str | None = None,
-    evidence: Sequence[Evidence] = (),
 ) -> dict[str, Any]:
     origin = store.meta("origin") or ""
     tree = Tree(store)
@@ -111,8 +99,9 @@ def make_bundle(
         if stream in raw:
             continue
         leaves = {leaf.version: leaf for leaf in tree.leaves_of(stream) if leaf.leaf_index < size}
+        recorded = store.stream_state(stream)
         stored = store.stream(stream)
-        cross_check(stream, stored, tree.sealed_leaves_of(stream), store.stream_state(stream), size)
+        cross_check(stream, stored, tree.sealed_leaves_of(stream), recorded, size)
         recs = [r for r in stored if r.originator_version in leaves]
         if not recs:
             if stream == case_id:
@@ -146,8 +135,6 @@ def make_bundle(
         )
         for stream in order
     ]
-    if not evidence:
-        evidence = evidence_of(raw[case_id])
     consistency = None
     if since is not None:
         older = parse_unverified(since)
@@ -158,5 +145,5 @@ def make_bundle(
         proof = tree.consistency_proof(older.size, size) if older.size else []
         consistency = (since, proof)
     return build_bundle(
-        origin=origin, checkpoint=checkpoint, streams=streams, log_key=log_key, consistency=consistency, evidence=evidence
+        origin=origin, checkpoint=checkpoint, streams=streams, log_key=log_key, consistency=consistency
     )
