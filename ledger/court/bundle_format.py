@@ -108,6 +108,8 @@ def parse_manifest(text: str) -> Manifest:
     origin, size_text = lines[1], lines[2]
     if not origin or not re.fullmatch(r"0|[1-9][0-9]{0,19}", size_text, re.ASCII):
         raise BundleFormatError("manifest origin or size is malformed")
+    if int(size_text) >= 1 << 64:
+        raise BundleFormatError("manifest size out of range (a uint64)")
     heads: dict[str, tuple[int, bytes]] = {}
     for line in lines[3:]:
         parts = line.split(" ")
@@ -120,6 +122,8 @@ def parse_manifest(text: str) -> Manifest:
         check_stream_id(parts[0])
         if parts[0] in heads:
             raise BundleFormatError(f"stream {parts[0]!r} appears twice in the manifest")
+        if int(parts[1]) >= 1 << 64:
+            raise BundleFormatError(f"manifest version out of range in line {line[:200]!r}")
         heads[parts[0]] = (int(parts[1]), bytes.fromhex(parts[2]))
     if list(heads) != sorted(heads):
         raise BundleFormatError("manifest lines must be sorted by stream id")
