@@ -72,6 +72,7 @@ EXIT_VALID, EXIT_INVALID, EXIT_UNUSABLE = 0, 1, 2
 # payload a few more (the payload schemas nest objects in lists in objects); the depth limit leaves room.
 MAX_BUNDLE_BYTES = 64 << 20
 MAX_JSON_DEPTH = 64
+MAX_KEY_FILE_BYTES = 64 << 10  # a verifier key is one line of about 100 bytes
 
 
 class UnusableInput(ValueError):
@@ -973,9 +974,9 @@ def _read_log_key(arg: str) -> VerifierKey:
     except KeyFormatError:
         pass
     try:
-        text = Path(arg).read_text(encoding="utf-8")
-    except (OSError, UnicodeError) as exc:
-        raise UnusableInput(f"--log-key is neither a verifier key nor a readable file: {arg!r}") from exc
+        text = _read_bounded(arg, MAX_KEY_FILE_BYTES, "log key file").decode("utf-8")
+    except (UnusableInput, UnicodeError) as exc:
+        raise UnusableInput(f"--log-key is neither a verifier key nor a readable key file: {arg[:200]!r}") from exc
     try:
         return parse_verifier_key(text)
     except KeyFormatError as exc:
