@@ -54,6 +54,13 @@ class KeyNameMismatch(DomainError):
     status = 400
 
 
+class LogNameReserved(DomainError):
+    code = "log-name-reserved"
+    title = "日志名称专属于日志密钥"
+    title_en = "The log's name belongs to the log key alone"
+    status = 403
+
+
 class UnknownKid(DomainError):
     code = "unknown-kid"
     title = "被吊销的密钥不存在"

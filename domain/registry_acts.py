@@ -20,6 +20,7 @@ from domain.registry import (
     KeyAlreadyRegistered,
     KeyNameMismatch,
     KeyRecord,
+    LogNameReserved,
     Registry,
     UnknownKid,
     parse_valid_from,
@@ -36,9 +37,13 @@ def apply_registry(registry: Registry, act: ActRecord) -> Registry:
     if act.type == RULE_SET:
         return apply_rule_set(registry, act)
     person = person_of(act.stream)
+    if person == registry.origin:
+        # Root of trust: the log's name belongs to the log key alone (genesis); no key may be registered under it.
+        raise LogNameReserved(f"no key may take the log's name {registry.origin!r}; only the log key holds it")
     if act.type == "authority.admitted":
-        if act.actor != registry.origin:
-            raise NotAuthorised("only the log key admits the personnel authority")
+        signer = registry.key(act.kid)
+        if act.actor != registry.origin or signer is None or signer.role != "log":
+            raise NotAuthorised("only the log key itself admits the personnel authority")
         admitted = payload_as(act, AuthorityAdmitted)
         name, kid = split_vkey(admitted.vkey)
         if name != person:
