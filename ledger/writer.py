@@ -18,6 +18,7 @@ from collections import OrderedDict
 from collections.abc import Callable, Sequence
 from concurrent.futures import Future
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
 import msgspec
@@ -28,6 +29,7 @@ from domain.errors import DomainError
 from domain.registry import Registry
 from domain.registry_acts import apply_registry
 from ledger import canonical
+from ledger.act_form import open_act
 from ledger.court.keys import KeyFormatError, VerifierKey, parse_verifier_key
 from ledger.envelope import (
     ZERO_HASH,
@@ -52,6 +54,7 @@ from ledger.errors import (
     VersionConflict,
     WrongLog,
 )
+from ledger.published import check_not_rolled_back
 from ledger.store import TOPIC_CASE, TOPIC_REGISTRY, IntegrityError, Recorded, StalePosition, Store, unframe
 
 Clock = Callable[[], dt.datetime]
@@ -134,7 +137,11 @@ class Writer:
         clock: Clock = utcnow,
         max_skew: dt.timedelta = dt.timedelta(minutes=5),
         case_cache: int = 10_000,
+        checkpoints_file: Path | None = None,
     ) -> None:
+        """``checkpoints_file``: the checkpoints published outside the database (``var/checkpoints.log``); when
+        given, the writer refuses to start (RolledBack, nothing written) on a database that does not hold the last
+        one — a restored older copy — exactly as the sealer does (:func:`ledger.published.check_not_rolled_back`)."""
         origin = store.meta("origin")
         log_vkey = store.meta("log_vkey")
         if origin is None or log_vkey is None:
@@ -155,6 +162,7 @@ class Writer:
         self._lock = threading.RLock()
         self._queue: queue.Queue[tuple[bytes, Future[Receipt]] | None] = queue.Queue()
         self._thread: threading.Thread | None = None
+        check_not_rolled_back(store, checkpoints_file)
         self._catch_up()
 
     # -- following the log --------------------------------------------------------------------------
@@ -217,9 +225,9 @@ class Writer:
             cache.popitem(last=False)
 
     # -- validation -----------------------------------------------------------------------------------
-    def _prepare(self, opened: Opened | EnvelopeError, staging: _Staging, now: dt.datetime) -> _Prepared:
-        if isinstance(opened, EnvelopeError):
-            raise MalformedEnvelope(str(opened)) from opened
+    def _prepare(self, opened: Opened | Refusal, staging: _Staging, now: dt.datetime) -> _Prepared:
+        if isinstance(opened, Exception):
+            raise opened  # its form (ledger.act_form): size, decoding, stream id, type, payload schema
         act = opened.act
         if act.log != self.origin:
             raise WrongLog(f"act is for log {act.log!r}, this ledger is {self.origin!r}")
@@ -320,11 +328,11 @@ class Writer:
         # (case_version 0) on a stream we have not cached is assumed new — the unique (stream, version) key
         # refuses the insert if it is not, and the group is then re-run act by act (see append_group).
         streams: list[str] = []
-        opened_all: list[Opened | EnvelopeError] = []
+        opened_all: list[Opened | Refusal] = []
         for env in envelopes:
             try:
-                opened = open_envelope(env)
-            except EnvelopeError as exc:
+                opened = open_act(env)
+            except (LedgerError, DomainError) as exc:
                 opened_all.append(exc)
                 continue
             opened_all.append(opened)

@@ -14,16 +14,20 @@ from pathlib import Path
 from typing import Any
 
 import click
+import msgspec
 
+from ledger.act_form import MAX_ENVELOPE_BYTES, open_act
 from ledger.court.keys import KeyFormatError, SigningKey
-from ledger.envelope import EnvelopeError, entry_hash, sign_act
+from ledger.envelope import entry_hash, sign_act
 from ledger.ledger import entries, initialise, make_act
 from ledger.store import Store
 from ledger.writer import Receipt, Writer
 from zhifa.console import (
     EXIT_INVALID,
+    GuardedGroup,
     err_console,
     fail,
+    fault_line,
     key_file_name,
     open_store,
     progress_bar,
@@ -54,7 +58,7 @@ def receipt_json(receipt: Receipt) -> dict[str, Any]:
     }
 
 
-@click.group()
+@click.group(cls=GuardedGroup)
 @click.option("--config", type=click.Path(path_type=Path), default=None, help="zhifa.toml (default ./zhifa.toml)")
 @click.pass_context
 def main(ctx: click.Context, config: Path | None) -> None:
@@ -78,7 +82,7 @@ def init(settings: Settings, origin: str | None, authority: str) -> None:
         log_key, auth_key = SigningKey.generate(origin), SigningKey.generate(authority)
     except KeyFormatError as exc:
         fail(str(exc))
-    store = open_store(settings)
+    store = open_store(settings, create=True)
     with refusals():
         receipt = initialise(store, origin=origin, log_key=log_key, authority_key=auth_key)
     log_key.write(log_path)
@@ -117,7 +121,7 @@ def _append_one(settings: Settings, envelope: bytes) -> Receipt:
     store = open_store(settings)
     try:
         with refusals():
-            writer = Writer(store, max_skew=_skew(settings))
+            writer = Writer(store, max_skew=_skew(settings), checkpoints_file=settings.checkpoints_file)
             return writer.append(envelope)
     finally:
         store.close()
@@ -170,28 +174,54 @@ def act() -> None:
     """Acts: sign one for appending."""
 
 
+class _ActFile(msgspec.Struct, forbid_unknown_fields=True):
+    """What ``act sign`` reads: the act's fields, ``actor``/``log``/``nonce``/``claimed_at`` optional."""
+
+    case: str
+    case_version: int
+    type: str
+    payload: dict[str, Any]
+    actor: str | None = None
+    log: str | None = None
+    claimed_at: str | None = None
+    nonce: str | None = None
+
+
 @act.command("sign")
 @click.option("--key", "key_path", required=True, type=click.Path(path_type=Path), help="private key file")
 @click.argument("act_file")
 @click.pass_obj
 def act_sign(settings: Settings, key_path: Path, act_file: str) -> None:
-    """Sign ACT_FILE (JSON: case, case_version, type, payload; actor/log/nonce/claimed_at filled when absent)."""
+    """Sign ACT_FILE (JSON: case, case_version, type, payload; actor/log/nonce/claimed_at filled when absent).
+
+    The log is this ledger's origin (read from the database) unless the file names one. What is signed is checked
+    with the writer's own decoder (ledger.act_form): an act `append` would refuse as malformed is not signed."""
     key = read_key(key_path)
+    data = read_input(act_file)
+    if len(data) > MAX_ENVELOPE_BYTES:
+        fail(f"cannot sign {act_file}: {len(data):,} bytes; a signed act is at most {MAX_ENVELOPE_BYTES:,}")
     try:
-        fields = json.loads(read_input(act_file))
-        if not isinstance(fields, dict):
-            raise ValueError("the act must be a JSON object")
-        if "nonce" in fields and isinstance(fields["nonce"], str):
-            fields["nonce"] = base64.b64decode(fields["nonce"], validate=True)
-        fields.setdefault("actor", key.name)
-        fields.setdefault("log", settings.origin)
-        known = {"log", "case", "case_version", "type", "actor", "payload", "claimed_at", "nonce"}
-        unknown = set(fields) - known
-        if unknown:
-            raise ValueError(f"unknown act fields: {sorted(unknown)}")
-        envelope = sign_act(make_act(**fields), key)
-    except (ValueError, TypeError, EnvelopeError) as exc:
+        fields = msgspec.json.decode(data, type=_ActFile, strict=True)
+        nonce = None if fields.nonce is None else base64.b64decode(fields.nonce, validate=True)
+    except (msgspec.DecodeError, msgspec.ValidationError, ValueError) as exc:
         fail(f"cannot sign {act_file}: {exc}")
+    log = fields.log
+    if log is None:
+        store = open_store(settings)
+        log = store.meta("origin")
+        store.close()
+        if log is None:
+            fail("no ledger here: run `zhifa init` first (the act's log is the ledger's origin)")
+    try:
+        envelope = sign_act(
+            make_act(log=log, case=fields.case, case_version=fields.case_version, type=fields.type,
+                     actor=fields.actor or key.name, payload=fields.payload, claimed_at=fields.claimed_at, nonce=nonce),
+            key,
+        )
+    except (ValueError, TypeError, OverflowError, msgspec.EncodeError) as exc:
+        fail(f"cannot sign {act_file}: {exc}")
+    with refusals():
+        open_act(envelope)
     click.echo(envelope.decode())
 
 
@@ -203,9 +233,23 @@ def append(settings: Settings, signed_file: str) -> None:
     data = read_input(signed_file).strip()
     receipt = _append_one(settings, data)
     click.echo(json.dumps(receipt_json(receipt), ensure_ascii=False))
-    store = open_store(settings)
-    _seal(settings, store)  # on the log's host, the checkpoint follows the append at once
-    store.close()
+    # On the log's host the checkpoint follows the append at once. The act is durable and receipted already: a
+    # fault while sealing (disk full, …) is one warning line and exit 0 — the act must not be sent again — and
+    # the next `zhifa seal` (or append) seals it.
+    try:
+        store = open_store(settings)
+        try:
+            _seal(settings, store)
+        finally:
+            store.close()
+    except SystemExit as exc:
+        if exc.code not in (0, None):
+            err_console.print(f"warning: act recorded at position {receipt.position} but not sealed yet; run `zhifa seal`", markup=False, highlight=False, soft_wrap=True)
+    except Exception as exc:
+        line = fault_line(exc)
+        if line is None:
+            raise
+        err_console.print(f"warning: act recorded at position {receipt.position} but not sealed yet ({line}); run `zhifa seal`", markup=False, highlight=False, soft_wrap=True)
 
 
 @main.group()
