@@ -315,6 +315,18 @@ class Writer:
                     return [self._classify_conflict(envelopes[0])]
             raise RuntimeError("the log kept moving under the writer (20 attempts)")
 
+    def _existing_stream(self, item: Opened | Refusal, staging: _Staging) -> VersionConflict | None:
+        """An act at version 0 on a stream assumed new (fast path, no read) was refused by a rule: if the stream
+        exists, the true reason is the version (a note at version 0 on an open case is not "no lead")."""
+        if isinstance(item, Exception) or item.act.case not in staging.assumed_new:
+            return None
+        row = self.store.stream_state(item.act.case)
+        if row is None:
+            return None
+        return VersionConflict(
+            f"stream {item.act.case} is at version {row[0]}, the act expects {item.act.case_version}", current_version=row[0]
+        )
+
     def _classify_conflict(self, envelope: bytes) -> Refusal:
         opened = open_envelope(envelope)
         if self.store.nonces_used([opened.act.nonce]):
@@ -349,7 +361,9 @@ class Writer:
         for item in opened_all:
             try:
                 results.append(self._prepare(item, staging, now))
-            except (LedgerError, DomainError) as exc:
+            except DomainError as exc:
+                results.append(self._existing_stream(item, staging) or exc)
+            except LedgerError as exc:
                 results.append(exc)
         prepared = [r for r in results if isinstance(r, _Prepared)]
         if not prepared:

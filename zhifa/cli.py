@@ -450,20 +450,15 @@ def evidence() -> None:
 @click.argument("files", nargs=-1, required=True, type=click.Path(exists=True, dir_okay=False, path_type=Path))
 @click.pass_obj
 def evidence_add(settings: Settings, files: tuple[Path, ...]) -> None:
-    """Store FILES by their SHA-256 and print {name, sha256, size} for each (put these in evidence acts)."""
-    import hashlib
-    import shutil
+    """Store FILES by their SHA-256 and print {name, sha256, size} for each (put these in evidence acts).
 
-    settings.evidence_dir.mkdir(parents=True, exist_ok=True)
+    Each file is hashed while it is copied into the store and renamed onto its hash (ledger.evidence_store): the
+    name is always the hash of the stored bytes, and no link inside the store is followed."""
+    from ledger.evidence_store import store_file
+
     for path in files:
-        digest = hashlib.sha256()
-        with open(path, "rb") as handle:
-            for block in iter(lambda: handle.read(1 << 20), b""):
-                digest.update(block)
-        target = settings.evidence_dir / digest.hexdigest()
-        if not target.exists():
-            shutil.copyfile(path, target)
-        click.echo(json.dumps({"name": path.name, "sha256": digest.hexdigest(), "size": path.stat().st_size}, ensure_ascii=False))
+        stored = store_file(path, settings.evidence_dir)
+        click.echo(json.dumps({"name": path.name, "sha256": stored.sha256, "size": stored.size}, ensure_ascii=False))
 
 
 @main.command(context_settings={"ignore_unknown_options": True, "allow_extra_args": True})
@@ -485,5 +480,11 @@ def demo(settings: Settings, serve: bool) -> None:
     run_demo(settings, serve=serve, console=err_console)
 
 
+from zhifa.cli_repair import repair_checkpoints  # noqa: E402  (issue 12: checkpoints file repair)
+
+log.add_command(repair_checkpoints)
+
+
 if __name__ == "__main__":  # pragma: no cover
     main()
+

@@ -140,7 +140,7 @@ def fault_line(exc: BaseException) -> str | None:
         if "readonly" in lowered or "read-only" in lowered or "read only" in lowered:
             return f"the database is read-only ({text}): this command needs to write"
         if "unable to open" in lowered:
-            return f"cannot open the database ({text})"
+            return f"cannot open the database ({text}): is it missing, or on a read-only file system?"
         return f"database error: {text}"
     if isinstance(exc, KeyFormatError):
         return f"bad key: {text}"
