@@ -41,11 +41,11 @@ class CheckpointsDamaged(LedgerError):
 
 @dataclass
 class Published:
-    """What the file holds: the verified complete checkpoints, and what follows the last good block."""
+    """What the file holds: the verified complete checkpoints, and the bytes after the last good block."""
 
     checkpoints: list[tuple[Checkpoint, str]] = field(default_factory=list)
     good_bytes: int = 0
-    tail: str = ""
+    tail: bytes = b""
     damage: str | None = None
 
     @property
@@ -54,7 +54,8 @@ class Published:
 
 
 def read_published(path: Path, vkey: VerifierKey) -> Published:
-    """Parse ``path`` block by block; stop at the first block that is not a verified checkpoint."""
+    """Parse ``path`` block by block (bytes: a torn write may cut a character in two); stop at the first complete
+    block that is not a verified checkpoint (``damage``); an unterminated last block is left in ``tail``."""
     out = Published()
     try:
         raw = path.read_bytes()
@@ -63,33 +64,34 @@ def read_published(path: Path, vkey: VerifierKey) -> Published:
     except IsADirectoryError:
         out.damage = f"{path} is a directory"
         return out
-    try:
-        text = raw.decode("utf-8")
-    except UnicodeDecodeError as exc:
-        good = raw[: exc.start].decode("utf-8")
-        text = good + "\ufffd"  # the bytes after are damage (reported at the offset of the first bad block)
+    separator = SEPARATOR.encode()
     offset = 0
-    while offset < len(text):
-        end = text.find(SEPARATOR, offset)
+    while offset < len(raw):
+        end = raw.find(separator, offset)
         if end < 0:
-            out.tail = text[offset:]
+            out.tail = raw[offset:]
             break
-        block = text[offset : end + 1]
         try:
+            block = raw[offset : end + 1].decode("utf-8")
             cp = open_checkpoint(block, vkey)
-        except ValueError as exc:
-            out.damage = f"block at byte {len(text[:offset].encode())} is not a checkpoint signed by the log key: {exc}"
-            out.tail = text[offset:]
+        except ValueError as exc:  # UnicodeDecodeError is a ValueError too
+            out.damage = f"block at byte {offset} is not a checkpoint signed by the log key: {exc}"
+            out.tail = raw[offset:]
             return out
         last = out.last
         if last is not None and cp.size < last.size:
-            out.damage = f"block at byte {len(text[:offset].encode())} has tree size {cp.size} after {last.size}"
-            out.tail = text[offset:]
+            out.damage = f"block at byte {offset} has tree size {cp.size} after {last.size}"
+            out.tail = raw[offset:]
             return out
         out.checkpoints.append((cp, block))
-        offset = end + len(SEPARATOR)
-        out.good_bytes = len(text[:offset].encode())
+        offset = end + len(separator)
+        out.good_bytes = offset
     return out
+
+
+def _torn(pub: Published, missing: list[str]) -> bool:
+    """The tail is the start of a checkpoint the database holds and the file lacks (a write cut short)."""
+    return any((note + "\n\n").encode().startswith(pub.tail) for note in missing)
 
 
 def stored_checkpoints(store: Store, above: int = -1) -> list[tuple[int, str]]:
@@ -135,16 +137,16 @@ def diagnose(store: Store, path: Path) -> Diagnosis:
     last_size = pub.last.size if pub.last is not None else -1
     missing = [note for size, note in stored_checkpoints(store, last_size)]
     if pub.tail:
-        if not any((note + "\n\n").startswith(pub.tail) for note in missing):
+        if not _torn(pub, missing):
             return Diagnosis(
                 "damaged",
-                f"{path}: the last {len(pub.tail.encode())} bytes (from byte {pub.good_bytes}) are not a checkpoint this "
+                f"{path}: the last {len(pub.tail)} bytes (from byte {pub.good_bytes}) are not a checkpoint this "
                 "database signed; not repaired automatically",
                 pub,
             )
         return Diagnosis(
             "torn",
-            f"{path}: torn last block ({len(pub.tail.encode())} bytes from byte {pub.good_bytes}, a crash during a write); "
+            f"{path}: torn last block ({len(pub.tail)} bytes from byte {pub.good_bytes}, a crash during a write); "
             f"repair cuts it and appends {len(missing)} signed checkpoint(s) from the database",
             pub,
             missing,
@@ -178,7 +180,7 @@ def append_notes(path: Path, notes: list[str]) -> None:
 
 def check_not_rolled_back(store: Store, path: Path | None) -> Published:
     """Refuse (RolledBack) if the database does not contain the tree of the last checkpoint published to ``path``,
-    and (CheckpointsDamaged) if the file is damaged beyond a torn tail. Reads only; a torn tail is ignored here
+    and (CheckpointsDamaged) if the file is damaged beyond a torn tail. Reads only; a torn tail is tolerated here
     (the sealer repairs it). Returns what the file holds."""
     if path is None:
         return Published()
@@ -187,6 +189,11 @@ def check_not_rolled_back(store: Store, path: Path | None) -> Published:
     if pub.damage is not None:
         raise CheckpointsDamaged(f"{path}: {pub.damage}  (see `zhifa log repair-checkpoints --dry-run`)")
     last = pub.last
+    if pub.tail and not _torn(pub, [note for _, note in stored_checkpoints(store, last.size if last else -1)]):
+        raise CheckpointsDamaged(
+            f"{path}: the last {len(pub.tail)} bytes (from byte {pub.good_bytes}) are not a checkpoint this database "
+            "signed  (see `zhifa log repair-checkpoints --dry-run`)"
+        )
     if last is None:
         return pub
     position, size = _tree_state(store)

@@ -36,7 +36,7 @@ def one_line(res: Result, code: int = 2) -> str:
 
 
 def lead(case: str | None = None, summary: str = "某超市销售过期食品") -> dict[str, object]:
-    return {"case": case or str(uuid.uuid4()), "case_version": 0, "type": "lead.received",
+    return {"case": str(uuid.uuid4()) if case is None else case, "case_version": 0, "type": "lead.received",
             "payload": {"source": "complaint", "channel": "12345", "summary": summary, "catalog_item": None}}
 
 
