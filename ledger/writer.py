@@ -163,7 +163,21 @@ class Writer:
         self._queue: queue.Queue[tuple[bytes, Future[Receipt]] | None] = queue.Queue()
         self._thread: threading.Thread | None = None
         check_not_rolled_back(store, checkpoints_file)
+        self._load_registry()
         self._catch_up()
+
+    def _load_registry(self) -> None:
+        """Start at the log's head by replaying the registry's rows alone (the partial index ``registry_rows``):
+        a new writer has no case state cached, so case rows need not be read — O(registry acts), not O(log).
+        Positions are commit order, so reading up to one head position in order misses nothing before it."""
+        head = self.store.position()
+        for _position, stream, version, state in self.store.log_range(0, head, registry=True):
+            entry_data, envelope = unframe(state)
+            entry = canonical.decode(entry_data, Entry)
+            record = act_record(open_envelope(envelope), entry.version, canonical.parse_timestamp(entry.recorded_at))
+            self.registry = apply_registry(self.registry, record)
+            self._heads[stream] = (int(version), entry_hash(entry_data))
+        self.position = head
 
     # -- following the log --------------------------------------------------------------------------
     def _catch_up(self) -> None:
