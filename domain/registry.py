@@ -68,6 +68,13 @@ class UnknownKid(DomainError):
     status = 422
 
 
+class KeyAlreadyRevoked(DomainError):
+    code = "key-already-revoked"
+    title = "密钥已被吊销"
+    title_en = "This key was revoked already (a second revocation is refused)"
+    status = 409
+
+
 @dataclass(frozen=True)
 class KeyRecord:
     kid: str

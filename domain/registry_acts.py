@@ -18,6 +18,7 @@ from domain.personnel import PERSONNEL_PAYLOADS, apply_personnel
 from domain.registry import (
     ROLES,
     KeyAlreadyRegistered,
+    KeyAlreadyRevoked,
     KeyNameMismatch,
     KeyRecord,
     LogNameReserved,
@@ -75,5 +76,7 @@ def apply_registry(registry: Registry, act: ActRecord) -> Registry:
         existing = registry.keys.get(revoked.kid)
         if existing is None or existing.person != person:
             raise UnknownKid(f"kid {revoked.kid} is not a key of {person!r}")
+        if existing.revoked:
+            raise KeyAlreadyRevoked(f"kid {revoked.kid} of {person!r} is revoked already")
         return registry._with_key(dataclasses.replace(existing, revoked=True))
     raise MalformedAct(f"{act.type!r} is not a registry act")

@@ -14,22 +14,25 @@ the tree of the last checkpoint in that file (a restored or rolled-back database
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
-import os
+import fcntl
 import threading
 import time
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
 from ledger import canonical
 from ledger.court import merkle
-from ledger.court.checkpoint import Checkpoint, open_checkpoint, sign_checkpoint
-from ledger.court.keys import SigningKey, parse_verifier_key
+from ledger.court.checkpoint import Checkpoint, sign_checkpoint
+from ledger.court.keys import SigningKey
 from ledger.db import Cursor
 from ledger.envelope import entry_hash
 from ledger.errors import LedgerError
-from ledger.store import Store, position_column, unframe
+from ledger.published import RolledBack as RolledBack
+from ledger.published import append_notes, check_not_rolled_back, diagnose, repair
+from ledger.store import IntegrityError, Store, position_column, unframe
 
 TRACKING = "sealer"
 _SHIFT = 48  # node id = level << 48 | index (2^48 leaves is far beyond any one log)
@@ -37,13 +40,6 @@ _SHIFT = 48  # node id = level << 48 | index (2^48 leaves is far beyond any one 
 
 def node_id(level: int, index: int) -> int:
     return (level << _SHIFT) | index
-
-
-class RolledBack(LedgerError):
-    code = "ledger-rolled-back"
-    title = "数据库状态早于已公布的检查点"
-    title_en = "The database is behind or inconsistent with a published checkpoint"
-    status = 503
 
 
 @dataclass(frozen=True)
@@ -54,19 +50,15 @@ class Leaf:
     version: int
 
 
+class _LostRace(Exception):
+    """Another sealer advanced the tree first."""
+
+
 class Tree:
     """Read side of the stored tree: size, nodes, roots, leaf lookups, checkpoints."""
 
     def __init__(self, store: Store) -> None:
-        self.store = store
-        with store.db.write() as cur:
-            cur.execute(
-                "INSERT INTO zhifa_tracking (name, position) VALUES (?, 0) ON CONFLICT (name) DO NOTHING", (TRACKING,)
-            )
-            cur.execute(
-                "INSERT INTO zhifa_tracking (name, position) VALUES (?, 0) ON CONFLICT (name) DO NOTHING",
-                (TRACKING + ".size",),
-            )
+        self.store = store  # reads only: the sealer creates its tracking rows (read-only commands write nothing)
 
     def state(self, cur: Cursor | None = None) -> tuple[int, int]:
         """(notification position sealed up to, tree size)."""
@@ -154,6 +146,9 @@ class Sealer:
         self.origin = origin
         self.log_key = log_key
         self.tree = Tree(store)
+        with store.db.write() as cur:
+            for name in (TRACKING, TRACKING + ".size"):
+                cur.execute("INSERT INTO zhifa_tracking (name, position) VALUES (?, 0) ON CONFLICT (name) DO NOTHING", (name,))
         self.checkpoints_file = checkpoints_file
         self.batch = batch
         self._stop = threading.Event()
@@ -161,47 +156,59 @@ class Sealer:
         self.check_not_rolled_back()
 
     # -- rollback detection ----------------------------------------------------------------------------
-    def _published(self) -> list[str]:
-        if self.checkpoints_file is None or not self.checkpoints_file.exists():
-            return []
-        text = self.checkpoints_file.read_text()
-        return [block + "\n" for block in text.split("\n\n\n") if block.strip()] if text else []
-
     def check_not_rolled_back(self) -> None:
-        """The database must contain the tree of the last checkpoint published outside it."""
-        published = self._published()
-        if not published:
-            return
-        vkey = parse_verifier_key(self.store.meta("log_vkey") or "")
-        last = open_checkpoint(published[-1], vkey)
-        size = self.tree.size()
-        if size < last.size:
-            raise RolledBack(f"database tree has {size} leaves; checkpoint {last.size} was published")
-        if self.tree.root(last.size) != last.root:
-            raise RolledBack(f"database tree at size {last.size} does not have the published root")
+        """The database must contain the tree of the last checkpoint published outside it (ledger.published);
+        a torn last block (a crash while writing the file) is repaired from the database's signed checkpoints,
+        any other damage refused."""
+        if self.checkpoints_file is not None and diagnose(self.store, self.checkpoints_file).state == "torn":
+            repair(self.store, self.checkpoints_file)
+        published = check_not_rolled_back(self.store, self.checkpoints_file)
         # A crash between commit and file write leaves the file behind the database: catch it up.
-        latest = self.tree.latest_checkpoint()
-        if latest is not None and latest[0] > last.size:
-            self._publish_file(latest[1])
+        last = published.last
+        if last is not None:
+            latest = self.tree.latest_checkpoint()
+            if latest is not None and latest[0] > last.size:
+                self._publish_file(latest[1])
 
     def _publish_file(self, note: str) -> None:
         if self.checkpoints_file is None:
             return
-        self.checkpoints_file.parent.mkdir(parents=True, exist_ok=True)
-        with open(self.checkpoints_file, "a", encoding="utf-8") as handle:
-            handle.write(note + "\n\n")
-            handle.flush()
-            os.fsync(handle.fileno())
+        append_notes(self.checkpoints_file, [note])
 
     # -- sealing -----------------------------------------------------------------------------------------
     def seal_once(self) -> int:
-        """Seal what the log holds beyond our position; return the number of new leaves (0 if none)."""
+        """Seal what the log holds beyond our position; return the number of new leaves (0 if none, or if another
+        sealer advanced the tree first: the loser of that race yields quietly and the next call starts from there)."""
+        with self._file_lock():
+            try:
+                return self._seal_batch()
+            except _LostRace:
+                return 0
+
+    @contextlib.contextmanager
+    def _file_lock(self) -> Iterator[None]:
+        """Sealers on one host take turns (flock beside the checkpoints file), so the file's checkpoints stay in
+        tree order; sealers on different hosts are kept apart by the guarded tracking update alone."""
+        if self.checkpoints_file is None:
+            yield
+            return
+        self.checkpoints_file.parent.mkdir(parents=True, exist_ok=True)
+        with open(str(self.checkpoints_file) + ".lock", "a") as handle:
+            fcntl.flock(handle.fileno(), fcntl.LOCK_EX)
+            try:
+                yield
+            finally:
+                fcntl.flock(handle.fileno(), fcntl.LOCK_UN)
+
+    def _seal_batch(self) -> int:
         position, size = self.tree.state()
         notes = self.store.log_range(position, limit=self.batch)
         if not notes:
             return 0
         addresses = merkle.root_addresses(size)
         found = self.tree.nodes(addresses)
+        if len(found) != len(addresses):
+            raise _LostRace()  # read between another sealer's commit of the tracking rows and of its nodes
         builder = merkle.TreeBuilder.resume(size, [found[a] for a in addresses])
         new_nodes: list[tuple[int, bytes]] = []
         leaves: list[tuple[int, int, str, int]] = []
@@ -213,18 +220,21 @@ class Sealer:
         index, root = builder.size, builder.root()
         note_text = sign_checkpoint(Checkpoint(self.origin, index, root), self.log_key)
         now = canonical.format_timestamp(dt.datetime.now(dt.UTC))
-        with self.store.db.write() as cur:
-            moved = cur.execute(
-                "UPDATE zhifa_tracking SET position=? WHERE name=? AND position=?", (notes[-1][0], TRACKING, position)
-            )
-            if moved.raw.rowcount != 1:
-                raise LedgerError("another sealer advanced the tree")
-            cur.execute("UPDATE zhifa_tracking SET position=? WHERE name=?", (index, TRACKING + ".size"))
-            cur.executemany("INSERT INTO zhifa_tree_nodes (id, hash) VALUES (?, ?)", new_nodes)
-            cur.executemany("INSERT INTO zhifa_leaves (leaf_index, position, stream, version) VALUES (?,?,?,?)", leaves)
-            cur.execute(
-                "INSERT INTO zhifa_checkpoints (size, root, note, created_at) VALUES (?,?,?,?)", (index, root, note_text, now)
-            )
+        try:
+            with self.store.db.write() as cur:
+                moved = cur.execute(
+                    "UPDATE zhifa_tracking SET position=? WHERE name=? AND position=?", (notes[-1][0], TRACKING, position)
+                )
+                if moved.raw.rowcount != 1:
+                    raise _LostRace()  # rolled back: nothing of this batch is written
+                cur.execute("UPDATE zhifa_tracking SET position=? WHERE name=?", (index, TRACKING + ".size"))
+                cur.executemany("INSERT INTO zhifa_tree_nodes (id, hash) VALUES (?, ?)", new_nodes)
+                cur.executemany("INSERT INTO zhifa_leaves (leaf_index, position, stream, version) VALUES (?,?,?,?)", leaves)
+                cur.execute(
+                    "INSERT INTO zhifa_checkpoints (size, root, note, created_at) VALUES (?,?,?,?)", (index, root, note_text, now)
+                )
+        except IntegrityError as exc:
+            raise _LostRace() from exc  # another sealer inserted these nodes first (PostgreSQL, concurrent)
         self._publish_file(note_text)
         return len(notes)
 

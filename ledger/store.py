@@ -225,8 +225,48 @@ class StoreConfig:
     location: str
 
 
+class UnknownDatabaseUrl(ValueError):
+    """A database URL whose scheme is neither sqlite nor postgresql (never taken as a file name)."""
+
+
+class NoLedgerHere(LookupError):
+    """A reading command was pointed at a database that holds no ledger (nothing is created)."""
+
+
+def describe_location(config: StoreConfig) -> str:
+    if config.kind == "sqlite":
+        return config.location
+    env = config.env
+    return f"postgresql://{env['POSTGRES_HOST']}:{env['POSTGRES_PORT']}/{env['POSTGRES_DBNAME']} schema {config.schema}"
+
+
+def ledger_exists(config: StoreConfig) -> bool:
+    """Whether the database holds the ledger's tables (without creating anything)."""
+    if config.kind == "sqlite":
+        path = Path(config.location)
+        if config.location in ("", ":memory:") or not path.is_file():
+            return False
+        import sqlite3
+
+        conn = sqlite3.connect(path.resolve().as_uri() + "?mode=ro", uri=True)
+        try:
+            row = conn.execute("SELECT 1 FROM sqlite_master WHERE type='table' AND name='zhifa_meta'").fetchone()
+        finally:
+            conn.close()
+        return row is not None
+    with _admin_connection(config) as conn:
+        row = conn.execute(
+            "SELECT 1 FROM information_schema.tables WHERE table_schema=%s AND table_name='zhifa_meta'", (config.schema,)
+        ).fetchone()
+    return row is not None
+
+
 def parse_database_url(url: str) -> StoreConfig:
-    """``sqlite:///path`` (or a plain path) or ``postgresql://user[:pw]@host[:port]/db[?schema=NAME]``."""
+    """``sqlite:///path`` (or a plain path) or ``postgresql://user[:pw]@host[:port]/db[?schema=NAME]``; any other
+    ``scheme://`` is refused (UnknownDatabaseUrl), never taken as a file name."""
+    scheme = url.split("://", 1)[0] if "://" in url else None
+    if scheme is not None and scheme not in ("sqlite", "postgresql", "postgres"):
+        raise UnknownDatabaseUrl(f"unknown database URL scheme {scheme!r} in {url!r}: use sqlite:///PATH or postgresql://…")
     if url.startswith(("postgresql://", "postgres://")):
         parsed = urlparse(url)
         query = parse_qs(parsed.query)
@@ -294,23 +334,33 @@ def _ensure_schema(config: StoreConfig) -> None:
 class Store:
     """Everything persistent: events, notification log, and the ledger's own tables, in one database."""
 
-    def __init__(self, url: str) -> None:
+    def __init__(self, url: str, *, create: bool = True) -> None:
+        """``create=False``: open an existing ledger only (NoLedgerHere if there is none) and create or migrate
+        nothing, so that reading commands never leave a database behind and work on a read-only one."""
         self.config = parse_database_url(url)
-        if self.config.kind == "sqlite" and self.config.location not in ("", ":memory:"):
+        if not create and not ledger_exists(self.config):
+            raise NoLedgerHere(f"no ledger at {describe_location(self.config)}: run `zhifa init` first")
+        if create and self.config.kind == "sqlite" and self.config.location not in ("", ":memory:"):
             Path(self.config.location).parent.mkdir(parents=True, exist_ok=True)
-        env = {"ORIGINATOR_ID_TYPE": "text", "CREATE_TABLE": "true", **self.config.env}
+        env = {"ORIGINATOR_ID_TYPE": "text", "CREATE_TABLE": "true" if create else "false", **self.config.env}
+        if not create:
+            self.app = LedgerApplication(env=env)
+            self._setup_tables(create=False)
+            return
         with _schema_lock(self.config):
             _ensure_schema(self.config)
             self.app = LedgerApplication(env=env)
             self._setup_tables()
 
-    def _setup_tables(self) -> None:
+    def _setup_tables(self, create: bool = True) -> None:
         self.recorder = self.app.recorder
         assert isinstance(self.recorder, LedgerSQLiteRecorder | LedgerPostgresRecorder)
         schema = self.config.schema if self.config.kind == "postgres" else "main"
         self.db = Database(self.config.kind, self.recorder.datastore, schema, self.recorder.events_table_name)
         self.recorder.zdb = self.db
         self._lock = threading.Lock()
+        if not create:
+            return
         with self.db.write() as cur:
             for statement in _ledger_tables(self.db):
                 cur.execute(statement)
@@ -503,9 +553,11 @@ __all__ = [
     "IntegrityError",
     "LogReader",
     "LogRow",
+    "NoLedgerHere",
     "Recorded",
     "StalePosition",
     "Store",
+    "UnknownDatabaseUrl",
     "frame",
     "position_column",
     "unframe",

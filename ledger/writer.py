@@ -20,6 +20,7 @@ from collections import OrderedDict
 from collections.abc import Callable, Sequence
 from concurrent.futures import Future
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
 import msgspec
@@ -30,6 +31,7 @@ from domain.errors import DomainError
 from domain.registry import Registry
 from domain.registry_acts import apply_registry
 from ledger import canonical
+from ledger.act_form import open_act
 from ledger.court.keys import KeyFormatError, SigningKey, VerifierKey, parse_verifier_key
 from ledger.envelope import (
     ZERO_HASH,
@@ -54,6 +56,7 @@ from ledger.errors import (
     VersionConflict,
     WrongLog,
 )
+from ledger.published import check_not_rolled_back
 from ledger.store import (
     TOPIC_CASE,
     TOPIC_REGISTRY,
@@ -211,7 +214,11 @@ class Writer:
         max_skew: dt.timedelta = dt.timedelta(minutes=5),
         case_cache: int = 10_000,
         cache_key: bytes | None = None,
+        checkpoints_file: Path | None = None,
     ) -> None:
+        """``checkpoints_file``: the checkpoints published outside the database (``var/checkpoints.log``); when
+        given, the writer refuses to start (RolledBack, nothing written) on a database that does not hold the last
+        one — a restored older copy — exactly as the sealer does (:func:`ledger.published.check_not_rolled_back`)."""
         origin = store.meta("origin")
         log_vkey = store.meta("log_vkey")
         if origin is None or log_vkey is None:
@@ -236,7 +243,22 @@ class Writer:
         self._lock = threading.RLock()
         self._queue: queue.Queue[tuple[bytes, Future[Receipt]] | None] = queue.Queue()
         self._thread: threading.Thread | None = None
+        check_not_rolled_back(store, checkpoints_file)
+        self._load_registry()
         self._catch_up()
+
+    def _load_registry(self) -> None:
+        """Start at the log's head by replaying the registry's rows alone (the partial index ``registry_rows``):
+        a new writer has no case state cached, so case rows need not be read — O(registry acts), not O(log).
+        Positions are commit order, so reading up to one head position in order misses nothing before it."""
+        head = self.store.position()
+        for _position, stream, version, state in self.store.log_range(0, head, registry=True):
+            entry_data, envelope = unframe(state)
+            entry = canonical.decode(entry_data, Entry)
+            record = act_record(open_envelope(envelope), entry.version, canonical.parse_timestamp(entry.recorded_at))
+            self.registry = apply_registry(self.registry, record)
+            self._heads[stream] = (int(version), entry_hash(entry_data))
+        self.position = head
 
     # -- following the log --------------------------------------------------------------------------
     def _catch_up(self) -> None:
@@ -317,9 +339,9 @@ class Writer:
             cache.popitem(last=False)
 
     # -- validation -----------------------------------------------------------------------------------
-    def _prepare(self, opened: Opened | EnvelopeError, staging: _Staging, now: dt.datetime) -> _Prepared:
-        if isinstance(opened, EnvelopeError):
-            raise MalformedEnvelope(str(opened)) from opened
+    def _prepare(self, opened: Opened | Refusal, staging: _Staging, now: dt.datetime) -> _Prepared:
+        if isinstance(opened, Exception):
+            raise opened  # its form (ledger.act_form): size, decoding, stream id, type, payload schema
         act = opened.act
         if act.log != self.origin:
             raise WrongLog(f"act is for log {act.log!r}, this ledger is {self.origin!r}")
@@ -414,6 +436,18 @@ class Writer:
                     return [self._classify_conflict(envelopes[0])]
             raise RuntimeError("the log kept moving under the writer (20 attempts)")
 
+    def _existing_stream(self, item: Opened | Refusal, staging: _Staging) -> VersionConflict | None:
+        """An act at version 0 on a stream assumed new (fast path, no read) was refused by a rule: if the stream
+        exists, the true reason is the version (a note at version 0 on an open case is not "no lead")."""
+        if isinstance(item, Exception) or item.act.case not in staging.assumed_new:
+            return None
+        row = self.store.stream_state(item.act.case)
+        if row is None:
+            return None
+        return VersionConflict(
+            f"stream {item.act.case} is at version {row[0]}, the act expects {item.act.case_version}", current_version=row[0]
+        )
+
     def _classify_conflict(self, envelope: bytes) -> Refusal:
         opened = open_envelope(envelope)
         if self.store.nonces_used([opened.act.nonce]):
@@ -427,11 +461,11 @@ class Writer:
         # (case_version 0) on a stream we have not cached is assumed new — the unique (stream, version) key
         # refuses the insert if it is not, and the group is then re-run act by act (see append_group).
         streams: list[str] = []
-        opened_all: list[Opened | EnvelopeError] = []
+        opened_all: list[Opened | Refusal] = []
         for env in envelopes:
             try:
-                opened = open_envelope(env)
-            except EnvelopeError as exc:
+                opened = open_act(env)
+            except (LedgerError, DomainError) as exc:
                 opened_all.append(exc)
                 continue
             opened_all.append(opened)
@@ -448,7 +482,9 @@ class Writer:
         for item in opened_all:
             try:
                 results.append(self._prepare(item, staging, now))
-            except (LedgerError, DomainError) as exc:
+            except DomainError as exc:
+                results.append(self._existing_stream(item, staging) or exc)
+            except LedgerError as exc:
                 results.append(exc)
         prepared = [r for r in results if isinstance(r, _Prepared)]
         if not prepared:

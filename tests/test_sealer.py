@@ -97,7 +97,7 @@ def test_a_rolled_back_database_is_refused(tmp_path: Path) -> None:
     writer = Writer(store, clock=FakeClock())
     from ledger.ledger import sign
 
-    writer.append(sign(officer, log=store.meta("origin") or "", case="c-2", case_version=0, type="lead.received", actor=officer.name,
+    writer.append(sign(officer, log=store.meta("origin") or "", case="6f1d2c3b-0000-4000-8000-0000000000c2", case_version=0, type="lead.received", actor=officer.name,
                        payload={"source": "complaint", "channel": "12345", "summary": "s", "catalog_item": None}, claimed_at=FakeClock()()))
     Sealer(store, fx.log_key, checkpoints).seal_all()
     store.close()

@@ -14,17 +14,21 @@ from pathlib import Path
 from typing import Any
 
 import click
+import msgspec
 
+from ledger.act_form import MAX_ENVELOPE_BYTES, open_act
 from ledger.court.keys import KeyFormatError, SigningKey
-from ledger.envelope import EnvelopeError, entry_hash, sign_act
+from ledger.envelope import entry_hash, sign_act
 from ledger.ledger import entries, initialise, make_act
 from ledger.store import Store
 from ledger.writer import Receipt, Writer, state_cache_key
 from zhifa.calendar_file import HolidaysFileError, install_calendar
 from zhifa.console import (
     EXIT_INVALID,
+    GuardedGroup,
     err_console,
     fail,
+    fault_line,
     key_file_name,
     open_store,
     progress_bar,
@@ -57,7 +61,7 @@ def receipt_json(receipt: Receipt) -> dict[str, Any]:
     }
 
 
-@click.group()
+@click.group(cls=GuardedGroup)
 @click.option("--config", type=click.Path(path_type=Path), default=None, help="zhifa.toml (default ./zhifa.toml)")
 @click.pass_context
 def main(ctx: click.Context, config: Path | None) -> None:
@@ -85,7 +89,7 @@ def init(settings: Settings, origin: str | None, authority: str) -> None:
         log_key, auth_key = SigningKey.generate(origin), SigningKey.generate(authority)
     except KeyFormatError as exc:
         fail(str(exc))
-    store = open_store(settings)
+    store = open_store(settings, create=True)
     with refusals():
         receipt = initialise(store, origin=origin, log_key=log_key, authority_key=auth_key)
     log_key.write(log_path)
@@ -126,7 +130,9 @@ def _append_one(settings: Settings, envelope: bytes) -> Receipt:
         with refusals():
             log_key = _log_key(settings)
             cache_key = None if log_key is None else state_cache_key(log_key)
-            writer = Writer(store, max_skew=_skew(settings), cache_key=cache_key)
+            writer = Writer(
+                store, max_skew=_skew(settings), cache_key=cache_key, checkpoints_file=settings.checkpoints_file
+            )
             return writer.append(envelope)
     finally:
         store.close()
@@ -179,28 +185,54 @@ def act() -> None:
     """Acts: sign one for appending."""
 
 
+class _ActFile(msgspec.Struct, forbid_unknown_fields=True):
+    """What ``act sign`` reads: the act's fields, ``actor``/``log``/``nonce``/``claimed_at`` optional."""
+
+    case: str
+    case_version: int
+    type: str
+    payload: dict[str, Any]
+    actor: str | None = None
+    log: str | None = None
+    claimed_at: str | None = None
+    nonce: str | None = None
+
+
 @act.command("sign")
 @click.option("--key", "key_path", required=True, type=click.Path(path_type=Path), help="private key file")
 @click.argument("act_file")
 @click.pass_obj
 def act_sign(settings: Settings, key_path: Path, act_file: str) -> None:
-    """Sign ACT_FILE (JSON: case, case_version, type, payload; actor/log/nonce/claimed_at filled when absent)."""
+    """Sign ACT_FILE (JSON: case, case_version, type, payload; actor/log/nonce/claimed_at filled when absent).
+
+    The log is this ledger's origin (read from the database) unless the file names one. What is signed is checked
+    with the writer's own decoder (ledger.act_form): an act `append` would refuse as malformed is not signed."""
     key = read_key(key_path)
+    data = read_input(act_file)
+    if len(data) > MAX_ENVELOPE_BYTES:
+        fail(f"cannot sign {act_file}: {len(data):,} bytes; a signed act is at most {MAX_ENVELOPE_BYTES:,}")
     try:
-        fields = json.loads(read_input(act_file))
-        if not isinstance(fields, dict):
-            raise ValueError("the act must be a JSON object")
-        if "nonce" in fields and isinstance(fields["nonce"], str):
-            fields["nonce"] = base64.b64decode(fields["nonce"], validate=True)
-        fields.setdefault("actor", key.name)
-        fields.setdefault("log", settings.origin)
-        known = {"log", "case", "case_version", "type", "actor", "payload", "claimed_at", "nonce"}
-        unknown = set(fields) - known
-        if unknown:
-            raise ValueError(f"unknown act fields: {sorted(unknown)}")
-        envelope = sign_act(make_act(**fields), key)
-    except (ValueError, TypeError, EnvelopeError) as exc:
+        fields = msgspec.json.decode(data, type=_ActFile, strict=True)
+        nonce = None if fields.nonce is None else base64.b64decode(fields.nonce, validate=True)
+    except (msgspec.DecodeError, msgspec.ValidationError, ValueError) as exc:
         fail(f"cannot sign {act_file}: {exc}")
+    log = fields.log
+    if log is None:
+        store = open_store(settings)
+        log = store.meta("origin")
+        store.close()
+        if log is None:
+            fail("no ledger here: run `zhifa init` first (the act's log is the ledger's origin)")
+    try:
+        envelope = sign_act(
+            make_act(log=log, case=fields.case, case_version=fields.case_version, type=fields.type,
+                     actor=fields.actor or key.name, payload=fields.payload, claimed_at=fields.claimed_at, nonce=nonce),
+            key,
+        )
+    except (ValueError, TypeError, OverflowError, msgspec.EncodeError) as exc:
+        fail(f"cannot sign {act_file}: {exc}")
+    with refusals():
+        open_act(envelope)
     click.echo(envelope.decode())
 
 
@@ -212,9 +244,23 @@ def append(settings: Settings, signed_file: str) -> None:
     data = read_input(signed_file).strip()
     receipt = _append_one(settings, data)
     click.echo(json.dumps(receipt_json(receipt), ensure_ascii=False))
-    store = open_store(settings)
-    _seal(settings, store)  # on the log's host, the checkpoint follows the append at once
-    store.close()
+    # On the log's host the checkpoint follows the append at once. The act is durable and receipted already: a
+    # fault while sealing (disk full, …) is one warning line and exit 0 — the act must not be sent again — and
+    # the next `zhifa seal` (or append) seals it.
+    try:
+        store = open_store(settings)
+        try:
+            _seal(settings, store)
+        finally:
+            store.close()
+    except SystemExit as exc:
+        if exc.code not in (0, None):
+            err_console.print(f"warning: act recorded at position {receipt.position} but not sealed yet; run `zhifa seal`", markup=False, highlight=False, soft_wrap=True)
+    except Exception as exc:
+        line = fault_line(exc)
+        if line is None:
+            raise
+        err_console.print(f"warning: act recorded at position {receipt.position} but not sealed yet ({line}); run `zhifa seal`", markup=False, highlight=False, soft_wrap=True)
 
 
 @main.group()
@@ -402,9 +448,17 @@ def bundle(settings: Settings, case_id: str, out: Path, since: Path | None) -> N
             older = since.read_text()
         except OSError as exc:
             fail(f"cannot read {since}: {exc.strerror}")
+    from ledger.sealer import RolledBack, Sealer
+
     store = open_store(settings)
-    _seal(settings, store)
     with refusals():
+        try:
+            Sealer(store, key, settings.checkpoints_file).seal_all()
+        except RolledBack:
+            # A database behind its published tree cannot be bundled. When the case itself lost entries, name the
+            # case and version (the bundle's own cross-check) rather than only the log position.
+            make_bundle(store, key, case_id, since=older)
+            raise
         data = make_bundle(store, key, case_id, since=older)
     store.close()
     out.write_text(json.dumps(data, ensure_ascii=False, indent=1) + "\n")
@@ -421,20 +475,15 @@ def evidence() -> None:
 @click.argument("files", nargs=-1, required=True, type=click.Path(exists=True, dir_okay=False, path_type=Path))
 @click.pass_obj
 def evidence_add(settings: Settings, files: tuple[Path, ...]) -> None:
-    """Store FILES by their SHA-256 and print {name, sha256, size} for each (put these in evidence acts)."""
-    import hashlib
-    import shutil
+    """Store FILES by their SHA-256 and print {name, sha256, size} for each (put these in evidence acts).
 
-    settings.evidence_dir.mkdir(parents=True, exist_ok=True)
+    Each file is hashed while it is copied into the store and renamed onto its hash (ledger.evidence_store): the
+    name is always the hash of the stored bytes, and no link inside the store is followed."""
+    from ledger.evidence_store import store_file
+
     for path in files:
-        digest = hashlib.sha256()
-        with open(path, "rb") as handle:
-            for block in iter(lambda: handle.read(1 << 20), b""):
-                digest.update(block)
-        target = settings.evidence_dir / digest.hexdigest()
-        if not target.exists():
-            shutil.copyfile(path, target)
-        click.echo(json.dumps({"name": path.name, "sha256": digest.hexdigest(), "size": path.stat().st_size}, ensure_ascii=False))
+        stored = store_file(path, settings.evidence_dir)
+        click.echo(json.dumps({"name": path.name, "sha256": stored.sha256, "size": stored.size}, ensure_ascii=False))
 
 
 @main.command(context_settings={"ignore_unknown_options": True, "allow_extra_args": True})
@@ -456,5 +505,11 @@ def demo(settings: Settings, serve: bool) -> None:
     run_demo(settings, serve=serve, console=err_console)
 
 
+from zhifa.cli_repair import repair_checkpoints  # noqa: E402  (issue 12: checkpoints file repair)
+
+log.add_command(repair_checkpoints)
+
+
 if __name__ == "__main__":  # pragma: no cover
     main()
+
