@@ -1,8 +1,8 @@
 """Issue 13's rules enforced on append through the real ledger (SQLite and PostgreSQL): the unlawful act is refused
 with its code, article and status and writes nothing; the lawful act at the same point is accepted. One or more per
-item of the issue's list except 11 (从旧兼从轻, domain only): Art 33, remedies, seizures, approval, presider, heavier
-notice, revoked delegation, collective discussion, time in the post, transfer, deciding agency, cash hand-in,
-annotations, and a replayed act reported as ``nonce-reused`` (409) whatever the case version."""
+item of the issue's list: Art 33, remedies, seizures, approval, presider, heavier notice, revoked delegation,
+collective discussion, time in the post, transfer, 从旧兼从轻, deciding agency, cash hand-in, annotations, and a
+replayed act reported as ``nonce-reused`` (409) whatever the case version."""
 
 from __future__ import annotations
 
@@ -274,5 +274,27 @@ def test_closing_before_the_cash_is_handed_in_is_refused_on_append(database_url:
         assert (err.code, err.cited_article) == ("cash-not-handed-in", "《行政处罚法》第七十一条")
         _append(fx, keys, case, len(without), steps[hand_in])
         _append(fx, keys, case, len(without) + 1, steps[closed])
+    finally:
+        fx.store.close()
+
+
+def test_the_lighter_terms_in_force_at_the_decision_apply_on_append(database_url: str) -> None:
+    fx, keys, versions = _world(database_url)
+    try:
+        case = str(uuid.uuid4())
+        steps = sc.scenario("decided", START)
+        decision = steps[-1]
+        _play(fx, keys, case, steps[:-1])
+        fx.clock.now = START + decision.offset
+        revised = "《中华人民共和国食品安全法》（修订）第一百二十四条"
+        terms = {**sc.ITEMS[sc.ITEM_EXPIRED_FOOD], "basis": revised, "fine_min_fen": 1_000_000, "fine_max_fen": 5_500_000, "reason": "法律修订",
+                 "bands": [{"level": lvl, "min_fen": lo, "max_fen": hi, "description": ""}
+                           for lvl, lo, hi in (("lighter", 1_000_000, 3_000_000), ("general", 3_000_001, 4_500_000), ("heavier", 4_500_001, 5_500_000))]}
+        stream = f"item:{sc.ITEM_EXPIRED_FOOD}"
+        fx.writer.append(fx.act(keys[sc.CATALOG_KEEPER], stream, versions[stream], "item.amended", terms))
+        err = _refused(fx, keys, case, len(steps) - 1, decision)  # 60,000 yuan: lawful when the violation ended, not now
+        assert (err.code, err.cited_article) == ("fine-outside-range", revised)
+        lighter = {**decision.payload, "fine_fen": 5_000_000, "band": "heavier"}
+        _append(fx, keys, case, len(steps) - 1, sc.Step(decision.type, decision.actor, lighter, decision.offset))
     finally:
         fx.store.close()
