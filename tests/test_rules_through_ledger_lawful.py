@@ -1,7 +1,8 @@
 """Issue 13's rules enforced on append through the real ledger (SQLite and PostgreSQL): the unlawful act is refused
 with its code, article and status and writes nothing; the lawful act at the same point is accepted. One or more per
-group of the issue's list — Art 33, coercion, collective discussion, transfer, annotations, and a replayed act
-reported as ``nonce-reused`` (409) whatever the case version."""
+item of the issue's list: Art 33, remedies, seizures, approval, presider, heavier notice, revoked delegation,
+collective discussion, time in the post, transfer, 从旧兼从轻, deciding agency, cash hand-in, annotations, and a
+replayed act reported as ``nonce-reused`` (409) whatever the case version."""
 
 from __future__ import annotations
 
@@ -139,5 +140,161 @@ def test_a_replayed_signed_act_is_refused_as_nonce_reused_whatever_the_case_vers
         # A fresh act at a stale version is still a version race.
         with pytest.raises(VersionConflict):
             fx.writer.append(fx.act(keys[sc.OFFICER_1], case, 0, "case.note", {"text": "stale"}))
+    finally:
+        fx.store.close()
+
+
+def _at(steps: list[sc.Step], days: float) -> dt.timedelta:
+    return steps[-1].offset + dt.timedelta(days=days)
+
+
+def test_a_lawsuit_long_after_the_reconsideration_decision_is_refused_on_append(database_url: str) -> None:
+    fx, keys, _ = _world(database_url)
+    try:
+        steps = sc.organisation_case(START, until="under_reconsideration")
+        decided = sc.Step("reconsideration.decided", sc.OFFICER_2, {"outcome": "upheld", "changed_fine_fen": None, "final": True, "served_at": None}, _at(steps, 30))
+        in_time, late = str(uuid.uuid4()), str(uuid.uuid4())
+        for version, step in enumerate([*steps, decided]):
+            fx.clock.now = START + step.offset
+            for case in (in_time, late):
+                _append(fx, keys, case, version, step)
+        suit = {"body": "法院", "posted_on": None, "envelope_sha256": None}
+        fx.clock.now = START + _at(steps, 40)  # ten days after the reconsideration decision
+        _append(fx, keys, in_time, len(steps) + 1, sc.Step("litigation.filed", sc.OFFICER_2, suit, _at(steps, 40)))
+        fx.clock.now = START + _at(steps, 60)  # a month after it: past 15 days, though within 6 months of service
+        err = _refused(fx, keys, late, len(steps) + 1, sc.Step("litigation.filed", sc.OFFICER_2, suit, _at(steps, 60)))
+        assert (err.code, err.cited_article, err.status) == ("litigation-window-closed", "《行政诉讼法》第四十五条", 422)
+    finally:
+        fx.store.close()
+
+
+def test_a_seizure_paused_for_a_reason_other_than_fixed_testing_is_refused_on_append(database_url: str) -> None:
+    fx, keys, _ = _world(database_url)
+    try:
+        case = str(uuid.uuid4())
+        steps = sc.scenario("seized", START)[:-1]
+        _play(fx, keys, case, steps)
+        measure = next(i + 1 for i, s in enumerate(steps) if s.type == "coercion.imposed")
+        at = _at(steps, 2)
+        fx.clock.now = START + at
+        suspended = {"kind": "suspension", "reason": "当事人申请", "measure": measure, "fixed_days": None, "notice_sha256": None}
+        err = _refused(fx, keys, case, len(steps), sc.Step("pause.started", sc.OFFICER_1, suspended, at))
+        assert (err.code, err.cited_article, err.status) == ("coercion-pause-not-excluded", "《行政强制法》第二十五条", 422)
+        testing = {**suspended, "kind": "testing", "reason": "送检", "fixed_days": 15, "notice_sha256": "d" * 64}
+        _append(fx, keys, case, len(steps), sc.Step("pause.started", sc.OFFICER_1, testing, at))
+    finally:
+        fx.store.close()
+
+
+def test_investigation_by_the_named_presider_and_a_heavier_notice_after_the_defence_are_refused_on_append(database_url: str) -> None:
+    fx, keys, _ = _world(database_url)
+    try:
+        case = str(uuid.uuid4())
+        steps = sc.scenario("hearing", START)  # the party defended on day 12; OFFICER_3 named presider on day 14
+        _play(fx, keys, case, steps)
+        at = _at(steps, 1)
+        fx.clock.now = START + at
+        collected = {"kind": "documentary", "sha256": "e" * 64, "size": 10, "officers": [sc.OFFICER_1, sc.OFFICER_3],
+                     "collected_at": sc.ts(START + at), "description": "补充证据", "source": ""}
+        err = _refused(fx, keys, case, len(steps), sc.Step("evidence.collected", sc.OFFICER_1, collected, at))
+        assert (err.code, err.cited_article) == ("hearing-presider-investigated", "《行政处罚法》第六十四条")
+        heavier = {"facts": "违法事实", "basis": "《中华人民共和国食品安全法》第一百二十四条", "penalties": ["fine", "confiscate_gains"],
+                   "fine_fen": 7_000_000, "confiscation_fen": 120_000, "band": "general", "major_public_interest": False, "complex": False}
+        err = _refused(fx, keys, case, len(steps), sc.Step("notice.issued", sc.OFFICER_1, heavier, at))
+        assert (err.code, err.cited_article) == ("heavier-after-defence", "《行政处罚法》第四十五条")
+        _append(fx, keys, case, len(steps), sc.Step("evidence.collected", sc.OFFICER_1, {**collected, "officers": [sc.OFFICER_1, sc.OFFICER_2]}, at))
+    finally:
+        fx.store.close()
+
+
+def test_an_act_exercising_a_revoked_delegation_is_refused_on_append(database_url: str) -> None:
+    fx, keys, versions = _world(database_url)
+    try:
+        case = str(uuid.uuid4())
+        steps = sc.scenario("township_delegated", START)
+        _play(fx, keys, case, steps)
+        at = _at(steps, 1)
+        fx.clock.now = START + at
+        extend = sc.Step("extension.approved", sc.LEHUA_HEAD, {"days": 30, "reason": "案情复杂"}, at)
+        _append(fx, keys, case, len(steps), extend)  # in force: accepted
+        stream = f"item:{sc.ITEM_ROAD_OCCUPATION}"
+        fx.writer.append(fx.act(keys[sc.CATALOG_KEEPER], stream, versions[stream], "delegation.revoked",
+                                {"to_agency": sc.LEHUA, "instrument": "赣府发〔2024〕12号（赋权乡镇）", "reason": "评估后收回"}))
+        fx.clock.now = START + _at(steps, 2)
+        no_penalty = {"ground": "minor_corrected", "reason": "轻微并及时改正", "education_sha256": "f" * 64, "deciding_agency": sc.LEHUA}
+        err = _refused(fx, keys, case, len(steps) + 1, sc.Step("no_penalty.decided", sc.LEHUA_HEAD, no_penalty, at))
+        assert (err.code, err.cited_article, err.status) == ("item-not-held", "《行政处罚法》第二十四条", 403)
+    finally:
+        fx.store.close()
+
+
+def test_a_hearing_request_is_in_time_by_its_postmark_on_append(database_url: str) -> None:
+    fx, keys, _ = _world(database_url)
+    try:
+        case = str(uuid.uuid4())
+        steps = sc.scenario("notified", START)  # notice served on day 10 (Thursday 2026-03-19): window to 03-26
+        _play(fx, keys, case, steps)
+        at = _at(steps, 20)
+        fx.clock.now = START + at
+        late = {"paper_sha256": "a" * 64, "posted_on": "2026-03-28", "envelope_sha256": "b" * 64}
+        err = _refused(fx, keys, case, len(steps), sc.Step("hearing.requested", sc.OFFICER_1, late, at))
+        assert (err.code, err.cited_article) == ("hearing-request-late", "《行政处罚法》第六十四条")
+        _append(fx, keys, case, len(steps), sc.Step("hearing.requested", sc.OFFICER_1, {**late, "posted_on": "2026-03-20"}, at))
+    finally:
+        fx.store.close()
+
+
+def test_a_decision_in_the_wrong_agency_name_is_refused_on_append(database_url: str) -> None:
+    fx, keys, _ = _world(database_url)
+    try:
+        case = str(uuid.uuid4())
+        steps = sc.scenario("decided", START)
+        decision = steps[-1]
+        _play(fx, keys, case, steps[:-1])
+        fx.clock.now = START + decision.offset
+        wrong = sc.Step(decision.type, decision.actor, {**decision.payload, "deciding_agency": sc.JIAOQIAO}, decision.offset)
+        err = _refused(fx, keys, case, len(steps) - 1, wrong)
+        assert (err.code, err.cited_article, err.status) == ("deciding-agency-wrong", "《行政处罚法》第五十九条", 403)
+        _append(fx, keys, case, len(steps) - 1, decision)
+    finally:
+        fx.store.close()
+
+
+def test_closing_before_the_cash_is_handed_in_is_refused_on_append(database_url: str) -> None:
+    fx, keys, _ = _world(database_url)
+    try:
+        case = str(uuid.uuid4())
+        steps = sc.scenario("simple", START)
+        hand_in = next(i for i, s in enumerate(steps) if s.type == "cash.handed_in")
+        closed = next(i for i, s in enumerate(steps) if s.type == "case.closed")
+        without = [s for i, s in enumerate(steps[:closed]) if i != hand_in]
+        _play(fx, keys, case, without)
+        fx.clock.now = START + steps[closed].offset
+        err = _refused(fx, keys, case, len(without), steps[closed])
+        assert (err.code, err.cited_article) == ("cash-not-handed-in", "《行政处罚法》第七十一条")
+        _append(fx, keys, case, len(without), steps[hand_in])
+        _append(fx, keys, case, len(without) + 1, steps[closed])
+    finally:
+        fx.store.close()
+
+
+def test_the_lighter_terms_in_force_at_the_decision_apply_on_append(database_url: str) -> None:
+    fx, keys, versions = _world(database_url)
+    try:
+        case = str(uuid.uuid4())
+        steps = sc.scenario("decided", START)
+        decision = steps[-1]
+        _play(fx, keys, case, steps[:-1])
+        fx.clock.now = START + decision.offset
+        revised = "《中华人民共和国食品安全法》（修订）第一百二十四条"
+        terms = {**sc.ITEMS[sc.ITEM_EXPIRED_FOOD], "basis": revised, "fine_min_fen": 1_000_000, "fine_max_fen": 5_500_000, "reason": "法律修订",
+                 "bands": [{"level": lvl, "min_fen": lo, "max_fen": hi, "description": ""}
+                           for lvl, lo, hi in (("lighter", 1_000_000, 3_000_000), ("general", 3_000_001, 4_500_000), ("heavier", 4_500_001, 5_500_000))]}
+        stream = f"item:{sc.ITEM_EXPIRED_FOOD}"
+        fx.writer.append(fx.act(keys[sc.CATALOG_KEEPER], stream, versions[stream], "item.amended", terms))
+        err = _refused(fx, keys, case, len(steps) - 1, decision)  # 60,000 yuan: lawful when the violation ended, not now
+        assert (err.code, err.cited_article) == ("fine-outside-range", revised)
+        lighter = {**decision.payload, "fine_fen": 5_000_000, "band": "heavier"}
+        _append(fx, keys, case, len(steps) - 1, sc.Step(decision.type, decision.actor, lighter, decision.offset))
     finally:
         fx.store.close()

@@ -7,6 +7,9 @@ recused officer takes part, auxiliary staff never act alone, advancing acts wait
 Several signers (Art 42, ACL Art 18): investigation, inspection, interview, preservation and coercion acts — and
 an on-the-spot decision — name at least two ``officers`` certified for the case's agency and domain on that day
 (and ``approved_by`` where the head approves); every other named person signs ``act.cosigned`` with their own key.
+A non-emergency seizure is signed by the approving head (approval before the measure, ACL Art 18); an emergency
+one by an officer, the head's co-signature following within 24 hours (ACL Art 19). A collective discussion is
+co-signed by every head taking part (Art 57).
 
 The legal time of every act is the ledger's ``recorded_at`` read as an Asia/Shanghai date; windows and limits are
 recomputed from the state (``domain.procedure``), never stored. Payload schemas: ``domain.case_acts``; state:
