@@ -275,3 +275,19 @@ def test_the_deadline_list_names_the_local_statement_window() -> None:
     state = case.act("service.recorded", OFFICER_2, service("notice"), at=START + 8 * D + H)
     window = proc.statement_window(state, world.registry)
     assert window is not None and "= 7 working_days (local rule" in window.source
+
+
+def test_collective_discussion_quorum_follows_the_agency_rule_and_the_refusal_names_it() -> None:
+    from tests.test_domain_rules_lawful import _complex_case
+    from zhifa.scenarios import DEPUTY_HEAD_1
+
+    two = {"participants": [HEAD, DEPUTY_HEAD_1], "conclusion": "同意处罚"}
+    error = refuse(_complex_case(), "collective.discussed", HEAD, two, START + 16 * D,
+                   r.CollectiveDiscussionQuorum, "collective-discussion-quorum", f"{APL}第五十七条")
+    assert "national default" in error.detail
+    case = _complex_case()
+    set_rule(case.world, "collective_discussion.min_heads", 2)
+    state = case.act("collective.discussed", HEAD, two, at=START + 16 * D)
+    assert state.discussions[-1].participants == [HEAD, DEPUTY_HEAD_1]
+    assert any("collective_discussion.min_heads = 2" in rel.describe() and INSTRUMENT in rel.describe() for rel in state.relied_on)
+

@@ -45,6 +45,7 @@ from domain.case_state import (
 from domain.catalog import SIMPLE_KINDS, Holding, ItemTerms, item_of, require_holding
 from domain.errors import MalformedAct
 from domain.law import APL, rule
+from domain.local_rules import local_rule
 from domain.money import LimitationKind, limitation_expired
 from domain.parties import check_party
 from domain.personnel import roles_of
@@ -178,9 +179,13 @@ def _discussed(s: CaseState, act: ActRecord, p: CollectiveDiscussed, registry: R
         raise AgencyHeadRequired(f"{', '.join(strangers)} is not a registered head of {s.agency}")
     if act.actor not in participants:
         raise MalformedAct(f"the signer {act.actor} is among the participants of the discussion")
-    quorum = rule("collective_discussion.min_heads").value  # local number: configurable (i13b)
-    if len(participants) < quorum:
-        raise CollectiveDiscussionQuorum(f"{len(participants)} head(s) took part; at least {quorum} are needed")
+    # A local number: the agency's rule act sets the quorum, else the default in domain/law.py.
+    quorum = local_rule(registry, s.in_name_of or s.agency, s.domain, "collective_discussion.min_heads", act.recorded_at)
+    if len(participants) < quorum.value:
+        raise CollectiveDiscussionQuorum(
+            f"{len(participants)} head(s) took part; at least {quorum.value} are needed ({quorum.describe()})"
+        )
+    proc.rely_rule(s, quorum)
     s.discussions.append(Discussion(at=act.recorded_at, participants=participants, version=act.version))
     add_pending(s, act, participants)
 
