@@ -22,6 +22,7 @@ from __future__ import annotations
 import argparse
 import base64
 import copy
+import faulthandler
 import json
 import random
 import resource
@@ -39,6 +40,7 @@ from ledger.court.verify import UnusableInput, load_json, verify_bundle
 from tests import real_bundle as rb
 
 BOMB = "\x00bomb\x00"
+# Drawn by copy: a shared list put inside itself would make a cycle, which no JSON text can.
 HOSTILE: list[Any] = [10**15, -(10**15), -1, 0, 2**64, 2**63 - 1, 10**4000, True, False, None, "", "x" * 100_000,
                       [], {}, 1.5, [None] * 1000, {"a": 1}, "AAAA", "=", "\n\n", "\u202e", "\ud800"]
 
@@ -56,7 +58,7 @@ def _mutate_object(obj: Any, rng: random.Random, data: st.DataObject, log: list[
     path = rng.choice(all_paths)
     parent = rb.get(obj, path[:-1])
     if op == "replace":
-        value = data.draw(st.one_of(st.sampled_from(HOSTILE), st.integers(), st.text(max_size=40)))
+        value = copy.deepcopy(data.draw(st.one_of(st.sampled_from(HOSTILE), st.integers(), st.text(max_size=40))))
         rb.put(obj, path, value)
         log.append(f"replace {path} with {str(value)[:40]!r}")
     elif op == "delete":
@@ -108,7 +110,7 @@ def _mutate_object(obj: Any, rng: random.Random, data: st.DataObject, log: list[
     elif op == "add":
         dicts = [p for p, v in rb.paths(obj) if isinstance(v, dict)]
         target = rng.choice(dicts)
-        rb.get(obj, target)[data.draw(st.text(max_size=8))] = data.draw(st.sampled_from(HOSTILE))
+        rb.get(obj, target)[data.draw(st.text(max_size=8))] = copy.deepcopy(data.draw(st.sampled_from(HOSTILE)))
         log.append(f"add a field to {target}")
     elif op == "bomb":
         rb.put(obj, path, BOMB)
@@ -223,6 +225,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--seed", type=int, default=20261201)
     parser.add_argument("--memory-mb", type=int, default=512, help="address space allowed beyond what the setup used")
     args = parser.parse_args(argv)
+    faulthandler.enable()  # a crash below Python (a C extension out of address space) still shows where it was
     result = run(args.examples, args.seed, args.memory_mb)
     print(json.dumps(result, ensure_ascii=False))
     return 0 if result["crashes"] == 0 and result["accepted_changed"] == 0 else 1

@@ -109,3 +109,40 @@ def test_emptying_the_evidence_list_does_not_pass_a_tampered_file(real: RealBund
     assert codes(real.bundle) == ["evidence-mismatch", "evidence-missing"]
     emptied = {**real.bundle, "evidence": []}
     assert codes(emptied) == ["evidence-list", "evidence-mismatch", "evidence-missing"]
+
+
+def test_a_second_signature_line_on_a_note_is_refused(real: RealBundle) -> None:
+    """A copy of the log's signature line, or a line by a key the court does not know, is unauthenticated bytes."""
+    from ledger.court.keys import SigningKey
+    from ledger.court.note import add_signatures
+
+    stranger = SigningKey.generate("witness.example/w1")
+    for field in ("manifest", "checkpoint"):
+        note = real.bundle[field]
+        sig_line = note[note.rindex("\n\n") + 2 :]
+        for edited in (note + sig_line, add_signatures(note, stranger)):
+            bundle = copy.deepcopy(real.bundle)
+            bundle[field] = edited
+            if field == "checkpoint":  # every proof embeds the checkpoint byte for byte: change them all alike
+                for stream in bundle["streams"]:
+                    for entry in stream["entries"]:
+                        entry["proof"] = entry["proof"].replace(note, edited)
+            report = verify_bundle(bundle, real.log_vkey)
+            assert [f.code for f in report.failures] == ["note-extra-signatures"], (field, [f.line() for f in report.failures])
+
+
+def test_cli_verify_with_evidence_refuses_an_emptied_list_and_a_tampered_file(
+    real: RealBundle, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    import json
+
+    from ledger.court.verify import main
+
+    digest = hashlib.sha256(rb.EVIDENCE_BYTES).hexdigest()
+    (tmp_path / digest).write_bytes(rb.EVIDENCE_BYTES + b"tampered")
+    path = tmp_path / "emptied.json"
+    path.write_text(json.dumps({**real.bundle, "evidence": []}, ensure_ascii=False))
+    assert main([str(path), "--log-key", real.log_vkey, "--evidence", str(tmp_path)]) == 1
+    out = capsys.readouterr().out
+    assert "FAIL [evidence-list]" in out and f"FAIL [evidence-mismatch] 整体 bundle: 证据文件 {digest}" in out
+    assert "INVALID" in out.splitlines()[-1]
