@@ -306,6 +306,27 @@ def test_a_torn_last_block_is_repaired_from_the_database(ledger: LedgerFixture, 
     assert diagnose(ledger.store, path).state == "ok"
 
 
+def test_a_long_checkpoints_file_is_read_from_its_end_and_a_torn_tail_still_repaired(ledger: LedgerFixture, tmp_path: Path) -> None:
+    """Writer and sealer read only the last blocks (an append costs the same at the millionth checkpoint)."""
+    from ledger.published import TAIL_WINDOW
+
+    path = tmp_path / "checkpoints.log"
+    officer = ledger.register("officer/long")
+    sealer = Sealer(ledger.store, ledger.log_key, path)
+    while not path.exists() or path.stat().st_size < TAIL_WINDOW + 2_000:
+        ledger.lead(officer)
+        sealer.seal_once()
+    intact = path.read_bytes()
+    path.write_bytes(intact[:-30])
+    Writer(ledger.store, clock=ledger.clock, checkpoints_file=path)
+    Sealer(ledger.store, ledger.log_key, path)
+    assert path.read_bytes() == intact
+    path.write_bytes(intact + b"junk")
+    with pytest.raises(CheckpointsDamaged):
+        Writer(ledger.store, clock=ledger.clock, checkpoints_file=path)
+    assert diagnose(ledger.store, path).state == "damaged"
+
+
 @pytest.mark.parametrize(
     "damage",
     [
