@@ -310,11 +310,15 @@ def trial(backend: str, kills: int, worker_rounds: int, seed: int, scratch: Path
 def run(kills: int, backends: list[str], disk: bool, worker_rounds: int = 5, seed: int = 12) -> list[Tally]:
     scratch = Path(tempfile.mkdtemp(prefix="zhifa-trials-"))
     try:
-        tallies = [trial(b, kills, worker_rounds, seed, scratch) for b in backends]
+        tallies = []
+        for backend in backends:
+            tallies.append(trial(backend, kills, worker_rounds, seed, scratch))
+            print(tallies[-1].line(), flush=True)
         if disk:
             t = Tally("sqlite, disk filling up")
             disk_fills_up(scratch, t, random.Random(seed))
             tallies.append(t)
+            print(t.line(), flush=True)
         return tallies
     finally:
         shutil.rmtree(scratch, ignore_errors=True)
@@ -332,7 +336,6 @@ def main() -> int:
     started = time.monotonic()
     tallies = run(args.kills, backends, not args.no_disk, args.workers, args.seed)
     for t in tallies:
-        print(t.line())
         for problem in t.problems[:20]:
             print("  PROBLEM:", problem)
     print(f"trials took {time.monotonic() - started:.0f} s")
