@@ -20,6 +20,7 @@ from ledger.act_form import MAX_ENVELOPE_BYTES, open_act
 from ledger.court.keys import KeyFormatError, SigningKey
 from ledger.envelope import entry_hash, sign_act
 from ledger.ledger import entries, initialise, make_act
+from ledger.registry_snapshot import snapshot_key
 from ledger.store import Store
 from ledger.writer import Receipt, Writer
 from zhifa.console import (
@@ -121,7 +122,9 @@ def _append_one(settings: Settings, envelope: bytes) -> Receipt:
     store = open_store(settings)
     try:
         with refusals():
-            writer = Writer(store, max_skew=_skew(settings), checkpoints_file=settings.checkpoints_file)
+            log_key = _log_key(settings)  # on the log's host: an authenticated registry snapshot
+            writer = Writer(store, max_skew=_skew(settings), checkpoints_file=settings.checkpoints_file,
+                            snapshot_key=None if log_key is None else snapshot_key(log_key))
             return writer.append(envelope)
     finally:
         store.close()
