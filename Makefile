@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-$(shell cat pyproject.toml | sha256sum | cut -c1-12)
 export ZHIFA_TEST_POSTGRES_URL ?= postgresql://postgres@127.0.0.1:5432/test
 
-.PHONY: demo test lint types pytest bench bench-big fuzz clean serve
+.PHONY: demo test lint types pytest bench bench-big fuzz clean serve trials
 
 $(BIN)/python:
 	$(PYTHON) -c 'import sys; assert sys.version_info >= (3, 11), "Python >= 3.11 is required"'
@@ -43,3 +43,8 @@ fuzz: $(STAMP)
 
 clean:
 	rm -rf var .pytest_cache .mypy_cache .ruff_cache .hypothesis
+
+# Crash trials (not part of `make test`, several minutes): SIGKILL of `zhifa append` and `zhifa seal --follow` at
+# random moments (50 kills per backend), the writer+sealer process killed, and a disk filling up (tmpfs: needs root).
+trials: $(STAMP)
+	$(BIN)/python -m tests.trials --kills 50

@@ -1,6 +1,7 @@
 """What one CLI `append` pays before its act: opening the store and building the writer (its registry), at log sizes.
 
-Prints, per log size, the median time of ``Writer(store)`` (the registry brought up to the log's head) and of a whole
+Prints, per log size and registry size, with and without the authenticated registry snapshot (the log's host), the
+median time of ``Writer(store)`` (the registry brought up to the log's head) and of a whole
 append through a fresh store and writer (what each ``zhifa append`` does), beside the median of one append through a
 writer that is already running (the baseline, same process).
 """
@@ -17,6 +18,7 @@ from pathlib import Path
 
 from ledger.court.keys import SigningKey
 from ledger.ledger import initialise, sign
+from ledger.registry_snapshot import snapshot_key
 from ledger.store import Store
 from ledger.writer import Writer
 
@@ -29,7 +31,7 @@ def _lead(officer: SigningKey, now: dt.datetime) -> bytes:
                 payload=LEAD, claimed_at=now)
 
 
-def measure(sizes: list[int], people: int = 50) -> list[tuple[int, float, float, float]]:
+def measure(sizes: list[int], people: int = 50, snapshot: bool = False) -> list[tuple[int, float, float, float]]:
     out = []
     for size in sizes:
         with tempfile.TemporaryDirectory() as tmp:
@@ -55,7 +57,7 @@ def measure(sizes: list[int], people: int = 50) -> list[tuple[int, float, float,
                 t0 = time.perf_counter()
                 s = Store(url, create=False)
                 t1 = time.perf_counter()
-                w = Writer(s)
+                w = Writer(s, snapshot_key=snapshot_key(log_key) if snapshot else None)
                 t2 = time.perf_counter()
                 w.append(_lead(officers[0], dt.datetime.now(dt.UTC)))
                 t3 = time.perf_counter()
@@ -71,9 +73,12 @@ def measure(sizes: list[int], people: int = 50) -> list[tuple[int, float, float,
 
 def main(argv: list[str]) -> None:
     sizes = [int(x) for x in argv] or [300, 30_000]
-    print("entries  writer start  fresh store+writer+append  append on a running writer (baseline)  ratio")
-    for entries, start, whole, warm in measure(sizes):
-        print(f"{entries:>7,}  {start * 1000:9.1f} ms  {whole * 1000:22.1f} ms  {warm * 1000:30.1f} ms  {whole / warm:8.1f}")
+    print("registry acts  snapshot  entries  writer start  fresh store+writer+append  append on a running writer (baseline)  ratio")
+    for people in (50, 2000):
+        for snapshot in (False, True):
+            for entries, start, whole, warm in measure(sizes, people, snapshot):
+                print(f"{people + 1:>13,}  {'yes' if snapshot else 'no':>8}  {entries:>7,}  {start * 1000:9.1f} ms  "
+                      f"{whole * 1000:22.1f} ms  {warm * 1000:30.1f} ms  {whole / warm:8.1f}")
 
 
 if __name__ == "__main__":

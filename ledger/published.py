@@ -53,19 +53,37 @@ class Published:
         return self.checkpoints[-1][0] if self.checkpoints else None
 
 
-def read_published(path: Path, vkey: VerifierKey) -> Published:
+TAIL_WINDOW = 16 * 1024
+"""What the writer and sealer read of the file before each start: its last bytes (a checkpoint note is under 1 KB),
+so that an append costs the same at the millionth checkpoint as at the first. The whole file is read by
+``zhifa log repair-checkpoints`` and compared by ``zhifa check --full``."""
+
+
+def read_published(path: Path, vkey: VerifierKey, *, whole: bool = True) -> Published:
     """Parse ``path`` block by block (bytes: a torn write may cut a character in two); stop at the first complete
-    block that is not a verified checkpoint (``damage``); an unterminated last block is left in ``tail``."""
+    block that is not a verified checkpoint (``damage``); an unterminated last block is left in ``tail``.
+    ``whole=False``: only the blocks that end in the last :data:`TAIL_WINDOW` bytes."""
     out = Published()
+    separator = SEPARATOR.encode()
     try:
-        raw = path.read_bytes()
+        with open(path, "rb") as handle:
+            size = os.fstat(handle.fileno()).st_size
+            base = 0 if whole or size <= TAIL_WINDOW else size - TAIL_WINDOW
+            handle.seek(base)
+            raw = handle.read()
     except FileNotFoundError:
         return out
     except IsADirectoryError:
         out.damage = f"{path} is a directory"
         return out
-    separator = SEPARATOR.encode()
     offset = 0
+    if base:
+        first = raw.find(separator)
+        if first < 0:
+            out.damage = f"no checkpoint ends in the last {TAIL_WINDOW} bytes"
+            return out
+        offset = first + len(separator)  # the window starts inside an earlier block
+        out.good_bytes = base + offset
     while offset < len(raw):
         end = raw.find(separator, offset)
         if end < 0:
@@ -75,17 +93,17 @@ def read_published(path: Path, vkey: VerifierKey) -> Published:
             block = raw[offset : end + 1].decode("utf-8")
             cp = open_checkpoint(block, vkey)
         except ValueError as exc:  # UnicodeDecodeError is a ValueError too
-            out.damage = f"block at byte {offset} is not a checkpoint signed by the log key: {exc}"
+            out.damage = f"block at byte {base + offset} is not a checkpoint signed by the log key: {exc}"
             out.tail = raw[offset:]
             return out
         last = out.last
         if last is not None and cp.size < last.size:
-            out.damage = f"block at byte {offset} has tree size {cp.size} after {last.size}"
+            out.damage = f"block at byte {base + offset} has tree size {cp.size} after {last.size}"
             out.tail = raw[offset:]
             return out
         out.checkpoints.append((cp, block))
         offset = end + len(separator)
-        out.good_bytes = offset
+        out.good_bytes = base + offset
     return out
 
 
@@ -129,9 +147,9 @@ class Diagnosis:
     append: list[str] = field(default_factory=list)
 
 
-def diagnose(store: Store, path: Path) -> Diagnosis:
+def diagnose(store: Store, path: Path, *, whole: bool = True) -> Diagnosis:
     vkey = parse_verifier_key(store.meta("log_vkey") or "")
-    pub = read_published(path, vkey)
+    pub = read_published(path, vkey, whole=whole)
     if pub.damage is not None:
         return Diagnosis("damaged", f"{path}: {pub.damage}; not repaired automatically (compare it with `zhifa log checkpoint` and the backups)", pub)
     last_size = pub.last.size if pub.last is not None else -1
@@ -154,9 +172,9 @@ def diagnose(store: Store, path: Path) -> Diagnosis:
     return Diagnosis("ok", f"{path}: {len(pub.checkpoints)} checkpoint(s), intact", pub, missing)
 
 
-def repair(store: Store, path: Path) -> Diagnosis:
+def repair(store: Store, path: Path, *, whole: bool = True) -> Diagnosis:
     """Cut a torn tail and append the database's checkpoints the file lacks (fsynced); refuse damage."""
-    found = diagnose(store, path)
+    found = diagnose(store, path, whole=whole)
     if found.state == "damaged":
         raise CheckpointsDamaged(found.message + "  (see `zhifa log repair-checkpoints --dry-run`)")
     if found.state == "torn":
@@ -185,7 +203,7 @@ def check_not_rolled_back(store: Store, path: Path | None) -> Published:
     if path is None:
         return Published()
     vkey = parse_verifier_key(store.meta("log_vkey") or "")
-    pub = read_published(path, vkey)
+    pub = read_published(path, vkey, whole=False)
     if pub.damage is not None:
         raise CheckpointsDamaged(f"{path}: {pub.damage}  (see `zhifa log repair-checkpoints --dry-run`)")
     last = pub.last

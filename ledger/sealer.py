@@ -160,15 +160,16 @@ class Sealer:
         """The database must contain the tree of the last checkpoint published outside it (ledger.published);
         a torn last block (a crash while writing the file) is repaired from the database's signed checkpoints,
         any other damage refused."""
-        if self.checkpoints_file is not None and diagnose(self.store, self.checkpoints_file).state == "torn":
-            repair(self.store, self.checkpoints_file)
-        published = check_not_rolled_back(self.store, self.checkpoints_file)
-        # A crash between commit and file write leaves the file behind the database: catch it up.
-        last = published.last
-        if last is not None:
-            latest = self.tree.latest_checkpoint()
-            if latest is not None and latest[0] > last.size:
-                self._publish_file(latest[1])
+        with self._file_lock():  # another sealer on this host may be writing the file right now
+            if self.checkpoints_file is not None and diagnose(self.store, self.checkpoints_file, whole=False).state == "torn":
+                repair(self.store, self.checkpoints_file, whole=False)
+            published = check_not_rolled_back(self.store, self.checkpoints_file)
+            # A crash between commit and file write leaves the file behind the database: catch it up.
+            last = published.last
+            if last is not None:
+                latest = self.tree.latest_checkpoint()
+                if latest is not None and latest[0] > last.size:
+                    self._publish_file(latest[1])
 
     def _publish_file(self, note: str) -> None:
         if self.checkpoints_file is None:

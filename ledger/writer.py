@@ -215,10 +215,13 @@ class Writer:
         case_cache: int = 10_000,
         cache_key: bytes | None = None,
         checkpoints_file: Path | None = None,
+        snapshot_key: bytes | None = None,
     ) -> None:
         """``checkpoints_file``: the checkpoints published outside the database (``var/checkpoints.log``); when
         given, the writer refuses to start (RolledBack, nothing written) on a database that does not hold the last
-        one — a restored older copy — exactly as the sealer does (:func:`ledger.published.check_not_rolled_back`)."""
+        one — a restored older copy — exactly as the sealer does (:func:`ledger.published.check_not_rolled_back`).
+        ``snapshot_key`` (on the log's host, :func:`ledger.registry_snapshot.snapshot_key`): start from an
+        authenticated registry snapshot bound to a log position instead of replaying every registry act."""
         origin = store.meta("origin")
         log_vkey = store.meta("log_vkey")
         if origin is None or log_vkey is None:
@@ -243,24 +246,37 @@ class Writer:
         self._lock = threading.RLock()
         self._queue: queue.Queue[tuple[bytes, Future[Receipt]] | None] = queue.Queue()
         self._thread: threading.Thread | None = None
+        self._snapshot_key = snapshot_key
         check_not_rolled_back(store, checkpoints_file)
         self._load_registry()
         self._catch_up()
 
     def _load_registry(self) -> None:
-        """Start at the log's head by replaying the registry's rows alone (the partial index ``registry_rows``):
-        a new writer has no case state cached, so case rows need not be read — O(registry acts), not O(log).
-        Positions are commit order, so reading up to one head position in order misses nothing before it."""
+        """Start at the log's head: from the registry snapshot if one verifies (ledger.registry_snapshot), then the
+        registry's rows alone (the partial index ``registry_rows``) — a new writer has no case state cached, so case
+        rows need not be read: O(registry acts since the snapshot), not O(log). Positions are commit order, so
+        reading up to one head position in order misses nothing before it."""
+        from ledger import registry_snapshot
+
         head = self.store.position()
-        for _position, stream, version, state in self.store.log_range(0, head, registry=True):
+        start, last = 0, None
+        key = self._snapshot_key
+        snap = registry_snapshot.load(self.store, key, self.origin) if key is not None else None
+        if snap is not None:
+            self.registry, start, last = snap.registry, snap.position, (snap.position, snap.entry_hash)
+        replayed = 0
+        for position, stream, version, state in self.store.log_range(start, head, registry=True):
             entry_data, envelope = unframe(state)
             entry = canonical.decode(entry_data, Entry)
             record = act_record(open_envelope(envelope), entry.version, canonical.parse_timestamp(entry.recorded_at))
             self.registry = apply_registry(self.registry, record)
-            self._heads[stream] = (int(version), entry_hash(entry_data))
+            digest = entry_hash(entry_data)
+            self._heads[stream] = (int(version), digest)
+            last, replayed = (int(position), digest), replayed + 1
         self.position = head
+        if key is not None and last is not None and replayed >= (1 if snap is None else registry_snapshot.SAVE_AFTER):
+            registry_snapshot.save(self.store, key, registry_snapshot.Snapshot(last[0], last[1], self.registry))
 
-    # -- following the log --------------------------------------------------------------------------
     def _catch_up(self) -> None:
         """Apply registry acts and drop cached case state for everything appended since our position."""
         for note in self.store.iter_notifications(after=self.position):

@@ -306,6 +306,27 @@ def test_a_torn_last_block_is_repaired_from_the_database(ledger: LedgerFixture, 
     assert diagnose(ledger.store, path).state == "ok"
 
 
+def test_a_long_checkpoints_file_is_read_from_its_end_and_a_torn_tail_still_repaired(ledger: LedgerFixture, tmp_path: Path) -> None:
+    """Writer and sealer read only the last blocks (an append costs the same at the millionth checkpoint)."""
+    from ledger.published import TAIL_WINDOW
+
+    path = tmp_path / "checkpoints.log"
+    officer = ledger.register("officer/long")
+    sealer = Sealer(ledger.store, ledger.log_key, path)
+    while not path.exists() or path.stat().st_size < TAIL_WINDOW + 2_000:
+        ledger.lead(officer)
+        sealer.seal_once()
+    intact = path.read_bytes()
+    path.write_bytes(intact[:-30])
+    Writer(ledger.store, clock=ledger.clock, checkpoints_file=path)
+    Sealer(ledger.store, ledger.log_key, path)
+    assert path.read_bytes() == intact
+    path.write_bytes(intact + b"junk")
+    with pytest.raises(CheckpointsDamaged):
+        Writer(ledger.store, clock=ledger.clock, checkpoints_file=path)
+    assert diagnose(ledger.store, path).state == "damaged"
+
+
 @pytest.mark.parametrize(
     "damage",
     [
@@ -376,3 +397,78 @@ def test_a_note_at_version_0_on_an_open_case_is_a_version_conflict(ledger: Ledge
     with pytest.raises(VersionConflict):
         ledger.writer.append(ledger.act(officer, case, 0, "case.note", {"text": "x"}))
     assert _count(ledger.store) == before
+
+
+def test_append_of_an_oversized_or_badly_named_act_exits_2_with_one_line(cli: Cli) -> None:
+    """Signed elsewhere (not by `act sign`, which would refuse it): `append` refuses with the code, nothing written."""
+    from ledger.court.keys import read_private_key
+    from ledger.ledger import sign
+
+    cli.setup()
+    key = read_private_key(cli.key)
+    before = cli.positions()
+    for case, summary, code in [
+        (str(uuid.uuid4()), "x" * (MAX_ENVELOPE_BYTES + 1), "act-too-large"),
+        (str(uuid.uuid4()), "长" * (MAX_TEXT_CHARS + 1), "act-too-large"),
+        ("a b", "s", "bad-case-id"),
+        ("", "s", "bad-case-id"),
+    ]:
+        envelope = sign(key, log="faults.test/ledger", case=case, case_version=0, type="lead.received", actor=key.name,
+                        payload={**LEAD, "summary": summary})
+        res = cli("append", "-", input=envelope.decode())
+        assert res.stdout == "" and one_line(res).startswith(code)
+    assert cli.positions() == before
+
+
+# -- the registry snapshot (also found: each CLI append replayed the whole log) -----------------------------------
+def _registry_with_people(ledger: LedgerFixture, n: int) -> None:
+    for i in range(n):
+        ledger.register(f"officer/snap-{i}")
+
+
+def test_a_writer_starts_from_an_authenticated_registry_snapshot(ledger: LedgerFixture) -> None:
+    from ledger import registry_snapshot
+
+    key = registry_snapshot.snapshot_key(ledger.log_key)
+    _registry_with_people(ledger, 5)
+    replayed = Writer(ledger.store, clock=ledger.clock).registry
+    Writer(ledger.store, clock=ledger.clock, snapshot_key=key)  # writes the first snapshot
+    snap = registry_snapshot.load(ledger.store, key, ledger.writer.origin)
+    assert snap is not None and snap.registry == replayed
+    _registry_with_people(ledger, 2)  # registry acts after the snapshot are replayed on top of it
+    started = Writer(ledger.store, clock=ledger.clock, snapshot_key=key)
+    assert started.registry == Writer(ledger.store, clock=ledger.clock).registry
+    officer = ledger.keys["officer/snap-1"]  # its second key, registered after the snapshot
+    started.append(ledger.act(officer, str(uuid.uuid4()), 0, "lead.received", LEAD))
+
+
+def test_a_forged_or_stale_registry_snapshot_is_discarded(ledger: LedgerFixture) -> None:
+    """An edited snapshot row (the attack of item 3 on this cache) is not believed: the writer replays instead."""
+    import dataclasses
+
+    from ledger import registry_snapshot
+    from ledger.court.keys import SigningKey
+
+    key = registry_snapshot.snapshot_key(ledger.log_key)
+    _registry_with_people(ledger, 3)
+    Writer(ledger.store, clock=ledger.clock, snapshot_key=key)
+    snap = registry_snapshot.load(ledger.store, key, ledger.writer.origin)
+    assert snap is not None
+    # forge: a registry that knows an intruder's key, stored under a MAC made with another log's key
+    intruder = SigningKey.generate("officer/intruder")
+    forged = dataclasses.replace(snap.registry, keys={**snap.registry.keys, intruder.kid_hex: dataclasses.replace(
+        next(iter(snap.registry.keys.values())), kid=intruder.kid_hex, vkey=intruder.verifier.text, person="officer/intruder")})
+    other = registry_snapshot.snapshot_key(SigningKey.generate("zhifa.test/ledger"))
+    registry_snapshot.save(ledger.store, other, registry_snapshot.Snapshot(snap.position, snap.entry_hash, forged))
+    assert registry_snapshot.load(ledger.store, key, ledger.writer.origin) is None
+    writer = Writer(ledger.store, clock=ledger.clock, snapshot_key=key)
+    assert writer.registry.key(intruder.kid_hex) is None
+    # a snapshot bound to an entry the log no longer holds (rewritten or restored log) is discarded too
+    registry_snapshot.save(ledger.store, key, registry_snapshot.Snapshot(snap.position, bytes(32), forged))
+    assert registry_snapshot.load(ledger.store, key, ledger.writer.origin) is None
+    assert Writer(ledger.store, clock=ledger.clock, snapshot_key=key).registry.key(intruder.kid_hex) is None
+    # edited body bytes under the right key's MAC position: the MAC no longer verifies
+    registry_snapshot.save(ledger.store, key, snap)
+    with ledger.store.db.write() as cur:
+        cur.execute("UPDATE zhifa_registry_snapshot SET body=? WHERE name='registry'", (b"\x80\x05N.",))
+    assert registry_snapshot.load(ledger.store, key, ledger.writer.origin) is None

@@ -20,6 +20,7 @@ from ledger.act_form import MAX_ENVELOPE_BYTES, open_act
 from ledger.court.keys import KeyFormatError, SigningKey
 from ledger.envelope import entry_hash, sign_act
 from ledger.ledger import entries, initialise, make_act
+from ledger.registry_snapshot import snapshot_key
 from ledger.store import Store
 from ledger.writer import Receipt, Writer, state_cache_key
 from zhifa.calendar_file import HolidaysFileError, install_calendar
@@ -128,10 +129,13 @@ def _append_one(settings: Settings, envelope: bytes) -> Receipt:
     store = open_store(settings)
     try:
         with refusals():
-            log_key = _log_key(settings)
-            cache_key = None if log_key is None else state_cache_key(log_key)
+            log_key = _log_key(settings)  # on the log's host: sealed case states, an authenticated registry snapshot
             writer = Writer(
-                store, max_skew=_skew(settings), cache_key=cache_key, checkpoints_file=settings.checkpoints_file
+                store,
+                max_skew=_skew(settings),
+                cache_key=None if log_key is None else state_cache_key(log_key),
+                checkpoints_file=settings.checkpoints_file,
+                snapshot_key=None if log_key is None else snapshot_key(log_key),
             )
             return writer.append(envelope)
     finally:
