@@ -13,6 +13,8 @@ import json
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from domain import procedure as proc
 from domain import refusals as r
@@ -243,3 +245,15 @@ def test_settings_read_the_holidays_file_from_zhifa_toml(tmp_path: Path, monkeyp
     assert load_settings(config).holidays_file == Path("/etc/zhifa/holidays.json")
     config.write_text("[zhifa]\n")
     assert load_settings(config).holidays_file is None
+
+
+@settings(max_examples=25, deadline=None)
+@given(st.integers(0, 150))
+def test_whatever_the_date_every_clock_past_2026_is_provisional_and_none_before(days_after_july: int) -> None:
+    start = beijing(2026, 7, 1) + days_after_july * D
+    world = standard_world(start)
+    state = world.case().play(organisation_case(start, until="served"), start)
+    hour_clocks = {"transfer.hand_over", "coercion.emergency_report", "simple.report_within"}
+    for clock in deadlines(state, world.registry):
+        if clock.rule not in hour_clocks:
+            assert clock.provisional == (clock.due.year >= 2027), clock
