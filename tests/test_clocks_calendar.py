@@ -257,3 +257,17 @@ def test_whatever_the_date_every_clock_past_2026_is_provisional_and_none_before(
     for clock in deadlines(state, world.registry):
         if clock.rule not in hour_clocks:
             assert clock.provisional == (clock.due.year >= 2027), clock
+
+
+def test_no_calendar_is_built_when_the_domain_is_imported() -> None:
+    import subprocess
+    import sys
+
+    code = (
+        "import domain.case, domain.deadlines, domain.procedure, ledger.writer\n"
+        "import domain.calendar as c\n"
+        "assert c._bundled is None and c._installed is None, 'a calendar was built at import'\n"
+        "assert c.default_calendar() is c._bundled is not None\n"
+    )
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)
+    assert done.returncode == 0, done.stderr
