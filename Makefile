@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-$(shell cat pyproject.toml | sha256sum | cut -c1-12)
 export ZHIFA_TEST_POSTGRES_URL ?= postgresql://postgres@127.0.0.1:5432/test
 
-.PHONY: demo test lint types pytest bench bench-big fuzz clean serve trials
+.PHONY: demo test lint types pytest bench bench-big fuzz clean serve trials mutation
 
 $(BIN)/python:
 	$(PYTHON) -c 'import sys; assert sys.version_info >= (3, 11), "Python >= 3.11 is required"'
@@ -40,6 +40,11 @@ bench-big: $(STAMP)
 # The bundle verifier fuzzed with structural and byte mutations of a real bundle, address space capped (a few minutes).
 fuzz: $(STAMP)
 	$(BIN)/python -m tests.fuzz_bundle --examples $${FUZZ_EXAMPLES:-20000}
+
+# Every number of domain/law.py changed by ±1, one at a time, against the whole fast domain suite (`make test`
+# runs the same check against the tests mapped to each number: tests/test_mutation.py).
+mutation: $(STAMP)
+	$(BIN)/python -m tests.mutation --full
 
 clean:
 	rm -rf var .pytest_cache .mypy_cache .ruff_cache .hypothesis

@@ -52,12 +52,16 @@ class CaseDeadline(msgspec.Struct, frozen=True, kw_only=True):
     subject: str | None = None
     source: str = ""
     """Where the period's length comes from when it is a local or sector number: national default or the agency's act."""
+    due_at: dt.datetime | None = None
+    """For a period counted in hours (ACL Art 19, 国务院令310 Art 5, the simple-procedure report): the exact instant."""
 
     def overdue(self, today: dt.date) -> bool:
         return today > self.due
 
 
-def _clock(key: str, due: dt.date, provisional: bool = False, subject: str | None = None, source: str = "") -> CaseDeadline:
+def _clock(
+    key: str, due: dt.date, provisional: bool = False, subject: str | None = None, source: str = "", due_at: dt.datetime | None = None
+) -> CaseDeadline:
     title, title_en = TITLES[key]
     return CaseDeadline(
         rule=key,
@@ -68,7 +72,13 @@ def _clock(key: str, due: dt.date, provisional: bool = False, subject: str | Non
         article=rule(key).article,
         subject=subject,
         source=source,
+        due_at=due_at,
     )
+
+
+def _hours(key: str, start: dt.datetime, subject: str | None = None) -> CaseDeadline:
+    instant = hours_after(start, key)
+    return _clock(key, local_date(instant), subject=subject, due_at=instant)
 
 
 def _of(key: str, end: Deadline, subject: str | None = None) -> CaseDeadline:
@@ -104,7 +114,7 @@ def deadlines(state: CaseState, registry: Registry, now: dt.datetime | None = No
             end = proc.measure_end(state, m, now)
             out.append(_of("coercion.max_period", end, f"v{m.version}"))
             if m.emergency and any(x.version == m.version and x.approver in x.awaiting for x in state.pending):
-                out.append(_clock("coercion.emergency_report", local_date(hours_after(m.imposed_at, "coercion.emergency_report")), subject=f"v{m.version}"))
+                out.append(_hours("coercion.emergency_report", m.imposed_at, f"v{m.version}"))
     n = state.notice
     if n is not None and n.served_at is not None and d is None:
         if state.statement_waived_at is None:
@@ -137,13 +147,15 @@ def deadlines(state: CaseState, registry: Registry, now: dt.datetime | None = No
         if d.kind == "simple" and state.simple_reported_at is None:
             report = proc.case_rule(registry, state, "simple.report_within", d.decided_at)
             due_at = d.decided_at + dt.timedelta(hours=report.value)
-            out.append(_clock("simple.report_within", local_date(due_at), subject=f"v{d.version}", source=report.describe()))
+            out.append(
+                _clock("simple.report_within", local_date(due_at), subject=f"v{d.version}", source=report.describe(), due_at=due_at)
+            )
     t = state.transfer
     if t is not None:
         if t.approved is None:
             out.append(_from(t.reported_at, "transfer.head_decides"))
         elif t.approved and t.sent_at is None and t.approved_at is not None:
-            out.append(_clock("transfer.hand_over", local_date(hours_after(t.approved_at, "transfer.hand_over"))))
+            out.append(_hours("transfer.hand_over", t.approved_at))
     return sorted(out, key=lambda c: (c.due, c.rule, c.subject or ""))
 
 

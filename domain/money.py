@@ -2,6 +2,11 @@
 
 No floats anywhere: amounts are ``int`` fen, rates come from domain.law as permille, every division rounds down
 (in the party's favour, and reproducibly).
+
+No date here reads the working-day calendar (the late fee counts calendar days from a due date it is given; the
+limitation period ends on the corresponding date, not moved off a rest day), so none is ever provisional: a late
+fee inherits the flag of the due date it is counted from (``domain.procedure.payment_due``), which the case rules
+note on the act.
 """
 
 from __future__ import annotations

@@ -263,6 +263,21 @@ def enforcement_window_end(state: CaseState) -> Deadline | None:
     return Deadline(last.date, last.provisional or remedies.provisional, law.key)
 
 
+def reconsideration_last_day(served_at: dt.datetime, told_of_right: bool = True) -> Deadline:
+    """复议法 Art 20: 60 days from knowing of the decision; up to 1 year when the party was not told of the right."""
+    return period(served_at, "reconsideration.window" if told_of_right else "reconsideration.window_untold")
+
+
+def litigation_after_reconsideration_end(reconsideration_served_at: dt.datetime) -> Deadline:
+    """行诉法 Art 45: a lawsuit within 15 days of receiving the reconsideration decision."""
+    return period(reconsideration_served_at, "litigation.after_reconsideration")
+
+
+def cash_hand_in_due(collected_at: dt.datetime) -> Deadline:
+    """APL Art 71: cash collected on the spot is handed in to the agency within 2 working days."""
+    return period(collected_at, "payment.cash_hand_in")
+
+
 def remedy_pending(state: CaseState) -> bool:
     return any(r.decided_at is None or not r.final for r in state.remedies)
 

@@ -10,13 +10,20 @@ numbers, addresses and bank accounts; legal persons stay named with their unifie
 
 Valid unified social credit codes, SHA-256 digests and UUIDs are left alone (an all-digit credit code that is
 also a valid ID number is treated as an ID: privacy wins a tie). Full-width digits (１３８…) are matched like
-ASCII ones. Not detected: names inside free text (mask them where they are a field), passport and permit
-numbers, Chinese-numeral house numbers (十二号), local numbers without an area code, minors' data as such.
+ASCII ones. IDs, mobiles, landlines and bank cards are found however they are grouped — spaces, dots, dashes or
+the middle dot between any digits (110105 19491231 002X, 138.0013.8000, 0791-8888-1234) — an ID only when the
+digits without separators have an ID's shape (division code, a real birth date), so date ranges and case
+numbers are not mistaken for one. House numbers are found after a road, lane, village, estate or building name,
+in Arabic or Chinese numerals (中山路12号, 幸福小区3栋, 解放街十二号). Minors' data (未成年人信息): an age under
+18 (13岁, 十三周岁), a birth date (2012年5月3日出生) and a school grade or class (三年级二班, 初二(3)班) are masked.
+Not detected: names inside free text (mask them where they are a field), passport and permit numbers, local
+numbers without an area code, the name of a minor's school.
 """
 
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from domain.uscc import is_valid_uscc
@@ -57,19 +64,53 @@ _PLACEHOLDER = "\x00"  # stands in for a protected token while scanning: not a d
 
 @dataclass(frozen=True)
 class PersonalDataPattern:
-    """One kind of personal data: ``regex`` finds it and its group ``secret`` is what gets masked."""
+    """One kind of personal data: ``regex`` finds it and its group ``secret`` is what gets masked; ``accept``
+    (when set) confirms a candidate from its text (e.g. an ID's shape once separators are removed)."""
 
     name: str
     label: str
     regex: re.Pattern[str]
     why: str
+    accept: Callable[[str], bool] | None = None
 
 
-def _pattern(name: str, label: str, regex: str, why: str) -> PersonalDataPattern:
-    return PersonalDataPattern(name, label, re.compile(regex, re.ASCII), why)
+def _pattern(name: str, label: str, regex: str, why: str, accept: Callable[[str], bool] | None = None) -> PersonalDataPattern:
+    return PersonalDataPattern(name, label, re.compile(regex, re.ASCII), why, accept)
 
 
 _DATE = r"(?:18|19|20)\d{2}(?:0[1-9]|1[0-2])(?:0[1-9]|[12]\d|3[01])"
+_SEP = r"[ .\-\u00b7]"  # one separator a person may write between digits: space, dot, dash, middle dot
+_CN_DIGITS = "零〇一二三四五六七八九十百两"
+MASKABLE_CN = frozenset(_CN_DIGITS)
+"""Chinese numerals are masked like digits where a pattern finds them (十二号 → **号)."""
+
+
+def _separators_removed(text: str) -> str:
+    return re.sub(_SEP, "", text)
+
+
+def _id18_shaped(text: str) -> bool:
+    return _ID18_SHAPE.fullmatch(_separators_removed(text).upper()) is not None
+
+
+_CN_VALUE = {"零": 0, "〇": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9}
+
+
+def _age_value(text: str) -> int | None:
+    """An age written in Arabic or Chinese numerals (13, 十三, 二十) as a number; None if not an age."""
+    if text.isdigit():
+        return int(text)
+    if text == "十":
+        return 10
+    if "十" in text:
+        tens, _, units = text.partition("十")
+        return _CN_VALUE.get(tens, 1 if tens == "" else -100) * 10 + (_CN_VALUE.get(units, -100) if units else 0)
+    return _CN_VALUE.get(text) if len(text) == 1 else None
+
+
+def _minor_age(text: str) -> bool:
+    age = _age_value(text)
+    return age is not None and 0 <= age < 18
 
 PATTERNS: tuple[PersonalDataPattern, ...] = (
     # Local part only: the domain (qq.com, an agency's) identifies nobody. First, so that a phone number used as a
@@ -88,6 +129,15 @@ PATTERNS: tuple[PersonalDataPattern, ...] = (
         rf"(?<!\d)(?P<secret>[1-9]\d{{5}}{_DATE}\d{{3}}[\dXx])(?!\d)",
         "identifies a natural person",
     ),
+    # The same number written in groups (110105 19491231 002X, 110105-1949-1231-002X, 1101.0519.4912.3100.2X):
+    # a separator may stand between any two characters; the digits without them must have the ID's shape.
+    _pattern(
+        "id_card_grouped",
+        "居民身份证号码（分段书写）",
+        rf"(?<![\dA-Za-z])(?P<secret>[1-9](?:{_SEP}?\d){{16}}{_SEP}?[\dXx])(?![\dA-Za-z])",
+        "identifies a natural person, however it is grouped",
+        _id18_shaped,
+    ),
     # First-generation ID: division code, YYMMDD, 3-digit sequence, no check digit.
     _pattern(
         "id_card_15",
@@ -99,21 +149,21 @@ PATTERNS: tuple[PersonalDataPattern, ...] = (
     _pattern(
         "bank_card",
         "银行卡号",
-        r"(?<!\d)(?P<secret>\d{4}(?:[ \-]?\d{4}){3}(?:[ \-]?\d{1,3})?)(?!\d)",
+        rf"(?<!\d)(?P<secret>\d{{4}}(?:{_SEP}?\d{{4}}){{3}}(?:{_SEP}?\d{{1,3}})?)(?!\d)",
         "a personal account number",
     ),
     # Mainland mobile: 1[3-9] + 9 digits, optionally +86/0086 and 3-4-4 grouping.
     _pattern(
         "mobile",
         "手机号码",
-        r"(?<!\d)(?P<secret>(?:(?:\+|00)86[ \-]?)?1[3-9]\d(?:[ \-]?\d{4}){2})(?!\d)",
+        rf"(?<![\d.])(?P<secret>(?:(?:\+|00)86{_SEP}?)?1(?:{_SEP}?[3-9])(?:{_SEP}?\d){{9}})(?![\d])",
         "reaches a natural person directly",
     ),
     # Landline with its area code (0xx / 0xxx, bare or in brackets), 7-8 digit local number, optional extension.
     _pattern(
         "landline",
         "固定电话",
-        r"(?<!\d)(?P<secret>(?:\(0\d{2,3}\)|0\d{2,3})[ \-]?[2-9]\d{6,7}(?:(?:-|转)\d{1,6})?)(?!\d)",
+        rf"(?<![\d.])(?P<secret>(?:\(0\d{{2,3}}\)|0\d{{2,3}}){_SEP}?[2-9](?:{_SEP}?\d){{6,7}}(?:(?:-|转)\d{{1,6}})?)(?!\d)",
         "a home or personal number",
     ),
     # Backstop: any free-standing run of 11+ digits is some account, card or ID number. Runs glued to letters
@@ -131,12 +181,40 @@ PATTERNS: tuple[PersonalDataPattern, ...] = (
         r"(?<=[路街道巷弄村组里])(?P<secret>\d+(?:[\-之]\d+)?)(?=号)",
         "with the road it locates a home",
     ),
+    # The same after an estate, village or building name (幸福小区12号, 金色家园3号, 王庄5号) and in Chinese numerals
+    # (解放街十二号, 二组三号) — never after a bracket, so a document number (〔2026〕12号) is not a house.
+    _pattern(
+        "house_number_more",
+        "门牌号（小区、村庄、中文数字）",
+        rf"(?<=[路街道巷弄村组里区苑园庄屯坊湾城府邸居厦寓院座])(?P<secret>[\d{_CN_DIGITS}]+(?:[\-之][\d{_CN_DIGITS}]+)?)(?=号|栋|幢|单元|室)",
+        "with the estate it locates a home",
+    ),
     # Village group, building, unit, floor and room (8组, 3幢2单元402室, 12号楼).
     _pattern(
         "building_room",
         "楼栋、单元、房号",
         r"(?P<secret>\d+(?:[\-之]\d+)?)(?=号楼|号院|弄|组|幢|栋|单元|层|楼|室)",
         "with the road it locates a home",
+    ),
+    # 未成年人信息: an age under 18, a birth date, a school grade or class.
+    _pattern(
+        "minor_age",
+        "未成年人年龄",
+        rf"(?<![\d{_CN_DIGITS}满])(?P<secret>\d{{1,2}}|[{_CN_DIGITS}]{{1,3}})(?=周?岁(?!以[上下]))",
+        "a minor is identified by age with the facts of a case",
+        _minor_age,
+    ),
+    _pattern(
+        "birth_date",
+        "出生日期",
+        r"(?P<secret>(?:19|20)\d{2}(?:年\d{1,2}月\d{1,2}日|[\-./]\d{1,2}[\-./]\d{1,2}))(?=出生|生人|生)",
+        "a birth date identifies a person, and shows a minor",
+    ),
+    _pattern(
+        "school_class",
+        "年级、班级",
+        rf"(?P<secret>[\d{_CN_DIGITS}]{{1,2}}年级(?:[\d{_CN_DIGITS}]{{1,2}}班)?|[初高][一二三][(（]?[\d{_CN_DIGITS}]{{1,2}}[)）]?班)",
+        "a pupil's grade and class point to a minor",
     ),
 )
 
@@ -208,7 +286,9 @@ def _scan(text: str) -> tuple[list[PersonalDataFinding], str]:
             for match in matches:
                 start, end = match.span("secret")
                 # Only letters and digits are masked; separators, brackets and 转 keep the layout readable.
-                secret = [i for i in range(start, end) if chars[i].isascii() and chars[i].isalnum()]
+                if pattern.accept is not None and not pattern.accept(working[start:end]):
+                    continue
+                secret = [i for i in range(start, end) if (chars[i].isascii() and chars[i].isalnum()) or chars[i] in MASKABLE_CN]
                 if not secret:
                     continue
                 findings.append(PersonalDataFinding(pattern.name, start, end))

@@ -13,6 +13,8 @@ import json
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from domain import procedure as proc
 from domain import refusals as r
@@ -212,3 +214,60 @@ def test_testing_pause_before_filing_does_not_stretch_the_decision_time_limit() 
         "violation_ended": None, "major_public_interest": False, "complex": False}, at=START + 12 * D)
     limit = proc.decision_time_limit(case.state, START + 12 * D + H)
     assert limit is not None and limit.date == dt.date(2026, 6, 12)  # 90 days from 03-14, no pause counted
+
+
+# -- the CLI installs the operator's file from the settings -------------------------------------------------------------
+def test_the_cli_refuses_a_malformed_holidays_file_in_one_line_and_installs_a_good_one(tmp_path: Path) -> None:
+    from click.testing import CliRunner
+
+    from zhifa.cli import main
+
+    bad = _holidays_file(tmp_path, {"years": {"2027": {"source": "通知", "holidays": ["2028-01-01"]}}})
+    env = {"ZHIFA_VAR_DIR": str(tmp_path / "var"), "ZHIFA_HOLIDAYS_FILE": str(bad)}
+    try:
+        res = CliRunner().invoke(main, ["keys", "new", "officer/x", "-o", str(tmp_path / "x.key")], env=env)
+        assert res.exit_code == 2 and res.output.strip().count("\n") == 0
+        assert str(bad) in res.output and "listed under year 2027" in res.output
+        good = _holidays_file(tmp_path, {"years": {"2027": {"source": "通知", "holidays": ["2027-01-01"]}}})
+        res = CliRunner().invoke(main, ["keys", "new", "officer/x", "-o", str(tmp_path / "x.key")], env={**env, "ZHIFA_HOLIDAYS_FILE": str(good)})
+        assert res.exit_code == 0, res.output
+        assert default_calendar().source == str(good) and default_calendar().is_covered(dt.date(2027, 1, 1))
+    finally:
+        install_calendar(None)
+
+
+def test_settings_read_the_holidays_file_from_zhifa_toml(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from zhifa.settings import load_settings
+
+    monkeypatch.delenv("ZHIFA_HOLIDAYS_FILE", raising=False)
+    config = tmp_path / "zhifa.toml"
+    config.write_text('[zhifa]\nholidays_file = "/etc/zhifa/holidays.json"\n')
+    assert load_settings(config).holidays_file == Path("/etc/zhifa/holidays.json")
+    config.write_text("[zhifa]\n")
+    assert load_settings(config).holidays_file is None
+
+
+@settings(max_examples=25, deadline=None)
+@given(st.integers(0, 150))
+def test_whatever_the_date_every_clock_past_2026_is_provisional_and_none_before(days_after_july: int) -> None:
+    start = beijing(2026, 7, 1) + days_after_july * D
+    world = standard_world(start)
+    state = world.case().play(organisation_case(start, until="served"), start)
+    hour_clocks = {"transfer.hand_over", "coercion.emergency_report", "simple.report_within"}
+    for clock in deadlines(state, world.registry):
+        if clock.rule not in hour_clocks:
+            assert clock.provisional == (clock.due.year >= 2027), clock
+
+
+def test_no_calendar_is_built_when_the_domain_is_imported() -> None:
+    import subprocess
+    import sys
+
+    code = (
+        "import domain.case, domain.deadlines, domain.procedure, ledger.writer\n"
+        "import domain.calendar as c\n"
+        "assert c._bundled is None and c._installed is None, 'a calendar was built at import'\n"
+        "assert c.default_calendar() is c._bundled is not None\n"
+    )
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)
+    assert done.returncode == 0, done.stderr

@@ -123,10 +123,12 @@ def gate_auxiliary(act: ActRecord, payload: Any, registry: Registry, agency: str
     if kind is None or not is_auxiliary_only(registry, act.actor):
         return
     key = AUXILIARY_WITH.get(kind)
-    needed = local_rule(registry, agency, domain, key, act.recorded_at).value if key is not None else None
+    applied = local_rule(registry, agency, domain, key, act.recorded_at) if key is not None else None
+    needed = applied.value if applied is not None else None
     others = {o for o in getattr(payload, "officers", []) or [] if o != act.actor}
     if needed is None or len(others) < needed:
-        with_whom = f"; needs {needed} certified officer(s) named with it" if needed else ""
+        source = f" ({applied.describe()})" if applied is not None else ""
+        with_whom = f"; needs {needed} certified officer(s) named with it{source}" if needed else ""
         raise AuxiliaryActingAlone(f"{act.actor} is auxiliary staff and may not {kind} alone{with_whom}")
 
 
