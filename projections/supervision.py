@@ -226,8 +226,8 @@ def metrics(store: Store, now: dt.datetime, *, start: dt.datetime | None = None,
         outcome[outcome_of(s)] += 1
         if s.filed_at is not None:
             m.filed += 1
-        if s.closed_at is not None or s.archived_at is not None:
-            m.closed += 1
+            if s.closed_at is not None or s.archived_at is not None:  # closure rate: of filed cases (结案率)
+                m.closed += 1
         d = s.decision
         if d is not None and d.kind != "simple" and s.filed_at is not None:
             limit = proc.decision_time_limit(s, d.decided_at)
