@@ -99,7 +99,7 @@ def test_supervise_metrics_referrals_and_inspections(world: tuple[Workload, dict
 
 def test_projections_status_and_rebuild(world: tuple[Workload, dict[str, str], dict[str, str]]) -> None:
     w, env, _ = world
-    code, out, err = run(env, "projections", "rebuild", "timeline")
+    code, _, err = run(env, "projections", "rebuild", "timeline")
     assert code == 0 and "rebuilt timeline" in err
     status = json.loads(run(env, "projections", "status", "--json")[1])
     head = w.store.position()
