@@ -12,12 +12,19 @@ import json
 from dataclasses import dataclass
 from typing import Any
 
+import msgspec
+
 from ledger.db import Cursor
 from ledger.store import TOPIC_CASE
 from projections.titles import title_of
-from projections.view import Applied, View, local_iso
+from projections.view import Applied, View
 
 TABLE = "zhifa_proj_timeline"
+_ENCODE = msgspec.json.Encoder(order="sorted").encode
+
+
+def _json(value: Any) -> str:
+    return _ENCODE(value).decode()
 
 
 def evidence_of(payload: Any, path: str = "") -> list[dict[str, Any]]:
@@ -67,10 +74,10 @@ class TimelineView(View):
             record.type,
             record.actor,
             act.registry.role_of(record.actor),
-            local_iso(record.recorded_at),
-            local_iso(record.claimed_at),
+            act.entry.recorded_at,  # already the canonical UTC text
+            act.act.claimed_at,
             [],
-            json.dumps(evidence_of(record.payload), ensure_ascii=False, sort_keys=True, separators=(",", ":")),
+            _json(evidence_of(record.payload)),
             act.entry_hash.hex(),
         ]
 
@@ -82,10 +89,10 @@ class TimelineView(View):
         found = cur.execute(f"SELECT cosigners FROM {TABLE} WHERE case_id=? AND version=?", (case, version)).fetchone()
         if found is not None:
             signers = [*json.loads(found[0]), signer]
-            cur.execute(f"UPDATE {TABLE} SET cosigners=? WHERE case_id=? AND version=?", (json.dumps(signers), case, version))
+            cur.execute(f"UPDATE {TABLE} SET cosigners=? WHERE case_id=? AND version=?", (_json(signers), case, version))
 
     def flush(self, cur: Cursor) -> None:
-        rows = [(*r[:8], json.dumps(r[8]), *r[9:]) for r in self._rows.values()]
+        rows = [(*r[:8], _json(r[8]), *r[9:]) for r in self._rows.values()]
         cur.executemany(
             f"INSERT INTO {TABLE} (case_id, version, position, type, actor, role, recorded_at, claimed_at, cosigners, "
             "evidence, entry_hash) VALUES (?,?,?,?,?,?,?,?,?,?,?)",

@@ -29,7 +29,7 @@ from projections import supervision as sv
 from projections.catalog import default_views, view_names
 from projections.inspections import DEFAULT_MAX_VISITS, DEFAULT_PERIOD_DAYS, inspections
 from projections.replay import case_at, parse_moment
-from projections.runner import Runner, RunnerConflict
+from projections.runner import DEFAULT_BATCH, Runner, RunnerConflict
 from zhifa.console import err_console, open_store, progress_bar, refusals
 from zhifa.settings import Settings
 
@@ -292,11 +292,12 @@ def run_group() -> None:
 
 @run_group.command("projections")
 @click.option("--interval", type=float, default=0.2, show_default=True, help="poll interval in seconds")
+@click.option("--batch", type=int, default=DEFAULT_BATCH, show_default=True, help="notifications per transaction")
 @click.pass_obj
-def run_projections(settings: Settings, interval: float) -> None:
+def run_projections(settings: Settings, interval: float, batch: int) -> None:
     """Follow the log and keep every view current (poll; PostgreSQL NOTIFY wakes it early). Stops on SIGTERM/Ctrl-C."""
     store = open_store(settings)
-    runner = Runner(store, default_views())
+    runner = Runner(store, default_views(), batch=batch)
     stop = threading.Event()
     signal.signal(signal.SIGTERM, lambda *_: stop.set())
     caught = runner.catch_up()
