@@ -23,6 +23,7 @@ from domain.registry import (
     parse_valid_from,
     split_vkey,
 )
+from domain.review import REVIEW_PAYLOADS, apply_review
 
 
 def apply_registry(registry: Registry, act: ActRecord) -> Registry:
@@ -31,6 +32,8 @@ def apply_registry(registry: Registry, act: ActRecord) -> Registry:
         return registry._with_person(apply_personnel(registry, act))
     if act.type in CATALOG_PAYLOADS:
         return apply_catalog(registry, act)
+    if act.type in REVIEW_PAYLOADS:
+        return apply_review(registry, act)
     person = person_of(act.stream)
     if act.type == "authority.admitted":
         if act.actor != registry.origin:
