@@ -193,3 +193,22 @@ def test_recompute_on_the_command_line_exits_1_when_the_published_plan_was_alter
     res = CliRunner().invoke(main, ["review", "recompute", str(tmp_path / "plan.json"), "--checkpoint", str(tmp_path / "cp.note"),
                                     "--log-key", vkey], env=env)
     assert res.exit_code == 1 and json.loads(res.stdout)["matches"] is False
+
+
+def test_a_random_inspection_draw_is_recorded_with_two_free_inspectors_per_target(world: Workload) -> None:
+    w = world
+    targets = sorted(["91350100M000100Y43", str(sc.COMPANY["uscc"]), str(sc.STORE["uscc"])])
+    payload = {"kind": "random_inspection", "title": "2026年第二季度双随机抽查", "population_rule": "registered targets",
+               "population": targets, "seed_size": rv.log_size(w.store) + 2, "count": 2, "rate_permille": None,
+               "inspectors": [sc.OFFICER_1, sc.OFFICER_2, sc.OFFICER_3], "inspectors_per_target": 2,
+               "conflicts": [[sc.OFFICER_1, targets[0]]]}
+    plan_id = str(uuid.uuid4())
+    w.writer.append(act(w, f"review:{plan_id}", "review.planned", payload))
+    refused(w, act(w, f"review:{uuid.uuid4()}", "review.planned", {**payload, "inspectors": [sc.OFFICER_1]}), TooFewInspectors)
+    grow_and_seal(w)
+    drawn = rv.draw_payload(w.store, plan_id)
+    w.writer.append(act(w, f"review:{plan_id}", "review.drawn", drawn))
+    assert len(drawn["selected"]) == 2 and all(len(v) == 2 for v in drawn["inspectors"].values())
+    assert sc.OFFICER_1 not in drawn["inspectors"].get(targets[0], [])
+    public = rv.published(w.store, plan_id)
+    assert rv.recompute(public, rv.seed_checkpoint(w.store, payload["seed_size"])[2], w.store.meta("log_vkey")).matches is True
