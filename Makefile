@@ -36,6 +36,7 @@ bench: $(STAMP)
 # One million entries bulk-loaded, sealed, then verified end to end with the verifier's memory sampled (a few minutes).
 bench-big: $(STAMP)
 	$(BIN)/python -m bench.big
+	$(BIN)/python -m bench.big_projections
 
 # The bundle verifier fuzzed with structural and byte mutations of a real bundle, address space capped (a few minutes).
 fuzz: $(STAMP)
@@ -50,6 +51,8 @@ clean:
 	rm -rf var .pytest_cache .mypy_cache .ruff_cache .hypothesis
 
 # Crash trials (not part of `make test`, several minutes): SIGKILL of `zhifa append` and `zhifa seal --follow` at
-# random moments (50 kills per backend), the writer+sealer process killed, and a disk filling up (tmpfs: needs root).
+# random moments (50 kills per backend), the writer+sealer process killed, and a disk filling up (tmpfs: needs root);
+# then many SIGKILLs of `zhifa run projections` mid-batch, restart == clean rebuild, on both backends.
 trials: $(STAMP)
 	$(BIN)/python -m tests.trials --kills 50
+	ZHIFA_CRASH_ROUNDS=$${ROUNDS:-40} $(BIN)/pytest -q tests/test_projections_crash.py

@@ -79,6 +79,10 @@ CASE_PAYLOADS: dict[str, type[Payload]] = {}
 P = TypeVar("P", bound=Payload)
 
 
+# Registry streams are named ``<prefix><id>``: people, agencies, catalog items, and review / 双随机 plans.
+REGISTRY_STREAM_PREFIXES = ("person:", "agency:", "item:", "review:")
+
+
 def stream_kind(act_type: str) -> StreamKind:
     if act_type in REGISTRY_PAYLOADS:
         return "registry"
@@ -96,7 +100,7 @@ def payload_as(record: ActRecord, schema: type[P]) -> P:
 
 
 def entity_of(stream: str, prefix: str) -> str:
-    """``<prefix>:<id>`` → ``<id>``; registry streams are ``person:``, ``agency:`` and ``item:`` streams."""
+    """``<prefix>:<id>`` → ``<id>``; registry streams are named by :data:`REGISTRY_STREAM_PREFIXES`."""
     head = f"{prefix}:"
     if not stream.startswith(head) or len(stream) == len(head):
         raise MalformedAct(f"registry stream {stream!r} must be '{prefix}:<id>'")

@@ -25,7 +25,7 @@ from typing import Any
 import msgspec
 
 import domain.case_acts  # noqa: F401  (fills CASE_PAYLOADS)
-from domain.acts import CASE_PAYLOADS, REGISTRY_PAYLOADS, stream_kind
+from domain.acts import CASE_PAYLOADS, REGISTRY_PAYLOADS, REGISTRY_STREAM_PREFIXES, stream_kind
 from domain.errors import MalformedAct
 from ledger.envelope import Act, EnvelopeError, Opened, open_envelope
 from ledger.errors import LedgerError, MalformedEnvelope
@@ -43,7 +43,6 @@ MAX_OBJECT_KEYS = 100
 MAX_DEPTH = 8
 """Nesting of lists and objects in a payload."""
 
-REGISTRY_STREAM_PREFIXES = ("person:", "agency:", "item:")
 _REGISTRY_ID = re.compile(r"[^\s\x00-\x1f\x7f]+")
 
 
@@ -104,7 +103,9 @@ def check_stream_id(stream: str, kind: str) -> None:
         raise BadStreamId(f"registry stream id is {len(stream)} characters; the limit is {MAX_NAME_CHARS}")
     prefix = next((p for p in REGISTRY_STREAM_PREFIXES if stream.startswith(p)), None)
     if prefix is None or not _REGISTRY_ID.fullmatch(stream[len(prefix) :]):
-        raise BadStreamId(f"registry stream id {stream!r} must be person:/agency:/item: and an id without spaces")
+        raise BadStreamId(
+            f"registry stream id {stream!r} must be one of {', '.join(REGISTRY_STREAM_PREFIXES)} and an id without spaces"
+        )
 
 
 def _walk(value: Any, where: str, depth: int) -> None:

@@ -43,6 +43,7 @@ FULL_SUITE = [
     "tests/test_local_rules.py",
     "tests/test_law_numbers.py",
     "tests/test_domain_scenarios.py",
+    "tests/test_domain_rules_lawful.py",
 ]
 
 R = "tests/test_domain_rules.py::"
@@ -51,6 +52,7 @@ C = "tests/test_clocks_calendar.py::"
 LR = "tests/test_local_rules.py::"
 M = "tests/test_money.py::"
 G = "tests/test_domain_registry.py::"
+RL = "tests/test_domain_rules_lawful.py::"
 
 MUTATION_MAP: dict[str, list[str]] = {
     "filing.decide_window": [C + "test_filing_window_without_testing_is_15_working_days"],
@@ -105,6 +107,12 @@ MUTATION_MAP: dict[str, list[str]] = {
     "publicity.general_max": [L + "test_publicity_periods"],
     "publicity.serious_min": [L + "test_publicity_periods"],
     "publicity.serious_max": [L + "test_publicity_periods"],
+    "collective_discussion.min_heads": [
+        RL + "test_collective_discussion_by_others_than_three_registered_heads_is_refused",
+        RL + "test_collective_discussion_counts_once_every_head_has_signed",
+    ],
+    "review.grade_excellent_min": [L + "test_review_grades_change_exactly_at_their_thresholds"],
+    "review.grade_pass_min": [L + "test_review_grades_change_exactly_at_their_thresholds"],
     "training.hours_per_year": [G + "test_training_hours_are_a_metric_against_the_local_minimum"],
     "review.failures_to_exit": [L + "test_two_failed_annual_reviews_running_withdraw_the_certificates"],
     "staffing.town_min": [LR + "test_staffing_floor_for_towns_follows_the_agency_rule"],

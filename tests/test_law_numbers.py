@@ -21,7 +21,7 @@ from domain.errors import MalformedAct
 from domain.law import ACL, APL
 from domain.parties import Party
 from domain.personnel import staffing_shortfall
-from tests.builders import CaseFile, beijing, coercion, service, simple, standard_world
+from tests.builders import CaseFile, beijing, coercion, extension, service, simple, standard_world
 from tests.test_domain_rules import (
     ENDED,
     START,
@@ -31,6 +31,7 @@ from tests.test_domain_rules import (
     filed_case,
     investigated_case,
     lead,
+    prepare,
     refuse,
 )
 from zhifa.scenarios import (
@@ -73,7 +74,7 @@ def test_preserved_evidence_is_decided_within_7_working_days() -> None:
     world = standard_world()
     case = world.case()
     case.play(scenario("filed", START), START)
-    case.act("credentials.shown", OFFICER_1, {"officers": [OFFICER_1, OFFICER_2], "to": "party"}, at=START + 2 * D)
+    prepare(case, [OFFICER_1, OFFICER_2], START + 2 * D)  # 亮证 and rights first (APL Art 55)
     state = case.act("preservation.registered", OFFICER_1, {
         "officers": [OFFICER_1, OFFICER_2], "items": ["账册"], "approved_by": HEAD, "record_sha256": "a" * 64,
     }, at=beijing(2026, 3, 9))
@@ -83,18 +84,18 @@ def test_preserved_evidence_is_decided_within_7_working_days() -> None:
 
 def test_a_seizure_extension_beyond_30_days_is_refused() -> None:
     case = filed_case(standard_world())
-    case.act("coercion.imposed", OFFICER_1, coercion([OFFICER_1, OFFICER_2], HEAD), at=START + 2 * H)
-    refuse(case, "coercion.extended", HEAD, {"measure": case.version, "days": 31, "reason": "x"}, START + 20 * D,
+    case.act("coercion.imposed", HEAD, coercion([OFFICER_1, OFFICER_2], HEAD), at=START + 2 * H)  # the head approves by signing
+    refuse(case, "coercion.extended", HEAD, extension(case.version, 31), START + 20 * D,
            r.CoercionTooLong, "coercion-too-long", f"{ACL}第二十五条")
-    assert case.act("coercion.extended", HEAD, {"measure": case.version, "days": 30, "reason": "检验"}, at=START + 20 * D).measures
+    assert case.act("coercion.extended", HEAD, extension(case.version, 30), at=START + 20 * D).measures
 
 
 def test_a_seizure_is_extended_once() -> None:
     case = filed_case(standard_world())
-    case.act("coercion.imposed", OFFICER_1, coercion([OFFICER_1, OFFICER_2], HEAD), at=START + 2 * H)
+    case.act("coercion.imposed", HEAD, coercion([OFFICER_1, OFFICER_2], HEAD), at=START + 2 * H)  # the head approves by signing
     measure = case.version
-    case.act("coercion.extended", HEAD, {"measure": measure, "days": 10, "reason": "检验"}, at=START + 20 * D)
-    refuse(case, "coercion.extended", HEAD, {"measure": measure, "days": 10, "reason": "again"}, START + 25 * D,
+    case.act("coercion.extended", HEAD, extension(measure, 10), at=START + 20 * D)
+    refuse(case, "coercion.extended", HEAD, extension(measure, 10), START + 25 * D,
            r.CoercionTooLong, "coercion-too-long", f"{ACL}第二十五条")
 
 
@@ -103,6 +104,7 @@ def test_an_emergency_measure_is_reported_within_24_hours() -> None:
     case = world.case()
     case.play(scenario("filed", START), START)
     imposed = START + 2 * D + 3 * H
+    prepare(case, [OFFICER_1, OFFICER_2], imposed)
     state = case.act("coercion.imposed", OFFICER_1, coercion([OFFICER_1, OFFICER_2], HEAD, emergency=True), at=imposed)
     clock = next(c for c in deadlines(state, world.registry) if c.rule == "coercion.emergency_report")
     assert clock.due_at == imposed + dt.timedelta(hours=24)
@@ -191,7 +193,7 @@ def test_court_enforcement_waits_10_working_days_after_the_reminder() -> None:
 def test_court_enforcement_is_applied_for_within_3_months() -> None:
     case = _reminded()
     refuse(case, "court_enforcement.applied", HEAD, {"court": "法院"}, beijing(2026, 12, 29),
-           r.ActNotAllowedNow, "act-not-allowed-now", f"{ACL}第五十三条")
+           r.EnforcementApplicationLate, "enforcement-application-late", r.EnforcementApplicationLate.article)
     assert case.act("court_enforcement.applied", HEAD, {"court": "法院"}, at=beijing(2026, 12, 28)).court_applied_at
 
 
@@ -308,3 +310,12 @@ def test_the_decision_time_limit_is_90_days_from_filing() -> None:
         "violation_ended": None, "major_public_interest": False, "complex": False}, at=filed + H)
     limit = proc.decision_time_limit(state, filed + H)
     assert limit is not None and limit.date == dt.date(2026, 6, 3)
+
+
+def test_review_grades_change_exactly_at_their_thresholds() -> None:
+    """案卷评查: 20 + 80 points; 优秀 from 90, 合格 from 60 (local standard), below that 不合格."""
+    from domain.review import grade_of
+
+    assert grade_of([], 20, 70) == "优秀" and grade_of([], 20, 69) == "合格"
+    assert grade_of([], 10, 50) == "合格" and grade_of([], 10, 49) == "不合格"
+

@@ -513,6 +513,11 @@ from zhifa.cli_repair import repair_checkpoints  # noqa: E402  (issue 12: checkp
 
 log.add_command(repair_checkpoints)
 
+from zhifa.cli_review import COMMANDS as REVIEW_COMMANDS  # noqa: E402  (review)
+from zhifa.cli_supervise import COMMANDS as SUPERVISION_COMMANDS  # noqa: E402  (case, supervise, run, projections)
+
+for _command in (*SUPERVISION_COMMANDS, *REVIEW_COMMANDS):
+    main.add_command(_command)
 
 if __name__ == "__main__":  # pragma: no cover
     main()
