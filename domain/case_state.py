@@ -213,6 +213,20 @@ class Complaint(_S):
     answered_at: dt.datetime | None = None
 
 
+class Disclosure(_S):
+    """事后公示 of one decision and how it ended (``domain/case/disclosure.py``); nothing here is ever removed."""
+
+    decision_version: int
+    published_at: dt.datetime
+    published_version: int
+    publicity_class: str
+    withdrawn_at: dt.datetime | None = None
+    withdrawn_version: int | None = None
+    withdrawal_ground: str | None = None
+    repaired_at: dt.datetime | None = None
+    repaired_version: int | None = None
+
+
 class CaseState(msgspec.Struct, kw_only=True):
     """One case. ``status`` is derived from the fields after every act (see ``domain.case.status_of``)."""
 
@@ -280,6 +294,7 @@ class CaseState(msgspec.Struct, kw_only=True):
     complaints: list[Complaint] = msgspec.field(default_factory=list)
     corrections: list[int] = msgspec.field(default_factory=list)
     pending: list[Pending] = msgspec.field(default_factory=list)
+    disclosures: list[Disclosure] = msgspec.field(default_factory=list)
 
     @property
     def paid_fen(self) -> int:

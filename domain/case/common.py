@@ -27,6 +27,7 @@ from domain.case_state import (
     Pending,
 )
 from domain.catalog import Holding, ItemTerms, require_holding
+from domain.disclosure_acts import DISCLOSURE_ACTS
 from domain.errors import DomainError, MalformedAct, NotAuthorised
 from domain.law import APL, rule
 from domain.personnel import certificate_for, is_auxiliary_only, is_head_of, roles_of
@@ -109,10 +110,14 @@ def gate_auxiliary(act: ActRecord, payload: Any, registry: Registry) -> None:
         raise AuxiliaryActingAlone(f"{act.actor} is auxiliary staff and may not {kind} alone{with_whom}")
 
 
+# A disclosure outlives the case file: publication, withdrawal and credit repair come after closure and archive too.
+AFTER_CLOSURE = ANNOTATIONS | frozenset(DISCLOSURE_ACTS)
+
+
 def gate(s: CaseState, act: ActRecord, payload: Any, registry: Registry) -> None:
-    if s.archived_at is not None and act.type not in ANNOTATIONS:
+    if s.archived_at is not None and act.type not in AFTER_CLOSURE:
         raise CaseFinished(f"case {s.case_id} was archived on {local_date(s.archived_at)}")
-    if s.closed_at is not None and act.type not in ANNOTATIONS | {"case.archived"}:
+    if s.closed_at is not None and act.type not in AFTER_CLOSURE | {"case.archived"}:
         raise CaseFinished(f"case {s.case_id} was closed on {local_date(s.closed_at)}")
     gate_recused(s, act, payload)
     gate_auxiliary(act, payload, registry)
