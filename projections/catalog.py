@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 from projections.cases import CaseStateView
+from projections.disclosure import DisclosureView
 from projections.view import View
 
 
 def default_views() -> list[View]:
     """A fresh instance of every view (each runner holds its own: views keep per-batch state)."""
-    return [CaseStateView()]
+    return [CaseStateView(), DisclosureView()]
 
 
 def view_names() -> list[str]:
