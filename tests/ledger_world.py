@@ -32,6 +32,7 @@ class Bureau:
     keys: dict[str, SigningKey] = field(default_factory=dict)
     versions: dict[str, int] = field(default_factory=dict)
     runner: Runner | None = None
+    url: str = ""
 
     def append(self, stream: str, type: str, actor: str, payload: dict[str, Any], at: dt.datetime | None = None) -> Receipt:
         if at is not None:
@@ -103,7 +104,7 @@ def bureau(url: str, tmp_path: Path, start: dt.datetime = START) -> Bureau:
     log_key = SigningKey.generate(ORIGIN)
     authority = SigningKey.generate("authority/hr")
     initialise(store, origin=ORIGIN, log_key=log_key, authority_key=authority, clock=clock)
-    b = Bureau(store, Writer(store, clock=clock), clock, log_key, tmp_path / "checkpoints.log", {authority.name: authority})
+    b = Bureau(store, Writer(store, clock=clock), clock, log_key, tmp_path / "checkpoints.log", {authority.name: authority}, url=url)
     for member in CAST:
         key = SigningKey.generate(member.id)
         b.keys[member.id] = key

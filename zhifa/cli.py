@@ -441,5 +441,10 @@ def demo(settings: Settings, serve: bool) -> None:
     run_demo(settings, serve=serve, console=err_console)
 
 
+from zhifa.cli_feeds import disclosures, feed  # noqa: E402  (issue 15: feeds and disclosure lists)
+
+main.add_command(feed)
+main.add_command(disclosures)
+
 if __name__ == "__main__":  # pragma: no cover
     main()
