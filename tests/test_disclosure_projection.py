@@ -407,3 +407,39 @@ def test_sole_traders_and_companies_are_named_with_their_code(world: Bureau) -> 
     party_feed = msgspec.json.decode(fl.render_feed(world.store, "json", "party", COMPANY["uscc"]))
     assert {i["_zhifa"]["kind"] for i in party_feed["items"]} >= {"decision", "notice"}
     assert fl.feed_page(world.store, "party", STORE["uscc"]).items == ()
+
+
+def test_the_officer_directory_follows_certificate_acts(world: Bureau) -> None:
+    from zhifa.scenarios import OFFICER_3
+
+    world.publish()
+    [before] = [o for o in pd.officer_directory(world.store) if o["name"] == "执法队员丙"]
+    assert [c["status"] for c in before["certificates"]] == ["active"]
+    number = before["certificates"][0]["number"]
+    authority = next(k for k in world.keys if k.startswith("authority/"))
+    world.append(f"person:{OFFICER_3}", "certificate.suspended", authority, {"number": number, "reason": "年度考核未通过"},
+                 at=START + D)
+    world.publish()
+    [after] = [o for o in pd.officer_directory(world.store) if o["name"] == "执法队员丙"]
+    assert [c["status"] for c in after["certificates"]] == ["suspended"]
+    newest = pd.items(world.store)[-1]
+    assert newest.kind == "officer" and "暂扣" in newest.title and number in newest.summary
+    assert pd.officer_directory(world.store, agency="agency/none") == []
+
+
+def test_conditional_requests_get_304_on_the_feeds_validators(world: Bureau) -> None:
+    one_case(world, organisation_case, START, "served", publish_after=2 * D)
+    world.publish()
+    tag = fl.feed_etag(world.store, "json", "disclosures")
+    modified = fl.feed_last_modified(world.store, "disclosures")
+    assert modified == max(i.published_at for i in pd.items(world.store))
+    assert feeds.not_modified(tag, modified, tag, None)
+    assert feeds.not_modified(tag, modified, None, feeds.last_modified(modified))
+    assert not feeds.not_modified(fl.feed_etag(world.store, "atom", "disclosures"), modified, tag, None)
+    archive_tag = fl.feed_etag(world.store, "json", "disclosures", archive=0, page_size=5)
+    plan = Plan()
+    plan.case(organisation_case(START + 40 * D, until="investigating"), START + 40 * D)  # credentials shown: an item
+    world.run(plan)
+    world.publish()
+    assert fl.feed_etag(world.store, "json", "disclosures") != tag
+    assert fl.feed_etag(world.store, "json", "disclosures", archive=0, page_size=5) == archive_tag
