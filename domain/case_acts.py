@@ -62,7 +62,7 @@ ServedDocument = Literal["notice", "hearing_notice", "decision"]
 RemedyOutcome = Literal[
     "upheld", "changed", "revoked", "confirmed_illegal", "confirmed_void", "remake", "dismissed", "withdrawn"
 ]
-PauseKind = Literal["testing", "inspection", "appraisal", "hearing", "announcement", "suspension"]
+PauseKind = Literal["testing", "inspection", "quarantine", "appraisal", "hearing", "announcement", "suspension"]
 Harm = Literal["none", "slight", "harmful"]
 Officers = Annotated[list[PersonId], msgspec.Meta(max_length=20)]
 

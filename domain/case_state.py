@@ -227,6 +227,20 @@ class Disclosure(_S):
     repaired_version: int | None = None
 
 
+class Reliance(_S):
+    """A rule (and day) the last accepted act rested on: the rule's source, the day, whether that day is provisional."""
+
+    rule: str
+    source: str = ""
+    due: dt.date | None = None
+    provisional: bool = False
+
+    def describe(self) -> str:
+        day = f" until {self.due.isoformat()}" if self.due is not None else ""
+        flag = " [provisional: counted Monday–Friday, the official calendar does not cover that year]" if self.provisional else ""
+        return f"{self.source or self.rule}{day}{flag}"
+
+
 class CaseState(msgspec.Struct, kw_only=True):
     """One case. ``status`` is derived from the fields after every act (see ``domain.case.status_of``)."""
 
@@ -295,6 +309,8 @@ class CaseState(msgspec.Struct, kw_only=True):
     corrections: list[int] = msgspec.field(default_factory=list)
     pending: list[Pending] = msgspec.field(default_factory=list)
     disclosures: list[Disclosure] = msgspec.field(default_factory=list)
+    relied_on: list[Reliance] = msgspec.field(default_factory=list)
+    """What the last accepted act rested on (rule sources, days and whether provisional); reset by every act."""
 
     @property
     def paid_fen(self) -> int:

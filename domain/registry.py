@@ -80,6 +80,21 @@ class KeyRecord:
         return self.valid_from is None or when >= self.valid_from
 
 
+@dataclass(frozen=True)
+class RuleSetting:
+    """One local rule an agency recorded (``agency.rule_set``, see :mod:`domain.local_rules`): for which domain
+    (None: all), the value, the local instrument, from when, and the act (``agency:<id> v<n>``) that set it."""
+
+    agency: str
+    domain: str | None
+    key: str
+    value: int
+    instrument: str
+    basis: str
+    effective_from: dt.datetime
+    act_ref: str
+
+
 def split_vkey(text: str) -> tuple[str, str]:
     """``name+kid+base64`` → (name, kid). Syntax only; the ledger checks the kid against the key bytes."""
     parts = text.split("+", 2)
@@ -111,6 +126,7 @@ class Registry:
     agencies: Mapping[str, Agency] = field(default_factory=dict)
     items: Mapping[str, Item] = field(default_factory=dict)
     person_kids: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
+    rule_settings: Mapping[str, tuple[RuleSetting, ...]] = field(default_factory=dict)
 
     @classmethod
     def genesis(cls, origin: str, log_vkey: str) -> Registry:

@@ -12,6 +12,8 @@ import dataclasses
 from domain.acts import ActRecord, AuthorityAdmitted, KeyRegistered, KeyRevoked, payload_as, person_of
 from domain.catalog import CATALOG_PAYLOADS, apply_catalog
 from domain.errors import MalformedAct, NotAuthorised
+from domain.local_rules import RULE_SET
+from domain.local_rules_acts import apply_rule_set
 from domain.personnel import PERSONNEL_PAYLOADS, apply_personnel
 from domain.registry import (
     ROLES,
@@ -31,6 +33,8 @@ def apply_registry(registry: Registry, act: ActRecord) -> Registry:
         return registry._with_person(apply_personnel(registry, act))
     if act.type in CATALOG_PAYLOADS:
         return apply_catalog(registry, act)
+    if act.type == RULE_SET:
+        return apply_rule_set(registry, act)
     person = person_of(act.stream)
     if act.type == "authority.admitted":
         if act.actor != registry.origin:

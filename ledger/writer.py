@@ -89,6 +89,10 @@ class Receipt:
     entry_hash: bytes
     recorded_at: str
     position: int
+    provisional: bool = False
+    """The acceptance rests on a day counted Monday–Friday (a year the official calendar does not cover)."""
+    rules: tuple[str, ...] = ()
+    """The rules (and days) the acceptance rested on, each naming its source: national default or an agency's act."""
 
 
 @dataclass
@@ -98,6 +102,8 @@ class _Prepared:
     kind: str
     entry: bytes
     entry_hash: bytes
+    relied_on: tuple[str, ...] = ()
+    provisional: bool = False
 
 
 @dataclass
@@ -275,7 +281,10 @@ class Writer:
             staging.cases[act.case] = new_case
         staging.heads[act.case] = (version + 1, digest)
         staging.nonces.add(act.nonce)
-        return _Prepared(opened, record, kind, entry, digest)
+        relied = new_case.relied_on if new_case is not None else []
+        return _Prepared(
+            opened, record, kind, entry, digest, tuple(r.describe() for r in relied), any(r.provisional for r in relied)
+        )
 
     # -- appending ------------------------------------------------------------------------------------
     def append(self, envelope: bytes) -> Receipt:
@@ -385,7 +394,17 @@ class Writer:
         for r in results:
             if isinstance(r, _Prepared):
                 out.append(
-                    Receipt(r.record.stream, r.record.version, r.record.type, r.entry, r.entry_hash, stamp, next(positions))
+                    Receipt(
+                        r.record.stream,
+                        r.record.version,
+                        r.record.type,
+                        r.entry,
+                        r.entry_hash,
+                        stamp,
+                        next(positions),
+                        r.provisional,
+                        r.relied_on,
+                    )
                 )
             else:
                 out.append(r)

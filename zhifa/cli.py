@@ -20,6 +20,7 @@ from ledger.envelope import EnvelopeError, entry_hash, sign_act
 from ledger.ledger import entries, initialise, make_act
 from ledger.store import Store
 from ledger.writer import Receipt, Writer
+from zhifa.calendar_file import HolidaysFileError, install_calendar
 from zhifa.console import (
     EXIT_INVALID,
     err_console,
@@ -51,6 +52,8 @@ def receipt_json(receipt: Receipt) -> dict[str, Any]:
         "recorded_at": receipt.recorded_at,
         "entry_hash": receipt.entry_hash.hex(),
         "entry": json.loads(receipt.entry),
+        "provisional": receipt.provisional,
+        "rules": list(receipt.rules),
     }
 
 
@@ -60,6 +63,10 @@ def receipt_json(receipt: Receipt) -> dict[str, Any]:
 def main(ctx: click.Context, config: Path | None) -> None:
     """zhifa-ledger: signed, hash-chained case ledger for comprehensive administrative law enforcement."""
     ctx.obj = load_settings(config)
+    try:
+        install_calendar(ctx.obj.holidays_file)  # the calendar every rule counts with, before any act is decided
+    except HolidaysFileError as exc:
+        fail(str(exc))
 
 
 @main.command()

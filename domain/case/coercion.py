@@ -66,7 +66,8 @@ def _coercion_extended(s: CaseState, act: ActRecord, p: CoercionExtended, regist
     m = active_measure(s, p.measure)
     end = proc.measure_end(s, m, act.recorded_at)
     if when(act) > end.date:
-        raise CoercionNotActive(f"the measure ran out on {end.date}; lift it")
+        raise CoercionNotActive(f"the measure ran out on {end.date}; lift it{end.note()}")
+    proc.rely_on(s, end)
     if m.extensions >= rule("coercion.max_extensions").value:
         raise CoercionTooLong("the measure was already extended once")
     limit = rule("coercion.max_extension").value

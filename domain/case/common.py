@@ -29,7 +29,8 @@ from domain.case_state import (
 from domain.catalog import Holding, ItemTerms, require_holding
 from domain.disclosure_acts import DISCLOSURE_ACTS
 from domain.errors import DomainError, MalformedAct, NotAuthorised
-from domain.law import APL, rule
+from domain.law import APL
+from domain.local_rules import local_rule
 from domain.personnel import certificate_for, is_auxiliary_only, is_head_of, roles_of
 from domain.refusals import (
     ActNotAllowedNow,
@@ -68,11 +69,12 @@ STAFF_ROLES = frozenset({"officer", "auxiliary", "agency_head", "legal_reviewer"
 ADVANCING = frozenset(
     {"notice.issued", "decision.made", "no_penalty.decided", "transfer.sent", "case.closed", "case.archived"}
 )
-# What auxiliary staff may do with certified officers named on the act: accept (1) and investigate/coerce (2).
+# What auxiliary staff may do with certified officers named on the act: accept (local rule, default 1) and
+# investigate/coerce (2, Art 42). Read when the act is decided, so an agency's local rule applies.
 AUXILIARY_WITH = {
-    "accept": rule("auxiliary.min_officers_with").value,
-    "investigate": rule("investigation.min_officers").value,
-    "coerce": rule("investigation.min_officers").value,
+    "accept": "auxiliary.min_officers_with",
+    "investigate": "investigation.min_officers",
+    "coerce": "investigation.min_officers",
 }
 
 Handler = Callable[[CaseState, ActRecord, Any, Registry], None]
@@ -99,11 +101,12 @@ def gate_recused(s: CaseState, act: ActRecord, payload: Any) -> None:
             raise OfficerRecused(f"{name} withdrew from case {s.case_id} (recusal upheld)")
 
 
-def gate_auxiliary(act: ActRecord, payload: Any, registry: Registry) -> None:
+def gate_auxiliary(act: ActRecord, payload: Any, registry: Registry, agency: str | None = None, domain: str | None = None) -> None:
     kind = AUXILIARY_FORBIDDEN.get(act.type)
     if kind is None or not is_auxiliary_only(registry, act.actor):
         return
-    needed = AUXILIARY_WITH.get(kind)
+    key = AUXILIARY_WITH.get(kind)
+    needed = local_rule(registry, agency, domain, key, act.recorded_at).value if key is not None else None
     others = {o for o in getattr(payload, "officers", []) or [] if o != act.actor}
     if needed is None or len(others) < needed:
         with_whom = f"; needs {needed} certified officer(s) named with it" if needed else ""
@@ -120,7 +123,7 @@ def gate(s: CaseState, act: ActRecord, payload: Any, registry: Registry) -> None
     if s.closed_at is not None and act.type not in AFTER_CLOSURE | {"case.archived"}:
         raise CaseFinished(f"case {s.case_id} was closed on {local_date(s.closed_at)}")
     gate_recused(s, act, payload)
-    gate_auxiliary(act, payload, registry)
+    gate_auxiliary(act, payload, registry, s.in_name_of or s.agency, s.domain)
     if act.type in ADVANCING and s.pending:
         waiting = "; ".join(f"v{p.version} {p.act_type}: {', '.join(p.awaiting)}" for p in s.pending)
         raise CoSignaturePending(f"still to co-sign: {waiting}")
@@ -226,7 +229,11 @@ def case_terms(registry: Registry, s: CaseState, act: ActRecord) -> ItemTerms:
 def check_time_limit(s: CaseState, act: ActRecord) -> None:
     limit = proc.decision_time_limit(s, act.recorded_at)
     if limit is not None and when(act) > limit.date:
-        raise DecisionTimeLimitExceeded(f"the time limit ran out on {limit.date}; no approved extension covers {when(act)}")
+        raise DecisionTimeLimitExceeded(
+            f"the time limit ran out on {limit.date}; no approved extension covers {when(act)}{limit.note()}"
+        )
+    if limit is not None:
+        proc.rely_on(s, limit)
 
 
 def decision_ready(s: CaseState, act: ActRecord, registry: Registry) -> None:

@@ -137,9 +137,11 @@ def _decided(s: CaseState, act: ActRecord, p: DecisionMade, registry: Registry) 
     if n is None or n.served_at is None:
         raise DecisionWithoutNotice("no pre-decision notice has been served")
     today = when(act)
-    window = proc.statement_window(s)
+    window = proc.statement_window(s, registry)
     if window is not None and today <= window.date and s.statement_waived_at is None:
-        raise StatementWindowOpen(f"the party may state and defend until {window.date}")
+        raise StatementWindowOpen(f"the party may state and defend until {window.date} ({window.source}){window.note()}")
+    if window is not None:
+        proc.rely_on(s, window)
     if n.hearing_eligible:
         h = s.hearing
         requested = h is not None and h.withdrawn_at is None and h.requested_at >= n.issued_at
@@ -152,7 +154,9 @@ def _decided(s: CaseState, act: ActRecord, p: DecisionMade, registry: Registry) 
         elif s.hearing_waived_at is None:
             hw = proc.hearing_request_window(s)
             if hw is not None and today <= hw.date:
-                raise HearingRequestWindowOpen(f"the party may request a hearing until {hw.date}")
+                raise HearingRequestWindowOpen(f"the party may request a hearing until {hw.date}{hw.note()}")
+            if hw is not None:
+                proc.rely_on(s, hw)
     check_time_limit(s, act)
     _check_limitation(s, terms, p.violation_ended, p.life_health_finance_harm)
     outside = _check_penalty(terms, list(p.penalties), p.fine_fen, p.band, p.reason_outside_band)
@@ -164,19 +168,17 @@ def _decided(s: CaseState, act: ActRecord, p: DecisionMade, registry: Registry) 
             raise HeavierAfterDefence(f"{what} exceeds the notice after the party's defence")
         raise DecisionExceedsNotice(f"{what} exceeds the notice")
     heard = s.hearing is not None and s.hearing.held_at is not None and s.hearing.withdrawn_at is None
-    major = (
-        s.major_public_interest
-        or s.complex
-        or heard
-        or outside
-        or proc.review_threshold_reached(s.party, p.fine_fen, p.confiscation_fen)
-    )
+    threshold = proc.review_threshold(registry, s, s.party, act.recorded_at)
+    over_threshold = proc.review_threshold_reached(s.party, p.fine_fen, p.confiscation_fen, threshold.value)
+    major = s.major_public_interest or s.complex or heard or outside or over_threshold
     if major:
         since = s.hearing.held_at if heard and s.hearing is not None else s.filed_at
         reviews = [r for r in s.reviews if since is None or r.at >= since]
         if not reviews or reviews[-1].outcome != "passed":
             why = "failed" if reviews else "missing"
-            raise LegalReviewRequired(f"legal review {why}{' after the hearing' if heard else ''}")
+            rule_note = f" ({threshold.describe()})" if over_threshold else ""
+            raise LegalReviewRequired(f"legal review {why}{' after the hearing' if heard else ''}{rule_note}")
+    proc.rely_rule(s, threshold)
     if s.complex or s.major_public_interest:
         since = s.hearing.held_at if heard and s.hearing is not None else s.filed_at
         if not any(since is None or d.at >= since for d in s.discussions):

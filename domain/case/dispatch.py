@@ -76,10 +76,11 @@ def apply_case(state: CaseState | None, act: ActRecord, registry: Registry) -> C
         # The hot path: an annotation changes nothing but the history, so no deep copy is needed.
         gate_recused(state, act, payload)
         return msgspec.structs.replace(
-            state, version=act.version, updated_at=act.recorded_at, acts=[*state.acts, act.type]
+            state, version=act.version, updated_at=act.recorded_at, acts=[*state.acts, act.type], relied_on=[]
         )
     gate(state, act, payload, registry)
     new = _clone(state)
+    new.relied_on = []
     _HANDLERS[act.type](new, act, payload, registry)
     new.version = act.version
     new.updated_at = act.recorded_at

@@ -53,6 +53,8 @@ def _notice(s: CaseState, act: ActRecord, p: NoticeIssued, registry: Registry) -
         raise PenaltyNotInBasis(f"{terms.basis} provides {terms.penalty_kinds}, not {unknown}")
     if ("fine" in p.penalties) != (p.fine_fen > 0):
         raise MalformedAct("fine_fen is positive exactly when the penalties include a fine")
+    threshold = proc.hearing_threshold(registry, s, s.party, act.recorded_at)
+    proc.rely_rule(s, threshold)
     s.notice = Notice(
         version=act.version,
         issued_at=act.recorded_at,
@@ -60,7 +62,7 @@ def _notice(s: CaseState, act: ActRecord, p: NoticeIssued, registry: Registry) -
         fine_fen=p.fine_fen,
         confiscation_fen=p.confiscation_fen,
         band=p.band,
-        hearing_eligible=proc.hearing_eligible(s.party, list(p.penalties), p.fine_fen, p.confiscation_fen),
+        hearing_eligible=proc.hearing_eligible(s.party, list(p.penalties), p.fine_fen, p.confiscation_fen, threshold.value),
     )
     s.notices_issued += 1
     s.statement_waived_at = s.hearing_waived_at = None
@@ -103,7 +105,9 @@ def _hearing_requested(s: CaseState, act: ActRecord, p: HearingRequested, regist
     if s.hearing_waived_at is not None:
         raise HearingRequestLate("the party waived the hearing")
     if window is not None and when(act) > window.date:
-        raise HearingRequestLate(f"the window closed on {window.date}")
+        raise HearingRequestLate(f"the window closed on {window.date}{window.note()}")
+    if window is not None:
+        proc.rely_on(s, window)
     if s.hearing is not None and s.hearing.withdrawn_at is None and s.hearing.requested_at >= n.issued_at:
         raise ActNotAllowedNow("a hearing was already requested", article=f"{APL}第六十四条")
     s.hearing = Hearing(requested_at=act.recorded_at)
@@ -136,8 +140,11 @@ def _hearing_scheduled(s: CaseState, act: ActRecord, p: HearingScheduled, regist
     if not p.public and not (p.reason_not_public or "").strip():
         raise MalformedAct("a hearing is public unless a reason (secrets, privacy) is given")
     earliest = proc.hearing_notice_earliest(act.recorded_at)
-    if local_date(p.hearing_at) < earliest:
-        raise HearingNoticeTooShort(f"hearing on {local_date(p.hearing_at)}; told on {when(act)}, the earliest is {earliest}")
+    if local_date(p.hearing_at) < earliest.date:
+        raise HearingNoticeTooShort(
+            f"hearing on {local_date(p.hearing_at)}; told on {when(act)}, the earliest is {earliest.date}{earliest.note()}"
+        )
+    proc.rely_on(s, earliest)
     h.scheduled_at = h.told_at = act.recorded_at
     h.hearing_at, h.presider, h.public = p.hearing_at, p.presider, p.public
 

@@ -6,7 +6,7 @@ import datetime as dt
 
 from domain import procedure as proc
 from domain.acts import ActRecord
-from domain.calendar import add_months, local_date
+from domain.calendar import local_date
 from domain.case.common import (
     Handler,
     require_certified_or_head,
@@ -57,8 +57,12 @@ def _served(s: CaseState, act: ActRecord, p: ServiceRecorded, registry: Registry
         h = s.hearing
         if h is None or h.hearing_at is None or h.held_at is not None:
             raise ActNotAllowedNow("no scheduled hearing to notify", article=f"{APL}第六十四条")
-        if local_date(h.hearing_at) < proc.hearing_notice_earliest(served_at):
-            raise HearingNoticeTooShort(f"served {local_date(served_at)}, hearing on {local_date(h.hearing_at)}")
+        earliest = proc.hearing_notice_earliest(served_at)
+        if local_date(h.hearing_at) < earliest.date:
+            raise HearingNoticeTooShort(
+                f"served {local_date(served_at)}, hearing on {local_date(h.hearing_at)}; the earliest is {earliest.date}{earliest.note()}"
+            )
+        proc.rely_on(s, earliest)
         h.told_at = served_at
     else:
         d = s.decision
@@ -112,9 +116,12 @@ def _late_fee(s: CaseState, act: ActRecord, p: LateFeeAssessed, registry: Regist
         raise ActNotAllowedNow("a late fee is assessed on a past day after the due date", article=f"{APL}第七十二条")
     excluded = [(r.filed_at, r.decided_at or act.recorded_at) for r in s.remedies]
     fine = d.fine_fen if d.changed_fine_fen is None else d.changed_fine_fen
-    cap = late_fee(fine, due, p.as_of, excluded)
+    cap = late_fee(fine, due.date, p.as_of, excluded)
     if s.late_fees_fen + p.amount_fen > cap:
-        raise LateFeeExcessive(f"at most {cap} fen by {p.as_of}; {s.late_fees_fen} fen already assessed")
+        raise LateFeeExcessive(
+            f"at most {cap} fen by {p.as_of} (due {due.date}); {s.late_fees_fen} fen already assessed{due.note()}"
+        )
+    proc.rely_on(s, due)
     s.late_fees_fen += p.amount_fen
 
 
@@ -122,8 +129,10 @@ def _reminder(s: CaseState, act: ActRecord, p: ReminderSent, registry: Registry)
     require_certified_or_head(registry, s, act.actor, act.recorded_at)
     _served_decision(s, act)
     due = proc.payment_due(s)
-    if due is None or when(act) <= due or proc.performed(s):
-        raise ActNotAllowedNow(f"a reminder follows non-payment after {due}", article=f"{ACL}第五十四条")
+    if due is None or when(act) <= due.date or proc.performed(s):
+        last = "" if due is None else f" {due.date}{due.note()}"
+        raise ActNotAllowedNow(f"a reminder follows non-payment after the due day{last}", article=f"{ACL}第五十四条")
+    proc.rely_on(s, due)
     s.reminders.append(act.recorded_at)
 
 
@@ -133,15 +142,20 @@ def _court_applied(s: CaseState, act: ActRecord, p: CourtEnforcementApplied, reg
     if proc.performed(s) or s.court_applied_at is not None:
         raise ActNotAllowedNow("performed, or already applied", article=f"{ACL}第五十三条")
     earliest = proc.enforcement_earliest(s)
-    if earliest is None or when(act) <= earliest or proc.remedy_pending(s):
+    if earliest is None or when(act) <= earliest.date or proc.remedy_pending(s):
         raise EnforcementPremature(
-            "no written reminder yet" if earliest is None else f"not before {earliest} and with no remedy pending"
+            "no written reminder yet"
+            if earliest is None
+            else f"not before {earliest.date} and with no remedy pending{earliest.note()}"
         )
-    remedies_end = proc.remedy_periods_end(s)
-    assert remedies_end is not None
-    last = add_months(remedies_end, rule("enforcement.apply_within").value)
-    if when(act) > last:
-        raise ActNotAllowedNow(f"the application was due by {last}", article=rule("enforcement.apply_within").article)
+    last = proc.enforcement_window_end(s)
+    assert last is not None
+    if when(act) > last.date:
+        raise ActNotAllowedNow(
+            f"the application was due by {last.date}{last.note()}", article=rule("enforcement.apply_within").article
+        )
+    proc.rely_on(s, earliest)
+    proc.rely_on(s, last)
     s.court_applied_at = act.recorded_at
 
 

@@ -14,6 +14,7 @@ from domain.case.common import (
     require_certified_or_head,
     require_filed,
     require_head,
+    require_staff,
 )
 from domain.case_acts import (
     ExtensionApproved,
@@ -34,8 +35,13 @@ from domain.registry import Registry
 
 
 def _pause_started(s: CaseState, act: ActRecord, p: PauseStarted, registry: Registry) -> None:
-    require_filed(s, act)
-    require_certified_or_head(registry, s, act.actor, act.recorded_at)
+    before_filing = s.filed_at is None and s.declined_at is None and s.decision is None
+    if before_filing and p.measure is None and p.kind in proc.FILING_PAUSE_KINDS:
+        # 市场监管 Art 18: testing, inspection, quarantine and appraisal time before filing stops the filing window.
+        require_staff(registry, act.actor)
+    else:
+        require_filed(s, act)
+        require_certified_or_head(registry, s, act.actor, act.recorded_at)
     if p.measure is not None:
         active_measure(s, p.measure)
     if proc.open_pauses(s, p.measure):
@@ -44,7 +50,10 @@ def _pause_started(s: CaseState, act: ActRecord, p: PauseStarted, registry: Regi
 
 
 def _pause_ended(s: CaseState, act: ActRecord, p: PauseEnded, registry: Registry) -> None:
-    require_certified_or_head(registry, s, act.actor, act.recorded_at)
+    if s.filed_at is None:
+        require_staff(registry, act.actor)
+    else:
+        require_certified_or_head(registry, s, act.actor, act.recorded_at)
     running = [x for x in proc.open_pauses(s, p.measure) if x.kind == p.kind]
     if not running:
         raise ActNotAllowedNow(f"no {p.kind} pause is running", article=rule("decision.time_limit").article)
@@ -56,14 +65,16 @@ def _extension(s: CaseState, act: ActRecord, p: ExtensionApproved, registry: Reg
     require_head(registry, s, act.actor, "extending the time limit", article=rule("decision.extension").article)
     if s.decision is not None:
         raise ActNotAllowedNow("the case is already decided", article=rule("decision.extension").article)
-    limit = rule("decision.extension").value
+    applied = proc.case_rule(registry, s, "decision.extension", act.recorded_at)
+    limit = applied.value
     if not 1 <= p.days <= limit:
-        raise ExtensionNotAllowed(f"an extension is 1–{limit} days, not {p.days}")
+        raise ExtensionNotAllowed(f"an extension is 1–{limit} days, not {p.days} ({applied.describe()})")
     start = s.remade_at or s.filed_at
     earlier = [e for e in s.extensions if start is None or e.at >= start]
     if earlier and not any(d.at > earlier[-1].at for d in s.discussions):
         raise ExtensionNotAllowed("a further extension needs a collective discussion after the last one")
     check_time_limit(s, act)
+    proc.rely_rule(s, applied)
     s.extensions.append(Extension(at=act.recorded_at, days=p.days, by=act.actor))
 
 
