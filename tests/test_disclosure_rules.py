@@ -15,7 +15,7 @@ import pytest
 
 from domain import disclosure as rules
 from domain import refusals as r
-from domain.calendar import DEFAULT_CALENDAR, local_date
+from domain.calendar import default_calendar, local_date
 from domain.errors import DomainError
 from domain.law import APL, GB118, MINORS, NDRC_CREDIT, OGI
 from domain.parties import Party
@@ -60,7 +60,7 @@ def publish(version: int, **extra: Any) -> dict[str, Any]:
 def test_a_penalty_decision_published_within_seven_working_days_meets_its_due_date() -> None:
     case, v, at = decided()
     due = rules.disclosure_due(at, "penalty")
-    assert DEFAULT_CALENDAR.working_days_between(local_date(at), due.date) == 7
+    assert default_calendar().working_days_between(local_date(at), due.date) == 7
     state = case.act("disclosure.published", OFFICER_1, publish(v), at=at + 2 * D)
     [duty] = rules.obligations(state)
     assert (duty.kind, duty.due, duty.met, duty.overdue(due.date + 30 * D)) == ("publish", due, True, False)
@@ -81,7 +81,7 @@ def test_a_decision_not_to_penalise_is_due_within_twenty_working_days() -> None:
     assert case.state is not None
     [duty] = rules.obligations(case.state)
     assert duty.due.rule_key == "disclosure.other_within"
-    assert DEFAULT_CALENDAR.working_days_between(local_date(at), duty.due.date) == 20
+    assert default_calendar().working_days_between(local_date(at), duty.due.date) == 20
 
 
 def test_publishing_twice_is_refused() -> None:
@@ -141,7 +141,7 @@ def test_a_revoked_decision_owes_a_withdrawal_within_three_working_days() -> Non
     revoked_at = at + 50 * D
     state = case.act("reconsideration.decided", OFFICER_2, {"outcome": "revoked", "changed_fine_fen": None, "final": True}, at=revoked_at)
     duty = next(o for o in rules.obligations(state) if o.kind == "withdraw")
-    assert DEFAULT_CALENDAR.working_days_between(local_date(revoked_at), duty.due.date) == 3
+    assert default_calendar().working_days_between(local_date(revoked_at), duty.due.date) == 3
     assert duty.overdue(duty.due.date + D)
     refuse(case, "disclosure.withdrawn", OFFICER_1, {"decision_version": v, "ground": "changed", "reason": "x"},
            revoked_at + D, r.WithdrawalWithoutGround, "withdrawal-without-ground", f"{APL}第四十八条")
