@@ -185,6 +185,9 @@ class Runner:
         with self._batch() as (cur, pending):
             if self.tracking.positions(list(positions), cur) != positions:
                 raise RunnerConflict("another runner moved these views meanwhile")
+            # eventsourcing's singledispatchmethod builds a wrapper on every attribute access: bind once per batch
+            dispatch = [(view.name, view.process_event, positions[view.name]) for view in self.views]
+            insert_tracking = self.tracking.insert_tracking
             for note in notes:
                 event = cast(Recorded, self.mapper.to_domain_event(note))
                 entry, act, kid, record = decode_recorded(note.id, event)
@@ -202,11 +205,11 @@ class Runner:
                     record=record,
                     registry=registry,
                 )
-                for view in self.views:
-                    if note.id > positions[view.name]:
-                        tracking = Tracking(view.name, note.id)
-                        view.process_event(applied, tracking)
-                        self.tracking.insert_tracking(tracking)
+                for name, process_event, position in dispatch:
+                    if note.id > position:
+                        tracking = Tracking(name, note.id)
+                        process_event(applied, tracking)
+                        insert_tracking(tracking)
             for view in self.views:
                 view.flush(cur)
             for name, new in pending.items():

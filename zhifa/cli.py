@@ -448,6 +448,11 @@ def demo(settings: Settings, serve: bool) -> None:
     run_demo(settings, serve=serve, console=err_console)
 
 
+from zhifa.cli_supervise import COMMANDS as SUPERVISION_COMMANDS  # noqa: E402  (case, supervise, run, projections)
+
+for _command in SUPERVISION_COMMANDS:
+    main.add_command(_command)
+
 from zhifa.cli_feeds import disclosures, feed  # noqa: E402  (issue 15: feeds and disclosure lists)
 
 main.add_command(feed)
