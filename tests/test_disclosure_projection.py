@@ -443,3 +443,17 @@ def test_conditional_requests_get_304_on_the_feeds_validators(world: Bureau) -> 
     world.publish()
     assert fl.feed_etag(world.store, "json", "disclosures") != tag
     assert fl.feed_etag(world.store, "json", "disclosures", archive=0, page_size=5) == archive_tag
+
+
+def test_a_refused_disclosure_act_writes_nothing_to_the_ledger(world: Bureau) -> None:
+    from domain import refusals as r
+    from domain.law import GB118
+
+    case, v, decided_at = one_case(world, organisation_case, START, "served", publish_after=2 * D)
+    position = world.store.position()
+    with pytest.raises(r.AlreadyDisclosed) as info:
+        world.append(case, "disclosure.published", OFFICER_1, publish_payload(v), at=decided_at + 3 * D)
+    assert (info.value.code, info.value.cited_article) == ("already-disclosed", GB118)
+    assert world.store.position() == position
+    world.publish()
+    assert sum(1 for i in pd.items(world.store) if i.kind == "decision") == 1
