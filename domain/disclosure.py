@@ -26,6 +26,7 @@ person by name and a validated USCC. Every free text goes through :func:`public_
 from __future__ import annotations
 
 import datetime as dt
+import functools
 from dataclasses import dataclass
 from typing import Literal
 
@@ -109,6 +110,7 @@ class PublicParty:
     kind: str
 
 
+@functools.lru_cache(maxsize=4096)
 def public_party(party: Party | None) -> PublicParty | None:
     """Redact a party for publication (natural person → 张某; sole trader and legal person → name + valid USCC)."""
     if party is None:
