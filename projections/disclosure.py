@@ -152,9 +152,6 @@ class DisclosureView(View):
         self._seq = None
         self._next_end = _UNKNOWN
 
-    def reset(self, cur: Cursor) -> None:
-        super().reset(cur)
-
     # -- applying ------------------------------------------------------------------------------------------------
     def apply(self, cur: Cursor, act: Applied) -> None:
         if self._seq is None:
