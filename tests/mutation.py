@@ -102,6 +102,7 @@ MUTATION_MAP: dict[str, list[str]] = {
     "disclosure.penalty_within": [L + "test_disclosure_deadlines"],
     "disclosure.other_within": [L + "test_disclosure_deadlines"],
     "disclosure.withdraw_within": [L + "test_disclosure_deadlines"],
+    "publicity.minor_min": [L + "test_publicity_periods"],
     "publicity.minor_max": [L + "test_publicity_periods"],
     "publicity.general_min": [L + "test_publicity_periods"],
     "publicity.general_max": [L + "test_publicity_periods"],

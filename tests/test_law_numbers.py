@@ -16,7 +16,7 @@ from domain import procedure as proc
 from domain import refusals as r
 from domain.calendar import local_date
 from domain.deadlines import deadlines
-from domain.disclosure import disclosure_due, publicity_period, withdrawal_due
+from domain.disclosure import disclosure_due, publicity_window, withdrawal_due
 from domain.errors import MalformedAct
 from domain.law import ACL, APL
 from domain.parties import Party
@@ -253,18 +253,18 @@ def test_the_on_the_spot_decision_is_reported_within_24_hours() -> None:
 def test_disclosure_deadlines() -> None:
     decided = beijing(2026, 3, 9)  # Monday
     assert disclosure_due(decided, "penalty").date == dt.date(2026, 3, 18)  # 7 working days
-    assert disclosure_due(decided, "other").date == dt.date(2026, 4, 7)  # 20 working days (Qingming 4-4..4-6)
+    assert disclosure_due(decided, "no_penalty").date == dt.date(2026, 4, 7)  # 20 working days (Qingming 4-4..4-6)
     assert withdrawal_due(decided).date == dt.date(2026, 3, 12)  # 3 working days
 
 
 def test_publicity_periods() -> None:
-    decided = dt.date(2026, 4, 15)
-    minor = publicity_period(decided, "minor")
-    assert (minor.earliest_end, minor.latest_end) == (None, dt.date(2026, 7, 15))
-    general = publicity_period(decided, "general")
-    assert (general.earliest_end, general.latest_end) == (dt.date(2026, 7, 15), dt.date(2027, 4, 15))
-    serious = publicity_period(decided, "serious")
-    assert (serious.earliest_end, serious.latest_end) == (dt.date(2027, 4, 15), dt.date(2029, 4, 15))
+    decided = beijing(2026, 4, 15)
+    minor = publicity_window(decided, "minor")
+    assert (minor.min_end, minor.max_end) == (dt.date(2026, 4, 15), dt.date(2026, 7, 15))  # no minimum
+    general = publicity_window(decided, "general")
+    assert (general.min_end, general.max_end) == (dt.date(2026, 7, 15), dt.date(2027, 4, 15))
+    serious = publicity_window(decided, "serious")
+    assert (serious.min_end, serious.max_end) == (dt.date(2027, 4, 15), dt.date(2029, 4, 15))
 
 
 # -- people --------------------------------------------------------------------------------------------------------
