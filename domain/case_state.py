@@ -72,6 +72,7 @@ class Preservation(_S):
     approved_by: str
     decided_at: dt.datetime | None = None
     outcome: str | None = None
+    emergency: bool = False
 
 
 class Measure(_S):
@@ -161,6 +162,7 @@ class Decision(_S):
     changed_fine_fen: int | None = None
     void: bool = False
     deciding_agency: str | None = None
+    remedies_stated: bool = True
 
     @property
     def money_due_fen(self) -> int:

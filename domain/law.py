@@ -45,6 +45,7 @@ _TABLE: tuple[Rule, ...] = (
     # Investigation
     Rule("investigation.min_officers", 2, "count", f"{APL}第四十二条", "law", "at least two certified officers; also 《行政强制法》第十八条"),
     Rule("preservation.decide_within", 7, "working_days", f"{APL}第五十六条", "law", "decide on registered preserved evidence within 7 working days"),
+    Rule("preservation.emergency_approval", 24, "hours", f"{MS_RULES}第三十三条", "sector", "preservation on the spot in an emergency: reported to the head and approved within 24 hours"),
     # Coercive measures
     Rule("coercion.max_period", 30, "calendar_days", f"{ACL}第二十五条", "law", "seizure/detention at most 30 days"),
     Rule("coercion.max_extension", 30, "calendar_days", f"{ACL}第二十五条", "law", "one extension of at most 30 days, approved"),

@@ -127,8 +127,8 @@ TEMPLATES: dict[str, tuple[str, Template]] = {
     "inspection": (OFFICER_1, lambda s, now, k: ("inspection.recorded", OFFICER_1, {
         "officers": [OFFICER_1, OFFICER_2], "place": "现场", "findings": "检查", "record_sha256": sha("i"), "party_present": True})),
     "interview": (OFFICER_1, lambda s, now, k: ("interview.recorded", OFFICER_1, {"officers": [OFFICER_1, OFFICER_2], "interviewee": "当事人", "record_sha256": sha("q")})),
-    "preserve": (OFFICER_1, lambda s, now, k: ("preservation.registered", OFFICER_1, {
-        "officers": [OFFICER_1, OFFICER_2], "items": ["账册"], "approved_by": HEAD, "record_sha256": sha("p")})),
+    "preserve": (OFFICER_1, lambda s, now, k: ("preservation.registered", [HEAD, OFFICER_1][k % 2], {
+        "officers": [OFFICER_1, OFFICER_2], "items": ["账册"], "approved_by": HEAD, "record_sha256": sha("p"), "emergency": k % 4 == 1})),
     "preserve_decide": (HEAD, lambda s, now, k: ("preservation.decided", HEAD, {"preservation": _last_version(s, "preservation"), "outcome": "returned", "reason": "退还"})),
     "seize": (HEAD, lambda s, now, k: ("coercion.imposed", [HEAD, OFFICER_1][k % 2], coercion([OFFICER_1, OFFICER_2], HEAD, days=[30, 31, 10][k % 3], emergency=k % 4 == 1))),
     "extend_seizure": (HEAD, lambda s, now, k: ("coercion.extended", HEAD, {"measure": _last_version(s, "measure"), "days": [30, 31][k % 2], "reason": "延长", "notice_sha256": sha("x") if k % 3 else None})),
