@@ -420,12 +420,13 @@ class Instalment(msgspec.Struct, forbid_unknown_fields=True, kw_only=True, froze
 
 
 class PaymentDeferred(Payload):
-    """暂缓或者分期缴纳 (Art 66), on the party's application and the head's approval."""
+    """暂缓或者分期缴纳 (Art 66), on the party's application (``application_sha256``, its paper) and the head's approval."""
 
     kind: Literal["deferral", "instalments"]
     reason: Text
     until: dt.date | None = None
     instalments: list[Instalment] = msgspec.field(default_factory=list)
+    application_sha256: Sha256 | None = None
 
 
 class LateFeeAssessed(Payload):
@@ -453,7 +454,9 @@ class RemedyFiled(Payload):
     """复议申请 / 起诉. Sent by post: the postmark date with the envelope's hash (time in the post not counted).
 
     A reconsideration delayed by force majeure or another good reason (复议法 Art 20(2)) names the obstacle's
-    days (``obstacle_from``–``obstacle_until``) and its evidence (``obstacle_sha256``): the window runs on after it."""
+    days (``obstacle_from``–``obstacle_until``) and its evidence (``obstacle_sha256``): the window runs on after it.
+    Recorded after the body received it: ``lodged_on`` with the hash of the body's notice (受理/答复通知书) that shows
+    the day — the window is judged on that day, not on the day the agency learns of it."""
 
     body: Text
     posted_on: dt.date | None = None
@@ -461,6 +464,8 @@ class RemedyFiled(Payload):
     obstacle_from: dt.date | None = None
     obstacle_until: dt.date | None = None
     obstacle_sha256: Sha256 | None = None
+    lodged_on: dt.date | None = None
+    lodged_sha256: Sha256 | None = None
 
 
 class RemedyDecided(Payload):
@@ -493,8 +498,12 @@ class TransferSent(Payload):
 
 
 class TransferReceipt(Payload):
+    """移送回执; ``outcome`` "declined": the organ decided not to file the case and returned the file (国务院令310
+    Art 9), so the agency decides the case itself (Art 13)."""
+
     organ: Text
     receipt_ref: Text
+    outcome: Literal["received", "declined"] = "received"
 
 
 class CaseTerminated(Payload):

@@ -33,6 +33,7 @@ TITLES: dict[str, tuple[str, str]] = {
     "reconsideration.window": ("申请行政复议期限", "reconsideration window"),
     "reconsideration.window_untold": ("未告知复议权利时的申请行政复议期限", "reconsideration window (remedy not stated)"),
     "litigation.window": ("提起行政诉讼期限", "lawsuit window"),
+    "litigation.window_untold": ("未告知起诉期限时的起诉期限", "lawsuit window (period not stated)"),
     "litigation.after_reconsideration": ("复议决定送达后提起行政诉讼期限", "lawsuit window after the reconsideration decision"),
     "payment.cash_hand_in": ("当场收缴的罚款交至行政机关", "hand the cash collected on the spot in to the agency"),
     "transfer.head_decides": ("负责人决定是否移送", "the head decides on the transfer"),

@@ -241,9 +241,12 @@ def litigation_window(state: CaseState) -> Deadline | None:
         return Deadline(end.date, end.provisional, law.key)
     if decision.kind == "simple":
         return None
-    law = rule("litigation.window")
-    end = period_end(local_date(decision.served_at), law.value, law.unit)
-    return Deadline(end.date, end.provisional, law.key)
+    return period(decision.served_at, _suit_key(decision.remedies_stated))
+
+
+def _suit_key(remedies_stated: bool) -> str:
+    """6 months (行诉法 Art 46); at most 1 year when the decision did not state the period (行诉法解释 Art 64)."""
+    return "litigation.window" if remedies_stated else "litigation.window_untold"
 
 
 def remedy_periods_end(state: CaseState) -> Deadline | None:
@@ -269,7 +272,7 @@ def remedy_periods_end(state: CaseState) -> Deadline | None:
     assert recon is not None
     if decision.kind == "simple":
         return recon
-    suit = period(decision.served_at, "litigation.window")
+    suit = period(decision.served_at, _suit_key(decision.remedies_stated))
     return suit.later(recon)
 
 

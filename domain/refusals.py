@@ -598,3 +598,34 @@ class PreservationLapsed(DomainError):
     title_en = "The preservation was not decided within 7 working days and has lapsed"
     article = rule("preservation.decide_within").article
     status = 422
+
+
+class CoercionNotEntrustable(DomainError):
+    """ACL Art 17: 行政强制措施权不得委托 — an entrusted body does not impose or extend a coercive measure."""
+
+    code = "coercion-not-entrustable"
+    title = "行政强制措施权不得委托"
+    title_en = "The power of coercive measures cannot be entrusted"
+    article = f"{ACL}第十七条"
+    status = 403
+
+
+class DeferralWithoutApplication(DomainError):
+    """APL Art 66: deferral or instalments 经当事人申请和行政机关批准 — the party applies, the head approves."""
+
+    code = "deferral-without-application"
+    title = "暂缓或者分期缴纳罚款须经当事人申请"
+    title_en = "Deferral or instalments need the party's application"
+    article = f"{APL}第六十六条"
+    status = 422
+
+
+class PreservationSeizedWithoutMeasure(DomainError):
+    """Preserved evidence is seized by a coercive measure imposed as the ACL requires, not by the preservation's
+    decision alone (ACL Arts 18, 24; MS rules Art 34(3))."""
+
+    code = "preservation-seized-without-measure"
+    title = "对登记保存物品采取查封扣押须依法实施行政强制措施"
+    title_en = "Preserved items are seized only by a coercive measure imposed under the ACL"
+    article = f"{ACL}第十八条"
+    status = 422

@@ -17,8 +17,19 @@ from typing import Any
 from domain import refusals as r
 from domain.deadlines import deadlines
 from domain.errors import MalformedAct
-from domain.law import APL, ARL, MS_RULES, SC310
-from tests.builders import CaseFile, World, beijing, decision, notice, service, sha, standard_world
+from domain.law import ACL, APL, ARL, MS_RULES, SC310
+from tests.builders import (
+    CaseFile,
+    World,
+    beijing,
+    coercion,
+    decision,
+    notice,
+    pause,
+    service,
+    sha,
+    standard_world,
+)
 from tests.test_domain_rules import (
     DECIDE_AT,
     ENDED,
@@ -33,11 +44,21 @@ from tests.test_domain_rules import (
 from tests.test_domain_rules_lawful import _cosign
 from zhifa.scenarios import (
     CATALOG_KEEPER,
+    CITIZEN,
     HEAD,
+    ITEM_EXPIRED_FOOD,
+    ITEM_GRAFFITI,
     ITEM_LICENCE_DISPLAY,
     ITEMS,
+    JIAOQIAO_1,
+    JIAOQIAO_2,
+    JIAOQIAO_HEAD,
     OFFICER_1,
     OFFICER_2,
+    STORE,
+    entrusted_case,
+    investigated,
+    no_penalty_case,
     organisation_case,
     transferred_case,
 )
@@ -196,7 +217,7 @@ def test_an_emergency_preservation_approved_after_24_hours_is_refused_and_can_on
 
 def test_an_emergency_preservation_approved_within_24_hours_is_accepted() -> None:
     case, version = _emergency()
-    assert case.act("act.cosigned", HEAD, {"act_version": version}, at=beijing(2026, 3, 3, 19)).pending == []
+    assert case.act("act.cosigned", HEAD, {"act_version": version}, at=beijing(2026, 3, 3, 19) + H / 2).pending == []  # 23.5 hours
 
 
 def _preserved() -> tuple[CaseFile, int]:
@@ -207,16 +228,29 @@ def _preserved() -> tuple[CaseFile, int]:
     return case, version
 
 
+def test_seizing_preserved_evidence_without_a_seizure_imposed_is_refused() -> None:
+    case, version = _preserved()
+    refuse(case, "preservation.decided", HEAD, {"preservation": version, "outcome": "seized", "reason": "依法扣押"}, beijing(2026, 5, 6),
+           r.PreservationSeizedWithoutMeasure, "preservation-seized-without-measure", f"{ACL}第十八条")
+
+
 def test_seizing_preserved_evidence_after_7_working_days_is_refused_returning_it_accepted() -> None:
     case, version = _preserved()
+    _seize(case, beijing(2026, 5, 6))
     late = beijing(2026, 5, 14)
     refuse(case, "preservation.decided", HEAD, {"preservation": version, "outcome": "seized", "reason": "依法扣押"}, late,
            r.PreservationLapsed, "preservation-lapsed", f"{APL}第五十六条")
     assert case.act("preservation.decided", HEAD, {"preservation": version, "outcome": "returned", "reason": "逾期解除"}, at=late).preservations[0].outcome == "returned"
 
 
+def _seize(case: CaseFile, at: dt.datetime) -> None:
+    case.act("coercion.imposed", HEAD, coercion([OFFICER_1, OFFICER_2], HEAD), at=at)
+    _cosign(case, case.version, OFFICER_1, OFFICER_2, at=at)
+
+
 def test_seizing_preserved_evidence_on_the_7th_working_day_is_accepted() -> None:
     case, version = _preserved()
+    _seize(case, beijing(2026, 5, 6))
     state = case.act("preservation.decided", HEAD, {"preservation": version, "outcome": "seized", "reason": "依法扣押"}, at=beijing(2026, 5, 13, 16))
     assert state.preservations[0].outcome == "seized"
 
@@ -255,3 +289,107 @@ def test_a_late_statement_still_bars_a_heavier_decision() -> None:
                                             "posted_on": None, "envelope_sha256": None}, at=DECIDE_AT - D)
     refuse(case, "decision.made", HEAD, decision(["fine"], 1_800_000, ENDED, band="general"), DECIDE_AT,
            r.HeavierAfterDefence, "heavier-after-defence", f"{APL}第四十五条")
+
+
+def test_a_lawsuit_against_a_decision_that_did_not_state_the_period_is_in_time_for_a_year() -> None:
+    case = _served(remedies_stated=False)
+    assert case.act("litigation.filed", OFFICER_2, SUIT, at=beijing(2026, 10, 8)).remedies[-1].kind == "litigation"  # past 6 months
+    refuse(_served(remedies_stated=False), "litigation.filed", OFFICER_2, SUIT, beijing(2027, 3, 30),
+           r.LitigationWindowClosed, "litigation-window-closed", "《最高人民法院关于适用〈中华人民共和国行政诉讼法〉的解释》第六十四条")
+
+
+# -- 7. closure: a decision that was never served (a no-penalty decision too) has not reached the party ------------
+def test_closing_a_case_whose_no_penalty_decision_was_not_served_is_refused() -> None:
+    case = standard_world().case()
+    steps = no_penalty_case(START, until="served")
+    case.play(steps[:-1], START)
+    refuse(case, "case.closed", OFFICER_1, {"summary": "不予处罚"}, START + 9 * D,
+           r.ClosureBeforePerformance, "closure-before-performance", f"{APL}第六十一条")
+    case.play(steps[-1:], START)
+    assert case.act("case.closed", OFFICER_1, {"summary": "不予处罚"}, at=START + 9 * D).closed_at is not None
+
+
+# -- 8. ACL Art 17: the power of coercive measures is not entrusted -----------------------------------------------
+def test_a_seizure_by_a_township_acting_on_an_entrusted_item_is_refused() -> None:
+    case = standard_world().case()
+    case.play(entrusted_case(START), START)
+    refuse(case, "coercion.imposed", JIAOQIAO_HEAD, coercion([JIAOQIAO_1, JIAOQIAO_2], JIAOQIAO_HEAD), START + 5 * D,
+           r.CoercionNotEntrustable, "coercion-not-entrustable", f"{ACL}第十七条", 403)
+
+
+def test_a_seizure_by_the_agency_holding_the_item_itself_is_accepted() -> None:
+    case = standard_world().case()
+    case.play(investigated(START, ITEM_GRAFFITI, CITIZEN), START)
+    state = case.act("coercion.imposed", HEAD, coercion([OFFICER_1, OFFICER_2], HEAD), at=START + 5 * D)
+    assert state.measures[-1].approved_by == HEAD
+
+
+# -- 9. 国务院令310 Arts 9, 13: a file the judicial organ returned (not filed) is decided by the agency --------------
+def _transferred(until: str = "received") -> CaseFile:
+    case = standard_world().case()
+    case.play(transferred_case(START, until=until), START)
+    return case
+
+
+RETURNED = {"organ": "赣江新区公安分局", "receipt_ref": "不予立案通知书〔2026〕3号", "outcome": "declined"}
+
+
+def test_a_case_with_the_judicial_organ_is_not_decided_here() -> None:
+    refuse(_transferred(), "no_penalty.decided", HEAD, NO_PENALTY, START + 10 * D,
+           r.ActNotAllowedNow, "act-not-allowed-now", f"{APL}第五十九条")
+
+
+def test_a_case_the_judicial_organ_returned_is_decided_here() -> None:
+    case = _transferred()
+    state = case.act("transfer.receipt", OFFICER_1, RETURNED, at=START + 20 * D)
+    assert state.status == "investigating" and not state.transfer_sent
+    assert case.act("no_penalty.decided", HEAD, NO_PENALTY, at=START + 21 * D).decision is not None
+
+
+def test_closing_a_returned_case_as_transferred_is_refused() -> None:
+    case = _transferred()
+    case.act("transfer.receipt", OFFICER_1, RETURNED, at=START + 20 * D)
+    refuse(case, "case.closed", OFFICER_1, {"summary": "已移送"}, START + 21 * D,
+           r.ClosureBeforePerformance, "closure-before-performance", r.ClosureBeforePerformance.article)
+
+
+# -- 10. APL Art 66: deferral or instalments on the party's application and the head's approval --------------------
+DEFERRAL = {"kind": "deferral", "reason": "经营困难", "until": "2026-06-30", "instalments": [], "application_sha256": sha("暂缓缴纳申请")}
+
+
+def test_a_deferral_without_the_party_application_or_by_an_officer_is_refused() -> None:
+    case = _served()
+    refuse(case, "payment.deferred", HEAD, {**DEFERRAL, "application_sha256": None}, beijing(2026, 4, 3),
+           r.DeferralWithoutApplication, "deferral-without-application", f"{APL}第六十六条")
+    refuse(case, "payment.deferred", OFFICER_1, DEFERRAL, beijing(2026, 4, 3),
+           r.AgencyHeadRequired, "agency-head-required", f"{APL}第六十六条", 403)
+
+
+def test_a_deferral_applied_for_and_approved_by_the_head_moves_the_payment_day() -> None:
+    case = _served()
+    state = case.act("payment.deferred", HEAD, DEFERRAL, at=beijing(2026, 4, 3))
+    clocks = {c.rule: c for c in deadlines(state, case.world.registry)}
+    assert clocks["payment.window"].due == dt.date(2026, 6, 30)
+    refuse(_served(), "payment.deferred", HEAD, {**DEFERRAL, "until": "2026-04-03"}, beijing(2026, 4, 3),
+           MalformedAct, "malformed-act", "", 400)
+
+
+# -- 11. hearing time left out of the decision time limit only while a requested hearing is pending ---------------
+def test_a_hearing_pause_without_a_requested_hearing_is_refused() -> None:
+    refuse(notified_case(standard_world()), "pause.started", OFFICER_1, pause("hearing"), START + 10 * D,
+           r.ActNotAllowedNow, "act-not-allowed-now", f"{MS_RULES}第六十四条")
+
+
+def test_a_hearing_pause_while_the_requested_hearing_is_pending_is_accepted() -> None:
+    case = notified_case(standard_world(), item=ITEM_EXPIRED_FOOD, party=STORE, fine=6_000_000, band="lighter")  # hearing right
+    case.act("hearing.requested", OFFICER_2, {"paper_sha256": sha("听证申请"), "posted_on": None, "envelope_sha256": None}, at=START + 9 * D)
+    assert case.act("pause.started", OFFICER_1, pause("hearing"), at=START + 10 * D).pauses[-1].kind == "hearing"
+
+
+def test_a_reconsideration_lodged_in_time_but_recorded_later_is_accepted() -> None:
+    lodged = {**RECONSIDERATION, "lodged_on": "2026-05-26", "lodged_sha256": sha("行政复议答复通知书")}
+    assert _served().act("reconsideration.filed", OFFICER_2, lodged, at=beijing(2026, 6, 10)).status == "under_review"
+    refuse(_served(), "reconsideration.filed", OFFICER_2, {**lodged, "lodged_on": "2026-05-28"}, beijing(2026, 6, 10),
+           r.ReconsiderationWindowClosed, "reconsideration-window-closed", f"{ARL}第二十条")
+    refuse(_served(), "reconsideration.filed", OFFICER_2, {**lodged, "lodged_sha256": None}, beijing(2026, 6, 10),
+           MalformedAct, "malformed-act", "", 400)

@@ -91,3 +91,22 @@ def test_a_preservation_before_the_head_approved_it_is_refused_on_append(databas
         _append(fx, keys, case, len(steps), sc.Step("preservation.registered", sc.HEAD, payload, at))
     finally:
         fx.store.close()
+
+
+def test_a_seizure_on_an_entrusted_item_is_refused_on_append(database_url: str) -> None:
+    fx, keys, _ = _world(database_url)
+    try:
+        case = str(uuid.uuid4())
+        steps = sc.scenario("township_entrusted", START)
+        _play(fx, keys, case, steps)
+        at = _at(fx, 5)
+        seize = {"kind": "seize", "officers": [sc.JIAOQIAO_1, sc.JIAOQIAO_2], "items": ["涂写工具"], "reason": "防止继续违法",
+                 "days": 10, "approved_by": sc.JIAOQIAO_HEAD, "emergency": False}
+        err = _refused(fx, keys, case, len(steps), sc.Step("coercion.imposed", sc.JIAOQIAO_HEAD, seize, at))
+        assert (err.code, err.cited_article, err.status) == ("coercion-not-entrustable", "《行政强制法》第十七条", 403)
+        # Preserving evidence (APL Art 56) is an investigation step the entrusted body may take, approved by its head.
+        preserve = {"officers": [sc.JIAOQIAO_1, sc.JIAOQIAO_2], "items": ["涂写工具"], "approved_by": sc.JIAOQIAO_HEAD,
+                    "record_sha256": "e" * 64, "emergency": False}
+        _append(fx, keys, case, len(steps), sc.Step("preservation.registered", sc.JIAOQIAO_HEAD, preserve, at))
+    finally:
+        fx.store.close()

@@ -51,6 +51,7 @@ from domain.refusals import (
     OfficerNotCertified,
     PreservationApprovalRequired,
     PreservationLapsed,
+    PreservationSeizedWithoutMeasure,
 )
 from domain.registry import Registry
 
@@ -175,6 +176,9 @@ def _preservation_decided(s: CaseState, act: ActRecord, p: PreservationDecided, 
         raise PreservationLapsed(f"registered {local_date(preserved.started_at)}, to be decided by {due.date}{due.note()}; it can only be returned or released now")
     if not releasing:
         proc.rely_on(s, due)
+    if p.outcome == "seized" and not any(m.lifted_at is None and m.imposed_at >= preserved.started_at for m in s.measures):
+        # Seizing the preserved items is a coercive measure of its own (ACL Arts 18, 24): approved, dated, limited.
+        raise PreservationSeizedWithoutMeasure(f"no seizure in force was imposed since the preservation of {local_date(preserved.started_at)}")
     preserved.decided_at, preserved.outcome = act.recorded_at, p.outcome
     if releasing:
         # A released emergency preservation the head never approved awaits no approval now (as a lifted seizure).

@@ -59,11 +59,17 @@ def _remedy_filed(kind: str) -> Handler:
             raise MalformedAct("a posted filing carries both the postmark date and the envelope's hash")
         if p.posted_on is not None and p.posted_on > local_date(act.recorded_at):
             raise MalformedAct(f"posted on {p.posted_on}, after it was received")
+        if (p.lodged_on is None) != (p.lodged_sha256 is None):
+            raise MalformedAct("the day the body received the application comes with its notice's hash")
+        if p.lodged_on is not None and p.lodged_on > local_date(act.recorded_at):
+            raise MalformedAct(f"lodged on {p.lodged_on}, after it is recorded")
+        # The application's day: lodged with the body (its notice shows it), else the day it is recorded here.
+        received = p.lodged_on or local_date(act.recorded_at)
         if kind == "reconsideration":
-            _reconsideration_in_time(s, p, local_date(act.recorded_at))
+            _reconsideration_in_time(s, p, received)
         if kind == "litigation":
             window = proc.litigation_window(s)
-            sent = p.posted_on or local_date(act.recorded_at)  # 《民事诉讼法》第八十五条: time in the post not counted
+            sent = p.posted_on or received  # 《民事诉讼法》第八十五条: time in the post not counted
             if window is not None and sent > window.date:
                 raise LitigationWindowClosed(f"the lawsuit window closed on {window.date}; filed {sent}", article=rule(window.rule_key or "litigation.window").article)
         s.remedies.append(Remedy(kind=kind, filed_at=act.recorded_at, body=p.body))
@@ -135,7 +141,7 @@ def _remedy_decided(kind: str) -> Handler:
 
 
 def _transfer_reported(s: CaseState, act: ActRecord, p: TransferReported, registry: Registry) -> None:
-    if s.transfer is not None:
+    if s.transfer is not None and s.transfer.returned_at is None:
         raise ActNotAllowedNow("a transfer is already under way", article=f"{APL}第二十七条")
     if s.domain is not None:
         require_certified_or_head(registry, s, act.actor, act.recorded_at)
@@ -176,9 +182,12 @@ def _transfer_sent(s: CaseState, act: ActRecord, p: TransferSent, registry: Regi
 def _transfer_receipt(s: CaseState, act: ActRecord, p: TransferReceipt, registry: Registry) -> None:
     require_staff(registry, act.actor)
     t = s.transfer
-    if t is None or t.sent_at is None or t.receipt_at is not None:
+    if t is None or t.sent_at is None or t.returned_at is not None or (t.receipt_at is not None and p.outcome == "received"):
         raise ActNotAllowedNow("no transferred file awaits a receipt", article=TransferNotApproved.article)
-    t.receipt_at = act.recorded_at
+    t.receipt_at = t.receipt_at or act.recorded_at
+    if p.outcome == "declined":
+        # 国务院令310 Arts 9, 13: the organ did not file and returned the file; the agency now decides the case.
+        t.returned_at = act.recorded_at
 
 
 HANDLERS: dict[str, Handler] = {
