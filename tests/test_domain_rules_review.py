@@ -2,9 +2,12 @@
 is now refused with its code and article, leaving the case as it was, and the lawful act at the same point is
 accepted. Also what the review decided to keep accepting (a late statement) and why.
 
-1 the reconsideration window (复议法 Art 20) · 2 one remedy channel at a time (复议法 Art 29) · 3 no penalty
-instead of a transfer (国务院令310 Art 11) · 4 evidence preservation approved before, decided within 7 working
-days (APL Art 56) · 5 从旧兼从轻 for the notice's kinds (Art 37) · 6 a late statement is heard.
+1 the reconsideration window (复议法 Art 20; lawsuit 行诉法解释 Art 64) · 2 one remedy channel at a time (复议法
+Art 29) · 3 no penalty instead of a transfer (国务院令310 Art 11) · 4 evidence preservation approved before, decided
+within 7 working days, seized only by an ACL measure (APL Art 56) · 5 从旧兼从轻 for the notice's kinds (Art 37) ·
+6 a late statement is heard · 7 no closure with the decision unserved (Art 61) · 8 no coercion on an entrusted item
+(ACL Art 17) · 9 a returned transfer is decided here (310 Arts 9, 13) · 10 deferral on application (Art 66) ·
+11 hearing pauses only while a hearing is pending.
 Dates are Beijing dates; START is Monday 2026-03-02, 09:00.
 """
 

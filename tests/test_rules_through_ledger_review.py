@@ -1,7 +1,8 @@
 """The legal review's rules enforced on append through the real ledger (SQLite and PostgreSQL): the unlawful act is
 refused with its code, article and status and writes nothing; the lawful act at the same point is accepted. The
 reconsideration window (复议法 Art 20), one remedy channel at a time (Art 29), no decision instead of a transfer
-(国务院令310 Art 11) and the head's approval before evidence preservation (APL Art 56)."""
+(国务院令310 Art 11), the head's approval before evidence preservation (APL Art 56), no coercion on an entrusted
+item (ACL Art 17), and — a lawful act refused before — deciding a file the judicial organ returned (310 Arts 9, 13)."""
 
 from __future__ import annotations
 
@@ -108,5 +109,22 @@ def test_a_seizure_on_an_entrusted_item_is_refused_on_append(database_url: str) 
         preserve = {"officers": [sc.JIAOQIAO_1, sc.JIAOQIAO_2], "items": ["涂写工具"], "approved_by": sc.JIAOQIAO_HEAD,
                     "record_sha256": "e" * 64, "emergency": False}
         _append(fx, keys, case, len(steps), sc.Step("preservation.registered", sc.JIAOQIAO_HEAD, preserve, at))
+    finally:
+        fx.store.close()
+
+
+def test_a_file_the_judicial_organ_returned_is_decided_here_on_append(database_url: str) -> None:
+    fx, keys, _ = _world(database_url)
+    try:
+        case = str(uuid.uuid4())
+        steps = sc.transferred_case(START, until="received")
+        _play(fx, keys, case, steps)
+        no_penalty = {"ground": "minor_corrected", "reason": "公安机关不予立案，违法行为轻微并已改正", "education_sha256": "f" * 64,
+                      "deciding_agency": sc.BUREAU}
+        err = _refused(fx, keys, case, len(steps), sc.Step("no_penalty.decided", sc.HEAD, no_penalty, _at(fx, 20)))
+        assert (err.code, err.status) == ("act-not-allowed-now", 422)
+        returned = {"organ": "赣江新区公安分局", "receipt_ref": "不予立案通知书〔2026〕3号", "outcome": "declined"}
+        _append(fx, keys, case, len(steps), sc.Step("transfer.receipt", sc.OFFICER_1, returned, _at(fx, 20)))
+        _append(fx, keys, case, len(steps) + 1, sc.Step("no_penalty.decided", sc.HEAD, no_penalty, _at(fx, 21)))
     finally:
         fx.store.close()
