@@ -175,12 +175,14 @@ class InterviewRecorded(Payload):
 
 
 class PreservationRegistered(Payload):
-    """先行登记保存 (Art 56): needs the head's approval (the head co-signs) and a decision within 7 working days."""
+    """先行登记保存 (Art 56): 经负责人批准 — the approving head signs the act (approval before); only in an
+    emergency (MS rules Art 33) an officer signs and the head co-signs within 24 hours. Decided within 7 working days."""
 
     officers: Officers
     items: list[Text]
     approved_by: PersonId
     record_sha256: Sha256
+    emergency: bool = False
 
 
 class PreservationDecided(Payload):
@@ -252,7 +254,8 @@ class ExtensionApproved(Payload):
 
 
 class NoticeIssued(Payload):
-    """告知 (Art 44): facts, reasons, basis and the proposed penalty; windows run from its service."""
+    """告知 (Art 44): facts, reasons, basis and the proposed penalty; windows run from its service. The kinds are
+    judged by the terms 从旧兼从轻 picks (Art 37) from ``violation_ended`` (else the date the filing recorded)."""
 
     facts: Text
     basis: Text
@@ -262,6 +265,7 @@ class NoticeIssued(Payload):
     band: Band | None = None
     major_public_interest: bool = False
     complex: bool = False
+    violation_ended: dt.date | None = None
 
 
 class ServiceRecorded(Payload):
@@ -330,7 +334,9 @@ class DecisionMade(Payload):
 
     ``deciding_agency`` is the agency in whose name the decision is made (the holder, or the entruster). The Art 33
     grounds are stated: ``minor`` with ``corrected`` and ``harm`` "none" (33(1)), and ``no_fault_proven`` (33(2))
-    — either forbids a penalty. ``violation_ended`` picks the catalog terms in force (从旧兼从轻, Art 37)."""
+    — either forbids a penalty. ``violation_ended`` picks the catalog terms in force (从旧兼从轻, Art 37).
+    ``remedies_stated``: the decision told the party its remedy channels and their deadlines (Art 59(5)); when it
+    did not, the reconsideration window is up to 1 year (复议法 Art 20)."""
 
     penalties: Annotated[list[PenaltyKind], msgspec.Meta(min_length=1)]
     facts: Text
@@ -348,6 +354,7 @@ class DecisionMade(Payload):
     minor: bool = False
     no_fault_proven: bool = False
     deciding_agency: str | None = None
+    remedies_stated: bool = True
 
 
 class NoPenaltyDecided(Payload):
@@ -379,6 +386,7 @@ class SimpleDecided(Payload):
     minor: bool = False
     no_fault_proven: bool = False
     deciding_agency: str | None = None
+    remedies_stated: bool = True
 
 
 class SimpleReported(Payload):
@@ -412,12 +420,13 @@ class Instalment(msgspec.Struct, forbid_unknown_fields=True, kw_only=True, froze
 
 
 class PaymentDeferred(Payload):
-    """暂缓或者分期缴纳 (Art 66), on the party's application and the head's approval."""
+    """暂缓或者分期缴纳 (Art 66), on the party's application (``application_sha256``, its paper) and the head's approval."""
 
     kind: Literal["deferral", "instalments"]
     reason: Text
     until: dt.date | None = None
     instalments: list[Instalment] = msgspec.field(default_factory=list)
+    application_sha256: Sha256 | None = None
 
 
 class LateFeeAssessed(Payload):
@@ -442,11 +451,21 @@ class CourtEnforcementConcluded(Payload):
 
 
 class RemedyFiled(Payload):
-    """复议申请 / 起诉. Sent by post: the postmark date with the envelope's hash (time in the post not counted)."""
+    """复议申请 / 起诉. Sent by post: the postmark date with the envelope's hash (time in the post not counted).
+
+    A reconsideration delayed by force majeure or another good reason (复议法 Art 20(2)) names the obstacle's
+    days (``obstacle_from``–``obstacle_until``) and its evidence (``obstacle_sha256``): the window runs on after it.
+    Recorded after the body received it: ``lodged_on`` with the hash of the body's notice (受理/答复通知书) that shows
+    the day — the window is judged on that day, not on the day the agency learns of it."""
 
     body: Text
     posted_on: dt.date | None = None
     envelope_sha256: Sha256 | None = None
+    obstacle_from: dt.date | None = None
+    obstacle_until: dt.date | None = None
+    obstacle_sha256: Sha256 | None = None
+    lodged_on: dt.date | None = None
+    lodged_sha256: Sha256 | None = None
 
 
 class RemedyDecided(Payload):
@@ -479,8 +498,12 @@ class TransferSent(Payload):
 
 
 class TransferReceipt(Payload):
+    """移送回执; ``outcome`` "declined": the organ decided not to file the case and returned the file (国务院令310
+    Art 9), so the agency decides the case itself (Art 13)."""
+
     organ: Text
     receipt_ref: Text
+    outcome: Literal["received", "declined"] = "received"
 
 
 class CaseTerminated(Payload):

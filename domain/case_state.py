@@ -72,6 +72,7 @@ class Preservation(_S):
     approved_by: str
     decided_at: dt.datetime | None = None
     outcome: str | None = None
+    emergency: bool = False
 
 
 class Measure(_S):
@@ -161,6 +162,7 @@ class Decision(_S):
     changed_fine_fen: int | None = None
     void: bool = False
     deciding_agency: str | None = None
+    remedies_stated: bool = True
 
     @property
     def money_due_fen(self) -> int:
@@ -206,6 +208,7 @@ class Transfer(_S):
     approved: bool | None = None
     sent_at: dt.datetime | None = None
     receipt_at: dt.datetime | None = None
+    returned_at: dt.datetime | None = None
 
 
 class FollowUp(_S):
@@ -328,4 +331,5 @@ class CaseState(msgspec.Struct, kw_only=True):
 
     @property
     def transfer_sent(self) -> bool:
-        return self.transfer is not None and self.transfer.sent_at is not None
+        """The file is with the judicial organ: sent and not returned (国务院令310 Art 9: not filed, file returned)."""
+        return self.transfer is not None and self.transfer.sent_at is not None and self.transfer.returned_at is None

@@ -31,7 +31,9 @@ TITLES: dict[str, tuple[str, str]] = {
     "payment.window": ("当事人缴纳罚款期限", "party pays the fine"),
     "enforcement.apply_within": ("申请人民法院强制执行期限", "apply to the court for enforcement"),
     "reconsideration.window": ("申请行政复议期限", "reconsideration window"),
+    "reconsideration.window_untold": ("未告知复议权利时的申请行政复议期限", "reconsideration window (remedy not stated)"),
     "litigation.window": ("提起行政诉讼期限", "lawsuit window"),
+    "litigation.window_untold": ("未告知起诉期限时的起诉期限", "lawsuit window (period not stated)"),
     "litigation.after_reconsideration": ("复议决定送达后提起行政诉讼期限", "lawsuit window after the reconsideration decision"),
     "payment.cash_hand_in": ("当场收缴的罚款交至行政机关", "hand the cash collected on the spot in to the agency"),
     "transfer.head_decides": ("负责人决定是否移送", "the head decides on the transfer"),
@@ -136,8 +138,9 @@ def deadlines(state: CaseState, registry: Registry, now: dt.datetime | None = No
                 last = proc.enforcement_window_end(state)
                 if state.court_applied_at is None and last is not None:
                     out.append(_of("enforcement.apply_within", last, f"v{d.version}"))
-            if not any(r.kind == "reconsideration" for r in state.remedies) and d.kind != "no_penalty":
-                out.append(_from(d.served_at, "reconsideration.window", f"v{d.version}"))
+            recon = proc.reconsideration_window(state)
+            if recon is not None and not proc.current_remedies(state) and d.kind != "no_penalty":
+                out.append(_of(recon.rule_key or "reconsideration.window", recon, f"v{d.version}"))
             suit = proc.litigation_window(state) if d.kind != "no_penalty" else None
             if suit is not None and suit.rule_key is not None:
                 out.append(_clock(suit.rule_key, suit.date, suit.provisional, f"v{d.version}"))

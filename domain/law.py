@@ -17,6 +17,7 @@ ACL = "《行政强制法》"
 ARL = "《行政复议法》"
 ALL = "《行政诉讼法》"
 CPL = "《民事诉讼法》"
+SPC_ALL_INTERPRETATION = "《最高人民法院关于适用〈中华人民共和国行政诉讼法〉的解释》"
 SC310 = "国务院令第310号"
 GB118 = "国办发〔2018〕118号"
 MS_RULES = "《市场监督管理行政处罚程序规定》"
@@ -47,6 +48,7 @@ _TABLE: tuple[Rule, ...] = (
     # Investigation
     Rule("investigation.min_officers", 2, "count", f"{APL}第四十二条", "law", "at least two certified officers; also 《行政强制法》第十八条"),
     Rule("preservation.decide_within", 7, "working_days", f"{APL}第五十六条", "law", "decide on registered preserved evidence within 7 working days"),
+    Rule("preservation.emergency_approval", 24, "hours", f"{MS_RULES}第三十三条", "sector", "preservation on the spot in an emergency: reported to the head and approved within 24 hours"),
     # Coercive measures
     Rule("coercion.max_period", 30, "calendar_days", f"{ACL}第二十五条", "law", "seizure/detention at most 30 days"),
     Rule("coercion.max_extension", 30, "calendar_days", f"{ACL}第二十五条", "law", "one extension of at most 30 days, approved"),
@@ -78,6 +80,7 @@ _TABLE: tuple[Rule, ...] = (
     Rule("reconsideration.window", 60, "calendar_days", f"{ARL}第二十条", "law", "apply for reconsideration within 60 days of knowing"),
     Rule("reconsideration.window_untold", 1, "years", f"{ARL}第二十条", "law", "up to 1 year if not told of the right"),
     Rule("litigation.window", 6, "months", f"{ALL}第四十六条", "law", "lawsuit within 6 months"),
+    Rule("litigation.window_untold", 1, "years", SPC_ALL_INTERPRETATION + "第六十四条", "law", "at most 1 year from knowing the act when the decision did not state the lawsuit period"),
     Rule("litigation.after_reconsideration", 15, "calendar_days", f"{ALL}第四十五条", "law", "lawsuit within 15 days after a reconsideration decision"),
     # Transfer
     Rule("transfer.head_decides", 3, "calendar_days", f"{SC310}第五条", "law", "the head decides on transfer within 3 days"),

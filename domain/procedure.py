@@ -16,7 +16,7 @@ from domain.calendar import (
     period,
     period_end,
 )
-from domain.case_state import CaseState, Measure, Pause, Reliance
+from domain.case_state import CaseState, Measure, Pause, Reliance, Remedy
 from domain.catalog import HEARING_KINDS
 from domain.law import rule
 from domain.local_rules import AppliedRule, local_rule
@@ -205,14 +205,33 @@ def payment_due(state: CaseState) -> Deadline | None:
     return period(decision.served_at, "payment.window", [])
 
 
+def current_remedies(state: CaseState) -> list[Remedy]:
+    """The remedies against the decision now in force: those filed after it was made (a remade decision's
+    earlier reconsideration or lawsuit belongs to the decision it voided)."""
+    decision = state.decision
+    if decision is None:
+        return []
+    return [r for r in state.remedies if r.filed_at >= decision.decided_at]
+
+
+def reconsideration_window(state: CaseState, obstacle: tuple[dt.date, dt.date] | None = None) -> Deadline | None:
+    """复议法 Art 20: 60 days from knowing the decision (its service); up to 1 year from then when the decision did
+    not state the right, the body and the deadline; days of a force-majeure obstacle (Art 20(2)) do not count."""
+    decision = state.decision
+    if decision is None or decision.served_at is None:
+        return None
+    key = "reconsideration.window" if decision.remedies_stated else "reconsideration.window_untold"
+    return period(decision.served_at, key, [obstacle] if obstacle is not None else [])
+
+
 def litigation_window(state: CaseState) -> Deadline | None:
     """The last day to sue while no lawsuit is filed: 15 days from the service of a reconsideration decision
     (行政诉讼法 Art 45), else 6 months from the decision's service (Art 46); none while a reconsideration is
     pending, and none for an on-the-spot decision before its reconsideration (复议法 Art 23: reconsideration first)."""
     decision = state.decision
-    if decision is None or decision.served_at is None or any(r.kind == "litigation" for r in state.remedies):
+    if decision is None or decision.served_at is None or any(r.kind == "litigation" for r in current_remedies(state)):
         return None
-    recons = [r for r in state.remedies if r.kind == "reconsideration"]
+    recons = [r for r in current_remedies(state) if r.kind == "reconsideration"]
     if recons:
         last = recons[-1]
         if last.decided_at is None or not last.final:
@@ -222,9 +241,12 @@ def litigation_window(state: CaseState) -> Deadline | None:
         return Deadline(end.date, end.provisional, law.key)
     if decision.kind == "simple":
         return None
-    law = rule("litigation.window")
-    end = period_end(local_date(decision.served_at), law.value, law.unit)
-    return Deadline(end.date, end.provisional, law.key)
+    return period(decision.served_at, _suit_key(decision.remedies_stated))
+
+
+def _suit_key(remedies_stated: bool) -> str:
+    """6 months (行诉法 Art 46); at most 1 year when the decision did not state the period (行诉法解释 Art 64)."""
+    return "litigation.window" if remedies_stated else "litigation.window_untold"
 
 
 def remedy_periods_end(state: CaseState) -> Deadline | None:
@@ -238,18 +260,19 @@ def remedy_periods_end(state: CaseState) -> Deadline | None:
     decision = state.decision
     if decision is None or decision.served_at is None:
         return None
-    suits = [r for r in state.remedies if r.kind == "litigation"]
+    suits = [r for r in current_remedies(state) if r.kind == "litigation"]
     if suits:
         last_suit = suits[-1]
         if last_suit.decided_at is None or not last_suit.final:
             return None
         return Deadline(local_date(last_suit.decided_at), False, "litigation.window")
-    if any(r.kind == "reconsideration" for r in state.remedies):
+    if any(r.kind == "reconsideration" for r in current_remedies(state)):
         return litigation_window(state)
-    recon = period(decision.served_at, "reconsideration.window")
+    recon = reconsideration_window(state)
+    assert recon is not None
     if decision.kind == "simple":
         return recon
-    suit = period(decision.served_at, "litigation.window")
+    suit = period(decision.served_at, _suit_key(decision.remedies_stated))
     return suit.later(recon)
 
 

@@ -609,3 +609,94 @@ class PublicityEnded(DomainError):
     title = "公示期已经届满"
     title_en = "The maximum publicity period has already run out"
     article = NDRC_CREDIT
+
+
+# -- found by the adversarial review after issue 13 --------------------------------------------------------------
+class ReconsiderationWindowClosed(DomainError):
+    """复议法 Art 20: 60 days from knowing the act; up to 1 year when the decision did not state the remedy."""
+
+    code = "reconsideration-window-closed"
+    title = "超过法定申请行政复议期限"
+    title_en = "The reconsideration window has closed"
+    article = rule("reconsideration.window").article
+    status = 422
+
+
+class RemedyChannelTaken(DomainError):
+    """复议法 Art 29: no lawsuit while an accepted reconsideration runs, no reconsideration once a lawsuit is
+    accepted; the reconsideration decision is not reconsidered again (one level, Art 26 aside)."""
+
+    code = "remedy-channel-taken"
+    title = "已选择的救济途径排斥另一途径"
+    title_en = "The remedy chosen excludes this one"
+    article = f"{ARL}第二十九条"
+    status = 422
+
+
+class PenaltyInsteadOfTransfer(DomainError):
+    """国务院令310 Art 11: a suspected crime reported for transfer is not decided here instead (以罚代刑)."""
+
+    code = "penalty-instead-of-transfer"
+    title = "不得以行政处罚代替移送"
+    title_en = "A case reported for transfer as a suspected crime may not be decided instead of being transferred"
+    article = f"{SC310}第十一条"
+    status = 422
+
+
+class PreservationApprovalRequired(DomainError):
+    """APL Art 56: 经行政机关负责人批准 — the head approves before; only an emergency is approved after."""
+
+    code = "preservation-approval-required"
+    title = "先行登记保存须事先经行政机关负责人批准"
+    title_en = "Evidence preservation needs the head's approval before it is registered"
+    article = f"{APL}第五十六条"
+    status = 422
+
+
+class PreservationApprovalLate(DomainError):
+    code = "preservation-approval-late"
+    title = "紧急先行登记保存未在二十四小时内补办批准手续"
+    title_en = "An emergency preservation was not approved within 24 hours"
+    article = rule("preservation.emergency_approval").article
+    status = 422
+
+
+class PreservationLapsed(DomainError):
+    """APL Art 56: decided within 7 working days; after that the preservation has lapsed (MS rules Art 34)."""
+
+    code = "preservation-lapsed"
+    title = "先行登记保存逾期未处理，已自动解除"
+    title_en = "The preservation was not decided within 7 working days and has lapsed"
+    article = rule("preservation.decide_within").article
+    status = 422
+
+
+class CoercionNotEntrustable(DomainError):
+    """ACL Art 17: 行政强制措施权不得委托 — an entrusted body does not impose or extend a coercive measure."""
+
+    code = "coercion-not-entrustable"
+    title = "行政强制措施权不得委托"
+    title_en = "The power of coercive measures cannot be entrusted"
+    article = f"{ACL}第十七条"
+    status = 403
+
+
+class DeferralWithoutApplication(DomainError):
+    """APL Art 66: deferral or instalments 经当事人申请和行政机关批准 — the party applies, the head approves."""
+
+    code = "deferral-without-application"
+    title = "暂缓或者分期缴纳罚款须经当事人申请"
+    title_en = "Deferral or instalments need the party's application"
+    article = f"{APL}第六十六条"
+    status = 422
+
+
+class PreservationSeizedWithoutMeasure(DomainError):
+    """Preserved evidence is seized by a coercive measure imposed as the ACL requires, not by the preservation's
+    decision alone (ACL Arts 18, 24; MS rules Art 34(3))."""
+
+    code = "preservation-seized-without-measure"
+    title = "对登记保存物品采取查封扣押须依法实施行政强制措施"
+    title_en = "Preserved items are seized only by a coercive measure imposed under the ACL"
+    article = f"{ACL}第十八条"
+    status = 422

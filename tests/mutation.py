@@ -44,6 +44,7 @@ FULL_SUITE = [
     "tests/test_law_numbers.py",
     "tests/test_domain_scenarios.py",
     "tests/test_domain_rules_lawful.py",
+    "tests/test_domain_rules_review.py",
 ]
 
 R = "tests/test_domain_rules.py::"
@@ -53,6 +54,7 @@ LR = "tests/test_local_rules.py::"
 M = "tests/test_money.py::"
 G = "tests/test_domain_registry.py::"
 RL = "tests/test_domain_rules_lawful.py::"
+RV = "tests/test_domain_rules_review.py::"
 
 MUTATION_MAP: dict[str, list[str]] = {
     "filing.decide_window": [C + "test_filing_window_without_testing_is_15_working_days"],
@@ -108,6 +110,11 @@ MUTATION_MAP: dict[str, list[str]] = {
     "publicity.general_max": [L + "test_publicity_periods"],
     "publicity.serious_min": [L + "test_publicity_periods"],
     "publicity.serious_max": [L + "test_publicity_periods"],
+    "litigation.window_untold": [RV + "test_a_lawsuit_against_a_decision_that_did_not_state_the_period_is_in_time_for_a_year"],
+    "preservation.emergency_approval": [
+        RV + "test_an_emergency_preservation_approved_after_24_hours_is_refused_and_can_only_be_released",
+        RV + "test_an_emergency_preservation_approved_within_24_hours_is_accepted",
+    ],
     "collective_discussion.min_heads": [
         RL + "test_collective_discussion_by_others_than_three_registered_heads_is_refused",
         RL + "test_collective_discussion_counts_once_every_head_has_signed",

@@ -111,7 +111,7 @@ def test_undecided_preservation_runs_7_working_days() -> None:
     case = world.case()
     case.play(scenario("filed", START), START)
     _prepare(case, START + 2 * D)
-    state = case.act("preservation.registered", OFFICER_1, {
+    state = case.act("preservation.registered", HEAD, {
         "officers": [OFFICER_1, OFFICER_2], "items": ["账册"], "approved_by": HEAD, "record_sha256": "a" * 64,
     }, at=beijing(2026, 4, 30))
     clocks = {c.rule: c for c in deadlines(state, world.registry)}

@@ -257,7 +257,7 @@ PRESERVATION = {"officers": [OFFICER_1, OFFICER_2], "items": ["账册"], "approv
 @pytest.mark.parametrize(
     ("type", "signer", "payload", "article"),
     [("evidence.collected", OFFICER_1, evidence([OFFICER_1, OFFICER_2], START + H), f"{APL}第五十五条"),
-     ("preservation.registered", OFFICER_1, PRESERVATION, f"{APL}第五十五条"),
+     ("preservation.registered", HEAD, PRESERVATION, f"{APL}第五十五条"),
      ("coercion.imposed", HEAD, coercion([OFFICER_1, OFFICER_2], HEAD), f"{ACL}第十八条")],
     ids=["evidence", "preservation", "coercion"],
 )

@@ -127,8 +127,8 @@ TEMPLATES: dict[str, tuple[str, Template]] = {
     "inspection": (OFFICER_1, lambda s, now, k: ("inspection.recorded", OFFICER_1, {
         "officers": [OFFICER_1, OFFICER_2], "place": "现场", "findings": "检查", "record_sha256": sha("i"), "party_present": True})),
     "interview": (OFFICER_1, lambda s, now, k: ("interview.recorded", OFFICER_1, {"officers": [OFFICER_1, OFFICER_2], "interviewee": "当事人", "record_sha256": sha("q")})),
-    "preserve": (OFFICER_1, lambda s, now, k: ("preservation.registered", OFFICER_1, {
-        "officers": [OFFICER_1, OFFICER_2], "items": ["账册"], "approved_by": HEAD, "record_sha256": sha("p")})),
+    "preserve": (OFFICER_1, lambda s, now, k: ("preservation.registered", [HEAD, OFFICER_1][k % 2], {
+        "officers": [OFFICER_1, OFFICER_2], "items": ["账册"], "approved_by": HEAD, "record_sha256": sha("p"), "emergency": k % 4 == 1})),
     "preserve_decide": (HEAD, lambda s, now, k: ("preservation.decided", HEAD, {"preservation": _last_version(s, "preservation"), "outcome": "returned", "reason": "退还"})),
     "seize": (HEAD, lambda s, now, k: ("coercion.imposed", [HEAD, OFFICER_1][k % 2], coercion([OFFICER_1, OFFICER_2], HEAD, days=[30, 31, 10][k % 3], emergency=k % 4 == 1))),
     "extend_seizure": (HEAD, lambda s, now, k: ("coercion.extended", HEAD, {"measure": _last_version(s, "measure"), "days": [30, 31][k % 2], "reason": "延长", "notice_sha256": sha("x") if k % 3 else None})),
@@ -162,7 +162,8 @@ TEMPLATES: dict[str, tuple[str, Template]] = {
         "remote_area": k % 4 == 3})),
     "hand_in": (OFFICER_2, lambda s, now, k: ("cash.handed_in", OFFICER_2, {
         "payment": next((p.version for p in (s.payments if s else []) if p.handed_in_at is None), 1), "receipt_ref": "交款单"})),
-    "defer": (HEAD, lambda s, now, k: ("payment.deferred", HEAD, {"kind": "deferral", "reason": "困难", "until": (local_date(now) + dt.timedelta(days=30)).isoformat(), "instalments": []})),
+    "defer": (HEAD, lambda s, now, k: ("payment.deferred", HEAD, {"kind": "deferral", "reason": "困难", "until": (local_date(now) + dt.timedelta(days=30)).isoformat(), "instalments": [],
+        "application_sha256": sha("申请") if k % 4 else None})),
     "late_fee": (OFFICER_1, lambda s, now, k: ("late_fee.assessed", OFFICER_1, {"amount_fen": [1_000, 10_000_000][k % 2], "as_of": local_date(now).isoformat()})),
     "remind": (OFFICER_1, lambda s, now, k: ("reminder.sent", OFFICER_1, {"amount_due_fen": 1, "method": "direct"})),
     "court": (HEAD, lambda s, now, k: ("court_enforcement.applied", HEAD, {"court": "法院"})),
@@ -176,7 +177,7 @@ TEMPLATES: dict[str, tuple[str, Template]] = {
     "transfer_approve": (HEAD, lambda s, now, k: ("transfer.approved", HEAD, {"approved": k % 3 != 0, "reason": "决定"})),
     "transfer_send": (OFFICER_1, lambda s, now, k: ("transfer.sent", OFFICER_1, {"organ": "公安", "file_sha256": sha("t"), "items": [],
         "measures": [m.version for m in (s.measures if s else []) if m.lifted_at is None][: 1 + k % 2]})),
-    "transfer_receipt": (OFFICER_1, lambda s, now, k: ("transfer.receipt", OFFICER_1, {"organ": "公安", "receipt_ref": "回执"})),
+    "transfer_receipt": (OFFICER_1, lambda s, now, k: ("transfer.receipt", OFFICER_1, {"organ": "公安", "receipt_ref": "回执", "outcome": ["received", "declined"][k % 3 == 2]})),
     "terminate": (HEAD, lambda s, now, k: ("case.terminated", HEAD, {"ground": "当事人死亡"})),
     "close": (OFFICER_1, lambda s, now, k: ("case.closed", OFFICER_1, {"summary": ""})),
     "archive": (OFFICER_1, lambda s, now, k: ("case.archived", OFFICER_1, {"file_sha256": sha("a"), "pages": 3})),

@@ -38,7 +38,7 @@ def _closed(s: CaseState, act: ActRecord, p: CaseClosed, registry: Registry) -> 
         raise ActNotAllowedNow("a declined lead is archived, not closed", article=f"{APL}第四十七条")
     require_certified_or_head(registry, s, act.actor, act.recorded_at)
     d = s.decision
-    transferred = s.transfer is not None and s.transfer.sent_at is not None
+    transferred = s.transfer_sent
     if transferred:
         ground = "transferred"
     elif s.terminated_at is not None:
@@ -49,6 +49,9 @@ def _closed(s: CaseState, act: ActRecord, p: CaseClosed, registry: Registry) -> 
         raise ClosureBeforePerformance("a reconsideration or lawsuit is pending")
     elif d.void:
         ground = "decision_void"
+    elif d.served_at is None:
+        # A decision never served (a no-penalty decision included) has not reached the party: its remedies never ran.
+        raise ClosureBeforePerformance("the decision is not served", article=f"{APL}第六十一条")
     elif s.court_outcome is not None:
         ground = f"court_{s.court_outcome}"
     elif proc.performed(s):

@@ -8,6 +8,7 @@ from domain.case.common import (
     Handler,
     active_measure,
     add_pending,
+    case_holding,
     case_terms,
     is_head,
     note_investigators,
@@ -34,13 +35,22 @@ from domain.refusals import (
     CoercionBarred,
     CoercionExtensionNotNotified,
     CoercionNotActive,
+    CoercionNotEntrustable,
     CoercionTooLong,
 )
 from domain.registry import Registry
 
 
+def _not_entrusted(registry: Registry, s: CaseState, act: ActRecord) -> None:
+    """ACL Art 17: coercive measures are imposed by the agency holding the power, never on an entrustment."""
+    held = case_holding(registry, s, act)
+    if held.kind == "entrusted":
+        raise CoercionNotEntrustable(f"{held.agency} holds the item on entrustment from {held.in_name_of}; the measure is for {held.in_name_of}")
+
+
 def _coercion(s: CaseState, act: ActRecord, p: CoercionImposed, registry: Registry) -> None:
     require_open_investigation(s, act)
+    _not_entrusted(registry, s, act)
     terms = case_terms(registry, s, act)
     if terms.no_coercion_list:
         raise CoercionBarred(f"{terms.name} is on the no-coercion list")
@@ -72,6 +82,7 @@ def _coercion(s: CaseState, act: ActRecord, p: CoercionImposed, registry: Regist
 
 def _coercion_extended(s: CaseState, act: ActRecord, p: CoercionExtended, registry: Registry) -> None:
     require_head(registry, s, act.actor, "extending a measure", article=f"{ACL}第二十五条")
+    _not_entrusted(registry, s, act)
     m = active_measure(s, p.measure)
     if p.notice_sha256 is None:
         raise CoercionExtensionNotNotified("the extension names no written notice to the party (its paper's hash)")

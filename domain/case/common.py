@@ -50,6 +50,7 @@ from domain.refusals import (
     NotTheParty,
     OfficerNotCertified,
     OfficerRecused,
+    PenaltyInsteadOfTransfer,
     RightsNotInformed,
     TooFewOfficers,
 )
@@ -321,7 +322,17 @@ def decision_ready(s: CaseState, act: ActRecord, registry: Registry) -> None:
     require_filed(s, act)
     if s.decision is not None or s.terminated_at is not None or s.transfer_sent:
         raise ActNotAllowedNow("the case is already decided, terminated or transferred", article=f"{APL}第五十九条")
+    require_no_transfer_under_way(s)
     require_head(registry, s, act.actor, "deciding the case")
+
+
+def require_no_transfer_under_way(s: CaseState) -> None:
+    """国务院令310 Art 11 (以罚代刑): while a suspected crime's transfer awaits the head's decision or, approved,
+    awaits sending, the case is not decided or ended here instead; a refused transfer lets the case go on."""
+    t = s.transfer
+    if t is not None and t.sent_at is None and t.approved is not False:
+        what = "approved and not yet sent" if t.approved else f"reported on {local_date(t.reported_at)} and awaiting the head's decision"
+        raise PenaltyInsteadOfTransfer(f"the transfer to {t.organ} is {what}")
 
 
 def active_measure(s: CaseState, version: int) -> Measure:

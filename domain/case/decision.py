@@ -24,6 +24,7 @@ from domain.case.common import (
     require_deciding_agency,
     require_filed,
     require_head,
+    require_no_transfer_under_way,
     require_officers,
     require_staff,
     when,
@@ -258,6 +259,7 @@ def _decided(s: CaseState, act: ActRecord, p: DecisionMade, registry: Registry) 
         band=p.band,
         reason_outside_band=p.reason_outside_band,
         deciding_agency=deciding_agency,
+        remedies_stated=p.remedies_stated,
     )
     s.violation_ended = p.violation_ended
 
@@ -277,6 +279,7 @@ def _simple(s: CaseState, act: ActRecord, p: SimpleDecided, registry: Registry) 
         raise ActNotAllowedNow("an on-the-spot decision is made at the scene, before any filing", article=f"{APL}第五十一条")
     if s.agency is None:
         raise UnknownAgency("the case has no agency")
+    require_no_transfer_under_way(s)
     held = require_holding(registry, s.agency, p.catalog_item, act.recorded_at)
     s.catalog_item, s.domain, s.in_name_of = p.catalog_item, held.terms.domain, held.in_name_of
     deciding_agency = require_deciding_agency(s, held, p.deciding_agency)
@@ -315,6 +318,7 @@ def _simple(s: CaseState, act: ActRecord, p: SimpleDecided, registry: Registry) 
         served_at=act.recorded_at,
         service_method="on_the_spot",
         deciding_agency=deciding_agency,
+        remedies_stated=p.remedies_stated,
     )
     add_pending(s, act, officers)
 

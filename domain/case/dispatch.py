@@ -98,7 +98,7 @@ def status_of(s: CaseState) -> str:
         return "closed"
     if s.declined_at is not None:
         return "declined"
-    if s.transfer is not None and s.transfer.sent_at is not None:
+    if s.transfer_sent:
         return "transferred"
     if s.terminated_at is not None:
         return "terminated"
@@ -131,7 +131,7 @@ def invariant_violations(s: CaseState) -> list[str]:
     if s.closed_at is not None and not (
         (d is not None and (proc.performed(s) or s.court_outcome is not None))
         or s.terminated_at is not None
-        or (s.transfer is not None and s.transfer.sent_at is not None)
+        or s.transfer_sent
     ):
         bad.append("closed without a performed decision, termination or transfer")
     if s.archived_at is not None and s.closed_at is None and s.declined_at is None:

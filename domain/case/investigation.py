@@ -4,8 +4,11 @@ from __future__ import annotations
 
 from typing import Any
 
+from domain import procedure as proc
 from domain.acts import ActRecord
+from domain.calendar import local_date, period
 from domain.case.common import (
+    RELEASING_OUTCOMES,
     STAFF_ROLES,
     Handler,
     add_pending,
@@ -19,6 +22,7 @@ from domain.case.common import (
     require_open_investigation,
     require_prerequisites,
     require_staff,
+    when,
 )
 from domain.case_acts import (
     CredentialsShown,
@@ -45,6 +49,9 @@ from domain.refusals import (
     ActNotAllowedNow,
     AgencyHeadRequired,
     OfficerNotCertified,
+    PreservationApprovalRequired,
+    PreservationLapsed,
+    PreservationSeizedWithoutMeasure,
 )
 from domain.registry import Registry
 
@@ -98,10 +105,10 @@ def _recusal_decided(s: CaseState, act: ActRecord, p: RecusalDecided, registry: 
         s.pending = [pe for pe in s.pending if pe.awaiting]
 
 
-def _investigation(s: CaseState, act: ActRecord, p: Any, registry: Registry) -> list[str]:
+def _investigation(s: CaseState, act: ActRecord, p: Any, registry: Registry, approver: str | None = None) -> list[str]:
     require_open_investigation(s, act)
     case_holding(registry, s, act)
-    officers = require_officers(registry, s, act, list(p.officers), rule("investigation.min_officers").value)
+    officers = require_officers(registry, s, act, list(p.officers), rule("investigation.min_officers").value, approver=approver)
     note_investigators(s, officers)
     return officers
 
@@ -141,11 +148,17 @@ def _interview(s: CaseState, act: ActRecord, p: InterviewRecorded, registry: Reg
 
 
 def _preservation(s: CaseState, act: ActRecord, p: PreservationRegistered, registry: Registry) -> None:
-    officers = _investigation(s, act, p, registry)
+    officers = _investigation(s, act, p, registry, approver=p.approved_by)
     require_prerequisites(s, officers)
     if not is_head(registry, s, p.approved_by):
         raise AgencyHeadRequired(f"{p.approved_by} is not the head who approves preservation", article=f"{APL}第五十六条")
-    s.preservations.append(Preservation(version=act.version, started_at=act.recorded_at, approved_by=p.approved_by))
+    # APL Art 56 (经行政机关负责人批准): approval before — the head signs the act; only on the spot in an emergency
+    # an officer registers it and the head approves within 24 hours (MS rules Art 33), else it is lifted.
+    if not p.emergency and act.actor != p.approved_by:
+        raise PreservationApprovalRequired(f"{p.approved_by} approves the preservation by signing it; {act.actor} may not register it first")
+    s.preservations.append(
+        Preservation(version=act.version, started_at=act.recorded_at, approved_by=p.approved_by, emergency=p.emergency)
+    )
     add_pending(s, act, officers, approver=p.approved_by)
 
 
@@ -154,7 +167,25 @@ def _preservation_decided(s: CaseState, act: ActRecord, p: PreservationDecided, 
     found = [x for x in s.preservations if x.version == p.preservation and x.decided_at is None]
     if not found:
         raise ActNotAllowedNow(f"no undecided preservation at version {p.preservation}", article=f"{APL}第五十六条")
-    found[0].decided_at, found[0].outcome = act.recorded_at, p.outcome
+    preserved = found[0]
+    releasing = p.outcome in RELEASING_OUTCOMES
+    # APL Art 56: decided within 7 working days; after them the preservation has lapsed (MS rules Art 34), so only
+    # returning or releasing the items remains — never seizing, confiscating or passing them on.
+    due = period(preserved.started_at, "preservation.decide_within")
+    if not releasing and when(act) > due.date:
+        raise PreservationLapsed(f"registered {local_date(preserved.started_at)}, to be decided by {due.date}{due.note()}; it can only be returned or released now")
+    if not releasing:
+        proc.rely_on(s, due)
+    if p.outcome == "seized" and not any(m.lifted_at is None and m.imposed_at >= preserved.started_at for m in s.measures):
+        # Seizing the preserved items is a coercive measure of its own (ACL Arts 18, 24): approved, dated, limited.
+        raise PreservationSeizedWithoutMeasure(f"no seizure in force was imposed since the preservation of {local_date(preserved.started_at)}")
+    preserved.decided_at, preserved.outcome = act.recorded_at, p.outcome
+    if releasing:
+        # A released emergency preservation the head never approved awaits no approval now (as a lifted seizure).
+        for pending in s.pending:
+            if pending.version == preserved.version and pending.approver in pending.awaiting:
+                pending.awaiting.remove(pending.approver)
+        s.pending = [x for x in s.pending if x.awaiting]
 
 
 HANDLERS: dict[str, Handler] = {

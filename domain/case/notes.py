@@ -36,6 +36,7 @@ from domain.refusals import (
     AgencyHeadRequired,
     CoercionApprovalLate,
     CoSignatureNotExpected,
+    PreservationApprovalLate,
 )
 from domain.registry import Registry
 
@@ -92,7 +93,14 @@ def _cosigned(s: CaseState, act: ActRecord, p: ActCosigned, registry: Registry) 
 
 
 def _check_emergency_approval(s: CaseState, act: ActRecord, version: int) -> None:
-    """ACL Art 19: an emergency measure is reported and approved within 24 hours, counted in hours."""
+    """ACL Art 19: an emergency measure is reported and approved within 24 hours, counted in hours; likewise an
+    emergency preservation of evidence (MS rules Art 33)."""
+    for x in s.preservations:
+        if x.version == version and x.emergency and act.recorded_at > hours_after(x.started_at, "preservation.emergency_approval"):
+            raise PreservationApprovalLate(
+                f"the evidence was registered at {x.started_at:%Y-%m-%d %H:%M}Z; approval was due within "
+                f"{rule('preservation.emergency_approval').value} hours — release it"
+            )
     for m in s.measures:
         if m.version == version and m.emergency and act.recorded_at > hours_after(m.imposed_at, "coercion.emergency_report"):
             raise CoercionApprovalLate(

@@ -9,6 +9,7 @@ from domain.acts import ActRecord
 from domain.calendar import local_date
 from domain.case.common import (
     Handler,
+    case_holding,
     case_terms,
     party_or_recorder,
     require_certified,
@@ -16,6 +17,7 @@ from domain.case.common import (
     require_open_investigation,
     when,
 )
+from domain.case.decision import applicable_terms
 from domain.case_acts import (
     HearingHeld,
     HearingRecorded,
@@ -52,6 +54,10 @@ def _notice(s: CaseState, act: ActRecord, p: NoticeIssued, registry: Registry) -
     require_open_investigation(s, act)
     require_certified_or_head(registry, s, act.actor, act.recorded_at)
     terms = case_terms(registry, s, act)
+    ended = p.violation_ended or s.violation_ended
+    if ended is not None and s.catalog_item is not None:
+        # 从旧兼从轻 (Art 37) as at the decision: the notice proposes only what the terms that will judge it allow.
+        terms = applicable_terms(registry, case_holding(registry, s, act), s.catalog_item, ended)
     unknown = sorted(set(p.penalties) - set(terms.penalty_kinds))
     if unknown:
         raise PenaltyNotInBasis(f"{terms.basis} provides {terms.penalty_kinds}, not {unknown}")

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 from domain import procedure as proc
 from domain.acts import ActRecord
 from domain.calendar import local_date
@@ -31,6 +33,8 @@ from domain.refusals import (
     CoercionNotActive,
     LitigationWindowClosed,
     ReconsiderationFirst,
+    ReconsiderationWindowClosed,
+    RemedyChannelTaken,
     TransferNotApproved,
     TransferWithoutSeizedProperty,
 )
@@ -46,6 +50,7 @@ def _remedy_filed(kind: str) -> Handler:
             require_staff(registry, act.actor)
         if any(r.kind == kind and r.decided_at is None for r in s.remedies):
             raise ActNotAllowedNow(f"a {kind} is already pending", article=f"{APL}第七条")
+        _one_channel(s, kind)
         if kind == "litigation" and d.kind == "simple" and not any(
             r.kind == "reconsideration" and r.decided_at is not None for r in s.remedies
         ):
@@ -54,14 +59,56 @@ def _remedy_filed(kind: str) -> Handler:
             raise MalformedAct("a posted filing carries both the postmark date and the envelope's hash")
         if p.posted_on is not None and p.posted_on > local_date(act.recorded_at):
             raise MalformedAct(f"posted on {p.posted_on}, after it was received")
+        if (p.lodged_on is None) != (p.lodged_sha256 is None):
+            raise MalformedAct("the day the body received the application comes with its notice's hash")
+        if p.lodged_on is not None and p.lodged_on > local_date(act.recorded_at):
+            raise MalformedAct(f"lodged on {p.lodged_on}, after it is recorded")
+        # The application's day: lodged with the body (its notice shows it), else the day it is recorded here.
+        received = p.lodged_on or local_date(act.recorded_at)
+        if kind == "reconsideration":
+            _reconsideration_in_time(s, p, received)
         if kind == "litigation":
             window = proc.litigation_window(s)
-            sent = p.posted_on or local_date(act.recorded_at)  # 《民事诉讼法》第八十五条: time in the post not counted
+            sent = p.posted_on or received  # 《民事诉讼法》第八十五条: time in the post not counted
             if window is not None and sent > window.date:
                 raise LitigationWindowClosed(f"the lawsuit window closed on {window.date}; filed {sent}", article=rule(window.rule_key or "litigation.window").article)
         s.remedies.append(Remedy(kind=kind, filed_at=act.recorded_at, body=p.body))
 
     return handler
+
+
+def _one_channel(s: CaseState, kind: str) -> None:
+    """复议法 Art 29: no lawsuit while a reconsideration runs, no reconsideration once a lawsuit is filed, and no
+    second reconsideration of the same decision (the party sues within 15 days instead, 行诉法 Art 45)."""
+    mine = proc.current_remedies(s)
+    if kind == "litigation" and any(r.kind == "reconsideration" and (r.decided_at is None or not r.final) for r in mine):
+        raise RemedyChannelTaken("a reconsideration of this decision is pending; the lawsuit follows its decision")
+    if kind == "reconsideration" and any(r.kind == "litigation" for r in mine):
+        raise RemedyChannelTaken("a lawsuit against this decision was filed; it is not reconsidered as well")
+    if kind == "reconsideration" and any(r.kind == "reconsideration" and r.decided_at is not None and r.final for r in mine):
+        raise RemedyChannelTaken("this decision was already reconsidered; what remains is a lawsuit (行政诉讼法第四十五条)")
+
+
+def _reconsideration_in_time(s: CaseState, p: RemedyFiled, received: dt.date) -> None:
+    """复议法 Art 20: in time if received, or posted, within the window; an obstacle's days do not count."""
+    if (p.obstacle_from is None) != (p.obstacle_until is None) or (p.obstacle_from is not None and p.obstacle_sha256 is None):
+        raise MalformedAct("an obstacle names its first and last day and its evidence (the paper's hash)")
+    obstacle = (p.obstacle_from, p.obstacle_until) if p.obstacle_from is not None and p.obstacle_until is not None else None
+    if obstacle is not None and obstacle[1] < obstacle[0]:
+        raise MalformedAct("an obstacle ends on or after the day it began")
+    window = proc.reconsideration_window(s, obstacle)
+    if window is None:
+        return
+    d = s.decision
+    assert d is not None
+    sent = p.posted_on or received
+    if sent > window.date:
+        untold = "" if d.remedies_stated else " (the decision did not state the remedy: 1 year)"
+        raise ReconsiderationWindowClosed(
+            f"the window closed on {window.date}{untold}; the application was {'posted' if p.posted_on else 'received'} on {sent}{window.note()}",
+            article=rule(window.rule_key or "reconsideration.window").article,
+        )
+    proc.rely_on(s, window)
 
 
 def _remedy_decided(kind: str) -> Handler:
@@ -94,7 +141,7 @@ def _remedy_decided(kind: str) -> Handler:
 
 
 def _transfer_reported(s: CaseState, act: ActRecord, p: TransferReported, registry: Registry) -> None:
-    if s.transfer is not None:
+    if s.transfer is not None and s.transfer.returned_at is None:
         raise ActNotAllowedNow("a transfer is already under way", article=f"{APL}第二十七条")
     if s.domain is not None:
         require_certified_or_head(registry, s, act.actor, act.recorded_at)
@@ -135,9 +182,12 @@ def _transfer_sent(s: CaseState, act: ActRecord, p: TransferSent, registry: Regi
 def _transfer_receipt(s: CaseState, act: ActRecord, p: TransferReceipt, registry: Registry) -> None:
     require_staff(registry, act.actor)
     t = s.transfer
-    if t is None or t.sent_at is None or t.receipt_at is not None:
+    if t is None or t.sent_at is None or t.returned_at is not None or (t.receipt_at is not None and p.outcome == "received"):
         raise ActNotAllowedNow("no transferred file awaits a receipt", article=TransferNotApproved.article)
-    t.receipt_at = act.recorded_at
+    t.receipt_at = t.receipt_at or act.recorded_at
+    if p.outcome == "declined":
+        # 国务院令310 Arts 9, 13: the organ did not file and returned the file; the agency now decides the case.
+        t.returned_at = act.recorded_at
 
 
 HANDLERS: dict[str, Handler] = {

@@ -35,6 +35,7 @@ from domain.law import ACL, APL, rule
 from domain.money import late_fee
 from domain.refusals import (
     ActNotAllowedNow,
+    DeferralWithoutApplication,
     EnforcementApplicationLate,
     EnforcementPremature,
     HearingNoticeTooShort,
@@ -124,8 +125,13 @@ def _deferred(s: CaseState, act: ActRecord, p: PaymentDeferred, registry: Regist
     d = _served_decision(s, act)
     if proc.performed(s):
         raise ActNotAllowedNow("the decision is already performed", article=f"{APL}第六十六条")
+    if p.application_sha256 is None:
+        raise DeferralWithoutApplication("the party's written application for deferral or instalments is not named (its paper's hash)")
     if p.kind == "deferral" and p.until is None:
         raise MalformedAct("a deferral names the date it runs until")
+    last = p.until if p.kind == "deferral" else max((i.due for i in p.instalments), default=None)
+    if last is not None and last <= when(act):
+        raise MalformedAct(f"a deferral or instalment plan runs past the day it is approved, not to {last}")
     if p.kind == "instalments" and sum(i.amount_fen for i in p.instalments) != _remaining(s, d):
         raise MalformedAct("instalments add up to the amount due")
     s.deferral = Deferral(

@@ -51,6 +51,9 @@ def _pause_started(s: CaseState, act: ActRecord, p: PauseStarted, registry: Regi
             raise CoercionPauseNotExcluded(f"a {p.kind} period does not extend a seizure")
         if p.fixed_days is None or p.notice_sha256 is None:
             raise CoercionPauseNotExcluded("the testing period's length is fixed and notified to the party in writing")
+    if p.measure is None and p.kind == "hearing" and (s.hearing is None or s.hearing.withdrawn_at is not None or s.hearing.held_at is not None):
+        # Only hearing time actually running is left out of the time limit (MS rules Art 64); none is requested.
+        raise ActNotAllowedNow("no requested hearing is pending, so no hearing time runs", article=rule("decision.extension").article)
     if proc.open_pauses(s, p.measure):
         raise ActNotAllowedNow("a pause of this clock is already running", article=rule("decision.time_limit").article)
     s.pauses.append(Pause(kind=p.kind, started_at=act.recorded_at, measure=p.measure, fixed_days=p.fixed_days if p.measure is not None else None))
