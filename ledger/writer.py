@@ -158,6 +158,11 @@ class Writer:
         self._catch_up()
 
     # -- following the log --------------------------------------------------------------------------
+    def catch_up(self) -> None:
+        """See what other processes appended (registry acts, case heads) before the next append or read."""
+        with self._lock:
+            self._catch_up()
+
     def _catch_up(self) -> None:
         """Apply registry acts and drop cached case state for everything appended since our position."""
         for note in self.store.iter_notifications(after=self.position):

@@ -441,5 +441,10 @@ def demo(settings: Settings, serve: bool) -> None:
     run_demo(settings, serve=serve, console=err_console)
 
 
+from zhifa.cli_web import serve, tokens  # noqa: E402  (the web service's commands)
+
+main.add_command(serve)
+main.add_command(tokens)
+
 if __name__ == "__main__":  # pragma: no cover
     main()
