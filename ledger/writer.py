@@ -247,6 +247,9 @@ class Writer:
             raise NonceReused(f"nonce {act.nonce.hex()} was used before")
         version, prev = self._head(staging, act.case)
         if act.case_version != version:
+            # A replayed act is a replay whichever check meets it first (the CLI's fresh writer meets the nonce).
+            if self.store.nonces_used([act.nonce]):
+                raise NonceReused(f"nonce {act.nonce.hex()} was used before")
             raise VersionConflict(
                 f"stream {act.case} is at version {version}, the act expects {act.case_version}",
                 current_version=version,
