@@ -23,7 +23,7 @@ lint: $(STAMP)
 	$(BIN)/ruff check domain ledger projections feeds web zhifa tests bench
 
 types: $(STAMP)
-	$(BIN)/mypy --strict domain ledger web zhifa bench
+	$(BIN)/mypy --strict domain ledger projections feeds web zhifa bench
 
 pytest: $(STAMP)
 	$(BIN)/pytest -n 2 -q
