@@ -120,7 +120,7 @@ def test_a_bundle_for_a_supervisor_verifies_offline_against_the_published_log_ke
         case = _open_case(web_ledger, client)
         from tests.webkit import wait_for_size
 
-        wait_for_size(client, web_ledger.fx.store.position())
+        wait_for_size(client, web_ledger.leaf_count())
         r = client.get(f"/cases/{case}/bundle", headers={"Authorization": f"Bearer {supervisor}"})
         assert r.status_code == 200, r.text
         report = verify_bundle(r.json(), client.get("/log/vkey").text.strip())
@@ -133,7 +133,7 @@ def test_a_partys_access_code_opens_its_own_case_bundle_and_no_other(web_ledger:
         mine, theirs = _open_case(web_ledger, client), _open_case(web_ledger, client)
         from tests.webkit import wait_for_size
 
-        wait_for_size(client, web_ledger.fx.store.position())
+        wait_for_size(client, web_ledger.leaf_count())
         res = CliRunner().invoke(main, ["tokens", "access-code", "--case", mine, "--issued-by", "supervisor/0001"], env=_env(web_ledger))
         assert res.exit_code == 0, res.output
         code = res.stdout.strip().splitlines()[-1]

@@ -19,13 +19,13 @@ LEAVES = 600  # two full level-0 tiles, a partial one of width 88, a partial lev
 
 def _grow(wl: WebLedger, total: int) -> None:
     """Append one-act cases until the log holds ``total`` entries."""
-    missing = total - wl.fx.store.position()
+    missing = total - wl.leaf_count()
     envelopes = [wl.fx.act(wl.officer, f"case-{i:04d}-{wl.fx.store.position()}", 0, "lead.received",
                            {"source": "complaint", "channel": "12345", "summary": "某超市销售过期食品", "catalog_item": None})
                  for i in range(missing)]
     for i in range(0, len(envelopes), 256):
         assert all(not isinstance(r, Exception) for r in wl.fx.writer.append_group(envelopes[i : i + 256]))
-    assert wl.fx.store.position() == total
+    assert wl.leaf_count() == total
 
 
 def _checkpoint(client: TestClient[Litestar]) -> tuple[int, bytes]:

@@ -50,6 +50,10 @@ class WebLedger:
         opts = WebOptions(poll_interval=0.02, request_log=False, **options)  # type: ignore[arg-type]
         return create_app(self.settings, options=opts, store=self.fx.store)
 
+    def leaf_count(self) -> int:
+        """Entries in the log (what the tree will hold once sealed)."""
+        return sum(1 for _ in self.fx.store.iter_notifications())
+
     def lead_envelope(self, case: str | None = None, key: SigningKey | None = None) -> tuple[str, bytes]:
         """A lead act signed now (server time), as `zhifa act sign` would print it."""
         case = case or str(uuid.uuid4())
@@ -84,11 +88,44 @@ def web_ledger(database_url: str, tmp_path: Path) -> Iterator[WebLedger]:
 
 
 def wait_for_size(client: TestClient[Litestar], size: int, timeout: float = 10.0) -> str:
-    """Poll /checkpoint until its tree size is at least ``size``; the note."""
+    """Poll /checkpoint until its tree size is at least ``size``; the note. (Give a leaf count: on PostgreSQL a
+    log position can exceed it, as notification ids may have gaps.)"""
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         r = client.get("/checkpoint")
         if r.status_code == 200 and int(r.text.splitlines()[1]) >= size:
+            client.app.state.services.refresh()  # the feeds and the published state have caught up too
             return r.text
         time.sleep(0.02)
     raise AssertionError(f"no checkpoint of size {size} within {timeout} s")
+
+
+class LiveServer:
+    """The app under uvicorn in a thread on a free loopback port (for streams and browsers; TestClient buffers)."""
+
+    def __init__(self, app: Litestar) -> None:
+        import socket
+        import threading
+
+        import uvicorn
+
+        with socket.socket() as sock:
+            sock.bind(("127.0.0.1", 0))
+            self.port = sock.getsockname()[1]
+        self.url = f"http://127.0.0.1:{self.port}"
+        config = uvicorn.Config(app, host="127.0.0.1", port=self.port, log_config=None, access_log=False, lifespan="on")
+        self.server = uvicorn.Server(config)
+        self.thread = threading.Thread(target=self.server.run, daemon=True)
+
+    def __enter__(self) -> LiveServer:
+        self.thread.start()
+        deadline = time.monotonic() + 10
+        while not self.server.started:
+            if time.monotonic() > deadline:
+                raise AssertionError("uvicorn did not start")
+            time.sleep(0.01)
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.server.should_exit = True
+        self.thread.join(10)

@@ -16,20 +16,25 @@ from litestar.logging import LoggingConfig
 from litestar.openapi import OpenAPIConfig
 from litestar.openapi.plugins import SwaggerRenderPlugin
 from litestar.openapi.spec import Components, SecurityScheme
+from litestar.plugins.jinja import JinjaTemplateEngine
 from litestar.plugins.prometheus import PrometheusConfig
 from litestar.static_files import create_static_files_router
+from litestar.template.config import TemplateConfig
 
 from ledger.store import Store
 from web.cases import BundleController, CasesController
 from web.deps import provide_services
 from web.officer import ActsController
 from web.operations import OperationsController
+from web.portal import PortalController
 from web.problems import exception_handlers
+from web.public import EventsController, FeedsController
 from web.services import LedgerSettings, Services, WebOptions
 from web.supervise import SuperviseController
 from web.verification import TilesController, VerificationController
 
 STATIC_DIR = Path(__file__).resolve().parent / "static"
+TEMPLATES_DIR = Path(__file__).resolve().parent / "templates"
 NO_COMPRESSION = "no_compression"  # opt key: streams (SSE) and bodies compressed ahead of time (feeds)
 
 
@@ -118,6 +123,9 @@ def create_app(
             CasesController,
             BundleController,
             SuperviseController,
+            FeedsController,
+            EventsController,
+            PortalController,
             *extra_controllers,
             create_static_files_router(path="/static", directories=[STATIC_DIR], include_in_schema=False),
         ],
@@ -129,4 +137,5 @@ def create_app(
         openapi_config=_openapi(),
         logging_config=_logging(),
         request_max_body_size=opts.act_max_bytes,
+        template_config=TemplateConfig(directory=TEMPLATES_DIR, engine=JinjaTemplateEngine),
     )

@@ -22,6 +22,7 @@ from ledger.writer import act_record
 from web.credentials import Identity
 from web.deps import ServicesDep
 from web.guards import BUNDLE_READERS, CASE_READERS, identity_of, requires_role
+from web.openapi import ANY_JSON_OBJECT, answers
 from web.problems import BadRequest, NotFound, Unavailable, problems
 from web.schemas import CaseTimeline, CaseView, TimelineEntry
 
@@ -150,6 +151,7 @@ class BundleController(Controller):
         responses=problems(401, 403, 404, 409, 503),
         security=[{"bearer": []}, {"accessCode": []}],
         sync_to_thread=True,
+        operation_class=answers({"200": ("The court bundle (zhifa-bundle/v1)", {"application/json": ANY_JSON_OBJECT})}),
     )
     def bundle(self, services: ServicesDep, request: Request[Any, Any, Any], case_id: FromPath[str]) -> Response[bytes]:
         """The court bundle (``zhifa-bundle/v1``) at the latest checkpoint: for a court, a supervisor or agency

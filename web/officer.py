@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import json
 import time
+from dataclasses import dataclass
 from typing import Any
 
 from litestar import Controller, Request, Response, post
@@ -25,6 +26,9 @@ _ENVELOPE_SCHEMA_DOC = (
 )
 
 
+@dataclass
+
+
 class _EnvelopeBody(Operation):
     """The OpenAPI operation of POST /api/acts: its body (taken raw, so the signed bytes stay untouched) is a
     signed envelope."""
@@ -40,6 +44,9 @@ class _EnvelopeBody(Operation):
         self.request_body = RequestBody(
             content={"application/json": OpenAPIMediaType(schema=envelope)}, required=True, description=_ENVELOPE_SCHEMA_DOC
         )
+
+
+@dataclass
 
 
 class _OctetBody(Operation):

@@ -23,10 +23,12 @@ from prometheus_client import Counter, Gauge, Histogram
 from ledger import canonical
 from ledger.court.checkpoint import parse_unverified
 from ledger.court.keys import SigningKey, read_private_key
+from ledger.envelope import decode_entry
 from ledger.sealer import Sealer, Tree
 from ledger.store import Store, position_column, unframe
 from ledger.writer import Writer
 from web.credentials import Credentials
+from web.feed_catalog import FeedCatalog
 
 
 class LedgerSettings(Protocol):
@@ -57,6 +59,7 @@ class WebOptions:
     max_projection_lag: int = 10_000
     feed_page_size: int = 50
     request_log: bool = True  # one JSON log line per request
+    base_url: str = "http://127.0.0.1:8000"  # absolute links in feeds
 
 
 # -- metrics (process-wide: prometheus_client registers each name once) ------------------------------------------
@@ -154,6 +157,8 @@ class Services:
         self.health = Health()
         self._refresh_lock = threading.Lock()
         self.on_refresh: list[Callable[[Services], None]] = []
+        self.feeds = FeedCatalog(self.origin, options.base_url, self._log_created(), options.feed_page_size)
+        self._feed_checkpoint_size = 0
         self.refresh()
 
     # -- lifecycle ------------------------------------------------------------------------------------------
@@ -200,9 +205,27 @@ class Services:
             if self.published is not None:
                 TREE_SIZE.set(self.published.size)
                 CHECKPOINT_AGE.set((dt.datetime.now(dt.UTC) - self.published.created).total_seconds())
+            self._refresh_feeds()
             for hook in self.on_refresh:
                 hook(self)
         self.writer_catch_up()
+
+    def _log_created(self) -> dt.datetime:
+        """The log's creation (its first entry's recorded time): dates the feeds' tag ids and empty feeds."""
+        for note in self.store.notifications(1, 1):
+            entry, _ = unframe(note.state)
+            return canonical.parse_timestamp(decode_entry(entry).recorded_at)
+        return dt.datetime(2026, 1, 1, tzinfo=dt.UTC)
+
+    def _refresh_feeds(self) -> None:
+        with self.store.db.read() as cur:
+            rows = cur.execute(
+                "SELECT size, root, note, created_at FROM zhifa_checkpoints WHERE size > ? ORDER BY size",
+                (self._feed_checkpoint_size,),
+            ).fetchall()
+        if rows:
+            self.feeds.add_checkpoints([(int(r[0]), bytes(r[1]), str(r[2]), str(r[3])) for r in rows])
+            self._feed_checkpoint_size = int(rows[-1][0])
 
     def writer_catch_up(self) -> None:
         """Let the writer see registry acts appended by other processes (the guards read its registry)."""

@@ -15,6 +15,7 @@ from litestar.params import FromPath, PathParameter, QueryParameter
 
 from ledger.court import merkle
 from web.deps import ServicesDep
+from web.openapi import ENTRY_SCHEMA, answers
 from web.problems import BadRequest, NotFound, Unavailable, problems
 from web.schemas import ConsistencyProof, InclusionProof
 from web.tiles import TilePathError, entry_bundle, exists, leaf_range, node_addresses, parse_tile_path
@@ -23,6 +24,7 @@ TEXT = "text/plain"  # litestar adds "; charset=utf-8"
 OCTETS = "application/octet-stream"
 CHECKPOINT_CACHE = "public, max-age=5"  # mutable: a few seconds (C2SP tlog-tiles), at most a minute
 IMMUTABLE = "public, max-age=31536000, immutable"
+MAX_LEAF = 10**10 - 1  # tree sizes and indexes accepted in requests (one shard's log stays far below)
 
 
 def _b64(hashes: list[bytes]) -> list[str]:
@@ -54,8 +56,14 @@ class VerificationController(Controller):
             raise Unavailable("no ledger in this database")
         return Response(services.log_vkey + "\n", media_type=TEXT, headers={"Cache-Control": "public, max-age=3600"})
 
-    @get("/entries/{index:int}", media_type="application/json", responses=problems(404, 503), sync_to_thread=True)
-    def entry(self, services: ServicesDep, index: Annotated[int, PathParameter(ge=0, le=2**48)]) -> Response[bytes]:
+    @get(
+        "/entries/{index:int}",
+        media_type="application/json",
+        responses=problems(404, 503),
+        sync_to_thread=True,
+        operation_class=answers({"200": ("The entry's exact canonical bytes", {"application/json": ENTRY_SCHEMA})}),
+    )
+    def entry(self, services: ServicesDep, index: Annotated[int, PathParameter(ge=0, le=MAX_LEAF)]) -> Response[bytes]:
         """Exactly the entry's canonical bytes at this leaf index (within the latest checkpoint)."""
         size, _ = _published(services)
         if index >= size:
@@ -67,8 +75,8 @@ class VerificationController(Controller):
     def inclusion(
         self,
         services: ServicesDep,
-        index: Annotated[int, QueryParameter(ge=0, le=2**48)],
-        size: Annotated[int, QueryParameter(ge=1, le=2**48)],
+        index: Annotated[int, QueryParameter(ge=0, le=MAX_LEAF)],
+        size: Annotated[int, QueryParameter(ge=1, le=MAX_LEAF)],
     ) -> Response[InclusionProof]:
         """RFC 9162 inclusion proof of leaf ``index`` in the tree of ``size`` leaves (size ≤ the latest checkpoint)."""
         latest, _ = _published(services)
@@ -86,8 +94,8 @@ class VerificationController(Controller):
     def consistency(
         self,
         services: ServicesDep,
-        first: Annotated[int, QueryParameter(ge=1, le=2**48)],
-        second: Annotated[int, QueryParameter(ge=1, le=2**48)],
+        first: Annotated[int, QueryParameter(ge=1, le=MAX_LEAF)],
+        second: Annotated[int, QueryParameter(ge=1, le=MAX_LEAF)],
     ) -> Response[ConsistencyProof]:
         """RFC 9162 consistency proof from tree size ``first`` to ``second`` (second ≤ the latest checkpoint)."""
         latest, _ = _published(services)

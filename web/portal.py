@@ -1,0 +1,93 @@
+"""The public portal (zh-CN HTML, readable on a phone, no external assets): latest checkpoint and disclosures,
+one page per disclosure with its leaf index, entry hash and proof, the agency and officer directory (names masked),
+and a verify page that checks an entry's inclusion in the browser (WebCrypto)."""
+
+from __future__ import annotations
+
+import base64
+from typing import Annotated, Any
+
+import msgspec
+from litestar import Controller, MediaType, get
+from litestar.params import PathParameter, QueryParameter
+from litestar.response import Template
+
+from domain.redact import mask_person_name
+from ledger.envelope import entry_hash
+from web.deps import ServicesDep
+from web.problems import NotFound, problems
+from web.services import Services
+from web.verification import MAX_LEAF
+
+LATEST = 20
+
+
+def _latest_entries(services: Services) -> list[dict[str, Any]]:
+    size = services.checkpoint_size()
+    start = max(0, size - LATEST)
+    rows = services.entries_by_leaf(start, size)
+    out = []
+    for i, body in zip(range(start, size), rows, strict=True):
+        entry = msgspec.json.decode(body)
+        out.append({"leaf_index": i, "recorded_at": entry["recorded_at"], "entry_hash": entry_hash(body).hex()})
+    return list(reversed(out))
+
+
+class PortalController(Controller):
+    path = "/"
+    tags = ["portal"]
+
+    def _base(self, services: Services) -> dict[str, Any]:
+        return {"origin": services.origin}
+
+    @get("/", media_type=MediaType.HTML, sync_to_thread=True, responses=problems())
+    def home(self, services: ServicesDep) -> Template:
+        """首页: the latest checkpoint, disclosures and public entries."""
+        published = services.published
+        checkpoint = None
+        if published is not None:
+            checkpoint = {"size": published.size, "created_at": published.created_at, "root": base64.b64encode(published.root).decode()}
+        disclosures = list(reversed(services.feeds.disclosures()[-LATEST:]))
+        return Template(
+            "home.html",
+            context={**self._base(services), "checkpoint": checkpoint, "disclosures": disclosures, "entries": _latest_entries(services)},
+        )
+
+    @get("/disclosures/{leaf:int}", media_type=MediaType.HTML, responses=problems(404), sync_to_thread=True)
+    def disclosure(self, services: ServicesDep, leaf: Annotated[int, PathParameter(ge=0, le=MAX_LEAF)]) -> Template:
+        """One disclosure (行政执法公示) with the leaf index and entry hash of the act it discloses."""
+        item = next((d for d in services.feeds.disclosures() if d.leaf_index == leaf), None)
+        if item is None:
+            raise NotFound(f"no disclosure at leaf {leaf}")
+        size = services.checkpoint_size()
+        return Template(
+            "disclosure.html",
+            context={**self._base(services), "item": item, "proof_url": f"/log/proof/inclusion?index={leaf}&size={size}"},
+        )
+
+    @get("/directory", media_type=MediaType.HTML, sync_to_thread=True, responses=problems())
+    def directory(self, services: ServicesDep) -> Template:
+        """Agencies and enforcement staff from the registry; natural persons' names masked (张某)."""
+        from feeds import feed_path
+
+        registry = services.writer.registry
+        agencies = [
+            {"id": a.id, "name": a.name, "kind": a.kind, "feed": feed_path("agency", a.id) + ".atom"}
+            for a in sorted(registry.agencies.values(), key=lambda a: a.id)
+        ]
+        people = []
+        for person_id in sorted(registry.person_kids):
+            role = registry.role_of(person_id)
+            if role is None or role in ("party", "log", "authority"):
+                continue
+            record = registry.persons.get(person_id)
+            name = mask_person_name(record.name) if record is not None and record.name else ""
+            agency = record.agency if record is not None and record.agency else ""
+            people.append({"id": person_id, "name": name, "role": role, "agency": agency})
+        return Template("directory.html", context={**self._base(services), "agencies": agencies, "people": people})
+
+    @get("/verify", media_type=MediaType.HTML, responses=problems())
+    async def verify(self, services: ServicesDep, index: Annotated[int | None, QueryParameter(ge=0, le=MAX_LEAF, required=False)] = None) -> Template:
+        """Paste an entry and its leaf index: the browser checks its inclusion against the latest checkpoint."""
+        return Template("verify.html", context={**self._base(services), "index": "" if index is None else index})
+
