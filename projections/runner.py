@@ -1,0 +1,348 @@
+"""The runner: follows the ledger's notification log and feeds its views exactly once, in batches.
+
+Each view has its own tracking position — a row ``projection:<name>`` of the ledger's ``zhifa_tracking`` table
+(eventsourcing 9.5.6's SQLite ``tracking`` table is keyed by application name only, so two projections in one
+file would share a row; DESIGN.md, Pitfalls). A batch is one transaction: the views' rows and every view's new
+position are written together, the position guarded by its old value (two runners cannot both advance a view),
+so a ``kill -9`` at any point leaves each view exactly at a position it fully reflects.
+
+The log is pulled with ``select_notifications`` from the lowest position of the hosted views (SQLite recorders
+cannot subscribe in 9.5.6); each notification is mapped by the ledger application's own mapper, decoded once, and
+dispatched through each view's eventsourcing ``Projection.process_event`` with a ``Tracking`` record. PostgreSQL's
+NOTIFY on the events channel only wakes the follower early; it always polls as well (eventsourcing #305).
+"""
+
+from __future__ import annotations
+
+import threading
+import time
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass
+from typing import Any, cast
+
+from eventsourcing.persistence import Tracking, TrackingRecorder
+
+from domain.registry import Registry
+from domain.registry_acts import apply_registry
+from ledger.canonical import format_timestamp
+from ledger.db import Cursor
+from ledger.envelope import entry_hash
+from ledger.errors import LedgerError
+from ledger.store import TOPIC_REGISTRY, Recorded, Store, position_column
+from projections.view import Applied, View, decode_recorded
+
+TRACKING_PREFIX = "projection:"
+DEFAULT_BATCH = 1000
+
+
+class RunnerConflict(LedgerError):
+    code = "projection-conflict"
+    title = "另一投影进程已推进该视图"
+    title_en = "Another projection runner advanced this view"
+    status = 409
+
+
+class TrackingTable(TrackingRecorder):
+    """eventsourcing's ``TrackingRecorder`` over ``zhifa_tracking``: one row per projection, keyed by its name.
+
+    Inside a runner batch, ``insert_tracking`` only notes the position; the runner writes it in the batch's
+    transaction (:meth:`advance`). Outside a batch it writes the position in a transaction of its own.
+    """
+
+    def __init__(self, store: Store) -> None:
+        self.store = store
+        self.pending: dict[str, int] | None = None
+
+    @staticmethod
+    def key(name: str) -> str:
+        return TRACKING_PREFIX + name
+
+    def ensure(self, cur: Cursor, name: str) -> None:
+        cur.execute(
+            "INSERT INTO zhifa_tracking (name, position) VALUES (?, 0) ON CONFLICT (name) DO NOTHING", (self.key(name),)
+        )
+
+    def position(self, name: str, cur: Cursor | None = None) -> int:
+        if cur is None:
+            with self.store.db.read() as c:
+                return self.position(name, c)
+        row = cur.execute("SELECT position FROM zhifa_tracking WHERE name=?", (self.key(name),)).fetchone()
+        return 0 if row is None else int(row[0])
+
+    def positions(self, names: Sequence[str], cur: Cursor | None = None) -> dict[str, int]:
+        if cur is None:
+            with self.store.db.read() as c:
+                return self.positions(names, c)
+        return {name: self.position(name, cur) for name in names}
+
+    def advance(self, cur: Cursor, name: str, old: int, new: int) -> None:
+        moved = cur.execute("UPDATE zhifa_tracking SET position=? WHERE name=? AND position=?", (new, self.key(name), old))
+        if moved.raw.rowcount != 1:
+            raise RunnerConflict(f"view {name!r} is no longer at position {old}")
+
+    def set(self, cur: Cursor, name: str, position: int) -> None:
+        self.ensure(cur, name)
+        cur.execute("UPDATE zhifa_tracking SET position=? WHERE name=?", (position, self.key(name)))
+
+    # -- eventsourcing's TrackingRecorder --------------------------------------------------------------------
+    def insert_tracking(self, tracking: Tracking) -> None:
+        if self.pending is not None:
+            if tracking.notification_id <= self.pending.get(tracking.application_name, -1):
+                raise RunnerConflict(f"position {tracking.notification_id} of {tracking.application_name!r} repeated")
+            self.pending[tracking.application_name] = tracking.notification_id
+            return
+        with self.store.db.write() as cur:
+            old = self.position(tracking.application_name, cur)
+            if tracking.notification_id <= old:
+                raise RunnerConflict(f"view {tracking.application_name!r} is already at {old}")
+            self.advance(cur, tracking.application_name, old, tracking.notification_id)
+
+    def max_tracking_id(self, application_name: str) -> int | None:
+        return self.position(application_name) or None
+
+
+def replay_registry(store: Store, upto: int | None = None, start: tuple[Registry, int] | None = None) -> tuple[Registry, int]:
+    """The registry after every registry act at log positions ≤ ``upto`` (the head if None), and that position."""
+    origin, vkey = store.meta("origin"), store.meta("log_vkey")
+    if origin is None or vkey is None:
+        raise LedgerError("no ledger in this database")
+    registry, after = start if start is not None else (Registry.genesis(origin, vkey), 0)
+    for note in store.iter_notifications(after=after, batch=2000, topics=[TOPIC_REGISTRY]):
+        if upto is not None and note.id > upto:
+            break
+        event = cast(Recorded, store.app.mapper.to_domain_event(note))
+        registry = apply_registry(registry, decode_recorded(note.id, event)[3])
+        after = note.id
+    return registry, (after if upto is None else max(after, upto))
+
+
+@dataclass(frozen=True)
+class ViewStatus:
+    """Where one view stands: its position, the log's head, how many acts it has still to apply and since when."""
+
+    name: str
+    version: int
+    position: int
+    head: int
+    lag: int
+    behind_since: str | None  # recorded_at of the first act not yet applied
+
+
+class Runner:
+    """Hosts several views over one store: ``run_once`` (one batch), ``catch_up``, ``follow``, ``rebuild``, ``status``."""
+
+    def __init__(self, store: Store, views: Sequence[View], *, batch: int = DEFAULT_BATCH) -> None:
+        names = [v.name for v in views]
+        if len(set(names)) != len(names) or not all(names):
+            raise ValueError(f"views need distinct non-empty names: {names}")
+        self.store = store
+        self.views = list(views)
+        self.batch = batch
+        self.tracking = TrackingTable(store)
+        self.mapper = store.app.mapper
+        self._registry: tuple[Registry, int] | None = None
+        self._stop = threading.Event()
+        self._thread: threading.Thread | None = None
+        with store.db.write() as cur:
+            for view in self.views:
+                view.attach(self.tracking)
+                view.schema(cur)
+                self.tracking.ensure(cur, view.name)
+                key = f"{TRACKING_PREFIX}{view.name}:version"
+                row = cur.execute("SELECT value FROM zhifa_meta WHERE key=?", (key,)).fetchone()
+                if row is None or row[0] != str(view.version):
+                    # A new view, or its tables changed meaning: start it again from the beginning of the log.
+                    view.reset(cur)
+                    self.tracking.set(cur, view.name, 0)
+                    cur.execute(store.db.upsert("zhifa_meta", ["key"], ["value"]), (key, str(view.version)))
+
+    def view(self, name: str) -> View:
+        for v in self.views:
+            if v.name == name:
+                return v
+        raise KeyError(f"no view named {name!r} (views: {', '.join(v.name for v in self.views)})")
+
+    def positions(self) -> dict[str, int]:
+        return self.tracking.positions([v.name for v in self.views])
+
+    def _registry_at(self, position: int) -> Registry:
+        held = self._registry
+        if held is None or held[1] > position:
+            held = None
+        self._registry = replay_registry(self.store, position, held)
+        return self._registry[0]
+
+    # -- one batch ---------------------------------------------------------------------------------------------
+    def run_once(self) -> int:
+        """Apply the next batch of the log to every view behind it; return the number of notifications read."""
+        positions = self.positions()
+        start = min(positions.values(), default=0)
+        notes = self.store.notifications(start + 1, self.batch)
+        if not notes:
+            return 0
+        registry = self._registry_at(start)
+        with self._batch() as (cur, pending):
+            if self.tracking.positions(list(positions), cur) != positions:
+                raise RunnerConflict("another runner moved these views meanwhile")
+            # eventsourcing's singledispatchmethod builds a wrapper on every attribute access: bind once per batch
+            dispatch = [(view.name, view.process_event, positions[view.name]) for view in self.views]
+            insert_tracking = self.tracking.insert_tracking
+            for note in notes:
+                event = cast(Recorded, self.mapper.to_domain_event(note))
+                entry, act, kid, record = decode_recorded(note.id, event)
+                if note.topic == TOPIC_REGISTRY:
+                    registry = apply_registry(registry, record)
+                applied = Applied(
+                    position=note.id,
+                    topic=note.topic,
+                    entry=entry,
+                    entry_bytes=event.entry,
+                    entry_hash=entry_hash(event.entry),
+                    envelope=event.envelope,
+                    act=act,
+                    kid=kid,
+                    record=record,
+                    registry=registry,
+                )
+                for name, process_event, position in dispatch:
+                    if note.id > position:
+                        tracking = Tracking(name, note.id)
+                        process_event(applied, tracking)
+                        insert_tracking(tracking)
+            for view in self.views:
+                view.flush(cur)
+            for name, new in pending.items():
+                self.tracking.advance(cur, name, positions[name], new)
+        self._registry = (registry, notes[-1].id)
+        return len(notes)
+
+    @contextmanager
+    def _batch(self) -> Iterator[tuple[Cursor, dict[str, int]]]:
+        pending: dict[str, int] = {}
+        try:
+            with self.store.db.write() as cur:
+                self.tracking.pending = pending
+                for view in self.views:
+                    view.cursor = cur
+                yield cur, pending
+        except BaseException:
+            for view in self.views:
+                view.discard()
+            self._registry = None
+            raise
+        finally:
+            self.tracking.pending = None
+            for view in self.views:
+                view.cursor = None
+
+    # -- loops -------------------------------------------------------------------------------------------------
+    def catch_up(self, progress: Callable[[int], None] | None = None) -> int:
+        """Run batches until every view is at the head; ``progress(n)`` after each batch of ``n``."""
+        total = 0
+        while True:
+            n = self.run_once()
+            if n == 0:
+                return total
+            total += n
+            if progress is not None:
+                progress(n)
+
+    def follow(self, stop: threading.Event | None = None, interval: float = 0.2) -> None:
+        """Follow the log until ``stop`` is set: poll, and on PostgreSQL wake early on the events channel's NOTIFY."""
+        stop = stop or self._stop
+        hint = _NotifyHint(self.store) if self.store.kind == "postgres" else None
+        try:
+            while not stop.is_set():
+                if self.run_once() == 0:
+                    if hint is not None:
+                        hint.wait(interval)
+                    else:
+                        stop.wait(interval)
+        finally:
+            if hint is not None:
+                hint.close()
+
+    def start(self, interval: float = 0.05) -> None:
+        """Follow in a background thread (tests, and the web service hosting the views in-process)."""
+        if self._thread is not None:
+            return
+        self._stop.clear()
+        self._thread = threading.Thread(target=self.follow, args=(self._stop, interval), name="zhifa-projections", daemon=True)
+        self._thread.start()
+
+    def stop(self) -> None:
+        self._stop.set()
+        if self._thread is not None:
+            self._thread.join()
+            self._thread = None
+
+    def wait(self, position: int, timeout: float = 5.0) -> bool:
+        """Block until every view has applied the log up to ``position`` (True) or the timeout passes (False)."""
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            if min(self.positions().values(), default=position) >= position:
+                return True
+            time.sleep(0.01)
+        return False
+
+    # -- rebuild and status ---------------------------------------------------------------------------------
+    def reset(self, name: str) -> None:
+        """Empty one view and move its position to the start of the log (in one transaction)."""
+        view = self.view(name)
+        with self.store.db.write() as cur:
+            view.reset(cur)
+            self.tracking.set(cur, name, 0)
+
+    def rebuild(self, name: str | None = None, progress: Callable[[int], None] | None = None) -> int:
+        """Empty the named view (every view if None) and apply the whole log again."""
+        for view in self.views if name is None else [self.view(name)]:
+            self.reset(view.name)
+        return self.catch_up(progress)
+
+    def status(self) -> list[ViewStatus]:
+        head = self.store.position()
+        out = []
+        for view in self.views:
+            position = self.tracking.position(view.name)
+            out.append(
+                ViewStatus(view.name, view.version, position, head, _count_after(self.store, position, head), _first_after(self.store, position))
+            )
+        return out
+
+
+def _count_after(store: Store, position: int, head: int) -> int:
+    if store.kind == "sqlite":
+        return max(head - position, 0)  # rowids have no gaps: rows are never deleted
+    with store.db.read() as cur:
+        row = cur.execute(f"SELECT COUNT(*) FROM stored_events WHERE {position_column(cur.kind)} > ?", (position,)).fetchone()
+    return int(row[0]) if row else 0
+
+
+def _first_after(store: Store, position: int) -> str | None:
+    page = store.notifications(position + 1, 1)
+    if not page:
+        return None
+    event = cast(Recorded, store.app.mapper.to_domain_event(page[0]))
+    return format_timestamp(decode_recorded(page[0].id, event)[3].recorded_at)
+
+
+class _NotifyHint:
+    """LISTEN on the events table's channel: a wake-up hint only (notifications can be lost across reconnects)."""
+
+    def __init__(self, store: Store) -> None:
+        from ledger.store import _admin_connection
+
+        self.conn: Any = _admin_connection(store.config)
+        channel = str(getattr(store.recorder, "channel_name", "")).replace('"', "")
+        self.conn.execute(f'LISTEN "{channel}"')
+
+    def wait(self, timeout: float) -> None:
+        for _ in self.conn.notifies(timeout=timeout, stop_after=1):
+            break
+
+    def close(self) -> None:
+        self.conn.close()
+
+
+__all__ = ["Runner", "RunnerConflict", "TrackingTable", "ViewStatus", "replay_registry"]

@@ -1,0 +1,153 @@
+"""What a view is: an eventsourcing ``Projection`` that turns decoded ledger acts into rows of its own tables.
+
+A :class:`View` receives every act of its ``topics`` in notification-log order as an :class:`Applied` (the entry and
+envelope decoded once by the runner, with the registry as of that act) and writes with the cursor of the runner's
+batch transaction — the transaction that also moves the view's tracking position, so a crash never leaves a row
+without its position or a position without its rows.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from typing import Any, ClassVar
+
+import msgspec
+from eventsourcing.dispatch import singledispatchmethod
+from eventsourcing.persistence import Tracking
+from eventsourcing.projection import Projection
+
+from domain.acts import ActRecord
+from domain.registry import Registry
+from ledger import canonical
+from ledger.db import Cursor
+from ledger.envelope import Act, Entry, SignedAct, entry_hash
+from ledger.store import TOPIC_CASE, TOPIC_REGISTRY, Recorded
+
+ALL_TOPICS: tuple[str, ...] = (TOPIC_CASE, TOPIC_REGISTRY)
+
+# The ledger checked these bytes (canonical form, signature, rules) when it appended them: the read side decodes
+# them without the canonical re-encoding check, which would cost a third of a rebuild.
+_ENTRY = msgspec.json.Decoder(Entry)
+_SIGNED = msgspec.json.Decoder(SignedAct)
+_ACT = msgspec.json.Decoder(Act)
+
+
+@dataclass(frozen=True, slots=True)
+class Applied:
+    """One ledger act as a view sees it.
+
+    ``record`` is what the domain rules saw (type, stream, version, actor, kid, payload, ``recorded_at``);
+    ``registry`` is the registry at the act's position in the log (after the act, if it is a registry act), which is
+    the registry the writer judged the act against.
+    """
+
+    position: int
+    topic: str
+    entry: Entry
+    entry_bytes: bytes
+    entry_hash: bytes
+    envelope: bytes
+    act: Act
+    kid: str
+    record: ActRecord
+    registry: Registry
+
+    @property
+    def stream(self) -> str:
+        return self.record.stream
+
+    @property
+    def version(self) -> int:
+        return self.record.version
+
+    @property
+    def type(self) -> str:
+        return self.record.type
+
+    @property
+    def is_case(self) -> bool:
+        return self.topic == TOPIC_CASE
+
+
+def decode_recorded(position: int, event: Recorded) -> tuple[Entry, Act, str, ActRecord]:
+    """The entry, act, signer's kid and the domain's record of one stored event (no signature check: see above)."""
+    entry = _ENTRY.decode(event.entry)
+    signed = _SIGNED.decode(event.envelope)
+    act = _ACT.decode(signed.act)
+    record = ActRecord(
+        type=act.type,
+        stream=act.case,
+        version=entry.version,
+        actor=act.actor,
+        kid=signed.kid,
+        payload=act.payload,
+        recorded_at=canonical.parse_timestamp(entry.recorded_at),
+        claimed_at=canonical.parse_timestamp(act.claimed_at),
+    )
+    return entry, act, signed.kid, record
+
+
+class View(Projection[Any]):
+    """Base of every view (see ``projections`` for how to add one).
+
+    Subclasses set ``name`` (the tracking key; eventsourcing's ``Projection`` names a subclass that does not set it
+    after its class, so a subclass of a view is a different view unless it repeats the name), ``topics`` (which acts they receive; both by
+    default), ``version`` (bump it when the tables or the meaning of a row change: the runner then rebuilds the
+    view from the start of the log) and ``tables`` (what :meth:`reset` empties), and implement :meth:`schema` and
+    :meth:`apply`. :meth:`flush` runs at the end of each batch inside the batch transaction (write what was
+    gathered in memory); :meth:`discard` runs when a batch rolls back (forget what was gathered).
+    """
+
+    name: str = ""
+    topics: tuple[str, ...] = ALL_TOPICS
+    version: ClassVar[int] = 1
+    tables: ClassVar[tuple[str, ...]] = ()
+
+    def __init__(self) -> None:
+        # eventsourcing's ``Projection.view`` is the tracking recorder; the runner attaches its TrackingTable.
+        super().__init__(view=None)
+        self.cursor: Cursor | None = None
+
+    def attach(self, tracking: Any) -> None:
+        self._view = tracking
+
+    # -- what a view implements ------------------------------------------------------------------------------
+    def schema(self, cur: Cursor) -> None:
+        """Create the view's tables and indexes (``CREATE … IF NOT EXISTS``; table names start ``zhifa_``)."""
+        raise NotImplementedError
+
+    def apply(self, cur: Cursor, act: Applied) -> None:
+        """Write what ``act`` changes. Raise to roll the batch back (the position does not move)."""
+        raise NotImplementedError
+
+    def flush(self, cur: Cursor) -> None:
+        """End of a batch, still inside its transaction."""
+
+    def discard(self) -> None:
+        """The batch rolled back: drop anything held in memory for it."""
+
+    def reset(self, cur: Cursor) -> None:
+        """Empty the view's tables (a rebuild starts from here)."""
+        for table in self.tables:
+            cur.execute(f"DELETE FROM {table}")
+        self.discard()
+
+    # -- eventsourcing's dispatcher ----------------------------------------------------------------------------
+    @singledispatchmethod
+    def process_event(self, domain_event: Any, tracking: Tracking) -> None:
+        """Anything that is not a decoded act only moves the position (eventsourcing's fallback handler)."""
+
+    @process_event.register
+    def _(self, domain_event: Applied, tracking: Tracking) -> None:
+        assert self.cursor is not None, "a view processes acts only inside the runner's batch transaction"
+        if domain_event.topic in self.topics:
+            self.apply(self.cursor, domain_event)
+
+
+def local_iso(moment: dt.datetime) -> str:
+    """A ledger timestamp as stored in view columns: the canonical UTC text (sorts as time)."""
+    return canonical.format_timestamp(moment)
+
+
+__all__ = ["ALL_TOPICS", "Applied", "View", "decode_recorded", "entry_hash", "local_iso"]

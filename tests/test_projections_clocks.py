@@ -1,0 +1,104 @@
+"""Cards move with the clock alone: the same case goes from no card to yellow to red as days pass, across the 2026
+National Day and Spring Festival holidays (working days by the official calendar), with no new act; a last day in a
+year the calendar does not cover yet is provisional, never a crash."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+import pytest
+
+from domain.calendar import LEGAL_TZ
+from ledger.store import Store
+from projections.catalog import default_views
+from projections.runner import Runner
+from projections.supervision import card_counts, overdue, warnings
+from tests.conftest import FakeClock, LedgerFixture, make_ledger
+from tests.workload import run_stories, start_world
+from zhifa import scenarios as sc
+
+
+def beijing(day: str, hour: int = 10) -> dt.datetime:
+    return dt.datetime.combine(dt.date.fromisoformat(day), dt.time(hour), LEGAL_TZ)
+
+
+def lead_at(database_url: str, moment: dt.datetime) -> tuple[LedgerFixture, str]:
+    fx = make_ledger(database_url, FakeClock(moment))
+    officer = fx.register("officer/a")
+    receipt = fx.lead(officer)
+    Runner(fx.store, default_views()).catch_up()
+    return fx, receipt.stream
+
+
+def filing_card(fx: LedgerFixture, case: str, day: str, yellow_days: int = 3) -> tuple[str | None, int, str, bool] | None:
+    found = [w for w in warnings(fx.store, beijing(day), yellow_days=yellow_days, cards=("yellow", "red")) if w.case_id == case]
+    assert all(w.rule == "filing.decide_window" for w in found)
+    if not found:
+        return None
+    (w,) = found
+    return w.card, w.working_days_left, w.due, w.provisional
+
+
+@pytest.fixture
+def national_day(database_url: str) -> tuple[LedgerFixture, str]:
+    # Monday 2026-09-28 09:00 Beijing; 15 working days skip 10-01…10-07 and count Saturday 10-10 (调休上班).
+    return lead_at(database_url, beijing("2026-09-28", 9).astimezone(dt.UTC))
+
+
+def test_national_day_no_card_then_yellow_then_red_without_any_new_act(national_day: tuple[LedgerFixture, str]) -> None:
+    fx, case = national_day
+    head = fx.store.position()
+    assert filing_card(fx, case, "2026-09-30") is None  # 13 working days left
+    assert filing_card(fx, case, "2026-10-05") is None  # mid-holiday: still 13 (holidays do not count)
+    assert filing_card(fx, case, "2026-10-19") is None  # 4 left
+    assert filing_card(fx, case, "2026-10-20") == ("yellow", 3, "2026-10-23", False)
+    assert filing_card(fx, case, "2026-10-23") == ("yellow", 0, "2026-10-23", False)
+    assert filing_card(fx, case, "2026-10-24") == ("red", 0, "2026-10-23", False)  # Saturday: past, no working day yet
+    assert filing_card(fx, case, "2026-10-26") == ("red", -1, "2026-10-23", False)
+    assert [w.case_id for w in overdue(fx.store, beijing("2026-10-26"))] == [case]
+    assert fx.store.position() == head  # the clock moved; the ledger did not
+
+
+def test_the_yellow_threshold_is_configurable(national_day: tuple[LedgerFixture, str]) -> None:
+    fx, case = national_day
+    assert filing_card(fx, case, "2026-10-19", yellow_days=5) == ("yellow", 4, "2026-10-23", False)
+    assert filing_card(fx, case, "2026-10-20", yellow_days=0) is None
+
+
+def test_spring_festival_2026_is_not_counted(database_url: str) -> None:
+    # Monday 2026-02-09: 02-15…02-23 are the Spring Festival holiday, Saturday 02-14 and 02-28 are working days.
+    fx, case = lead_at(database_url, beijing("2026-02-09", 9).astimezone(dt.UTC))
+    assert filing_card(fx, case, "2026-02-20") is None
+    assert filing_card(fx, case, "2026-03-02") is None
+    assert filing_card(fx, case, "2026-03-03") == ("yellow", 3, "2026-03-06", False)
+    assert filing_card(fx, case, "2026-03-07") == ("red", 0, "2026-03-06", False)
+
+
+def test_a_last_day_beyond_the_calendar_is_provisional_and_still_carded(database_url: str) -> None:
+    fx, case = lead_at(database_url, beijing("2026-12-21", 9).astimezone(dt.UTC))
+    assert filing_card(fx, case, "2027-01-06") == ("yellow", 3, "2027-01-11", True)
+    assert filing_card(fx, case, "2027-01-12") == ("red", -1, "2027-01-11", True)
+
+
+def test_cards_are_counted_per_agency_and_officer(national_day: tuple[LedgerFixture, str]) -> None:
+    fx, _ = national_day
+    counts = card_counts(warnings(fx.store, beijing("2026-10-26")))
+    assert counts["agency"] == {"agency/test": {"red": 1}}
+
+
+def test_cards_per_township_and_officer_for_a_delegated_township_case(tmp_path: Path) -> None:
+    store = Store(f"sqlite:///{tmp_path / 'w.sqlite'}")
+    start = dt.datetime(2026, 3, 2, 1, 0, tzinfo=dt.UTC)
+    w = start_world(store, start)
+    run_stories(w, [("township_delegated", None, 0)], start)
+    Runner(store, default_views()).catch_up()
+    (case,) = w.cases
+    late = warnings(store, start + dt.timedelta(days=200))
+    assert {x.rule for x in late} == {"decision.time_limit"} and all(x.card == "red" for x in late)
+    counts = card_counts(late)
+    assert counts["township"] == {sc.LEHUA: {"red": 1}}
+    assert counts["officer"] == {sc.LEHUA_1: {"red": 1}, sc.LEHUA_2: {"red": 1}}
+    assert warnings(store, start + dt.timedelta(days=200), township="agency/elsewhere") == []
+    assert [x.case_id for x in warnings(store, start + dt.timedelta(days=200), officer=sc.LEHUA_1)] == [case]
+    store.close()

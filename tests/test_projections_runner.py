@@ -1,0 +1,187 @@
+"""The projection runner: each view follows the log exactly once at its own position, rows and position in one
+transaction, on SQLite and PostgreSQL."""
+
+from __future__ import annotations
+
+import uuid
+
+import pytest
+from eventsourcing.persistence import Tracking
+
+from ledger.db import Cursor
+from ledger.store import TOPIC_CASE, TOPIC_REGISTRY
+from projections.cases import CaseStateView, decode_state
+from projections.runner import Runner, RunnerConflict
+from projections.view import Applied, View
+from tests.conftest import LedgerFixture
+
+
+class ActCounter(View):
+    """A minimal view, as a new engineer would write one: acts per type."""
+
+    name = "act_counter"
+    tables = ("zhifa_test_act_counts",)
+
+    def schema(self, cur: Cursor) -> None:
+        cur.execute("CREATE TABLE IF NOT EXISTS zhifa_test_act_counts (type TEXT PRIMARY KEY, n INTEGER NOT NULL)")
+
+    def apply(self, cur: Cursor, act: Applied) -> None:
+        cur.execute(
+            "INSERT INTO zhifa_test_act_counts (type, n) VALUES (?, 1) ON CONFLICT (type) DO UPDATE SET n = zhifa_test_act_counts.n + 1",
+            (act.type,),
+        )
+
+
+class RegistryOnly(ActCounter):
+    name = "registry_counter"
+    topics = (TOPIC_REGISTRY,)
+    tables = ("zhifa_test_registry_counts",)
+
+    def schema(self, cur: Cursor) -> None:
+        cur.execute("CREATE TABLE IF NOT EXISTS zhifa_test_registry_counts (type TEXT PRIMARY KEY, n INTEGER NOT NULL)")
+
+    def apply(self, cur: Cursor, act: Applied) -> None:
+        cur.execute(
+            "INSERT INTO zhifa_test_registry_counts (type, n) VALUES (?, 1) "
+            "ON CONFLICT (type) DO UPDATE SET n = zhifa_test_registry_counts.n + 1",
+            (act.type,),
+        )
+
+
+class Exploding(ActCounter):
+    """Fails on the n-th case act it sees (after writing its row for that act)."""
+
+    name = "act_counter"  # eventsourcing names a projection by its class unless told
+
+    def __init__(self, fail_at: int) -> None:
+        super().__init__()
+        self.fail_at = fail_at
+        self.seen = 0
+
+    def apply(self, cur: Cursor, act: Applied) -> None:
+        super().apply(cur, act)
+        if act.topic == TOPIC_CASE:
+            self.seen += 1
+            if self.seen == self.fail_at:
+                raise RuntimeError("view failed mid-batch")
+
+
+def counts(ledger: LedgerFixture, table: str = "zhifa_test_act_counts") -> dict[str, int]:
+    with ledger.store.db.read() as cur:
+        return {str(t): int(n) for t, n in cur.execute(f"SELECT type, n FROM {table}").fetchall()}
+
+
+def small_log(ledger: LedgerFixture, cases: int = 3, notes: int = 4) -> list[str]:
+    officer = ledger.register("officer/a")
+    ids = []
+    for _ in range(cases):
+        case = str(uuid.uuid4())
+        ledger.lead(officer, case)
+        for v in range(1, notes + 1):
+            ledger.note(officer, case, v)
+        ids.append(case)
+    return ids
+
+
+def test_each_view_applies_every_act_once_at_its_own_position(ledger: LedgerFixture) -> None:
+    small_log(ledger)
+    head = ledger.store.position()
+    runner = Runner(ledger.store, [ActCounter(), RegistryOnly(), CaseStateView()], batch=5)
+    assert runner.catch_up() == head
+    assert runner.positions() == {"act_counter": head, "registry_counter": head, "cases": head}
+    assert counts(ledger) == {"authority.admitted": 1, "key.registered": 1, "lead.received": 3, "case.note": 12}
+    assert counts(ledger, "zhifa_test_registry_counts") == {"authority.admitted": 1, "key.registered": 1}
+    # A second pass finds nothing new and changes nothing.
+    assert runner.catch_up() == 0
+    assert counts(ledger)["case.note"] == 12
+    # The tracking records are eventsourcing's: one position per projection name.
+    assert runner.tracking.max_tracking_id("act_counter") == head
+    assert runner.tracking.has_tracking_id("cases", head)
+
+
+def test_the_case_state_view_equals_the_writers_state(ledger: LedgerFixture) -> None:
+    ids = small_log(ledger)
+    Runner(ledger.store, [CaseStateView()]).catch_up()
+    with ledger.store.db.read() as cur:
+        for case in ids:
+            (view_state,) = cur.execute("SELECT state FROM zhifa_proj_cases WHERE case_id=?", (case,)).fetchone() or ("",)
+            written = ledger.store.stream_state(case)
+            assert written is not None and written[2] is not None
+            assert decode_state(view_state) == decode_state(written[2])
+
+
+def test_a_view_that_fails_mid_batch_leaves_its_rows_and_position_as_they_were(ledger: LedgerFixture) -> None:
+    small_log(ledger)
+    head = ledger.store.position()
+    Runner(ledger.store, [ActCounter()], batch=4).run_once()  # the first batch lands
+    before = counts(ledger)
+    failing = Runner(ledger.store, [Exploding(fail_at=2)], batch=100)
+    with pytest.raises(RuntimeError, match="mid-batch"):
+        failing.run_once()
+    assert counts(ledger) == before
+    assert failing.positions() == {"act_counter": 4}
+    # Restarted with a working view, it resumes from its position and applies each act once.
+    Runner(ledger.store, [ActCounter()]).catch_up()
+    assert sum(counts(ledger).values()) == head
+
+
+def test_rebuilding_one_view_leaves_the_others_where_they_are(ledger: LedgerFixture) -> None:
+    small_log(ledger)
+    head = ledger.store.position()
+    runner = Runner(ledger.store, [ActCounter(), CaseStateView()])
+    runner.catch_up()
+    runner.reset("act_counter")
+    assert runner.positions() == {"act_counter": 0, "cases": head}
+    assert counts(ledger) == {}
+    assert runner.rebuild("act_counter") == head
+    assert sum(counts(ledger).values()) == head
+
+
+def test_a_new_version_of_a_view_starts_it_again_from_the_beginning(ledger: LedgerFixture) -> None:
+    small_log(ledger, cases=1, notes=1)
+    Runner(ledger.store, [ActCounter()]).catch_up()
+
+    class ActCounterV2(ActCounter):
+        name = "act_counter"
+        version = 2
+
+    runner = Runner(ledger.store, [ActCounterV2()])
+    assert runner.positions() == {"act_counter": 0}
+    assert counts(ledger) == {}
+    runner.catch_up()
+    assert sum(counts(ledger).values()) == ledger.store.position()
+
+
+def test_a_position_is_never_moved_by_two_runners(ledger: LedgerFixture) -> None:
+    small_log(ledger, cases=1, notes=1)
+    runner = Runner(ledger.store, [ActCounter()])
+    runner.catch_up()
+    with pytest.raises(RunnerConflict):
+        runner.tracking.insert_tracking(Tracking("act_counter", 1))  # behind the recorded position
+    with ledger.store.db.write() as cur, pytest.raises(RunnerConflict):
+        runner.tracking.advance(cur, "act_counter", 1, 2)  # guarded by a stale old position
+
+
+def test_status_reports_position_and_lag(ledger: LedgerFixture) -> None:
+    ids = small_log(ledger, cases=1, notes=1)
+    runner = Runner(ledger.store, [ActCounter()])
+    runner.catch_up()
+    ledger.note(ledger.keys["officer/a"], ids[0], 2)
+    (status,) = runner.status()
+    assert (status.name, status.lag, status.head - status.position) == ("act_counter", 1, status.head - status.position)
+    assert status.lag == 1 and status.behind_since is not None
+    runner.catch_up()
+    (status,) = runner.status()
+    assert status.lag == 0 and status.behind_since is None
+
+
+def test_the_follower_catches_up_in_the_background(ledger: LedgerFixture) -> None:
+    ids = small_log(ledger, cases=1, notes=1)
+    runner = Runner(ledger.store, [ActCounter()])
+    runner.start(interval=0.02)
+    try:
+        receipt = ledger.note(ledger.keys["officer/a"], ids[0], 2)
+        assert runner.wait(receipt.position, timeout=10)
+    finally:
+        runner.stop()
+    assert counts(ledger)["case.note"] == 2
