@@ -5,31 +5,28 @@ with its per-case access code)."""
 from __future__ import annotations
 
 import datetime as dt
+import re
 from typing import Annotated, Any
 
 import msgspec
 from litestar import Controller, Request, Response, get
 from litestar.params import FromPath, QueryParameter
 
-from domain.acts import ActRecord
-from domain.case import CaseState, apply_case
-from domain.registry import Registry
-from domain.registry_acts import apply_registry
-from ledger import canonical
-from ledger.envelope import entry_hash, open_envelope
+from ledger.envelope import open_envelope
 from ledger.store import TOPIC_REGISTRY, position_column, unframe
-from ledger.writer import act_record
+from projections.replay import CaseNotFound, Replayed, case_at, parse_moment
 from web.credentials import Identity
 from web.deps import ServicesDep
 from web.guards import BUNDLE_READERS, CASE_READERS, identity_of, requires_role
 from web.openapi import ANY_JSON_OBJECT, answers
 from web.problems import BadRequest, NotFound, Unavailable, problems
 from web.schemas import CaseTimeline, CaseView, TimelineEntry
+from web.services import Services
 
 _to_builtins = msgspec.to_builtins
 
 
-def _case_rows(services: ServicesDep, case_id: FromPath[str]) -> list[tuple[int, int, bytes, bytes]]:
+def _case_rows(services: Services, case_id: str) -> list[tuple[int, int, bytes, bytes]]:
     """(log position, version, entry bytes, envelope bytes) of a case, in version order."""
     with services.store.db.read() as cur:
         col = position_column(cur.kind)
@@ -41,53 +38,24 @@ def _case_rows(services: ServicesDep, case_id: FromPath[str]) -> list[tuple[int,
     return [(int(r[0]), int(r[1]), *unframe(bytes(r[2]))) for r in rows]
 
 
-def _cut(rows: list[tuple[int, int, bytes, bytes]], version: int | None, as_of: dt.datetime | None) -> list[Any]:
+def _as_of(text: str | None) -> dt.datetime | None:
+    """A time as people give it (the ledger's stamp, ISO 8601, a date = its end in Asia/Shanghai), as the CLI reads it."""
+    return None if text is None else parse_moment(text)
+
+
+def _replayed(services: Services, case_id: str, version: int | None, as_of: str | None) -> Replayed:
     if version is not None and as_of is not None:
         raise BadRequest("give ?version= or ?as_of=, not both")
-    out = []
-    for row in rows:
-        entry = msgspec.json.decode(row[2])
-        if version is not None and row[1] > version:
-            break
-        if as_of is not None and canonical.parse_timestamp(entry["recorded_at"]) > as_of:
-            break
-        out.append((row, entry))
-    return out
-
-
-def replay(services: ServicesDep, rows: list[Any]) -> CaseState | None:
-    """The case's state after ``rows``: every act applied again under the registry as it stood at that act's
-    log position (registry acts replayed up to it), exactly as the writer decided it."""
-    registry = Registry.genesis(services.origin, services.log_vkey)
-    if not rows:
-        return None
-    last = rows[-1][0][0]
-    reg_rows = services.store.log_range(0, last, registry=True)
-    i, state = 0, None
-    for (position, version, _entry, envelope), entry in rows:
-        while i < len(reg_rows) and reg_rows[i][0] < position:
-            reg_entry, reg_env = unframe(reg_rows[i][3])
-            opened = open_envelope(reg_env)
-            at = canonical.parse_timestamp(msgspec.json.decode(reg_entry)["recorded_at"])
-            registry = apply_registry(registry, act_record(opened, int(reg_rows[i][2]), at))
-            i += 1
-        record: ActRecord = act_record(open_envelope(envelope), version, canonical.parse_timestamp(entry["recorded_at"]))
-        state = apply_case(state, record, registry)
-    return state
-
-
-def _as_of(text: str | None) -> dt.datetime | None:
-    if text is None:
-        return None
-    try:
-        moment = dt.datetime.fromisoformat(text.replace("Z", "+00:00"))
-    except ValueError as exc:
-        raise BadRequest(f"as_of must be an ISO 8601 time, e.g. 2026-03-02T08:00:00Z: {exc}") from exc
-    return moment if moment.tzinfo else moment.replace(tzinfo=dt.UTC)
+    if ":" in case_id:  # registry streams (person:…, agency:…) are not cases
+        raise CaseNotFound(f"{case_id!r} is not a case")
+    return case_at(services.store, case_id, version=version, as_of=_as_of(as_of))
 
 
 VersionParam = Annotated[int | None, QueryParameter(ge=1, le=2**31, required=False)]
-AsOfParam = Annotated[str | None, QueryParameter(required=False, description="ISO 8601 time (UTC if no offset)")]
+AsOfParam = Annotated[
+    str | None,
+    QueryParameter(required=False, description="the ledger's …Z stamp, ISO 8601 (Asia/Shanghai without offset), or a date"),
+]
 
 
 class CasesController(Controller):
@@ -103,13 +71,10 @@ class CasesController(Controller):
     ) -> CaseView:
         """The case's state now, or replayed as of ``?version=`` or ``?as_of=`` (a recorded time)."""
         who: Identity = identity_of(request)
-        rows = _cut(_case_rows(services, case_id), version, _as_of(as_of))
-        if not rows:
-            raise NotFound(f"no case {case_id!r} (at that version or time)")
+        replayed = _replayed(services, case_id, version, as_of)
         services.credentials.record_access(who, "case.state", case_id)
-        state = replay(services, rows)
-        assert state is not None
-        return CaseView(case=case_id, version=rows[-1][0][1], recorded_at=rows[-1][1]["recorded_at"], state=_to_builtins(state))
+        last = replayed.acts[-1]
+        return CaseView(case=case_id, version=replayed.version, recorded_at=last.recorded_at, state=_to_builtins(replayed.state))
 
     @get("/{case_id:str}/timeline", responses=problems(401, 403, 404), sync_to_thread=True)
     def timeline(
@@ -117,27 +82,28 @@ class CasesController(Controller):
     ) -> CaseTimeline:
         """Every act of the case in order (全过程记录), up to ``?version=`` or ``?as_of=``, with entry hash and leaf."""
         who = identity_of(request)
-        rows = _cut(_case_rows(services, case_id), version, _as_of(as_of))
-        if not rows:
-            raise NotFound(f"no case {case_id!r} (at that version or time)")
+        replayed = _replayed(services, case_id, version, as_of)
         services.credentials.record_access(who, "case.timeline", case_id)
-        leaves = {leaf.version: leaf.leaf_index for leaf in services.tree.leaves_of(case_id)}
-        entries = []
-        for (_, version_, entry_bytes, envelope), entry in rows:
-            act = open_envelope(envelope).act
-            entries.append(
-                TimelineEntry(
-                    version=version_,
-                    type=act.type,
-                    actor=act.actor,
-                    recorded_at=entry["recorded_at"],
-                    claimed_at=act.claimed_at,
-                    entry_hash=entry_hash(entry_bytes).hex(),
-                    leaf_index=leaves.get(version_),
-                    payload=act.payload,
-                )
+        payloads = {version_: open_envelope(envelope).act.payload for _, version_, _, envelope in _case_rows(services, case_id)}
+        entries = [
+            TimelineEntry(
+                version=row.version,
+                type=row.type,
+                title=row.title,
+                title_en=row.title_en,
+                actor=row.actor,
+                role=row.role,
+                recorded_at=row.recorded_at,
+                claimed_at=row.claimed_at,
+                entry_hash=row.entry_hash,
+                leaf_index=row.leaf_index,
+                cosigners=list(row.cosigners),
+                evidence=list(row.evidence),
+                payload=payloads.get(row.version, {}),
             )
-        return CaseTimeline(case=case_id, version=rows[-1][0][1], entries=entries)
+            for row in replayed.acts
+        ]
+        return CaseTimeline(case=case_id, version=replayed.version, entries=entries)
 
 
 class BundleController(Controller):
@@ -169,5 +135,5 @@ class BundleController(Controller):
         return Response(
             body,
             media_type="application/json",
-            headers={"Content-Disposition": f'attachment; filename="bundle-{case_id}.json"', "Cache-Control": "no-store"},
+            headers={"Content-Disposition": f'attachment; filename="bundle-{re.sub(r"[^A-Za-z0-9-]", "_", case_id)}.json"', "Cache-Control": "no-store"},
         )

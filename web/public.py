@@ -147,6 +147,6 @@ class EventsController(Controller):
         """Server-Sent Events: ``entry`` (every new public entry), ``disclosure``, ``checkpoint``; ids are log
         positions (leaf counts). Reconnect with ``Last-Event-ID`` to resume; without it the stream starts now."""
         last = request.headers.get("last-event-id", "").strip()
-        size = services.checkpoint_size()
-        position = int(last) if last.isdigit() and len(last) < 16 else size
-        return ServerSentEvent(event_stream(services, min(position, size)))
+        # A resumed stream continues from the client's position even before the published state reaches it.
+        position = int(last) if last.isdigit() and len(last) < 16 else services.checkpoint_size()
+        return ServerSentEvent(event_stream(services, position))

@@ -73,11 +73,16 @@ class TimelineEntry(msgspec.Struct, kw_only=True):
 
     version: int
     type: str
+    title: str
+    title_en: str
     actor: str
+    role: str | None
     recorded_at: str
     claimed_at: str
     entry_hash: str
     leaf_index: int | None
+    cosigners: list[str]
+    evidence: list[dict[str, Any]]
     payload: dict[str, Any]
 
 

@@ -153,6 +153,11 @@ class Services:
         key_path = settings.keys_dir / "log.key"
         self.log_key: SigningKey | None = read_private_key(key_path) if key_path.exists() else None
         self.sealer: Sealer | None = None
+        from projections.catalog import default_views
+        from projections.runner import Runner
+
+        self.runner = Runner(self.store, default_views())
+        self.runner_running = False
         self.published: Published | None = None
         self.health = Health()
         self._refresh_lock = threading.Lock()
@@ -164,11 +169,17 @@ class Services:
     # -- lifecycle ------------------------------------------------------------------------------------------
     def start(self) -> None:
         self.writer.start()
-        if self.options.follow and self.log_key is not None:
-            self.sealer = Sealer(self.store, self.log_key, self.settings.checkpoints_file)
-            self.sealer.start(self.options.poll_interval)
+        if self.options.follow:
+            if self.log_key is not None:
+                self.sealer = Sealer(self.store, self.log_key, self.settings.checkpoints_file)
+                self.sealer.start(self.options.poll_interval)
+            self.runner.start(self.options.poll_interval)
+            self.runner_running = True
 
     def stop(self) -> None:
+        if self.runner_running:
+            self.runner.stop()
+            self.runner_running = False
         if self.sealer is not None:
             self.sealer.stop()
         self.writer.stop()
@@ -206,6 +217,9 @@ class Services:
                 TREE_SIZE.set(self.published.size)
                 CHECKPOINT_AGE.set((dt.datetime.now(dt.UTC) - self.published.created).total_seconds())
             self._refresh_feeds()
+            for status in self.runner.status():
+                h.projection_lag[status.name] = status.lag
+                PROJECTION_LAG.labels(projection=status.name).set(status.lag)
             for hook in self.on_refresh:
                 hook(self)
         self.writer_catch_up()

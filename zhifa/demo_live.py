@@ -66,9 +66,15 @@ def serve_demo(settings: Settings, console: Console, *, host: str = "127.0.0.1",
     import uvicorn
 
     from web.app import create_app
+    from web.credentials import Credentials
+    from zhifa import scenarios as sc
+    from zhifa.console import open_store
 
     base = f"http://{host}:{port}"
     case = example_case or "<case id>"
+    store = open_store(settings)
+    token = Credentials(store).issue_token(sc.SUPERVISOR, "supervisor")  # a demo credential, shown here only
+    store.close()
     console.print(
         "\n".join(
             [
@@ -79,9 +85,11 @@ def serve_demo(settings: Settings, console: Console, *, host: str = "127.0.0.1",
                 f"  curl -N {base}/events         live entries and checkpoints (SSE)",
                 f"  curl -s {base}/feeds/checkpoints.atom   feeds: /feeds/disclosures.{{atom,rss,json}} …",
                 f"  curl -s '{base}/log/proof/inclusion?index=0&size=10'",
-                "  .venv/bin/zhifa tokens new --person supervisor/3601-0001 --role supervisor   # then:",
-                f"  curl -s -H 'Authorization: Bearer <token>' {base}/api/cases/{case}/timeline",
-                f"  curl -s -H 'Authorization: Bearer <token>' {base}/cases/{case}/bundle > case.json",
+                f"  TOKEN={token}   # demo supervisor ({sc.SUPERVISOR}); more: .venv/bin/zhifa tokens new --person P --role R",
+                f"  curl -s -H \"Authorization: Bearer $TOKEN\" {base}/api/cases/{case}/timeline",
+                f"  curl -s -H \"Authorization: Bearer $TOKEN\" {base}/api/supervise/warnings.csv",
+                f"  curl -s -H \"Authorization: Bearer $TOKEN\" {base}/cases/{case}/bundle > case.json",
+                f"  .venv/bin/zhifa verify case.json --log-key \"$(curl -s {base}/log/vkey)\"",
                 "",
             ]
         ),
