@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-$(shell cat pyproject.toml | sha256sum | cut -c1-12)
 export ZHIFA_TEST_POSTGRES_URL ?= postgresql://postgres@127.0.0.1:5432/test
 
-.PHONY: demo test lint types pytest bench bench-big trials clean serve chromium
+.PHONY: demo test lint types pytest bench bench-big trials fuzz clean serve chromium
 
 $(BIN)/python:
 	$(PYTHON) -c 'import sys; assert sys.version_info >= (3, 11), "Python >= 3.11 is required"'
@@ -46,6 +46,10 @@ bench-big: $(STAMP)
 # Many SIGKILLs of `zhifa run projections` mid-batch, then restart == clean rebuild, on both backends (a few minutes).
 trials: $(STAMP)
 	ZHIFA_CRASH_ROUNDS=$${ROUNDS:-40} $(BIN)/pytest -q tests/test_projections_crash.py
+
+# The bundle verifier fuzzed with structural and byte mutations of a real bundle, address space capped (a few minutes).
+fuzz: $(STAMP)
+	$(BIN)/python -m tests.fuzz_bundle --examples $${FUZZ_EXAMPLES:-20000}
 
 clean:
 	rm -rf var .pytest_cache .mypy_cache .ruff_cache .hypothesis

@@ -25,7 +25,7 @@ from eventsourcing.domain import Aggregate, event
 from ledger.court.keys import SigningKey
 from ledger.ledger import initialise, sign
 from ledger.store import Store, _ensure_schema, parse_database_url
-from ledger.writer import Writer
+from ledger.writer import Writer, state_cache_key
 
 ORIGIN = "bench.zhifa/ledger"
 GROUP = 256
@@ -77,7 +77,7 @@ def ledger_rate(url: str, n: int, group: int, progress: Callable[[int], None]) -
     now = dt.datetime.now(dt.UTC)
     log_key, authority = SigningKey.generate(ORIGIN), SigningKey.generate("authority/bench")
     initialise(store, origin=ORIGIN, log_key=log_key, authority_key=authority)
-    writer = Writer(store)
+    writer = Writer(store, cache_key=state_cache_key(log_key))  # as `zhifa append` on the log's host: caches sealed
     officer = SigningKey.generate("officer/bench")
     writer.append(
         sign(authority, log=ORIGIN, case="person:officer/bench", case_version=0, type="key.registered", actor=authority.name,

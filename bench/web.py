@@ -157,7 +157,11 @@ def _wait_up(port: int, timeout: float = 30) -> None:
 def writer_rate(officer: SigningKey, var_dir: Path, n: int) -> float:
     """Baseline: the in-process writer's queued rate (submit all, wait for all) on a fresh copy of the ledger."""
     store = Store(f"sqlite:///{var_dir / 'zhifa.sqlite'}")
-    writer = Writer(store, max_skew=dt.timedelta(minutes=10))
+    from ledger.court.keys import read_private_key
+    from ledger.writer import state_cache_key
+
+    log_key = read_private_key(var_dir / "keys" / "log.key")
+    writer = Writer(store, max_skew=dt.timedelta(minutes=10), cache_key=state_cache_key(log_key))
     envelopes = [sign(officer, log=ORIGIN, case=str(uuid.uuid4()), case_version=0, type="lead.received", actor=officer.name,
                       payload=LEAD) for _ in range(n)]
     writer.start()

@@ -7,9 +7,15 @@ when it has no such date (《民法典》第二百零二条). A working-day peri
 days, so it always ends on one.
 
 Working days come from the State Council's yearly notice (调休 included): ``chinese-calendar`` for the years it
-carries, then ``domain/data/holidays_extra.json`` (or a mapping handed to :class:`WorkCalendar`) for the years an
-operator adds. For a year covered by neither, Monday–Friday count as working days and every deadline whose
-computation looked at such a day is **provisional** — shown as such, never a crash.
+carries, then ``domain/data/holidays_extra.json`` and the operator's own holidays file (``holidays_file`` in the
+settings, read and validated by :mod:`zhifa.calendar_file`) for the years added since. For a year covered by none,
+Monday–Friday count as working days and every deadline whose computation looked at such a day is **provisional** —
+shown as such (on the clock, the receipt and the refusal), never a crash.
+
+The calendar is injected, not built at import: domain code asks :func:`default_calendar`, which is the calendar
+the composition root installed with :func:`use_calendar` (the CLI does so from the settings before any act is
+decided), or else — only when first asked — the bundled one (chinese-calendar + the package's file). Code that
+holds a :class:`WorkCalendar` of its own calls its methods directly.
 
 Excluded periods (检测、检验、鉴定、听证、公告等期间不计入) are pauses ``(from, to)``: the clock stops after the day
 ``from`` and restarts on the day after ``to`` — the days from ``from + 1`` to ``to`` are not counted, the same
@@ -20,7 +26,8 @@ from __future__ import annotations
 
 import calendar as _stdlib_calendar
 import datetime as dt
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
+from contextlib import contextmanager
 from importlib import resources
 from zoneinfo import ZoneInfo
 
@@ -52,12 +59,31 @@ def _as_local_date(moment: Moment) -> dt.date:
     return moment
 
 
+PROVISIONAL_NOTE = "provisional: counted Monday–Friday, the official calendar does not cover {years}"
+
+
 class Deadline(msgspec.Struct, frozen=True):
-    """The last day of a period. ``provisional``: a day it depends on lies in a year the calendar does not cover."""
+    """The last day of a period. ``provisional``: a day it depends on lies in a year the calendar does not cover.
+
+    ``source`` names the rule that set the period's length when it is not the national default (an agency's
+    rule act, see :mod:`domain.local_rules`); empty for the national default.
+    """
 
     date: dt.date
     provisional: bool = False
     rule_key: str | None = None
+    source: str = ""
+
+    def later(self, other: Deadline) -> Deadline:
+        """The later of two deadlines; provisional if either is (the comparison rested on both)."""
+        chosen = self if self.date >= other.date else other
+        return msgspec.structs.replace(chosen, provisional=self.provisional or other.provisional)
+
+    def note(self) -> str:
+        """`` (provisional: …)`` when provisional, else empty: appended to a refusal's detail that rests on it."""
+        if not self.provisional:
+            return ""
+        return f" ({PROVISIONAL_NOTE.format(years=self.date.year)})"
 
 
 # -- pure date arithmetic (no calendar) ------------------------------------------------------------------------
@@ -131,10 +157,13 @@ class WorkCalendar:
     """Working days by the official schedule; ``extra_years`` (year → {date: is_working}) extends or corrects it.
 
     A year in ``extra_years`` is covered: its listed dates are as listed, the rest Monday–Friday. A listed date
-    in a year ``chinese-calendar`` carries overrides it (a late correction by the State Council).
+    in a year ``chinese-calendar`` carries overrides it (a late correction by the State Council). ``source``
+    says where the extra years came from (shown by the CLI).
     """
 
-    def __init__(self, extra_years: Mapping[int, Mapping[dt.date, bool]] | None = None) -> None:
+    def __init__(self, extra_years: Mapping[int, Mapping[dt.date, bool]] | None = None, source: str = "") -> None:
+        self.source = source
+        self.extra_years: dict[int, dict[dt.date, bool]] = {y: dict(d) for y, d in (extra_years or {}).items()}
         self._overrides: dict[dt.date, bool] = {}
         self._extra_years: frozenset[int] = frozenset(extra_years or {})
         for year, days in (extra_years or {}).items():
@@ -254,32 +283,75 @@ def _skip_paused(start: dt.date, nominal_end: dt.date, paused: frozenset[dt.date
     return day
 
 
-DEFAULT_CALENDAR = WorkCalendar(_bundled_extra_years())
+# -- the calendar in use (injected by the composition root) -------------------------------------------------------
+_bundled: WorkCalendar | None = None
+_installed: WorkCalendar | None = None
+
+
+def bundled_calendar() -> WorkCalendar:
+    """chinese-calendar plus the package's ``domain/data/holidays_extra.json`` (read once, when first asked)."""
+    global _bundled
+    if _bundled is None:
+        _bundled = WorkCalendar(_bundled_extra_years(), source=f"domain/{_EXTRA_FILE}")
+    return _bundled
+
+
+def default_calendar() -> WorkCalendar:
+    """The calendar domain rules count with: the one installed by :func:`use_calendar`, else the bundled one."""
+    return _installed if _installed is not None else bundled_calendar()
+
+
+def use_calendar(calendar: WorkCalendar | None) -> None:
+    """Install the calendar every rule counts with (the composition root's call); ``None`` restores the bundled."""
+    global _installed
+    _installed = calendar
+
+
+@contextmanager
+def calendar_in_use(calendar: WorkCalendar) -> Iterator[WorkCalendar]:
+    """Count with ``calendar`` inside the block (tests, and a tool that answers for one operator's file)."""
+    previous = _installed
+    use_calendar(calendar)
+    try:
+        yield calendar
+    finally:
+        use_calendar(previous)
+
+
+def with_extra_years(extra_years: Mapping[int, Mapping[dt.date, bool]], source: str) -> WorkCalendar:
+    """The bundled calendar extended (year by year, the operator's year winning) by an operator's schedule."""
+    merged = {**bundled_calendar().extra_years, **extra_years}
+    return WorkCalendar(merged, source=source)
 
 
 def is_working_day(day: dt.date) -> bool:
-    return DEFAULT_CALENDAR.is_working_day(day)
+    return default_calendar().is_working_day(day)
 
 
 def add_working_days(start: dt.date, n: int) -> dt.date:
-    return DEFAULT_CALENDAR.add_working_days(start, n)
+    return default_calendar().add_working_days(start, n)
 
 
 def add_calendar_days(start: dt.date, n: int) -> dt.date:
-    return DEFAULT_CALENDAR.add_calendar_days(start, n)
+    return default_calendar().add_calendar_days(start, n)
 
 
 def add_months(start: dt.date, n: int) -> dt.date:
-    return DEFAULT_CALENDAR.add_months(start, n)
+    return default_calendar().add_months(start, n)
 
 
 def add_years(start: dt.date, n: int) -> dt.date:
-    return DEFAULT_CALENDAR.add_years(start, n)
+    return default_calendar().add_years(start, n)
+
+
+def period_end(start: dt.date, n: int, unit: str, pauses: Sequence[Pause] = ()) -> Deadline:
+    """:meth:`WorkCalendar.period_end` on the calendar in use."""
+    return default_calendar().period_end(start, n, unit, pauses)
 
 
 def period(start: Moment, rule_key: str, pauses: Sequence[Pause] = ()) -> Deadline:
-    """The deadline of ``rule_key`` from ``start`` on the default calendar (see :meth:`WorkCalendar.period`)."""
-    return DEFAULT_CALENDAR.period(start, rule_key, pauses)
+    """The deadline of ``rule_key`` from ``start`` on the calendar in use (see :meth:`WorkCalendar.period`)."""
+    return default_calendar().period(start, rule_key, pauses)
 
 
 def hours_after(start: dt.datetime, rule_key: str) -> dt.datetime:

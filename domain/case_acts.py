@@ -62,7 +62,9 @@ ServedDocument = Literal["notice", "hearing_notice", "decision"]
 RemedyOutcome = Literal[
     "upheld", "changed", "revoked", "confirmed_illegal", "confirmed_void", "remake", "dismissed", "withdrawn"
 ]
-PauseKind = Literal["testing", "inspection", "appraisal", "hearing", "announcement", "suspension"]
+PauseKind = Literal["testing", "inspection", "quarantine", "appraisal", "hearing", "announcement", "suspension"]
+# ACL Art 25: only these periods, fixed and notified in writing, are left out of a seizure's 30 + 30 days.
+MEASURE_PAUSE_KINDS = frozenset({"testing", "inspection", "quarantine", "appraisal"})
 Harm = Literal["none", "slight", "harmful"]
 Officers = Annotated[list[PersonId], msgspec.Meta(max_length=20)]
 
@@ -188,7 +190,8 @@ class PreservationDecided(Payload):
 
 
 class CoercionImposed(Payload):
-    """查封、扣押 (ACL Arts 18, 24–25): at most 30 days; the approving head co-signs (within 24 h if emergency)."""
+    """查封、扣押 (ACL Arts 18, 24–25): at most 30 days. The approving head signs the act (approval before the
+    measure); only in an emergency (ACL Art 19) an officer signs and the head co-signs within 24 hours."""
 
     kind: Literal["seal", "seize"]
     officers: Officers
@@ -200,9 +203,12 @@ class CoercionImposed(Payload):
 
 
 class CoercionExtended(Payload):
+    """延长 (ACL Art 25): the head's decision, notified to the party in writing with its reasons (the paper's hash)."""
+
     measure: int
     days: int
     reason: Text
+    notice_sha256: Sha256 | None = None
 
 
 class CoercionLifted(Payload):
@@ -211,11 +217,16 @@ class CoercionLifted(Payload):
 
 
 class PauseStarted(Payload):
-    """Start of excluded time (testing, appraisal, hearing, announcement…); ``measure`` names a coercion it pauses."""
+    """Start of excluded time (testing, appraisal, hearing, announcement…); ``measure`` names a coercion it pauses.
+
+    A seizure's pause (ACL Art 25) is a testing, inspection, quarantine or appraisal period whose length is fixed
+    (``fixed_days``) and notified to the party in writing (``notice_sha256``); at most that length is excluded."""
 
     kind: PauseKind
     reason: Text
     measure: int | None = None
+    fixed_days: Annotated[int, msgspec.Meta(ge=1)] | None = None
+    notice_sha256: Sha256 | None = None
 
 
 class PauseEnded(Payload):
@@ -229,6 +240,8 @@ class LegalReviewed(Payload):
 
 
 class CollectiveDiscussed(Payload):
+    """集体讨论 (Art 57): the agency's registered heads, at least the quorum, each signing (co-signatures)."""
+
     participants: Annotated[list[PersonId], msgspec.Meta(min_length=1)]
     conclusion: Text
 
@@ -262,11 +275,16 @@ class ServiceRecorded(Payload):
 
 
 class StatementMade(Payload):
-    """陈述、申辩 (Art 45): signed by the party, or recorded by an officer with the signed paper's hash."""
+    """陈述、申辩 (Art 45): signed by the party, or recorded by an officer with the signed paper's hash.
+
+    Sent by post: ``posted_on`` (the postmark's date) with ``envelope_sha256`` (the envelope's scan); time in the
+    post is not counted (《民事诉讼法》第八十五条)."""
 
     summary: Text
     content_sha256: Sha256
     paper_sha256: Sha256 | None = None
+    posted_on: dt.date | None = None
+    envelope_sha256: Sha256 | None = None
 
 
 class RightWaived(Payload):
@@ -275,7 +293,11 @@ class RightWaived(Payload):
 
 
 class HearingRequested(Payload):
+    """听证申请 (Art 64): in time if received, or posted (postmark date and envelope hash), within the window."""
+
     paper_sha256: Sha256 | None = None
+    posted_on: dt.date | None = None
+    envelope_sha256: Sha256 | None = None
 
 
 class HearingWithdrawn(Payload):
@@ -304,7 +326,11 @@ class HearingRecorded(Payload):
 
 
 class DecisionMade(Payload):
-    """处罚决定 (Art 59). Outside the chosen band needs ``reason_outside_band`` (and then legal review)."""
+    """处罚决定 (Art 59). Outside the chosen band needs ``reason_outside_band`` (and then legal review).
+
+    ``deciding_agency`` is the agency in whose name the decision is made (the holder, or the entruster). The Art 33
+    grounds are stated: ``minor`` with ``corrected`` and ``harm`` "none" (33(1)), and ``no_fault_proven`` (33(2))
+    — either forbids a penalty. ``violation_ended`` picks the catalog terms in force (从旧兼从轻, Art 37)."""
 
     penalties: Annotated[list[PenaltyKind], msgspec.Meta(min_length=1)]
     facts: Text
@@ -319,6 +345,9 @@ class DecisionMade(Payload):
     corrected: bool = False
     harm: Harm = "harmful"
     life_health_finance_harm: bool = False
+    minor: bool = False
+    no_fault_proven: bool = False
+    deciding_agency: str | None = None
 
 
 class NoPenaltyDecided(Payload):
@@ -327,6 +356,7 @@ class NoPenaltyDecided(Payload):
     ground: NoPenaltyGround
     reason: Text
     education_sha256: Sha256
+    deciding_agency: str | None = None
 
 
 class SimpleDecided(Payload):
@@ -346,6 +376,9 @@ class SimpleDecided(Payload):
     first_violation: bool = False
     corrected: bool = False
     harm: Harm = "harmful"
+    minor: bool = False
+    no_fault_proven: bool = False
+    deciding_agency: str | None = None
 
 
 class SimpleReported(Payload):
@@ -356,10 +389,21 @@ class SimpleReported(Payload):
 
 
 class PaymentRecorded(Payload):
+    """缴纳罚款. On the spot (当场收缴) only after an on-the-spot decision with a fine ≤ 100 yuan or hard to collect
+    later (Art 68), or in a remote area on the party's request (``remote_area``, Art 69)."""
+
     amount_fen: Annotated[int, msgspec.Meta(gt=0)]
     method: Literal["bank", "online", "on_the_spot"]
     receipt_ref: Text
     hard_to_collect: bool = False
+    remote_area: bool = False
+
+
+class CashHandedIn(Payload):
+    """当场收缴的罚款交至行政机关 (Art 71): within 2 working days of the collection (``payment`` is its version)."""
+
+    payment: int
+    receipt_ref: Text
 
 
 class Instalment(msgspec.Struct, forbid_unknown_fields=True, kw_only=True, frozen=True):
@@ -398,13 +442,21 @@ class CourtEnforcementConcluded(Payload):
 
 
 class RemedyFiled(Payload):
+    """复议申请 / 起诉. Sent by post: the postmark date with the envelope's hash (time in the post not counted)."""
+
     body: Text
+    posted_on: dt.date | None = None
+    envelope_sha256: Sha256 | None = None
 
 
 class RemedyDecided(Payload):
+    """复议决定 / 判决. ``served_at``: when the decision reached the party (the 15-day lawsuit window after a
+    reconsideration runs from it, 行政诉讼法 Art 45); when null, the act's own time."""
+
     outcome: RemedyOutcome
     changed_fine_fen: Fen | None = None
     final: bool = True
+    served_at: Timestamp | None = None
 
 
 class TransferReported(Payload):
@@ -418,9 +470,12 @@ class TransferApproved(Payload):
 
 
 class TransferSent(Payload):
+    """移送 (国务院令310 Art 5; ACL Art 21): ``measures`` names every seizure in force, whose property goes with the file."""
+
     organ: Text
     file_sha256: Sha256
     items: list[str] = msgspec.field(default_factory=list)
+    measures: list[int] = msgspec.field(default_factory=list)
 
 
 class TransferReceipt(Payload):
@@ -510,6 +565,7 @@ CASE_ACTS: dict[str, type[Payload]] = {
     "simple.decided": SimpleDecided,
     "simple.reported": SimpleReported,
     "payment.recorded": PaymentRecorded,
+    "cash.handed_in": CashHandedIn,
     "payment.deferred": PaymentDeferred,
     "late_fee.assessed": LateFeeAssessed,
     "reminder.sent": ReminderSent,

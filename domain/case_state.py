@@ -26,6 +26,7 @@ class Lead(_S):
     referred_by: str | None = None
     referral_ref: str | None = None
     ticket: str | None = None
+    received_by: str | None = None
 
 
 class Pending(_S):
@@ -54,6 +55,7 @@ class Evidence(_S):
     collected_by: list[str]
     collected_at: dt.datetime
     description: str
+    recorded_at: dt.datetime | None = None
 
 
 class Record(_S):
@@ -82,6 +84,7 @@ class Measure(_S):
     extension_days: int = 0
     extensions: int = 0
     lifted_at: dt.datetime | None = None
+    transferred_at: dt.datetime | None = None
 
 
 class Pause(_S):
@@ -89,6 +92,7 @@ class Pause(_S):
     started_at: dt.datetime
     ended_at: dt.datetime | None = None
     measure: int | None = None
+    fixed_days: int | None = None
 
 
 class Review(_S):
@@ -100,6 +104,7 @@ class Review(_S):
 class Discussion(_S):
     at: dt.datetime
     participants: list[str]
+    version: int = 0
 
 
 class Extension(_S):
@@ -155,6 +160,7 @@ class Decision(_S):
     service_method: str | None = None
     changed_fine_fen: int | None = None
     void: bool = False
+    deciding_agency: str | None = None
 
     @property
     def money_due_fen(self) -> int:
@@ -171,6 +177,8 @@ class Payment(_S):
     amount_fen: int
     method: str
     receipt_ref: str
+    version: int = 0
+    handed_in_at: dt.datetime | None = None
 
 
 class Deferral(_S):
@@ -187,6 +195,7 @@ class Remedy(_S):
     decided_at: dt.datetime | None = None
     outcome: str | None = None
     final: bool = True
+    served_at: dt.datetime | None = None
 
 
 class Transfer(_S):
@@ -211,6 +220,20 @@ class Complaint(_S):
     by: str
     channel: str
     answered_at: dt.datetime | None = None
+
+
+class Reliance(_S):
+    """A rule (and day) the last accepted act rested on: the rule's source, the day, whether that day is provisional."""
+
+    rule: str
+    source: str = ""
+    due: dt.date | None = None
+    provisional: bool = False
+
+    def describe(self) -> str:
+        day = f" until {self.due.isoformat()}" if self.due is not None else ""
+        flag = " [provisional: counted Monday–Friday, the official calendar does not cover that year]" if self.provisional else ""
+        return f"{self.source or self.rule}{day}{flag}"
 
 
 class CaseState(msgspec.Struct, kw_only=True):
@@ -256,6 +279,7 @@ class CaseState(msgspec.Struct, kw_only=True):
     extensions: list[Extension] = msgspec.field(default_factory=list)
     notice: Notice | None = None
     notices_issued: int = 0
+    earlier_notices: list[Notice] = msgspec.field(default_factory=list)
     statements: list[Statement] = msgspec.field(default_factory=list)
     statement_waived_at: dt.datetime | None = None
     hearing_waived_at: dt.datetime | None = None
@@ -280,6 +304,8 @@ class CaseState(msgspec.Struct, kw_only=True):
     complaints: list[Complaint] = msgspec.field(default_factory=list)
     corrections: list[int] = msgspec.field(default_factory=list)
     pending: list[Pending] = msgspec.field(default_factory=list)
+    relied_on: list[Reliance] = msgspec.field(default_factory=list)
+    """What the last accepted act rested on (rule sources, days and whether provisional); reset by every act."""
 
     @property
     def paid_fen(self) -> int:

@@ -14,7 +14,7 @@ import datetime as dt
 import msgspec
 
 from domain import procedure as proc
-from domain.calendar import add_months, hours_after, local_date, period
+from domain.calendar import Deadline, hours_after, local_date, period
 from domain.case_state import CaseState
 from domain.law import rule
 from domain.registry import Registry
@@ -32,6 +32,8 @@ TITLES: dict[str, tuple[str, str]] = {
     "enforcement.apply_within": ("申请人民法院强制执行期限", "apply to the court for enforcement"),
     "reconsideration.window": ("申请行政复议期限", "reconsideration window"),
     "litigation.window": ("提起行政诉讼期限", "lawsuit window"),
+    "litigation.after_reconsideration": ("复议决定送达后提起行政诉讼期限", "lawsuit window after the reconsideration decision"),
+    "payment.cash_hand_in": ("当场收缴的罚款交至行政机关", "hand the cash collected on the spot in to the agency"),
     "transfer.head_decides": ("负责人决定是否移送", "the head decides on the transfer"),
     "transfer.hand_over": ("移送案卷", "hand the file over"),
     "simple.report_within": ("当场处罚决定备案", "file the on-the-spot decision with the agency"),
@@ -48,21 +50,33 @@ class CaseDeadline(msgspec.Struct, frozen=True, kw_only=True):
     provisional: bool
     article: str
     subject: str | None = None
+    source: str = ""
+    """Where the period's length comes from when it is a local or sector number: national default or the agency's act."""
 
     def overdue(self, today: dt.date) -> bool:
         return today > self.due
 
 
-def _clock(key: str, due: dt.date, provisional: bool = False, subject: str | None = None) -> CaseDeadline:
+def _clock(key: str, due: dt.date, provisional: bool = False, subject: str | None = None, source: str = "") -> CaseDeadline:
     title, title_en = TITLES[key]
     return CaseDeadline(
-        rule=key, title=title, title_en=title_en, due=due, provisional=provisional, article=rule(key).article, subject=subject
+        rule=key,
+        title=title,
+        title_en=title_en,
+        due=due,
+        provisional=provisional,
+        article=rule(key).article,
+        subject=subject,
+        source=source,
     )
 
 
+def _of(key: str, end: Deadline, subject: str | None = None) -> CaseDeadline:
+    return _clock(key, end.date, end.provisional, subject, end.source)
+
+
 def _from(start: dt.datetime, key: str, subject: str | None = None) -> CaseDeadline:
-    end = period(start, key)
-    return _clock(key, end.date, end.provisional, subject)
+    return _of(key, period(start, key), subject)
 
 
 def deadlines(state: CaseState, registry: Registry, now: dt.datetime | None = None) -> list[CaseDeadline]:
@@ -75,50 +89,55 @@ def deadlines(state: CaseState, registry: Registry, now: dt.datetime | None = No
     d = state.decision
     open_case = d is None and state.terminated_at is None and not state.transfer_sent
     if state.filed_at is None and state.declined_at is None and d is None:
-        window = proc.filing_window(state)
+        window = proc.filing_window(state, registry, now)
         if window is not None:
-            out.append(_clock("filing.decide_window", window.date, window.provisional))
+            out.append(_of("filing.decide_window", window))
     if state.filed_at is not None and open_case:
         limit = proc.decision_time_limit(state, now)
         if limit is not None:
-            out.append(_clock("decision.time_limit", limit.date, limit.provisional))
+            out.append(_of("decision.time_limit", limit))
     for p in state.preservations:
         if p.decided_at is None:
             out.append(_from(p.started_at, "preservation.decide_within", f"v{p.version}"))
     for m in state.measures:
         if m.lifted_at is None and not state.transfer_sent:
             end = proc.measure_end(state, m, now)
-            out.append(_clock("coercion.max_period", end.date, end.provisional, f"v{m.version}"))
+            out.append(_of("coercion.max_period", end, f"v{m.version}"))
             if m.emergency and any(x.version == m.version and x.approver in x.awaiting for x in state.pending):
                 out.append(_clock("coercion.emergency_report", local_date(hours_after(m.imposed_at, "coercion.emergency_report")), subject=f"v{m.version}"))
     n = state.notice
     if n is not None and n.served_at is not None and d is None:
         if state.statement_waived_at is None:
-            window = proc.statement_window(state)
+            window = proc.statement_window(state, registry)
             if window is not None:
-                out.append(_clock("notice.statement_window", window.date, window.provisional, f"v{n.version}"))
+                out.append(_of("notice.statement_window", window, f"v{n.version}"))
         requested = state.hearing is not None and state.hearing.requested_at >= n.issued_at
         if n.hearing_eligible and state.hearing_waived_at is None and not requested:
             window = proc.hearing_request_window(state)
             if window is not None:
-                out.append(_clock("hearing.request_window", window.date, window.provisional, f"v{n.version}"))
+                out.append(_of("hearing.request_window", window, f"v{n.version}"))
     if d is not None and not d.void:
         if d.served_at is None:
             out.append(_from(d.decided_at, "service.within", f"v{d.version}"))
         else:
             due = proc.payment_due(state)
             if due is not None and not proc.performed(state):
-                out.append(_clock("payment.window", due, subject=f"v{d.version}"))
-                remedies_end = proc.remedy_periods_end(state)
-                if state.court_applied_at is None and remedies_end is not None:
-                    last = add_months(remedies_end, rule("enforcement.apply_within").value)
-                    out.append(_clock("enforcement.apply_within", last, subject=f"v{d.version}"))
+                out.append(_of("payment.window", due, f"v{d.version}"))
+                last = proc.enforcement_window_end(state)
+                if state.court_applied_at is None and last is not None:
+                    out.append(_of("enforcement.apply_within", last, f"v{d.version}"))
             if not any(r.kind == "reconsideration" for r in state.remedies) and d.kind != "no_penalty":
                 out.append(_from(d.served_at, "reconsideration.window", f"v{d.version}"))
-            if not any(r.kind == "litigation" for r in state.remedies) and d.kind != "no_penalty":
-                out.append(_from(d.served_at, "litigation.window", f"v{d.version}"))
+            suit = proc.litigation_window(state) if d.kind != "no_penalty" else None
+            if suit is not None and suit.rule_key is not None:
+                out.append(_clock(suit.rule_key, suit.date, suit.provisional, f"v{d.version}"))
+        for pay in state.payments:
+            if pay.method == "on_the_spot" and pay.handed_in_at is None:
+                out.append(_from(pay.at, "payment.cash_hand_in", f"v{pay.version}"))
         if d.kind == "simple" and state.simple_reported_at is None:
-            out.append(_clock("simple.report_within", local_date(hours_after(d.decided_at, "simple.report_within")), subject=f"v{d.version}"))
+            report = proc.case_rule(registry, state, "simple.report_within", d.decided_at)
+            due_at = d.decided_at + dt.timedelta(hours=report.value)
+            out.append(_clock("simple.report_within", local_date(due_at), subject=f"v{d.version}", source=report.describe()))
     t = state.transfer
     if t is not None:
         if t.approved is None:

@@ -42,6 +42,7 @@ class Refusal(Exception):
             "detail": self.detail,
             "article": self.cited_article,
             "code": self.code,
+            "provisional": "provisional:" in self.detail,
         }
 
 

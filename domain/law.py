@@ -61,6 +61,7 @@ _TABLE: tuple[Rule, ...] = (
     # Decision
     Rule("decision.time_limit", 90, "calendar_days", f"{APL}第六十条", "law", "decide within 90 days of filing"),
     Rule("decision.extension", 30, "calendar_days", f"{MS_RULES}第六十四条", "sector", "+30 days with approval, further by collective discussion"),
+    Rule("collective_discussion.min_heads", 3, "count", f"{APL}第五十七条", "local", "collective discussion by at least 3 of the agency's registered heads, each signing (the APL sets no number; local rules do)"),
     # Service
     Rule("service.within", 7, "working_days", f"{APL}第六十一条", "law", "serve within 7 working days when the party is absent"),
     Rule("service.announcement_deemed", 30, "calendar_days", f"{CPL}第九十五条", "law", "announcement deemed served after 30 days"),

@@ -17,7 +17,7 @@ import datetime as dt
 from domain.acts import ActRecord, payload_as, person_of
 from domain.calendar import local_date
 from domain.errors import MalformedAct, NotAuthorised
-from domain.law import rule
+from domain.local_rules import AppliedRule, local_rule
 from domain.personnel_model import (
     ACTING_ROLES,
     PERSONNEL_PAYLOADS,
@@ -60,6 +60,9 @@ __all__ = [
     "is_head_of",
     "person",
     "roles_of",
+    "staffing_floor",
+    "staffing_shortfall",
+    "training_required",
     "training_shortfall",
 ]
 
@@ -108,9 +111,43 @@ def is_head_of(registry: Registry, person_id: str, agency: str | None) -> bool:
 
 
 def training_shortfall(registry: Registry, person_id: str, year: int) -> int:
-    """Hours still missing against the local yearly minimum (a supervision metric, never a refusal)."""
-    needed = rule("training.hours_per_year").value
-    return max(0, needed - person(registry, person_id).training_hours(year))
+    """Hours still missing against the yearly minimum of the person's agency (local rule, default 60; a metric)."""
+    return max(0, training_required(registry, person_id, year).value - person(registry, person_id).training_hours(year))
+
+
+def training_required(registry: Registry, person_id: str, year: int) -> AppliedRule:
+    """The training-hours rule governing the person's agency for ``year`` (as in force at the year's end)."""
+    return local_rule(registry, agency_of(registry, person_id), None, "training.hours_per_year", _year_end(year))
+
+
+def _year_end(year: int) -> dt.datetime:
+    return dt.datetime(year, 12, 31, 15, 59, 59, tzinfo=dt.UTC)  # 23:59:59 in Beijing
+
+
+def staffing_floor(registry: Registry, agency: str, when: dt.datetime) -> AppliedRule | None:
+    """The local staffing floor (灌云: ≥ 6 officers per town, ≥ 4 per street) for a township or street, else None."""
+    record = registry.agencies.get(agency)
+    if record is None or record.kind not in ("township", "street"):
+        return None
+    key = "staffing.town_min" if record.kind == "township" else "staffing.street_min"
+    return local_rule(registry, agency, None, key, when)
+
+
+def staffing_shortfall(registry: Registry, agency: str, domain: str | None, when: dt.datetime) -> int:
+    """Certified officers missing against the floor (a supervision metric, never a refusal); 0 where none applies."""
+    floor = staffing_floor(registry, agency, when)
+    if floor is None:
+        return 0
+    on = local_date(when)
+    certified = [
+        who.id
+        for who in registry.persons.values()
+        if not who.exited
+        and any(
+            c.in_force(agency, d, on) for c in who.certificates for d in (c.domains if domain is None else {domain})
+        )
+    ]
+    return max(0, floor.value - len(certified))
 
 
 # -- applying personnel acts ------------------------------------------------------------------------------------
@@ -187,13 +224,13 @@ def apply_personnel(registry: Registry, act: ActRecord) -> Person:
         review = payload_as(act, AnnualReviewRecorded)
         reviews = (*(r for r in who.reviews if r[0] != review.year), (review.year, review.passed))
         who = dataclasses.replace(who, reviews=tuple(sorted(reviews)))
-        return _exit_after_failures(who)
+        return _exit_after_failures(registry, who, act.recorded_at)
     raise MalformedAct(f"{act.type!r} is not a personnel act")
 
 
-def _exit_after_failures(who: Person) -> Person:
-    """Local rule (灌云): failing the annual review N years running withdraws every certificate."""
-    needed = rule("review.failures_to_exit").value
+def _exit_after_failures(registry: Registry, who: Person, when: dt.datetime) -> Person:
+    """Local rule (灌云, configurable per agency): failing the annual review N years running withdraws every certificate."""
+    needed = local_rule(registry, who.agency or agency_of(registry, who.id), None, "review.failures_to_exit", when).value
     results = dict(who.reviews)
     if not results:
         return who

@@ -10,35 +10,89 @@ from __future__ import annotations
 import datetime as dt
 
 from domain.calendar import (
-    DEFAULT_CALENDAR,
     Deadline,
-    add_calendar_days,
-    add_months,
-    add_working_days,
+    default_calendar,
     local_date,
     period,
+    period_end,
 )
-from domain.case_state import CaseState, Measure, Pause
+from domain.case_state import CaseState, Measure, Pause, Reliance
 from domain.catalog import HEARING_KINDS
 from domain.law import rule
+from domain.local_rules import AppliedRule, local_rule
 from domain.parties import Party, is_citizen
+from domain.registry import Registry
+
+# Excluded from the filing window (市场监管 Art 18: 检测、检验、检疫、鉴定等时间不计入).
+FILING_PAUSE_KINDS = frozenset({"testing", "inspection", "quarantine", "appraisal"})
+
+
+# -- local and sector numbers ---------------------------------------------------------------------------------------
+def case_rule(registry: Registry | None, state: CaseState, key: str, when: dt.datetime) -> AppliedRule:
+    """The rule ``key`` governing this case at ``when``: the deciding agency's local rule, else the national default.
+
+    An entrusted body acts in the entrusting agency's name (Art 20), so that agency's rules govern; otherwise the
+    case's own agency's (or its parent's). See :func:`domain.local_rules.local_rule`.
+    """
+    return local_rule(registry, state.in_name_of or state.agency, state.domain, key, when)
+
+
+def rely(state: CaseState, key: str, source: str = "", deadline: Deadline | None = None) -> None:
+    """Note on the state that the act being applied rests on this rule (and day): the writer's receipt names it."""
+    state.relied_on.append(
+        Reliance(
+            rule=key,
+            source=source,
+            due=deadline.date if deadline is not None else None,
+            provisional=deadline.provisional if deadline is not None else False,
+        )
+    )
+
+
+def rely_on(state: CaseState, deadline: Deadline) -> None:
+    rely(state, deadline.rule_key or "", deadline.source, deadline)
+
+
+def rely_rule(state: CaseState, applied: AppliedRule) -> None:
+    rely(state, applied.key, applied.describe())
+
+
+def _period_of(applied: AppliedRule, start: dt.date, pauses: list[tuple[dt.datetime, dt.datetime]] | None = None, extra: int = 0) -> Deadline:
+    end = period_end(start, applied.value + extra, applied.unit, pauses or [])
+    return Deadline(end.date, end.provisional, applied.key, applied.describe())
 
 
 # -- thresholds --------------------------------------------------------------------------------------------------
-def hearing_eligible(party: Party | None, penalties: list[str], fine_fen: int, confiscation_fen: int) -> bool:
-    """Art 63: large fines or confiscations (sector default thresholds by party kind) and the heavier kinds."""
+def hearing_threshold(registry: Registry | None, state: CaseState, party: Party | None, when: dt.datetime) -> AppliedRule:
+    """Art 63's "large" fine or confiscation for this party kind (sector default, configurable per agency)."""
+    citizen = party is None or is_citizen(party)
+    return case_rule(registry, state, "hearing.fine_natural_person" if citizen else "hearing.fine_organisation", when)
+
+
+def review_threshold(registry: Registry | None, state: CaseState, party: Party | None, when: dt.datetime) -> AppliedRule:
+    """The agency's 法制审核目录 money threshold for this party kind (defaults: the hearing thresholds)."""
+    citizen = party is None or is_citizen(party)
+    return case_rule(registry, state, "review.fine_natural_person" if citizen else "review.fine_organisation", when)
+
+
+def hearing_eligible(
+    party: Party | None, penalties: list[str], fine_fen: int, confiscation_fen: int, threshold_fen: int | None = None
+) -> bool:
+    """Art 63: large fines or confiscations (``threshold_fen``, else the national default by party kind) and the heavier kinds."""
     if set(penalties) & HEARING_KINDS:
         return True
-    citizen = party is None or is_citizen(party)
-    threshold = rule("hearing.fine_natural_person" if citizen else "hearing.fine_organisation").value
-    return fine_fen >= threshold or confiscation_fen >= threshold
+    if threshold_fen is None:
+        citizen = party is None or is_citizen(party)
+        threshold_fen = rule("hearing.fine_natural_person" if citizen else "hearing.fine_organisation").value
+    return fine_fen >= threshold_fen or confiscation_fen >= threshold_fen
 
 
-def review_threshold_reached(party: Party | None, fine_fen: int, confiscation_fen: int) -> bool:
-    """The agency's 法制审核目录 money threshold (defaults: the hearing thresholds)."""
-    citizen = party is None or is_citizen(party)
-    threshold = rule("review.fine_natural_person" if citizen else "review.fine_organisation").value
-    return fine_fen >= threshold or confiscation_fen >= threshold
+def review_threshold_reached(party: Party | None, fine_fen: int, confiscation_fen: int, threshold_fen: int | None = None) -> bool:
+    """The agency's 法制审核目录 money threshold (``threshold_fen``, else the national default by party kind)."""
+    if threshold_fen is None:
+        citizen = party is None or is_citizen(party)
+        threshold_fen = rule("review.fine_natural_person" if citizen else "review.fine_organisation").value
+    return fine_fen >= threshold_fen or confiscation_fen >= threshold_fen
 
 
 def simple_fine_cap(party: Party) -> int:
@@ -47,31 +101,61 @@ def simple_fine_cap(party: Party) -> int:
 
 
 # -- clocks --------------------------------------------------------------------------------------------------------
-def _pauses(state: CaseState, measure: int | None, now: dt.datetime) -> list[tuple[dt.datetime, dt.datetime]]:
-    """Excluded periods as (from, to); a pause still open has run until ``now``."""
-    return [(p.started_at, p.ended_at or max(now, p.started_at)) for p in state.pauses if p.measure == measure]
+def _pauses(
+    state: CaseState, measure: int | None, now: dt.datetime, since: dt.datetime | None = None
+) -> list[tuple[dt.date, dt.date]]:
+    """Excluded periods as (from, to) dates; a pause still open has run until ``now``. A seizure's testing period
+    excludes at most the length fixed and notified in writing (ACL Art 25)."""
+    out: list[tuple[dt.date, dt.date]] = []
+    for p in state.pauses:
+        if p.measure != measure or (since is not None and p.started_at < since):
+            continue
+        begin, end = local_date(p.started_at), local_date(p.ended_at or max(now, p.started_at))
+        if p.fixed_days is not None:
+            end = min(end, begin + dt.timedelta(days=p.fixed_days))
+        out.append((begin, end))
+    return out
 
 
 def open_pauses(state: CaseState, measure: int | None = None) -> list[Pause]:
     return [p for p in state.pauses if p.measure == measure and p.ended_at is None]
 
 
-def filing_window(state: CaseState) -> Deadline | None:
-    """MS rules Art 18: decide on filing within 15 working days of the lead, +15 with the head's approval."""
+def filing_pauses(state: CaseState, now: dt.datetime) -> list[tuple[dt.datetime, dt.datetime]]:
+    """Testing, inspection, quarantine and appraisal time recorded before filing: excluded from the filing window."""
+    stop = state.filed_at or state.declined_at
+    return [
+        (p.started_at, p.ended_at or max(now, p.started_at))
+        for p in state.pauses
+        if p.measure is None and p.kind in FILING_PAUSE_KINDS and (stop is None or p.started_at < stop)
+    ]
+
+
+def filing_window(state: CaseState, registry: Registry | None = None, now: dt.datetime | None = None) -> Deadline | None:
+    """MS rules Art 18: decide on filing within 15 working days of the lead, +15 with the head's approval, testing time excluded."""
     if state.lead is None:
         return None
-    law = rule("filing.decide_window")
-    days = law.value + (rule("filing.extension").value if state.filing_extended_at is not None else 0)
-    end = DEFAULT_CALENDAR.period_end(local_date(state.lead.received_at), days, law.unit)
-    return Deadline(end.date, end.provisional, law.key)
+    received = state.lead.received_at
+    law = case_rule(registry, state, "filing.decide_window", received)
+    extra = 0
+    if state.filing_extended_at is not None:
+        extension = case_rule(registry, state, "filing.extension", state.filing_extended_at)
+        extra = extension.value
+        source = f"{law.describe()}; {extension.describe()}"
+    else:
+        source = law.describe()
+    pauses = filing_pauses(state, now or state.updated_at)
+    end = period_end(local_date(received), law.value + extra, law.unit, pauses)
+    return Deadline(end.date, end.provisional, law.key, source)
 
 
-def statement_window(state: CaseState) -> Deadline | None:
-    """Last day for the party's statement and defence: N working days after the notice is served."""
+def statement_window(state: CaseState, registry: Registry | None = None) -> Deadline | None:
+    """Last day for the party's statement and defence: N working days (sector default, configurable) after service."""
     notice = state.notice
     if notice is None or notice.served_at is None:
         return None
-    return period(notice.served_at, "notice.statement_window", [])
+    applied = case_rule(registry, state, "notice.statement_window", notice.issued_at)
+    return _period_of(applied, local_date(notice.served_at))
 
 
 def hearing_request_window(state: CaseState) -> Deadline | None:
@@ -88,8 +172,8 @@ def decision_time_limit(state: CaseState, now: dt.datetime) -> Deadline | None:
         return None
     law = rule("decision.time_limit")
     days = law.value + sum(e.days for e in state.extensions if e.at >= start)
-    pauses = [p for p in _pauses(state, None, now) if p[0] >= start]
-    end = DEFAULT_CALENDAR.period_end(local_date(start), days, law.unit, pauses)
+    pauses = _pauses(state, None, now, since=start)
+    end = period_end(local_date(start), days, law.unit, pauses)
     return Deadline(end.date, end.provisional, law.key)
 
 
@@ -97,50 +181,99 @@ def measure_end(state: CaseState, measure: Measure, now: dt.datetime) -> Deadlin
     """ACL Art 25: the measure's last day — its days plus the extension, excluding its testing pauses."""
     law = rule("coercion.max_period")
     days = measure.days + measure.extension_days
-    end = DEFAULT_CALENDAR.period_end(local_date(measure.imposed_at), days, law.unit, _pauses(state, measure.version, now))
+    end = period_end(local_date(measure.imposed_at), days, law.unit, _pauses(state, measure.version, now))
     return Deadline(end.date, end.provisional, law.key)
 
 
-def hearing_notice_earliest(told_at: dt.datetime) -> dt.date:
+def hearing_notice_earliest(told_at: dt.datetime) -> Deadline:
     """Art 64: the earliest hearing date when the party is told at ``told_at`` (7 working days before)."""
-    return add_working_days(local_date(told_at), rule("hearing.notice_before").value)
+    return period(told_at, "hearing.notice_before")
 
 
-def payment_due(state: CaseState) -> dt.date | None:
+def payment_due(state: CaseState) -> Deadline | None:
     """Art 67: 15 days from receipt of the decision; a deferral or the last instalment moves it (Art 66)."""
     decision = state.decision
     if decision is None or decision.served_at is None or decision.money_due_fen == 0:
         return None
     if state.deferral is not None:
+        # An approved date (Art 66) is a date, not a count: it is as certain as the calendar that reads it.
         if state.deferral.until is not None:
-            return state.deferral.until
+            return Deadline(state.deferral.until, not default_calendar().is_covered(state.deferral.until), "payment.window")
         if state.deferral.instalments:
-            return max(due for due, _ in state.deferral.instalments)
-    return period(decision.served_at, "payment.window", []).date
+            last = max(due for due, _ in state.deferral.instalments)
+            return Deadline(last, not default_calendar().is_covered(last), "payment.window")
+    return period(decision.served_at, "payment.window", [])
 
 
-def remedy_periods_end(state: CaseState) -> dt.date | None:
-    """The later of the reconsideration (60 days) and litigation (6 months) windows from service."""
+def litigation_window(state: CaseState) -> Deadline | None:
+    """The last day to sue while no lawsuit is filed: 15 days from the service of a reconsideration decision
+    (行政诉讼法 Art 45), else 6 months from the decision's service (Art 46); none while a reconsideration is
+    pending, and none for an on-the-spot decision before its reconsideration (复议法 Art 23: reconsideration first)."""
+    decision = state.decision
+    if decision is None or decision.served_at is None or any(r.kind == "litigation" for r in state.remedies):
+        return None
+    recons = [r for r in state.remedies if r.kind == "reconsideration"]
+    if recons:
+        last = recons[-1]
+        if last.decided_at is None or not last.final:
+            return None
+        law = rule("litigation.after_reconsideration")
+        end = period_end(local_date(last.served_at or last.decided_at), law.value, law.unit)
+        return Deadline(end.date, end.provisional, law.key)
+    if decision.kind == "simple":
+        return None
+    law = rule("litigation.window")
+    end = period_end(local_date(decision.served_at), law.value, law.unit)
+    return Deadline(end.date, end.provisional, law.key)
+
+
+def remedy_periods_end(state: CaseState) -> Deadline | None:
+    """When the remedy periods that actually ran expired (ACL Art 53; 行诉法解释 Art 156), or None while one runs.
+
+    No remedy used: the later of the reconsideration window (60 days) and — except for an on-the-spot decision,
+    which goes to reconsideration first — the 6-month lawsuit window, both from service. After a final
+    reconsideration decision and no lawsuit: the 15-day lawsuit window from its service. After a final judgment:
+    its date. Provisional when a day it rests on lies past the calendar's last year.
+    """
     decision = state.decision
     if decision is None or decision.served_at is None:
         return None
-    served = local_date(decision.served_at)
-    recon = add_calendar_days(served, rule("reconsideration.window").value)
-    suit = add_months(served, rule("litigation.window").value)
-    return max(recon, suit)
+    suits = [r for r in state.remedies if r.kind == "litigation"]
+    if suits:
+        last_suit = suits[-1]
+        if last_suit.decided_at is None or not last_suit.final:
+            return None
+        return Deadline(local_date(last_suit.decided_at), False, "litigation.window")
+    if any(r.kind == "reconsideration" for r in state.remedies):
+        return litigation_window(state)
+    recon = period(decision.served_at, "reconsideration.window")
+    if decision.kind == "simple":
+        return recon
+    suit = period(decision.served_at, "litigation.window")
+    return suit.later(recon)
+
+
+def enforcement_window_end(state: CaseState) -> Deadline | None:
+    """ACL Art 53: the last day to apply to the court, 3 months after the remedy periods that ran expired."""
+    remedies = remedy_periods_end(state)
+    if remedies is None:
+        return None
+    law = rule("enforcement.apply_within")
+    last = period_end(remedies.date, law.value, law.unit)
+    return Deadline(last.date, last.provisional or remedies.provisional, law.key)
 
 
 def remedy_pending(state: CaseState) -> bool:
     return any(r.decided_at is None or not r.final for r in state.remedies)
 
 
-def enforcement_earliest(state: CaseState) -> dt.date | None:
+def enforcement_earliest(state: CaseState) -> Deadline | None:
     """ACL Arts 53–54: 10 working days after the written reminder, and after the remedy periods expire."""
     if not state.reminders:
         return None
-    after_reminder = add_working_days(local_date(state.reminders[-1]), rule("enforcement.reminder_wait").value)
+    after_reminder = period(state.reminders[-1], "enforcement.reminder_wait")
     remedies = remedy_periods_end(state)
-    return max(after_reminder, remedies) if remedies is not None else after_reminder
+    return after_reminder.later(remedies) if remedies is not None else after_reminder
 
 
 # -- who the case's people are ------------------------------------------------------------------------------------

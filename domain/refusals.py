@@ -428,3 +428,113 @@ class InvalidUscc(DomainError):
     title_en = "The unified social credit code is not valid (check digit or alphabet)"
     article = GB_USCC
     status = 400
+
+
+# -- issue 13: acts accepted before that a court would hold unlawful ---------------------------------------------
+class MinorCorrectedNotPenalised(DomainError):
+    code = "minor-corrected-no-penalty"
+    title = "违法行为轻微并及时改正，没有造成危害后果的，不予行政处罚"
+    title_en = "A minor violation corrected in time with no harmful consequence may not be penalised"
+    article = f"{APL}第三十三条第一款"
+
+
+class NoFaultNotPenalised(DomainError):
+    code = "no-fault-no-penalty"
+    title = "当事人有证据足以证明没有主观过错的，不予行政处罚"
+    title_en = "No penalty where the party proves it had no subjective fault"
+    article = f"{APL}第三十三条第二款"
+
+
+class LitigationWindowClosed(DomainError):
+    """The lawsuit came after its window: 15 days from a reconsideration decision's service, else 6 months."""
+
+    code = "litigation-window-closed"
+    title = "超过法定起诉期限"
+    title_en = "The lawsuit was filed after its statutory window"
+    article = rule("litigation.window").article
+
+
+class EnforcementApplicationLate(DomainError):
+    code = "enforcement-application-late"
+    title = "申请人民法院强制执行超过法定期限"
+    title_en = "Court enforcement is applied for within 3 months after the remedy periods that ran expired"
+    article = f"{ACL}第五十三条；《最高人民法院关于适用〈中华人民共和国行政诉讼法〉的解释》第一百五十六条"
+
+
+class CoercionPauseNotExcluded(DomainError):
+    code = "coercion-pause-not-excluded"
+    title = "查封、扣押期间仅不包括明确并书面告知当事人的检测、检验、检疫或者技术鉴定期间"
+    title_en = "Only a testing, inspection, quarantine or appraisal period fixed and notified in writing pauses a seizure"
+    article = f"{ACL}第二十五条"
+
+
+class CoercionExtensionNotNotified(DomainError):
+    code = "coercion-extension-not-notified"
+    title = "延长查封、扣押的决定应当及时书面告知当事人，并说明理由"
+    title_en = "An extension of a seizure is notified to the party in writing with its reasons"
+    article = f"{ACL}第二十五条"
+
+
+class RightsNotInformed(DomainError):
+    code = "rights-not-informed"
+    title = "调查取证和实施强制措施前须告知当事人权利"
+    title_en = "The party is told of its rights before evidence is collected or a measure is imposed"
+    article = f"{APL}第五十五条"
+
+
+class CoercionApprovalRequired(DomainError):
+    code = "coercion-approval-required"
+    title = "实施行政强制措施前须向行政机关负责人报告并经批准"
+    title_en = "A non-emergency measure needs the head's approval before it is imposed (the head signs it)"
+    article = f"{ACL}第十八条"
+
+
+class CoercionApprovalLate(DomainError):
+    code = "coercion-approval-late"
+    title = "当场实施行政强制措施的，应当在二十四小时内报告并补办批准手续"
+    title_en = "An emergency measure is approved by the head within 24 hours of its imposition"
+    article = rule("coercion.emergency_report").article
+
+
+class CollectiveDiscussionQuorum(DomainError):
+    code = "collective-discussion-quorum"
+    title = "集体讨论的行政机关负责人人数不足"
+    title_en = "Too few of the agency's registered heads took part in the collective discussion"
+    article = rule("collective_discussion.min_heads").article
+
+
+class TransferWithoutSeizedProperty(DomainError):
+    code = "transfer-seized-property"
+    title = "移送司法机关时，查封、扣押的物品应当一并移送，或者依法解除"
+    title_en = "Seized property goes with the transfer to the judicial organ, or the measure is lifted first"
+    article = f"{ACL}第二十一条"
+
+
+class DecidingAgencyWrong(DomainError):
+    code = "deciding-agency-wrong"
+    title = "处罚决定书应当载明作出决定的行政机关名称，且须为享有该处罚权的机关"
+    title_en = "The decision names the agency in whose name it is made, the one the power is held for"
+    article = f"{APL}第五十九条"
+    status = 403
+
+
+class CashNotHandedIn(DomainError):
+    code = "cash-not-handed-in"
+    title = "当场收缴的罚款应当自收缴之日起二日内交至行政机关"
+    title_en = "Cash collected on the spot is handed in to the agency (within 2 working days) before the case closes"
+    article = rule("payment.cash_hand_in").article
+
+
+class HearingNotPublicWithoutReason(DomainError):
+    code = "hearing-not-public-without-reason"
+    title = "除涉及国家秘密、商业秘密或者个人隐私依法予以保密外，听证公开举行"
+    title_en = "A hearing is public unless state secrets, trade secrets or privacy are given as the reason"
+    article = f"{APL}第六十四条"
+
+
+class NotInCase(DomainError):
+    code = "not-in-case"
+    title = "仅本案当事人、本案或本机关执法人员可对案件作附注"
+    title_en = "Only the party, people named in the case or staff of its agency may annotate the case"
+    article = f"{APL}第四十七条"
+    status = 403

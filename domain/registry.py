@@ -54,6 +54,13 @@ class KeyNameMismatch(DomainError):
     status = 400
 
 
+class LogNameReserved(DomainError):
+    code = "log-name-reserved"
+    title = "日志名称专属于日志密钥"
+    title_en = "The log's name belongs to the log key alone"
+    status = 403
+
+
 class UnknownKid(DomainError):
     code = "unknown-kid"
     title = "被吊销的密钥不存在"
@@ -78,6 +85,21 @@ class KeyRecord:
 
     def valid_at(self, when: dt.datetime) -> bool:
         return self.valid_from is None or when >= self.valid_from
+
+
+@dataclass(frozen=True)
+class RuleSetting:
+    """One local rule an agency recorded (``agency.rule_set``, see :mod:`domain.local_rules`): for which domain
+    (None: all), the value, the local instrument, from when, and the act (``agency:<id> v<n>``) that set it."""
+
+    agency: str
+    domain: str | None
+    key: str
+    value: int
+    instrument: str
+    basis: str
+    effective_from: dt.datetime
+    act_ref: str
 
 
 def split_vkey(text: str) -> tuple[str, str]:
@@ -111,6 +133,7 @@ class Registry:
     agencies: Mapping[str, Agency] = field(default_factory=dict)
     items: Mapping[str, Item] = field(default_factory=dict)
     person_kids: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
+    rule_settings: Mapping[str, tuple[RuleSetting, ...]] = field(default_factory=dict)
 
     @classmethod
     def genesis(cls, origin: str, log_vkey: str) -> Registry:

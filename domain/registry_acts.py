@@ -12,12 +12,15 @@ import dataclasses
 from domain.acts import ActRecord, AuthorityAdmitted, KeyRegistered, KeyRevoked, payload_as, person_of
 from domain.catalog import CATALOG_PAYLOADS, apply_catalog
 from domain.errors import MalformedAct, NotAuthorised
+from domain.local_rules import RULE_SET
+from domain.local_rules_acts import apply_rule_set
 from domain.personnel import PERSONNEL_PAYLOADS, apply_personnel
 from domain.registry import (
     ROLES,
     KeyAlreadyRegistered,
     KeyNameMismatch,
     KeyRecord,
+    LogNameReserved,
     Registry,
     UnknownKid,
     parse_valid_from,
@@ -31,10 +34,16 @@ def apply_registry(registry: Registry, act: ActRecord) -> Registry:
         return registry._with_person(apply_personnel(registry, act))
     if act.type in CATALOG_PAYLOADS:
         return apply_catalog(registry, act)
+    if act.type == RULE_SET:
+        return apply_rule_set(registry, act)
     person = person_of(act.stream)
+    if person == registry.origin:
+        # Root of trust: the log's name belongs to the log key alone (genesis); no key may be registered under it.
+        raise LogNameReserved(f"no key may take the log's name {registry.origin!r}; only the log key holds it")
     if act.type == "authority.admitted":
-        if act.actor != registry.origin:
-            raise NotAuthorised("only the log key admits the personnel authority")
+        signer = registry.key(act.kid)
+        if act.actor != registry.origin or signer is None or signer.role != "log":
+            raise NotAuthorised("only the log key itself admits the personnel authority")
         admitted = payload_as(act, AuthorityAdmitted)
         name, kid = split_vkey(admitted.vkey)
         if name != person:

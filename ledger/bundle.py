@@ -13,25 +13,61 @@ from collections.abc import Sequence
 from typing import Any
 
 from ledger.court import merkle
-from ledger.court.bundle_format import BundleEntry, BundleStream, Evidence, build_bundle
+from ledger.court.bundle_format import BundleEntry, BundleStream, build_bundle, entry_hash
 from ledger.court.checkpoint import parse_unverified
 from ledger.court.keys import SigningKey
 from ledger.court.tlogproof import make_proof
 from ledger.envelope import open_envelope
 from ledger.errors import LedgerError, StreamNotFound
-from ledger.sealer import Tree
+from ledger.sealer import Leaf, Tree
 from ledger.store import Store
 
 
-def evidence_of(items: Sequence[tuple[Any, Any]]) -> list[Evidence]:
-    """Evidence files the case's acts name (SHA-256 hex and size), named by digest as the evidence store keeps them."""
-    out: dict[str, Evidence] = {}
-    for _, rec in items:
-        payload = open_envelope(rec.envelope).act.payload
-        digest, size = payload.get("sha256"), payload.get("size")
-        if isinstance(digest, str) and len(digest) == 64 and isinstance(size, int) and not isinstance(size, bool):
-            out.setdefault(digest, Evidence(sha256=digest, size=size, name=digest))
-    return list(out.values())
+class LedgerInconsistent(LedgerError):
+    """The stored rows disagree with the sealed leaves or the stream-state table: a bundle would mislead a court."""
+
+    code = "ledger-inconsistent"
+    title = "账本记录与已封存的日志不一致，拒绝出具案卷包"
+    title_en = "The stored entries disagree with the sealed log or the recorded stream head; no bundle is made"
+    status = 409
+
+    def __init__(self, stream: str, version: int, detail: str) -> None:
+        super().__init__(f"stream {stream} version {version}: {detail} (run `zhifa check --full`)")
+        self.stream = stream
+        self.version = version
+
+
+def cross_check(
+    stream: str, rows: Sequence[Any], sealed: Sequence[Leaf], recorded: tuple[int, bytes, Any] | None, size: int
+) -> None:
+    """Refuse (naming the stream and version) unless the stream's stored rows run 1..n, end at the head recorded
+    with its last append, and hold every entry the log sealed for it under ``size`` at its sealed position — as
+    ``zhifa check`` does. Without this a deleted last act (or a deleted key revocation) would go unnoticed: the
+    manifest is signed over whatever rows are found."""
+    for n, rec in enumerate(rows, start=1):
+        if rec.originator_version != n:
+            raise LedgerInconsistent(stream, n, f"entry missing (found version {rec.originator_version} next)")
+    last = len(rows)
+    if recorded is None:
+        if rows:
+            raise LedgerInconsistent(stream, last, "entries stored but no head recorded in the stream-state table")
+    else:
+        # The head is read before the rows: an append landing in between adds rows beyond it, never fewer.
+        version, head = recorded[0], recorded[1]
+        if version > last:
+            raise LedgerInconsistent(
+                stream, last + 1, f"the recorded head is version {version}, the stored entries end at {last}"
+            )
+        if version and entry_hash(rows[version - 1].entry) != head:
+            raise LedgerInconsistent(stream, version, "the entry differs from the head recorded at its append")
+    positions = {rec.originator_version: rec for rec in rows}
+    for leaf in sealed:
+        if leaf.leaf_index >= size:
+            continue
+        if leaf.version not in positions:
+            raise LedgerInconsistent(
+                stream, leaf.version, f"sealed at leaf {leaf.leaf_index} but the entry is not in the database"
+            )
 
 
 class NotSealed(LedgerError):
@@ -47,7 +83,6 @@ def make_bundle(
     case_id: str,
     *,
     since: str | None = None,
-    evidence: Sequence[Evidence] = (),
 ) -> dict[str, Any]:
     origin = store.meta("origin") or ""
     tree = Tree(store)
@@ -64,7 +99,10 @@ def make_bundle(
         if stream in raw:
             continue
         leaves = {leaf.version: leaf for leaf in tree.leaves_of(stream) if leaf.leaf_index < size}
-        recs = [r for r in store.stream(stream) if r.originator_version in leaves]
+        recorded = store.stream_state(stream)
+        stored = store.stream(stream)
+        cross_check(stream, stored, tree.sealed_leaves_of(stream), recorded, size)
+        recs = [r for r in stored if r.originator_version in leaves]
         if not recs:
             if stream == case_id:
                 raise NotSealed(f"case {case_id} has no entry under checkpoint {size}; seal first")
@@ -97,8 +135,6 @@ def make_bundle(
         )
         for stream in order
     ]
-    if not evidence:
-        evidence = evidence_of(raw[case_id])
     consistency = None
     if since is not None:
         older = parse_unverified(since)
@@ -109,5 +145,5 @@ def make_bundle(
         proof = tree.consistency_proof(older.size, size) if older.size else []
         consistency = (since, proof)
     return build_bundle(
-        origin=origin, checkpoint=checkpoint, streams=streams, log_key=log_key, consistency=consistency, evidence=evidence
+        origin=origin, checkpoint=checkpoint, streams=streams, log_key=log_key, consistency=consistency
     )

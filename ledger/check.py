@@ -18,6 +18,7 @@ of streams (one head each), not by the log's length.
 from __future__ import annotations
 
 import bisect
+import contextlib
 import datetime as dt
 import gc
 import hashlib
@@ -30,6 +31,8 @@ from pathlib import Path
 from cryptography.exceptions import InvalidSignature
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
 
+from domain.acts import stream_kind
+from domain.case import CaseState, apply_case
 from domain.errors import DomainError
 from domain.registry import Registry
 from domain.registry_acts import apply_registry
@@ -46,7 +49,7 @@ from ledger.envelope import (
     open_envelope,
 )
 from ledger.store import LogRow, Store, StoreConfig, position_column, unframe
-from ledger.writer import act_record
+from ledger.writer import act_record, encode_case
 
 CHUNK = 4096
 RANGE = 1024  # log positions per worker task at most (one read, one result message)
@@ -357,8 +360,14 @@ def check_ledger(
                     Problem("head-changed", stream, version, 0, "the last entry differs from the head recorded at append")
                 )
     report.streams = len(heads)
-    report.problems.sort(key=lambda p: p.position)
+    sort_problems(report.problems)
     return report
+
+
+def sort_problems(problems: list[Problem]) -> None:
+    """Log order: problems at an entry by its position, first; then those that have no position (a deleted tail, a
+    recorded head, the tree's size, a checkpoint), in the order found. The first problem is the first bad entry."""
+    problems.sort(key=lambda p: (p.position <= 0, p.position))
 
 
 def check_log(
@@ -387,6 +396,7 @@ def check_log(
     total = store.position()
     # Checked a batch at a time (bounded memory): each leaf's row and every node its append completed.
     batch: list[tuple[int, list[tuple[int, int, bytes]], tuple[str, int, int]]] = []
+    bad_leaves: list[int] = []  # leaf indexes whose stored leaf hash differs from the entry's: they explain ancestors
 
     def flush() -> None:
         if not batch:
@@ -404,10 +414,25 @@ def check_log(
                     Problem("leaf-row", stream, version, position, f"leaf {leaf_index} is recorded as {leaf_rows.get(leaf_index)}")
                 )
             for lv, ix, digest in nodes:
-                if stored.get((lv, ix)) != digest:
+                if stored.get((lv, ix)) == digest:
+                    continue
+                if lv == 0:
+                    bad_leaves.append(ix)
                     report.problems.append(
-                        Problem("tree-node", stream, version, position, f"stored node ({lv},{ix}) differs (leaf {leaf_index})")
+                        Problem("tree-leaf", stream, version, position,
+                                f"the stored leaf hash of leaf {ix} is not this entry's hash (the entry or the tree was changed)")
                     )
+                    continue
+                first, last = ix << lv, ((ix + 1) << lv) - 1
+                if bisect.bisect_left(bad_leaves, first) < len(bad_leaves) and bad_leaves[bisect.bisect_left(bad_leaves, first)] <= last:
+                    continue  # follows from a leaf already named
+                # Every leaf under it re-derives its stored hash, so this node itself was altered: it is named, not
+                # the entry whose append happened to complete it (that entry is untouched).
+                report.problems.append(
+                    Problem("tree-node", "-", 0, position,
+                            f"stored node ({lv},{ix}) covering leaves {first}–{last} differs from the one re-derived "
+                            "from the entries, whose leaf hashes all match: the stored tree was altered")
+                )
         batch.clear()
 
     for note in store.iter_notifications(after=0, batch=CHUNK):
@@ -454,4 +479,66 @@ def check_log(
                 )
     if progress:
         progress(total, total)
+    sort_problems(report.problems)
+    return report
+
+
+def check_case_states(store: Store, *, progress: Callable[[int, int], None] | None = None) -> CheckReport:
+    """Recompute every case's state from the log — the registry replayed from the log key, each case act applied by
+    the rules with the registry as of its position — and compare it with the writer's cached state at the stream's
+    recorded head (``zhifa_stream_state.state``). Names a cache that differs (forged or stale) and any recorded act
+    the rules refuse on replay (one that got in past a forged cache). Sequential; memory holds the states of the
+    cases whose head is still ahead."""
+    report = CheckReport()
+    origin, log_vkey = store.meta("origin"), store.meta("log_vkey")
+    if origin is None or log_vkey is None:
+        return report
+    with store.db.read() as cur:
+        recorded = {
+            str(r[0]): (int(r[1]), None if r[2] is None else bytes(r[2]))
+            for r in cur.execute("SELECT stream, version, state FROM zhifa_stream_state").fetchall()
+        }
+    registry = Registry.genesis(origin, log_vkey)
+    states: dict[str, CaseState | None] = {}
+    refused: set[str] = set()
+    total = store.position()
+    for note in store.iter_notifications(after=0, batch=CHUNK):
+        stream, version = str(note.originator_id), int(note.originator_version)
+        report.entries += 1
+        if progress and report.entries % 1000 == 0:
+            progress(note.id, total)
+        try:
+            entry_data, envelope = unframe(note.state)
+            entry = decode_entry(entry_data)
+            record = act_record(open_envelope(envelope), entry.version, canonical.parse_timestamp(entry.recorded_at))
+            kind = stream_kind(record.type)
+        except (ValueError, EnvelopeError, canonical.NonCanonicalError, DomainError):
+            continue  # malformed entries are named by the entry check
+        if kind == "registry":
+            with contextlib.suppress(DomainError):  # a refused registry act is named by the entry check
+                registry = apply_registry(registry, record)
+        elif stream not in refused:
+            try:
+                states[stream] = apply_case(states.get(stream), record, registry)
+            except DomainError as exc:
+                refused.add(stream)
+                report.problems.append(
+                    Problem("rules-refuse", stream, version, note.id, f"the rules refuse this recorded act on replay: {exc.one_line()}")
+                )
+        head = recorded.get(stream)
+        if head is None or head[0] != version:
+            continue
+        state = states.pop(stream, None)
+        if stream in refused:
+            continue
+        expected = None if state is None else encode_case(state)
+        if head[1] != expected:
+            report.problems.append(
+                Problem("state-cache", stream, version, note.id,
+                        "the cached case state differs from the state its recorded acts give (a forged or stale cache)")
+            )
+    report.streams = len(recorded)
+    if progress:
+        progress(total, total)
+    sort_problems(report.problems)
     return report

@@ -16,7 +16,7 @@ from ledger.court.keys import SigningKey
 from ledger.envelope import Act, Entry, Opened, new_nonce, open_envelope, sign_act
 from ledger.errors import LedgerError
 from ledger.store import Store, unframe
-from ledger.writer import Clock, Receipt, Writer, utcnow
+from ledger.writer import Clock, Receipt, Writer, state_cache_key, utcnow
 
 
 class AlreadyInitialised(LedgerError):
@@ -75,7 +75,7 @@ def initialise(
     with store.db.write() as cur:
         store.set_meta(cur, "origin", origin)
         store.set_meta(cur, "log_vkey", log_key.verifier.text)
-    writer = Writer(store, clock=clock)
+    writer = Writer(store, clock=clock, cache_key=state_cache_key(log_key))
     envelope = sign(
         log_key,
         log=origin,

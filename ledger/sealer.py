@@ -120,6 +120,16 @@ class Tree:
             ).fetchall()
         return [Leaf(int(r[0]), int(r[1]), str(r[2]), int(r[3])) for r in rows]
 
+    def sealed_leaves_of(self, stream: str) -> list[Leaf]:
+        """The leaf rows sealed for a stream, read from the leaf table alone (so a leaf whose entry was deleted from
+        the database is still found). No index serves this: one scan, for a bundle's few streams."""
+        with self.store.db.read() as cur:
+            rows = cur.execute(
+                "SELECT leaf_index, position, stream, version FROM zhifa_leaves WHERE stream = ? ORDER BY version",
+                (stream,),
+            ).fetchall()
+        return [Leaf(int(r[0]), int(r[1]), str(r[2]), int(r[3])) for r in rows]
+
     def latest_checkpoint(self) -> tuple[int, str] | None:
         with self.store.db.read() as cur:
             row = cur.execute("SELECT size, note FROM zhifa_checkpoints ORDER BY size DESC LIMIT 1").fetchone()

@@ -122,6 +122,17 @@ def _ledger_tables(db: Database) -> list[str]:
     ]
 
 
+def _add_state_seal_column(cur: Cursor, db: Database) -> None:
+    """``zhifa_stream_state.state_seal``: the writer's keyed MAC binding a case-state cache to its stream, version and
+    head (:mod:`ledger.writer`); added to databases made before it (NULL there: such caches are recomputed)."""
+    if db.kind == "postgres":
+        cur.execute(f"ALTER TABLE zhifa_stream_state ADD COLUMN IF NOT EXISTS state_seal {db.blob}")
+        return
+    columns = {str(r[1]) for r in cur.execute("PRAGMA table_info(zhifa_stream_state)").fetchall()}
+    if "state_seal" not in columns:
+        cur.execute(f"ALTER TABLE zhifa_stream_state ADD COLUMN state_seal {db.blob}")
+
+
 InTransaction = Callable[[Cursor, Sequence[int]], None]
 
 
@@ -303,6 +314,7 @@ class Store:
         with self.db.write() as cur:
             for statement in _ledger_tables(self.db):
                 cur.execute(statement)
+            _add_state_seal_column(cur, self.db)
 
     @property
     def kind(self) -> Kind:
@@ -398,6 +410,35 @@ class Store:
                     out[str(r[0])] = (int(r[1]), bytes(r[2]), None if r[3] is None else bytes(r[3]))
         return out
 
+    def cached_states(self, stream_ids: Sequence[str]) -> dict[str, CachedState]:
+        """Several streams' (version, head, state cache, its seal) in one query per 500 (missing streams absent)."""
+        out: dict[str, CachedState] = {}
+        ids = list(dict.fromkeys(stream_ids))
+        with self.db.read() as cur:
+            for i in range(0, len(ids), 500):
+                part = ids[i : i + 500]
+                marks = ",".join("?" * len(part))
+                rows = cur.execute(
+                    f"SELECT stream, version, head, state, state_seal FROM zhifa_stream_state WHERE stream IN ({marks})",
+                    part,
+                ).fetchall()
+                for r in rows:
+                    out[str(r[0])] = (
+                        int(r[1]), bytes(r[2]), None if r[3] is None else bytes(r[3]), None if r[4] is None else bytes(r[4])
+                    )
+        return out
+
+    def stream_rows(self, stream_id: str, upto_version: int) -> list[LogRow]:
+        """One stream's rows up to a version, with their log positions, in version order."""
+        with self.db.read() as cur:
+            column = position_column(cur.kind)
+            rows = cur.execute(
+                f"SELECT {column}, originator_id, originator_version, state FROM stored_events "
+                "WHERE originator_id = ? AND originator_version <= ? ORDER BY originator_version",
+                (stream_id, upto_version),
+            ).fetchall()
+        return [(int(r[0]), str(r[1]), int(r[2]), bytes(r[3])) for r in rows]
+
     def streams(self, prefix: str = "") -> list[tuple[str, int]]:
         with self.db.read() as cur:
             rows = cur.execute(
@@ -405,6 +446,9 @@ class Store:
             ).fetchall()
         return [(str(r[0]), int(r[1])) for r in rows]
 
+
+CachedState = tuple[int, bytes, bytes | None, bytes | None]
+"""A stream's recorded (version, head entry hash, case-state cache, the cache's seal)."""
 
 LogRow = tuple[int, str, int, bytes]
 """(position, stream, version, framed state): no topic, which no reader of ranges needs (a registry row is known by

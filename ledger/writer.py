@@ -12,6 +12,8 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
+import hashlib
+import hmac
 import queue
 import threading
 from collections import OrderedDict
@@ -28,7 +30,7 @@ from domain.errors import DomainError
 from domain.registry import Registry
 from domain.registry_acts import apply_registry
 from ledger import canonical
-from ledger.court.keys import KeyFormatError, VerifierKey, parse_verifier_key
+from ledger.court.keys import KeyFormatError, SigningKey, VerifierKey, parse_verifier_key
 from ledger.envelope import (
     ZERO_HASH,
     Entry,
@@ -52,13 +54,27 @@ from ledger.errors import (
     VersionConflict,
     WrongLog,
 )
-from ledger.store import TOPIC_CASE, TOPIC_REGISTRY, IntegrityError, Recorded, StalePosition, Store, unframe
+from ledger.store import (
+    TOPIC_CASE,
+    TOPIC_REGISTRY,
+    CachedState,
+    IntegrityError,
+    Recorded,
+    StalePosition,
+    Store,
+    unframe,
+)
 
 Clock = Callable[[], dt.datetime]
 Refusal = LedgerError | DomainError
 
 _case_encoder = msgspec.json.Encoder()
 _case_decoder = msgspec.json.Decoder(CaseState)
+
+
+def encode_case(state: CaseState) -> bytes:
+    """A case state as the writer caches it (``zhifa_stream_state.state``)."""
+    return _case_encoder.encode(state)
 
 
 def utcnow() -> dt.datetime:
@@ -89,6 +105,10 @@ class Receipt:
     entry_hash: bytes
     recorded_at: str
     position: int
+    provisional: bool = False
+    """The acceptance rests on a day counted Monday–Friday (a year the official calendar does not cover)."""
+    rules: tuple[str, ...] = ()
+    """The rules (and days) the acceptance rested on, each naming its source: national default or an agency's act."""
 
 
 @dataclass
@@ -98,6 +118,8 @@ class _Prepared:
     kind: str
     entry: bytes
     entry_hash: bytes
+    relied_on: tuple[str, ...] = ()
+    provisional: bool = False
 
 
 @dataclass
@@ -108,8 +130,62 @@ class _Staging:
     heads: dict[str, tuple[int, bytes]] = field(default_factory=dict)
     cases: dict[str, CaseState] = field(default_factory=dict)
     nonces: set[bytes] = field(default_factory=set)
-    prefetched: dict[str, tuple[int, bytes, bytes | None] | None] = field(default_factory=dict)
+    prefetched: dict[str, CachedState | None] = field(default_factory=dict)
     assumed_new: set[str] = field(default_factory=set)
+
+
+STATE_SEAL_DOMAIN = b"zhifa/case-state-cache/v1\n"
+
+
+def state_cache_key(log_key: SigningKey) -> bytes:
+    """The key that seals the writer's case-state caches, derived from the log key's seed: it is never in the database,
+    so whoever edits the tables cannot re-seal a forged cache."""
+    return hmac.new(log_key.seed, STATE_SEAL_DOMAIN, hashlib.sha256).digest()
+
+
+def state_seal(key: bytes, stream: str, version: int, head: bytes, state: bytes) -> bytes:
+    """HMAC-SHA256 binding a case state to the stream, version and head entry it was computed at."""
+    message = b"\x00".join((STATE_SEAL_DOMAIN, stream.encode(), str(version).encode(), head, state))
+    return hmac.new(key, message, hashlib.sha256).digest()
+
+
+class CaseStateUnverifiable(LedgerError):
+    code = "case-state-unverifiable"
+    title = "案件状态无法由已记录的行为重新推出"
+    title_en = "The case's state cannot be recomputed from its recorded acts"
+    status = 409
+
+
+def replay_case_state(store: Store, stream: str, upto_version: int) -> CaseState | None:
+    """A case's state recomputed from the log alone: the registry replayed from the log key, and the case's acts
+    applied in log order with the registry as of each act — what the writer uses when it cannot verify a cache.
+    Raises :class:`CaseStateUnverifiable` (naming the version) if a recorded act no longer replays."""
+    rows = store.stream_rows(stream, upto_version)
+    if not rows:
+        return None
+    origin, log_vkey = store.meta("origin"), store.meta("log_vkey")
+    assert origin is not None and log_vkey is not None
+    registry = Registry.genesis(origin, log_vkey)
+    by_position = {row[0]: row for row in store.log_range(0, rows[-1][0], registry=True)}
+    by_position.update((row[0], row) for row in rows)
+    state: CaseState | None = None
+    for position in sorted(by_position):
+        _, row_stream, version, framed = by_position[position]
+        try:
+            entry_data, envelope = unframe(framed)
+            entry = canonical.decode(entry_data, Entry)
+            record = act_record(open_envelope(envelope), entry.version, canonical.parse_timestamp(entry.recorded_at))
+            if stream_kind(record.type) == "registry":
+                registry = apply_registry(registry, record)
+            else:
+                state = apply_case(state, record, registry)
+        except (DomainError, EnvelopeError, ValueError, canonical.NonCanonicalError) as exc:
+            if row_stream != stream:
+                continue  # a bad registry row elsewhere is for `zhifa check` to name
+            raise CaseStateUnverifiable(
+                f"stream {stream} version {version} (log position {position}) does not replay: {exc}"
+            ) from exc
+    return state
 
 
 def act_record(opened: Opened, version: int, recorded_at: dt.datetime) -> ActRecord:
@@ -134,6 +210,7 @@ class Writer:
         clock: Clock = utcnow,
         max_skew: dt.timedelta = dt.timedelta(minutes=5),
         case_cache: int = 10_000,
+        cache_key: bytes | None = None,
     ) -> None:
         origin = store.meta("origin")
         log_vkey = store.meta("log_vkey")
@@ -151,6 +228,10 @@ class Writer:
         self._heads: OrderedDict[str, tuple[int, bytes]] = OrderedDict()
         self._cases: OrderedDict[str, CaseState] = OrderedDict()
         self._cache_size = case_cache
+        # Case states cached in the database are trusted only under a valid seal by this key (state_cache_key);
+        # without a key, or under a bad seal, the state is recomputed from the log (replay_case_state).
+        self._cache_key = cache_key
+        self.recomputed = 0  # how many cached states could not be verified and were recomputed
         self._vkeys: dict[str, VerifierKey] = {}
         self._lock = threading.RLock()
         self._queue: queue.Queue[tuple[bytes, Future[Receipt]] | None] = queue.Queue()
@@ -184,13 +265,32 @@ class Writer:
         if stream in self._heads:
             self._heads.move_to_end(stream)
             return
-        row = staging.prefetched.get(stream) if stream in staging.prefetched else self.store.stream_state(stream)
+        if stream in staging.prefetched:
+            row = staging.prefetched[stream]
+        else:
+            row = self.store.cached_states([stream]).get(stream)
         if row is None:
             self._remember(self._heads, stream, (0, ZERO_HASH))
             return
-        self._remember(self._heads, stream, (row[0], row[1]))
-        if row[2] is not None:
-            self._remember(self._cases, stream, _case_decoder.decode(row[2]))
+        version, head, cached, seal = row
+        case = self._verified_case(stream, version, head, cached, seal)
+        self._remember(self._heads, stream, (version, head))
+        if case is not None:
+            self._remember(self._cases, stream, case)
+
+    def _verified_case(
+        self, stream: str, version: int, head: bytes, cached: bytes | None, seal: bytes | None
+    ) -> CaseState | None:
+        """The cached case state (None for a registry stream) if its seal proves this writer's key computed it at
+        this version and head; otherwise recomputed from the log. A cache edited in the database — a state changed,
+        or removed so that the case looks unopened — is never believed."""
+        key = self._cache_key
+        if key is not None and seal is not None and hmac.compare_digest(
+            seal, state_seal(key, stream, version, head, cached or b"")
+        ):
+            return None if cached is None else _case_decoder.decode(cached)
+        self.recomputed += 1
+        return replay_case_state(self.store, stream, version)
 
     def _head(self, staging: _Staging, stream: str) -> tuple[int, bytes]:
         if stream in staging.heads:
@@ -247,9 +347,10 @@ class Writer:
             raise NonceReused(f"nonce {act.nonce.hex()} was used before")
         version, prev = self._head(staging, act.case)
         if act.case_version != version:
-            # A replayed act is a replay whichever check meets it first (the CLI's fresh writer meets the nonce).
+            # A replayed signed act carries an old case version: report the replay (409 nonce-reused), not a
+            # version race that invites a retry and hides the replay from audit.
             if self.store.nonces_used([act.nonce]):
-                raise NonceReused(f"nonce {act.nonce.hex()} was used before")
+                raise NonceReused(f"nonce {act.nonce.hex()} was used before (a replay of an accepted act)")
             raise VersionConflict(
                 f"stream {act.case} is at version {version}, the act expects {act.case_version}",
                 current_version=version,
@@ -283,7 +384,10 @@ class Writer:
             staging.cases[act.case] = new_case
         staging.heads[act.case] = (version + 1, digest)
         staging.nonces.add(act.nonce)
-        return _Prepared(opened, record, kind, entry, digest)
+        relied = new_case.relied_on if new_case is not None else []
+        return _Prepared(
+            opened, record, kind, entry, digest, tuple(r.describe() for r in relied), any(r.provisional for r in relied)
+        )
 
     # -- appending ------------------------------------------------------------------------------------
     def append(self, envelope: bytes) -> Receipt:
@@ -343,7 +447,7 @@ class Writer:
                 staging.assumed_new.add(act.case)
             else:
                 streams.append(act.case)
-        found = self.store.stream_states(streams) if streams else {}
+        found = self.store.cached_states(streams) if streams else {}
         staging.prefetched = {stream: found.get(stream) for stream in streams}
         results: list[Receipt | Refusal | _Prepared] = []
         for item in opened_all:
@@ -365,13 +469,17 @@ class Writer:
             for p in prepared
         ]
 
+        key = self._cache_key
+
         def write_states(cur: Any, ids: Sequence[int]) -> None:
             rows = []
             for stream, (version, head) in staging.heads.items():
                 state = staging.cases.get(stream)
-                rows.append((stream, version, head, None if state is None else _case_encoder.encode(state)))
+                encoded = None if state is None else _case_encoder.encode(state)
+                seal = None if key is None else state_seal(key, stream, version, head, encoded or b"")
+                rows.append((stream, version, head, encoded, seal))
             cur.executemany(
-                self.store.db.upsert("zhifa_stream_state", ["stream"], ["version", "head", "state"]), rows
+                self.store.db.upsert("zhifa_stream_state", ["stream"], ["version", "head", "state", "state_seal"]), rows
             )
 
         ids = self.store.put(
@@ -393,7 +501,17 @@ class Writer:
         for r in results:
             if isinstance(r, _Prepared):
                 out.append(
-                    Receipt(r.record.stream, r.record.version, r.record.type, r.entry, r.entry_hash, stamp, next(positions))
+                    Receipt(
+                        r.record.stream,
+                        r.record.version,
+                        r.record.type,
+                        r.entry,
+                        r.entry_hash,
+                        stamp,
+                        next(positions),
+                        r.provisional,
+                        r.relied_on,
+                    )
                 )
             else:
                 out.append(r)

@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from typing import Any, Literal
 
 from domain import procedure as proc
-from domain.calendar import DEFAULT_CALENDAR, local_date
+from domain.calendar import default_calendar, local_date
 from domain.case_state import CaseState
 from domain.deadlines import CaseDeadline, deadlines
 from domain.law import rule
@@ -62,8 +62,8 @@ class Warning:
 def card_of(clock: CaseDeadline, today: dt.date, yellow_days: int = DEFAULT_YELLOW_DAYS) -> tuple[Card | None, int]:
     """(card, working days left) of a clock on ``today``: red once its last day has passed, yellow near it."""
     if today > clock.due:
-        return "red", -DEFAULT_CALENDAR.working_days_between(clock.due, today)
-    left = DEFAULT_CALENDAR.working_days_between(today, clock.due)
+        return "red", -default_calendar().working_days_between(clock.due, today)
+    left = default_calendar().working_days_between(today, clock.due)
     return ("yellow" if left <= yellow_days else None), left
 
 

@@ -22,7 +22,7 @@ from domain.case import apply_case
 from domain.case_state import CaseState
 from domain.registry import Registry
 from domain.registry_acts import apply_registry
-from zhifa.scenarios import CAST, Step, setup_steps, ts
+from zhifa.scenarios import BUREAU, CAST, Step, setup_steps, ts
 
 ORIGIN = "zhifa.test/domain"
 AUTHORITY = "authority/hr"
@@ -209,6 +209,11 @@ def coercion(officers: list[str], approved_by: str, days: int = 30, **overrides:
     )
 
 
+def extension(measure: int, days: int, **overrides: Any) -> dict[str, Any]:
+    """延长查封扣押, notified to the party in writing with its reasons."""
+    return _with({"measure": measure, "days": days, "reason": "检验未完成", "notice_sha256": sha(f"extension {measure}")}, overrides)
+
+
 def notice(penalties: list[str], fine_fen: int, confiscation_fen: int = 0, band: str | None = None, **overrides: Any) -> dict[str, Any]:
     return _with(
         {
@@ -248,6 +253,9 @@ def decision(penalties: list[str], fine_fen: int, violation_ended: dt.date, band
             "corrected": False,
             "harm": "harmful",
             "life_health_finance_harm": False,
+            "minor": False,
+            "no_fault_proven": False,
+            "deciding_agency": BUREAU,
         },
         overrides,
     )
@@ -270,8 +278,30 @@ def simple(party: dict[str, Any], item: str, fine_fen: int, officers: list[str],
             "first_violation": False,
             "corrected": False,
             "harm": "harmful",
+            "minor": False,
+            "no_fault_proven": False,
+            "deciding_agency": BUREAU,
         },
         overrides,
+    )
+
+
+def no_penalty(ground: str = "first_violation_slight", **overrides: Any) -> dict[str, Any]:
+    return _with(
+        {"ground": ground, "reason": "不予处罚", "education_sha256": sha("education"), "deciding_agency": BUREAU}, overrides
+    )
+
+
+def payment(amount_fen: int, method: str = "bank", **overrides: Any) -> dict[str, Any]:
+    return _with(
+        {"amount_fen": amount_fen, "method": method, "receipt_ref": "r", "hard_to_collect": False, "remote_area": False},
+        overrides,
+    )
+
+
+def pause(kind: str = "testing", measure: int | None = None, **overrides: Any) -> dict[str, Any]:
+    return _with(
+        {"kind": kind, "reason": "送检", "measure": measure, "fixed_days": None, "notice_sha256": None}, overrides
     )
 
 

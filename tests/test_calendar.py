@@ -16,13 +16,13 @@ import chinese_calendar
 import pytest
 
 from domain.calendar import (
-    DEFAULT_CALENDAR,
     Deadline,
     WorkCalendar,
     add_calendar_days,
     add_months,
     add_working_days,
     add_years,
+    bundled_calendar,
     hours_after,
     is_working_day,
     local_date,
@@ -77,7 +77,7 @@ def test_plain_weekends_are_not_working_days_and_plain_weekdays_are():
 def test_agrees_with_chinese_calendar_on_every_day_it_covers():
     day, end = D(2004, 1, 1), D(2026, 12, 31)
     while day <= end:
-        assert DEFAULT_CALENDAR.is_working_day(day) == chinese_calendar.is_workday(day), day
+        assert bundled_calendar().is_working_day(day) == chinese_calendar.is_workday(day), day
         day += dt.timedelta(days=1)
 
 
@@ -126,8 +126,8 @@ def test_seven_working_days_across_spring_festival_2026():
 
 def test_working_days_between_counts_spring_festival_2026_as_rest():
     # (2-12, 2-28]: 13, 14, 24, 25, 26, 27, 28 are working days.
-    assert DEFAULT_CALENDAR.working_days_between(D(2026, 2, 12), D(2026, 2, 28)) == 7
-    assert DEFAULT_CALENDAR.working_days_between(D(2026, 2, 14), D(2026, 2, 23)) == 0
+    assert bundled_calendar().working_days_between(D(2026, 2, 12), D(2026, 2, 28)) == 7
+    assert bundled_calendar().working_days_between(D(2026, 2, 14), D(2026, 2, 23)) == 0
 
 
 # -- calendar-day periods ending on a rest day -----------------------------------------------------------------------
@@ -231,7 +231,7 @@ def test_negative_period_is_rejected():
 
 def test_period_end_refuses_a_timestamp_for_a_date():
     with pytest.raises(TypeError):
-        DEFAULT_CALENDAR.period_end(dt.datetime(2026, 3, 2, tzinfo=UTC), 5, "working_days")
+        bundled_calendar().period_end(dt.datetime(2026, 3, 2, tzinfo=UTC), 5, "working_days")
 
 
 def test_hours_rule_ends_24_hours_later():
@@ -315,7 +315,7 @@ def test_malformed_holidays_file_is_rejected(raw):
 def test_bundled_holidays_file_parses_and_its_years_are_covered():
     raw = resources.files("domain").joinpath("data/holidays_extra.json").read_bytes()
     years = parse_extra_years(raw)
-    assert DEFAULT_CALENDAR.covered_years() == sorted(set(range(2004, 2027)) | set(years))
+    assert bundled_calendar().covered_years() == sorted(set(range(2004, 2027)) | set(years))
 
 
 def test_default_calendar_marks_a_year_nobody_published_as_provisional():

@@ -10,7 +10,7 @@ from rich.console import Console
 
 from domain.case_state import CaseState
 from ledger.bundle import make_bundle
-from ledger.check import check_ledger, check_log
+from ledger.check import check_case_states, check_ledger, check_log
 from ledger.court.keys import read_private_key
 from ledger.court.verify import verify_bundle
 from ledger.sealer import Sealer
@@ -35,6 +35,8 @@ def test_demo_seed_reaches_every_stage_and_verifies(database_url: str, tmp_path:
         Sealer(store, log_key, settings.checkpoints_file).seal_all()
         assert check_ledger(store, workers=2).ok
         assert check_log(store, checkpoints_file=settings.checkpoints_file).ok
+        states = check_case_states(store)  # every case's cached state is what replaying its acts gives
+        assert states.ok and states.streams >= 20, [p.one_line() for p in states.problems]
         archived = next(c for c, n in seeded.cases.items() if n == "archived")
         report = verify_bundle(make_bundle(store, log_key, archived), log_key.verifier)
         assert report.ok, [f.message_en for f in report.failures]

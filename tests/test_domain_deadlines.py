@@ -6,7 +6,7 @@ import datetime as dt
 
 from domain.deadlines import CaseDeadline, deadlines, overdue
 from domain.law import APL, rule
-from tests.builders import DEFAULT_START, beijing, coercion, standard_world
+from tests.builders import DEFAULT_START, CaseFile, beijing, coercion, standard_world
 from zhifa.scenarios import (
     COMPANY,
     HEAD,
@@ -72,7 +72,7 @@ def test_seizure_clock_includes_the_extension_and_rolls_off_the_labour_day_holid
     clocks = _clocks("seized")
     # Imposed 2026-03-05 for 30 days, extended by 30: 2026-05-04 falls in the May Day holiday, so 05-06.
     assert clocks["coercion.max_period"].due == dt.date(2026, 5, 6)
-    assert clocks["coercion.max_period"].subject == "v3"
+    assert clocks["coercion.max_period"].subject == "v5"  # after the lead, filing, credentials and rights
     assert "coercion.max_period" not in _clocks("coercion_lifted")
 
 
@@ -88,7 +88,8 @@ def test_a_clock_reaching_an_uncovered_year_is_provisional() -> None:
         "facts": "x", "catalog_item": None, "party": None, "violation_began": None, "violation_ended": None,
         "major_public_interest": False, "complex": False,
     }, at=start)
-    state = case.act("coercion.imposed", OFFICER_1, coercion([OFFICER_1, OFFICER_2], HEAD), at=start)
+    _prepare(case, start)
+    state = case.act("coercion.imposed", HEAD, coercion([OFFICER_1, OFFICER_2], HEAD), at=start)
     clocks = {c.rule: c for c in deadlines(state, world.registry)}
     assert clocks["coercion.max_period"].provisional and clocks["decision.time_limit"].provisional
 
@@ -97,6 +98,7 @@ def test_emergency_measure_must_be_approved_within_24_hours() -> None:
     world = standard_world()
     case = world.case()
     case.play(scenario("filed", START), START)
+    _prepare(case, START + 2 * D)
     state = case.act("coercion.imposed", OFFICER_1, coercion([OFFICER_1, OFFICER_2], HEAD, emergency=True), at=START + 2 * D)
     clocks = {c.rule: c for c in deadlines(state, world.registry)}
     assert clocks["coercion.emergency_report"].due == dt.date(2026, 3, 5)
@@ -108,7 +110,7 @@ def test_undecided_preservation_runs_7_working_days() -> None:
     world = standard_world()
     case = world.case()
     case.play(scenario("filed", START), START)
-    case.act("credentials.shown", OFFICER_1, {"officers": [OFFICER_1, OFFICER_2], "to": "party"}, at=START + 2 * D)
+    _prepare(case, START + 2 * D)
     state = case.act("preservation.registered", OFFICER_1, {
         "officers": [OFFICER_1, OFFICER_2], "items": ["账册"], "approved_by": HEAD, "record_sha256": "a" * 64,
     }, at=beijing(2026, 4, 30))
@@ -125,8 +127,16 @@ def test_simple_decision_must_be_reported() -> None:
     clocks = {c.rule: c for c in deadlines(state, world.registry)}
     assert clocks["simple.report_within"].due == dt.date(2026, 3, 3)  # 24 hours (police example), configurable
     assert "payment.window" in clocks
-    state = case.play(scenario("simple", START)[3:5], START)
-    assert {c.rule for c in deadlines(state, world.registry)} == {"reconsideration.window", "litigation.window"}
+    state = case.play(scenario("simple", START)[3:4], START)  # cash collected on the spot: 2 working days to hand it in
+    assert {c.due for c in deadlines(state, world.registry) if c.rule == "payment.cash_hand_in"} == {dt.date(2026, 3, 4)}
+    state = case.play(scenario("simple", START)[4:6], START)
+    # On-the-spot decisions go to reconsideration first (复议法 Art 23): no lawsuit clock runs yet.
+    assert {c.rule for c in deadlines(state, world.registry)} == {"reconsideration.window"}
+
+
+def _prepare(case: CaseFile, at: dt.datetime) -> None:
+    case.act("credentials.shown", OFFICER_1, {"officers": [OFFICER_1, OFFICER_2], "to": "party"}, at=at)
+    case.act("rights.informed", OFFICER_1, {"officers": [OFFICER_1, OFFICER_2], "rights": ["陈述权"]}, at=at)
 
 
 def test_transfer_clocks_follow_the_report_and_the_approval() -> None:

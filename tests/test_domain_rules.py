@@ -28,7 +28,9 @@ from tests.builders import (
     coercion,
     decision,
     evidence,
+    extension,
     hearing_at,
+    no_penalty,
     notice,
     service,
     sha,
@@ -41,6 +43,8 @@ from zhifa.scenarios import (
     CATALOG_KEEPER,
     CITIZEN,
     COMPANY,
+    DEPUTY_HEAD_1,
+    DEPUTY_HEAD_2,
     HEAD,
     ITEM_EXPIRED_FOOD,
     ITEM_GRAFFITI,
@@ -120,13 +124,24 @@ def notified_case(
     return case
 
 
-def filed_case(world: World, item: str = ITEM_EXPIRED_FOOD, party: dict[str, Any] = COMPANY) -> CaseFile:
+def filed_case(
+    world: World, item: str = ITEM_EXPIRED_FOOD, party: dict[str, Any] = COMPANY, shown_by: tuple[str, ...] = (OFFICER_1, OFFICER_2, OFFICER_3)
+) -> CaseFile:
+    """Lead and filing; the officers ``shown_by`` showed their credentials and the party was told its rights."""
     case = world.case()
     case.act("lead.received", OFFICER_1, lead(item, party), at=START)
     case.act("case.filed", OFFICER_1, filing(item, party), at=START + H)
+    prepare(case, list(shown_by), START + H)
     return case
 
 
+def prepare(case: CaseFile, officers: list[str], at: dt.datetime) -> None:
+    """亮证 and 告知权利 before evidence, preservation or coercion (APL Art 55; ACL Art 18)."""
+    case.act("credentials.shown", officers[0], {"officers": officers, "to": "party"}, at=at)
+    case.act("rights.informed", officers[0], {"officers": officers, "rights": ["陈述权", "申辩权"]}, at=at)
+
+
+HEADS = [HEAD, DEPUTY_HEAD_1, DEPUTY_HEAD_2]  # the bureau's registered heads: the collective-discussion quorum
 DECIDE_AT = START + 20 * D  # both 5-working-day windows from a notice served on day 8 are over
 
 
@@ -150,7 +165,7 @@ def _forbidden(kind: str) -> tuple[CaseFile, str, dict[str, Any], dt.datetime]:
         return case, "decision.made", decision(["fine"], 1_500_000, ENDED, band="general"), DECIDE_AT
     assert kind == "coerce"
     case = filed_case(world)
-    return case, "coercion.imposed", coercion([AUXILIARY, OFFICER_1], HEAD), START + 2 * H
+    return case, "coercion.imposed", coercion([AUXILIARY, OFFICER_1], HEAD, emergency=True), START + 2 * H
 
 
 SIX = ["accept", "file", "investigate", "review", "decide", "coerce"]
@@ -196,9 +211,10 @@ def test_investigation_by_two_officers_is_accepted_and_waits_for_the_second_sign
     assert [p.awaiting for p in state.pending] == [[OFFICER_2]]
     refuse(case, "notice.issued", OFFICER_1, notice(["fine"], 500_000), START + 3 * H,
            r.CoSignaturePending, "cosignature-pending", f"{APL}第四十二条")
-    refuse(case, "act.cosigned", OFFICER_3, {"act_version": 3}, START + 3 * H,
+    evidence_version = case.version
+    refuse(case, "act.cosigned", OFFICER_3, {"act_version": evidence_version}, START + 3 * H,
            r.CoSignatureNotExpected, "cosignature-not-expected", f"{APL}第四十二条")
-    state = case.act("act.cosigned", OFFICER_2, {"act_version": 3}, at=START + 3 * H)
+    state = case.act("act.cosigned", OFFICER_2, {"act_version": evidence_version}, at=START + 3 * H)
     assert state.pending == [] and state.evidence[0].collected_by == [OFFICER_1, OFFICER_2]
     assert case.act("notice.issued", OFFICER_1, notice(["fine"], 500_000), at=START + 4 * H).status == "notice_issued"
 
@@ -212,7 +228,7 @@ def test_officer_without_certificate_for_the_domain_is_refused() -> None:
 
 
 def test_officer_with_certificate_for_the_domain_is_accepted() -> None:
-    case = filed_case(standard_world(), ITEM_ROAD_OCCUPATION, CITIZEN)  # urban management, held by the bureau
+    case = filed_case(standard_world(), ITEM_ROAD_OCCUPATION, CITIZEN, shown_by=(OFFICER_1, URBAN_ONLY))  # urban management
     state = case.act("evidence.collected", URBAN_ONLY, evidence([OFFICER_1, URBAN_ONLY], START), at=START + 2 * H)
     assert state.evidence[0].collected_by == [OFFICER_1, URBAN_ONLY]
 
@@ -302,6 +318,7 @@ def test_another_agency_head_may_not_entrust_the_bureau_item() -> None:
 def _recusal(upheld: bool) -> CaseFile:
     world = standard_world()
     case = investigated_case(world)
+    prepare(case, [OFFICER_3], START + 5 * D)
     case.act("recusal.requested", OFFICER_2, {"officer": OFFICER_2, "by": "self", "reason": "与当事人有亲属关系"}, at=START + 5 * D)
     # The investigation does not stop while the head decides (Art 43).
     case.act("evidence.collected", OFFICER_2, evidence([OFFICER_1, OFFICER_2], START + 5 * D), at=START + 5 * D + H)
@@ -506,7 +523,9 @@ def test_complex_case_without_collective_discussion_is_refused() -> None:
 
 def test_complex_case_after_collective_discussion_is_accepted() -> None:
     case = _complex_case()
-    case.act("collective.discussed", HEAD, {"participants": [HEAD, "officer/3601-0007"], "conclusion": "同意处罚"}, at=START + 16 * D)
+    discussed = case.act("collective.discussed", HEAD, {"participants": HEADS, "conclusion": "同意处罚"}, at=START + 16 * D).version
+    for head in HEADS[1:]:
+        case.act("act.cosigned", head, {"act_version": discussed}, at=START + 16 * D)
     assert case.act("decision.made", HEAD, decision(["fine"], 1_500_000, ENDED, band="general"), at=DECIDE_AT).decision
 
 
@@ -548,7 +567,7 @@ def test_penalty_on_an_exemption_list_first_violation_is_refused() -> None:
     case = notified_case(standard_world(), fine=500_000, band="lighter")
     first = decision(["fine"], 500_000, ENDED, band="lighter", first_violation=True, corrected=True, harm="slight")
     refuse(case, "decision.made", HEAD, first, DECIDE_AT, r.ExemptFirstViolation, "exempt-first-violation", f"{APL}第三十三条")
-    state = case.act("no_penalty.decided", HEAD, {"ground": "first_violation_slight", "reason": "首违不罚", "education_sha256": sha("edu")}, at=DECIDE_AT)
+    state = case.act("no_penalty.decided", HEAD, no_penalty("first_violation_slight"), at=DECIDE_AT)
     assert state.decision is not None and state.decision.kind == "no_penalty"
 
 
@@ -638,7 +657,12 @@ def test_further_extension_needs_collective_discussion_and_none_after_expiry() -
            r.ExtensionNotAllowed, "extension-not-allowed", f"{MS_RULES}第六十四条")
     refuse(case, "extension.approved", HEAD, {"days": 31, "reason": "x"}, beijing(2026, 6, 25),
            r.ExtensionNotAllowed, "extension-not-allowed", f"{MS_RULES}第六十四条")
-    case.act("collective.discussed", HEAD, {"participants": [HEAD], "conclusion": "同意再次延长"}, at=beijing(2026, 6, 24))
+    case.act("collective.discussed", HEAD, {"participants": HEADS, "conclusion": "同意再次延长"}, at=beijing(2026, 6, 24))
+    refuse(case, "extension.approved", HEAD, {"days": 30, "reason": "再次延长"}, beijing(2026, 6, 25),
+           r.ExtensionNotAllowed, "extension-not-allowed", f"{MS_RULES}第六十四条")  # not every head has signed yet
+    discussed = case.version
+    for head in HEADS[1:]:
+        case.act("act.cosigned", head, {"act_version": discussed}, at=beijing(2026, 6, 24, 10))
     assert case.act("extension.approved", HEAD, {"days": 30, "reason": "再次延长"}, at=beijing(2026, 6, 25)).extensions
     late = notified_case(standard_world())
     refuse(late, "extension.approved", HEAD, {"days": 30, "reason": "x"}, beijing(2026, 6, 2),
@@ -653,20 +677,20 @@ def test_seizure_beyond_30_days_is_refused() -> None:
 
 def test_seizure_of_30_days_extended_once_by_30_is_accepted_and_no_further() -> None:
     case = filed_case(standard_world())
-    case.act("coercion.imposed", OFFICER_1, coercion([OFFICER_1, OFFICER_2], HEAD), at=START + 2 * H)
+    case.act("coercion.imposed", HEAD, coercion([OFFICER_1, OFFICER_2], HEAD), at=START + 2 * H)
     measure = case.version
-    refuse(case, "coercion.extended", HEAD, {"measure": measure, "days": 31, "reason": "x"}, START + 20 * D,
+    refuse(case, "coercion.extended", HEAD, extension(measure, 31), START + 20 * D,
            r.CoercionTooLong, "coercion-too-long", f"{ACL}第二十五条")
-    state = case.act("coercion.extended", HEAD, {"measure": measure, "days": 30, "reason": "检验未完成"}, at=START + 20 * D)
+    state = case.act("coercion.extended", HEAD, extension(measure, 30), at=START + 20 * D)
     assert state.measures[0].extension_days == 30
-    refuse(case, "coercion.extended", HEAD, {"measure": measure, "days": 1, "reason": "x"}, START + 40 * D,
+    refuse(case, "coercion.extended", HEAD, extension(measure, 1), START + 40 * D,
            r.CoercionTooLong, "coercion-too-long", f"{ACL}第二十五条")
 
 
 def test_extending_an_expired_seizure_is_refused() -> None:
     case = filed_case(standard_world())
-    case.act("coercion.imposed", OFFICER_1, coercion([OFFICER_1, OFFICER_2], HEAD, days=10), at=START + 2 * H)
-    refuse(case, "coercion.extended", HEAD, {"measure": case.version, "days": 10, "reason": "x"}, START + 15 * D,
+    case.act("coercion.imposed", HEAD, coercion([OFFICER_1, OFFICER_2], HEAD, days=10), at=START + 2 * H)
+    refuse(case, "coercion.extended", HEAD, extension(case.version, 10), START + 15 * D,
            r.CoercionNotActive, "coercion-not-active", f"{ACL}第二十五条")
 
 

@@ -40,6 +40,8 @@ from zhifa.scenarios import (
     CAST,
     CITIZEN,
     COMPANY,
+    DEPUTY_HEAD_1,
+    DEPUTY_HEAD_2,
     HEAD,
     ITEM_EXPIRED_FOOD,
     ITEM_GRAFFITI,
@@ -128,13 +130,13 @@ TEMPLATES: dict[str, tuple[str, Template]] = {
     "preserve": (OFFICER_1, lambda s, now, k: ("preservation.registered", OFFICER_1, {
         "officers": [OFFICER_1, OFFICER_2], "items": ["账册"], "approved_by": HEAD, "record_sha256": sha("p")})),
     "preserve_decide": (HEAD, lambda s, now, k: ("preservation.decided", HEAD, {"preservation": _last_version(s, "preservation"), "outcome": "returned", "reason": "退还"})),
-    "seize": (OFFICER_1, lambda s, now, k: ("coercion.imposed", OFFICER_1, coercion([OFFICER_1, OFFICER_2], HEAD, days=[30, 31, 10][k % 3]))),
-    "extend_seizure": (HEAD, lambda s, now, k: ("coercion.extended", HEAD, {"measure": _last_version(s, "measure"), "days": [30, 31][k % 2], "reason": "延长"})),
+    "seize": (HEAD, lambda s, now, k: ("coercion.imposed", [HEAD, OFFICER_1][k % 2], coercion([OFFICER_1, OFFICER_2], HEAD, days=[30, 31, 10][k % 3], emergency=k % 4 == 1))),
+    "extend_seizure": (HEAD, lambda s, now, k: ("coercion.extended", HEAD, {"measure": _last_version(s, "measure"), "days": [30, 31][k % 2], "reason": "延长", "notice_sha256": sha("x") if k % 3 else None})),
     "lift": (OFFICER_1, lambda s, now, k: ("coercion.lifted", OFFICER_1, {"measure": _last_version(s, "measure"), "reason": "解除"})),
     "pause": (OFFICER_1, lambda s, now, k: ("pause.started", OFFICER_1, {"kind": "testing", "reason": "检验", "measure": None})),
     "resume": (OFFICER_1, lambda s, now, k: ("pause.ended", OFFICER_1, {"kind": "testing", "measure": None})),
     "review": (REVIEWER, lambda s, now, k: ("legal.reviewed", REVIEWER, {"outcome": ["passed", "failed"][k % 4 == 3], "opinion": "意见"})),
-    "discuss": (HEAD, lambda s, now, k: ("collective.discussed", HEAD, {"participants": [HEAD], "conclusion": "讨论"})),
+    "discuss": (HEAD, lambda s, now, k: ("collective.discussed", HEAD, {"participants": [HEAD, DEPUTY_HEAD_1, DEPUTY_HEAD_2][: 3 - (k % 4 == 3)], "conclusion": "讨论"})),
     "extend_limit": (HEAD, lambda s, now, k: ("extension.approved", HEAD, {"days": 30, "reason": "延期"})),
     "notice": (OFFICER_1, lambda s, now, k: ("notice.issued", OFFICER_1, notice(*_fine(s, k)[:2], band=_fine(s, k)[2]))),
     "serve_notice": (OFFICER_2, lambda s, now, k: ("service.recorded", OFFICER_2, service("notice", ["direct", "announcement"][k % 5 == 4]))),
@@ -156,7 +158,10 @@ TEMPLATES: dict[str, tuple[str, Template]] = {
     "simple_report": (OFFICER_1, lambda s, now, k: ("simple.reported", OFFICER_1, {"to": "agency/360100-zhzf", "note": ""})),
     "serve_decision": (OFFICER_2, lambda s, now, k: ("service.recorded", OFFICER_2, service("decision"))),
     "pay": (OFFICER_2, lambda s, now, k: ("payment.recorded", OFFICER_2, {
-        "amount_fen": _paid_amount(s, k), "method": ["bank", "on_the_spot"][k % 2], "receipt_ref": "r", "hard_to_collect": False})),
+        "amount_fen": _paid_amount(s, k), "method": ["bank", "on_the_spot"][k % 2], "receipt_ref": "r", "hard_to_collect": False,
+        "remote_area": k % 4 == 3})),
+    "hand_in": (OFFICER_2, lambda s, now, k: ("cash.handed_in", OFFICER_2, {
+        "payment": next((p.version for p in (s.payments if s else []) if p.handed_in_at is None), 1), "receipt_ref": "交款单"})),
     "defer": (HEAD, lambda s, now, k: ("payment.deferred", HEAD, {"kind": "deferral", "reason": "困难", "until": (local_date(now) + dt.timedelta(days=30)).isoformat(), "instalments": []})),
     "late_fee": (OFFICER_1, lambda s, now, k: ("late_fee.assessed", OFFICER_1, {"amount_fen": [1_000, 10_000_000][k % 2], "as_of": local_date(now).isoformat()})),
     "remind": (OFFICER_1, lambda s, now, k: ("reminder.sent", OFFICER_1, {"amount_due_fen": 1, "method": "direct"})),
@@ -169,7 +174,8 @@ TEMPLATES: dict[str, tuple[str, Template]] = {
     "judged": (OFFICER_2, lambda s, now, k: ("litigation.decided", OFFICER_2, {"outcome": ["upheld", "revoked"][k % 2], "changed_fine_fen": None, "final": True})),
     "transfer_report": (OFFICER_1, lambda s, now, k: ("transfer.reported", OFFICER_1, {"organ": "公安", "suspected_crime": "涉嫌犯罪"})),
     "transfer_approve": (HEAD, lambda s, now, k: ("transfer.approved", HEAD, {"approved": k % 3 != 0, "reason": "决定"})),
-    "transfer_send": (OFFICER_1, lambda s, now, k: ("transfer.sent", OFFICER_1, {"organ": "公安", "file_sha256": sha("t"), "items": []})),
+    "transfer_send": (OFFICER_1, lambda s, now, k: ("transfer.sent", OFFICER_1, {"organ": "公安", "file_sha256": sha("t"), "items": [],
+        "measures": [m.version for m in (s.measures if s else []) if m.lifted_at is None][: 1 + k % 2]})),
     "transfer_receipt": (OFFICER_1, lambda s, now, k: ("transfer.receipt", OFFICER_1, {"organ": "公安", "receipt_ref": "回执"})),
     "terminate": (HEAD, lambda s, now, k: ("case.terminated", HEAD, {"ground": "当事人死亡"})),
     "close": (OFFICER_1, lambda s, now, k: ("case.closed", OFFICER_1, {"summary": ""})),
@@ -203,7 +209,7 @@ NEXT: dict[str, list[str]] = {
     "decided": ["serve_decision", "reconsider", "simple_report", *_PROBES],
     "served": ["pay", "pay", "reconsider", "remind", "late_fee", "defer", "court", "sue", "simple_report", *_PROBES],
     "under_review": ["reconsidered", "judged", "sue", "pay"],
-    "performed": ["close", "follow_up", "simple_report", "lift", "preserve_decide", "referral_back"],
+    "performed": ["close", "follow_up", "simple_report", "lift", "preserve_decide", "referral_back", "hand_in", "hand_in"],
     "court_enforcement": ["court_done", "close"],
     "decision_void": ["close", "notice", "decide"],
     "terminated": ["close"],
@@ -281,10 +287,10 @@ def test_the_machine_reaches_deep_stages() -> None:
     world = standard_world()
     case = world.case()
     now = DEFAULT_START
-    order = ["lead", "file", "credentials", "inspection", "cosign", "review", "discuss", "notice", "serve_notice", "decide",
+    order = ["lead", "file", "credentials", "rights", "inspection", "cosign", "review", "discuss", "cosign", "cosign", "notice", "serve_notice", "decide",
              "serve_decision", "pay", "close", "archive"]
     for name in order:
-        now += dt.timedelta(days=9)
+        now += dt.timedelta(days=1 if name in ("rights", "cosign") else 9)
         type, actor, payload = TEMPLATES[name][1](case.state, now, 2 if name == "pay" else 0)
         case.act(type, actor, payload, at=now)
     assert case.state is not None and case.state.status == "archived"

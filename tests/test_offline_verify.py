@@ -24,7 +24,7 @@ from typing import Any
 import pytest
 
 from ledger.court import merkle, tlogproof
-from ledger.court.bundle_format import BundleEntry, BundleStream, Evidence, build_bundle, manifest_text
+from ledger.court.bundle_format import BundleEntry, BundleStream, build_bundle, manifest_text
 from ledger.court.checkpoint import Checkpoint
 from ledger.court.keys import SigningKey
 from ledger.court.verify import (
@@ -131,7 +131,6 @@ class Log:
         streams: list[str],
         *,
         since: int | None = None,
-        evidence: tuple[Evidence, ...] = (),
     ) -> dict[str, Any]:
         size = len(self.records)
         nodes = self.nodes(size)
@@ -159,7 +158,6 @@ class Log:
             streams=out,
             log_key=self.log_key,
             consistency=consistency,
-            evidence=evidence,
         )
 
 
@@ -228,9 +226,9 @@ def world() -> World:
 
 @pytest.fixture(scope="module")
 def good(world: World) -> dict[str, Any]:
-    return world.log.bundle(
-        world.streams, evidence=(Evidence(world.evidence_sha, len(EVIDENCE_BYTES), "笔录.txt"),)
-    )
+    bundle = world.log.bundle(world.streams)
+    assert bundle["evidence"] == [{"sha256": world.evidence_sha, "size": len(EVIDENCE_BYTES), "name": world.evidence_sha}]
+    return bundle
 
 
 def run(bundle: dict[str, Any], world: World, **kwargs: Any) -> list[tuple[str, str | None, int | None]]:
@@ -422,25 +420,30 @@ def test_bundle_verification_is_fast() -> None:
 
 
 def test_evidence_files(world: World, good: dict[str, Any], tmp_path: Path) -> None:
-    (tmp_path / "笔录.txt").write_bytes(EVIDENCE_BYTES)
+    """Files are found by their hash and checked against the hash and size in the signed act."""
+    (tmp_path / world.evidence_sha).write_bytes(EVIDENCE_BYTES)
     assert run(good, world, evidence_dir=tmp_path) == []
-    (tmp_path / "笔录.txt").write_bytes(EVIDENCE_BYTES + b"altered")
+    (tmp_path / world.evidence_sha).write_bytes(EVIDENCE_BYTES + b"altered")
     assert run(good, world, evidence_dir=tmp_path) == [("evidence-mismatch", None, None)]
-    (tmp_path / "笔录.txt").unlink()
-    (tmp_path / world.evidence_sha).write_bytes(EVIDENCE_BYTES)  # content-addressed name also found
-    assert run(good, world, evidence_dir=tmp_path) == []
     (tmp_path / world.evidence_sha).unlink()
     assert run(good, world, evidence_dir=tmp_path) == [("evidence-missing", None, None)]
-    unsafe = copy.deepcopy(good)
-    unsafe["evidence"][0]["name"] = "../etc/passwd"
-    assert run(unsafe, world, evidence_dir=tmp_path) == [("evidence-name", None, None)]
+    (tmp_path / "elsewhere").write_bytes(EVIDENCE_BYTES)
+    (tmp_path / world.evidence_sha).symlink_to(tmp_path / "elsewhere")  # never followed
+    assert run(good, world, evidence_dir=tmp_path) == [("evidence-missing", None, None)]
 
 
-def test_unreferenced_evidence_is_a_warning(world: World, good: dict[str, Any]) -> None:
+def test_the_evidence_list_is_derived_from_the_signed_acts(world: World, good: dict[str, Any], tmp_path: Path) -> None:
+    """Emptying, extending, renaming or resizing the bundle's list is refused; the tampered file is still caught."""
+    (tmp_path / world.evidence_sha).write_bytes(EVIDENCE_BYTES + b"altered")
+    emptied = {**good, "evidence": []}
+    assert run(emptied, world, evidence_dir=tmp_path) == [("evidence-list", None, None), ("evidence-mismatch", None, None)]
     extra = copy.deepcopy(good)
-    extra["evidence"].append({"sha256": "ab" * 32, "size": 1, "name": "x"})
-    report = verify_bundle(extra, world.log.log_key.verifier)
-    assert report.ok and len(report.warnings) == 1
+    extra["evidence"].append({"sha256": "ab" * 32, "size": 1, "name": "ab" * 32})
+    assert run(extra, world) == [("evidence-list", None, None)]
+    for key, value in (("name", "笔录.txt"), ("name", "../etc/passwd"), ("size", 1), ("sha256", "ab" * 32)):
+        edited = copy.deepcopy(good)
+        edited["evidence"][0][key] = value
+        assert run(edited, world) == [("evidence-list", None, None)], key
 
 
 # --- consistency and forks --------------------------------------------------------------------------------
@@ -600,7 +603,8 @@ def test_entry_deleted_from_middle(world: World, good: dict[str, Any]) -> None:
     failures = run(bad, world)
     assert ("version-gap", world.case1, 4) in failures
     assert ("chain-broken", world.case1, 4) in failures
-    assert all(s == world.case1 for _, s, _ in failures)
+    # the deleted entry was the evidence act: the list its file came from is no longer what the acts name
+    assert all(s == world.case1 or code == "evidence-list" for code, s, _ in failures)
 
 
 def test_entries_reordered(world: World, good: dict[str, Any]) -> None:

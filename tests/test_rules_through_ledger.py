@@ -16,14 +16,14 @@ from zhifa import scenarios as sc
 START = dt.datetime(2026, 3, 9, 1, 0, tzinfo=dt.UTC)
 
 
-def _world(database_url: str) -> tuple[LedgerFixture, dict[str, SigningKey], dict[str, int]]:
-    fx = make_ledger(database_url, FakeClock(START - dt.timedelta(days=5)))
+def _world(database_url: str, start: dt.datetime = START) -> tuple[LedgerFixture, dict[str, SigningKey], dict[str, int]]:
+    fx = make_ledger(database_url, FakeClock(start - dt.timedelta(days=5)))
     keys: dict[str, SigningKey] = {fx.authority.name: fx.authority}
     versions: dict[str, int] = {}
     for member in sc.CAST:
         keys[member.id] = fx.register(member.id, role=member.role, agency=member.agency)
         versions[f"person:{member.id}"] = 1
-    setup_start = START - dt.timedelta(days=3)
+    setup_start = start - dt.timedelta(days=3)
     for step in sc.setup_steps(setup_start, fx.authority.name):
         fx.clock.now = setup_start + step.offset
         stream = step.stream or ""

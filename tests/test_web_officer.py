@@ -25,7 +25,7 @@ def _assert_problem(r: object, status: int, refusal: type) -> dict[str, object]:
     body: dict[str, object] = r.json()  # type: ignore[attr-defined]
     assert body["type"] == f"urn:zhifa:error:{refusal.code}" and body["code"] == refusal.code
     assert (body["title"], body["title_en"], body["status"]) == (refusal.title, refusal.title_en, status)
-    assert set(body) == {"type", "title", "title_en", "status", "detail", "article", "code"}
+    assert set(body) == {"type", "title", "title_en", "status", "detail", "article", "code", "provisional"}
     return body
 
 

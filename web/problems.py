@@ -30,6 +30,7 @@ class Problem(msgspec.Struct, kw_only=True):
     detail: str
     article: str
     code: str
+    provisional: bool = False  # the refusal rests on a calendar year not yet officially covered (domain/calendar.py)
 
 
 # -- refusals raised by the web layer itself (identity, role, access, limits) ------------------------------------
@@ -135,6 +136,7 @@ def internal_error_handler(request: Request[Any, Any, Any], exc: Exception) -> R
         "detail": "the error was logged",
         "article": "",
         "code": "internal",
+        "provisional": False,
     }
     return Response(content=msgspec.json.encode(body), status_code=500, media_type=PROBLEM_JSON)
 

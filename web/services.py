@@ -26,7 +26,7 @@ from ledger.court.keys import SigningKey, read_private_key
 from ledger.envelope import decode_entry
 from ledger.sealer import Sealer, Tree
 from ledger.store import Store, position_column, unframe
-from ledger.writer import Writer
+from ledger.writer import Writer, state_cache_key
 from web.credentials import Credentials
 from web.feed_catalog import FeedCatalog
 
@@ -146,12 +146,13 @@ class Services:
         self.store = store if store is not None else Store(settings.database_url)
         self.origin = self.store.meta("origin") or ""
         self.log_vkey = self.store.meta("log_vkey") or ""
-        self.writer = Writer(self.store, max_skew=dt.timedelta(seconds=settings.max_skew_seconds))
+        key_path = settings.keys_dir / "log.key"
+        self.log_key: SigningKey | None = read_private_key(key_path) if key_path.exists() else None
+        cache_key = None if self.log_key is None else state_cache_key(self.log_key)
+        self.writer = Writer(self.store, max_skew=dt.timedelta(seconds=settings.max_skew_seconds), cache_key=cache_key)
         self.tree = Tree(self.store)
         self.credentials = Credentials(self.store)
         self.evidence = EvidenceStore(settings.evidence_dir, options.evidence_max_bytes)
-        key_path = settings.keys_dir / "log.key"
-        self.log_key: SigningKey | None = read_private_key(key_path) if key_path.exists() else None
         self.sealer: Sealer | None = None
         from projections.catalog import default_views
         from projections.runner import Runner

@@ -19,7 +19,8 @@ from ledger.court.keys import KeyFormatError, SigningKey
 from ledger.envelope import EnvelopeError, entry_hash, sign_act
 from ledger.ledger import entries, initialise, make_act
 from ledger.store import Store
-from ledger.writer import Receipt, Writer
+from ledger.writer import Receipt, Writer, state_cache_key
+from zhifa.calendar_file import HolidaysFileError, install_calendar
 from zhifa.console import (
     EXIT_INVALID,
     err_console,
@@ -51,6 +52,8 @@ def receipt_json(receipt: Receipt) -> dict[str, Any]:
         "recorded_at": receipt.recorded_at,
         "entry_hash": receipt.entry_hash.hex(),
         "entry": json.loads(receipt.entry),
+        "provisional": receipt.provisional,
+        "rules": list(receipt.rules),
     }
 
 
@@ -60,6 +63,10 @@ def receipt_json(receipt: Receipt) -> dict[str, Any]:
 def main(ctx: click.Context, config: Path | None) -> None:
     """zhifa-ledger: signed, hash-chained case ledger for comprehensive administrative law enforcement."""
     ctx.obj = load_settings(config)
+    try:
+        install_calendar(ctx.obj.holidays_file)  # the calendar every rule counts with, before any act is decided
+    except HolidaysFileError as exc:
+        fail(str(exc))
 
 
 @main.command()
@@ -117,7 +124,9 @@ def _append_one(settings: Settings, envelope: bytes) -> Receipt:
     store = open_store(settings)
     try:
         with refusals():
-            writer = Writer(store, max_skew=_skew(settings))
+            log_key = _log_key(settings)
+            cache_key = None if log_key is None else state_cache_key(log_key)
+            writer = Writer(store, max_skew=_skew(settings), cache_key=cache_key)
             return writer.append(envelope)
     finally:
         store.close()
@@ -246,14 +255,20 @@ def check(settings: Settings, full: bool, workers: int | None) -> None:
         task = bar.add_task("verifying", total=store.position())
         report = check_ledger(store, workers=workers, progress=lambda done, total: bar.update(task, completed=done, total=total))
         if full:
-            from ledger.check import check_log
+            from ledger.check import check_case_states, check_log, sort_problems
 
             task2 = bar.add_task("checking the Merkle log", total=store.position())
             log_report = check_log(
                 store, checkpoints_file=settings.checkpoints_file,
                 progress=lambda done, total: bar.update(task2, completed=done, total=total),
             )
-            report.problems.extend(log_report.problems)
+            task3 = bar.add_task("recomputing case states", total=store.position())
+            state_report = check_case_states(
+                store, progress=lambda done, total: bar.update(task3, completed=done, total=total)
+            )
+            # One list in log order, so that the first line names the first bad entry whichever check found it.
+            report.problems.extend(log_report.problems + state_report.problems)
+            sort_problems(report.problems)
     store.close()
     for problem in report.problems:
         err_console.print(problem.one_line(), markup=False, highlight=False, soft_wrap=True)

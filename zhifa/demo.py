@@ -19,7 +19,7 @@ from ledger.court.keys import SigningKey, read_private_key
 from ledger.envelope import sign_act
 from ledger.ledger import initialise, make_act
 from ledger.store import Store
-from ledger.writer import SettableClock, Writer
+from ledger.writer import SettableClock, Writer, state_cache_key
 from zhifa.settings import Settings
 
 
@@ -57,7 +57,7 @@ def seed(store: Store, settings: Settings, console: Console, *, copies: int = 1)
     initialise(store, origin=origin, log_key=log_key, authority_key=authority, clock=clock)
     log_key.write(settings.keys_dir / "log.key")
     authority.write(settings.keys_dir / key_file_name(authority.name))
-    writer = Writer(store, clock=clock)
+    writer = Writer(store, clock=clock, cache_key=state_cache_key(log_key))
     keys: dict[str, SigningKey] = {authority.name: authority}
     versions: dict[str, int] = {}
     acts = 1

@@ -34,6 +34,8 @@ OFFICER_2 = "officer/3601-0002"
 OFFICER_3 = "officer/3601-0003"
 REVIEWER = "officer/3601-0004"
 HEAD = "officer/3601-0005"
+DEPUTY_HEAD_1 = "officer/3601-0008"
+DEPUTY_HEAD_2 = "officer/3601-0009"
 URBAN_ONLY = "officer/3601-0006"
 AUXILIARY = "aux/3601-0101"
 SUPERVISOR = "supervisor/3601-0201"
@@ -70,6 +72,8 @@ CAST: tuple[CastMember, ...] = (
     CastMember(OFFICER_3, "执法队员丙", "officer", BUREAU, (MARKET, URBAN)),
     CastMember(REVIEWER, "法制审核员", "legal_reviewer", BUREAU),
     CastMember(HEAD, "局长", "agency_head", BUREAU),
+    CastMember(DEPUTY_HEAD_1, "副局长甲", "agency_head", BUREAU),
+    CastMember(DEPUTY_HEAD_2, "副局长乙", "agency_head", BUREAU),
     CastMember(URBAN_ONLY, "城管队员", "officer", BUREAU, (URBAN,)),
     CastMember(AUXILIARY, "协管员", "auxiliary", BUREAU),
     CastMember(SUPERVISOR, "特邀监督员", "supervisor", BUREAU),
@@ -312,6 +316,7 @@ def _decide(sc: _Script, day: float, penalties: list[str], fine: int, confiscati
         "fine_fen": fine, "confiscation_fen": confiscation, "band": band, "reason_outside_band": None,
         "violation_began": local_date(sc.start) - dt.timedelta(days=40), "first_violation": False,
         "corrected": False, "harm": "harmful", "life_health_finance_harm": False,
+        "minor": False, "no_fault_proven": False, "deciding_agency": BUREAU,
     }
     payload.update(extra)
     sc.add(day, "decision.made", HEAD, payload)
@@ -336,8 +341,9 @@ def hearing_case(start: dt.datetime, until: str = "archived") -> list[Step]:
     def hearing() -> None:
         sc.add(12, "statement.made", PARTY_STORE, {
             "summary": "当事人称系供货商责任，请求从轻", "content_sha256": _sha(f"{start}statement"), "paper_sha256": None,
+            "posted_on": None, "envelope_sha256": None,
         })
-        sc.add(13, "hearing.requested", PARTY_STORE, {"paper_sha256": None})
+        sc.add(13, "hearing.requested", PARTY_STORE, {"paper_sha256": None, "posted_on": None, "envelope_sha256": None})
         sc.add(14, "hearing.scheduled", HEAD, {
             "presider": OFFICER_3, "hearing_at": sc.at(35), "place": "执法局听证室", "public": True, "reason_not_public": None,
         })
@@ -353,7 +359,7 @@ def hearing_case(start: dt.datetime, until: str = "archived") -> list[Step]:
     stages.append(("decided", decided))
     stages.append(("served", lambda: _serve(sc, 40, "decision", hours=2)))
     stages.append(("paid", lambda: sc.add(50, "payment.recorded", OFFICER_2, {
-        "amount_fen": fine + gains, "method": "bank", "receipt_ref": "非税收入缴款书 3601-2026-000123", "hard_to_collect": False,
+        "amount_fen": fine + gains, "method": "bank", "receipt_ref": "非税收入缴款书 3601-2026-000123", "hard_to_collect": False, "remote_area": False,
     })))
     stages.append(("closed", lambda: sc.add(52, "case.closed", OFFICER_1, {"summary": "罚没款已缴清"})))
     stages.append(("archived", lambda: sc.add(55, "case.archived", OFFICER_1, {"file_sha256": _sha(f"{start}file"), "pages": 48})))
@@ -383,9 +389,9 @@ def organisation_case(start: dt.datetime, until: str = "archived") -> list[Step]
         ("notified", lambda: _notice(sc, 8, ["fine"], fine, band="general", basis="《市场主体登记管理条例》第四十八条")),
         ("decided", lambda: _decide(sc, 26, ["fine"], fine, band="general", basis="《市场主体登记管理条例》第四十八条")),
         ("served", lambda: _serve(sc, 26, "decision", hours=2)),
-        ("under_reconsideration", lambda: sc.add(30, "reconsideration.filed", OFFICER_2, {"body": "赣江新区管委会（行政复议机关）"})),
-        ("paid", lambda: sc.add(35, "payment.recorded", OFFICER_2, {"amount_fen": fine, "method": "online", "receipt_ref": "3601-2026-000456", "hard_to_collect": False})),
-        ("reconsidered", lambda: sc.add(80, "reconsideration.decided", OFFICER_2, {"outcome": "upheld", "changed_fine_fen": None, "final": True})),
+        ("under_reconsideration", lambda: sc.add(30, "reconsideration.filed", OFFICER_2, {"body": "赣江新区管委会（行政复议机关）", "posted_on": None, "envelope_sha256": None})),
+        ("paid", lambda: sc.add(35, "payment.recorded", OFFICER_2, {"amount_fen": fine, "method": "online", "receipt_ref": "3601-2026-000456", "hard_to_collect": False, "remote_area": False})),
+        ("reconsidered", lambda: sc.add(80, "reconsideration.decided", OFFICER_2, {"outcome": "upheld", "changed_fine_fen": None, "final": True, "served_at": None})),
         ("closed", lambda: sc.add(83, "case.closed", OFFICER_1, {"summary": "复议维持，罚款已缴清"})),
         ("archived", lambda: sc.add(85, "case.archived", OFFICER_1, {"file_sha256": _sha(f"{start}org"), "pages": 31})),
     ]
@@ -425,7 +431,7 @@ def no_penalty_case(start: dt.datetime, until: str = "archived") -> list[Step]:
         ("lead", lambda: _lead(sc, ITEM_LICENCE_DISPLAY, COMPANY, source="patrol", channel="日常巡查")),
         ("filed", lambda: _file(sc, ITEM_LICENCE_DISPLAY, COMPANY)),
         ("investigating", lambda: _investigate(sc)),
-        ("decided", lambda: sc.add(8, "no_penalty.decided", HEAD, {"ground": "first_violation_slight", "reason": "初次违法且危害后果轻微并及时改正", "education_sha256": _sha(f"{start}education")})),
+        ("decided", lambda: sc.add(8, "no_penalty.decided", HEAD, {"ground": "first_violation_slight", "reason": "初次违法且危害后果轻微并及时改正", "education_sha256": _sha(f"{start}education"), "deciding_agency": BUREAU})),
         ("served", lambda: _serve(sc, 8, "decision", hours=1)),
         ("closed", lambda: sc.add(9, "case.closed", OFFICER_1, {"summary": "不予行政处罚，已教育"})),
         ("archived", lambda: sc.add(10, "case.archived", OFFICER_1, {"file_sha256": _sha(f"{start}nopen"), "pages": 12})),
@@ -443,13 +449,21 @@ def simple_case(start: dt.datetime, until: str = "archived") -> list[Step]:
             "basis": "《城市市容和环境卫生管理条例》第三十四条", "officers": [OFFICER_1, OFFICER_2],
             "form_sha256": _sha(f"{start}form"), "violation_ended": local_date(start), "fine_fen": 5_000,
             "credentials_shown": True, "party_heard": True, "first_violation": False, "corrected": False, "harm": "harmful",
+            "minor": False, "no_fault_proven": False, "deciding_agency": BUREAU,
         }, hours=0.2)
         sc.cosign(0, v, OFFICER_2, hours=0.2)
+
+    def paid() -> None:
+        v = sc.add(0, "payment.recorded", OFFICER_1, {
+            "amount_fen": 5_000, "method": "on_the_spot", "receipt_ref": "财政票据 No.0012345", "hard_to_collect": False,
+            "remote_area": False,
+        }, hours=0.5)
+        sc.add(0, "cash.handed_in", OFFICER_1, {"payment": v, "receipt_ref": "罚没款交款单 3601-2026-0789"}, hours=3)
 
     stages: list[tuple[str, Callable[[], object]]] = [
         ("lead", lambda: _lead(sc, None, None, source="patrol", channel="街面巡查")),
         ("decided", decided),
-        ("paid", lambda: sc.add(0, "payment.recorded", OFFICER_1, {"amount_fen": 5_000, "method": "on_the_spot", "receipt_ref": "财政票据 No.0012345", "hard_to_collect": False}, hours=0.5)),
+        ("paid", paid),
         ("reported", lambda: sc.add(0, "simple.reported", OFFICER_1, {"to": BUREAU, "note": "当场处罚决定书备案"}, hours=6)),
         ("closed", lambda: sc.add(1, "case.closed", OFFICER_1, {"summary": "当场处罚，罚款已当场收缴"})),
         ("archived", lambda: sc.add(2, "case.archived", OFFICER_1, {"file_sha256": _sha(f"{start}simple"), "pages": 3})),
@@ -466,7 +480,7 @@ def transferred_case(start: dt.datetime, until: str = "archived") -> list[Step]:
         ("investigating", lambda: _investigate(sc)),
         ("reported", lambda: sc.add(6, "transfer.reported", OFFICER_1, {"organ": "赣江新区公安分局", "suspected_crime": "涉嫌生产、销售不符合安全标准的食品罪"})),
         ("approved", lambda: sc.add(7, "transfer.approved", HEAD, {"approved": True, "reason": "货值金额较大，涉嫌犯罪"})),
-        ("transferred", lambda: sc.add(7, "transfer.sent", OFFICER_1, {"organ": "赣江新区公安分局", "file_sha256": _sha(f"{start}transfer"), "items": ["过期食品 120 件"]}, hours=4)),
+        ("transferred", lambda: sc.add(7, "transfer.sent", OFFICER_1, {"organ": "赣江新区公安分局", "file_sha256": _sha(f"{start}transfer"), "items": ["过期食品 120 件"], "measures": []}, hours=4)),
         ("received", lambda: sc.add(8, "transfer.receipt", OFFICER_1, {"organ": "赣江新区公安分局", "receipt_ref": "赣新公（食药）受字〔2026〕7号"})),
         ("closed", lambda: sc.add(9, "case.closed", OFFICER_1, {"summary": "已移送公安机关"})),
         ("archived", lambda: sc.add(12, "case.archived", OFFICER_1, {"file_sha256": _sha(f"{start}tfile"), "pages": 22})),
@@ -475,22 +489,28 @@ def transferred_case(start: dt.datetime, until: str = "archived") -> list[Step]:
 
 
 def coercion_case(start: dt.datetime, until: str = "lifted") -> list[Step]:
-    """Seizure (扣押) for 30 days, extended once by 30 with the head's approval, then lifted."""
+    """Seizure (扣押) for 30 days approved and signed by the head, extended once by 30 (notified in writing), lifted."""
     sc = _Script(start)
+    measure = 0
 
     def seized() -> None:
-        v = sc.add(3, "coercion.imposed", OFFICER_1, {
+        nonlocal measure
+        sc.add(3, "credentials.shown", OFFICER_1, {"officers": [OFFICER_1, OFFICER_2], "to": "party"})
+        sc.add(3, "rights.informed", OFFICER_1, {"officers": [OFFICER_1, OFFICER_2], "rights": ["陈述权", "申辩权", "申请行政复议权", "提起行政诉讼权"]}, hours=0.2)
+        measure = sc.add(3, "coercion.imposed", HEAD, {
             "kind": "seize", "officers": [OFFICER_1, OFFICER_2], "items": ["过期食品 120 件"], "reason": "防止证据灭失和继续销售",
             "days": 30, "approved_by": HEAD, "emergency": False,
-        })
-        sc.cosign(3, v, OFFICER_2, HEAD)
+        }, hours=0.5)
+        sc.cosign(3, measure, OFFICER_1, OFFICER_2, hours=0.5)
 
     stages: list[tuple[str, Callable[[], object]]] = [
         ("lead", lambda: _lead(sc, ITEM_EXPIRED_FOOD, STORE)),
         ("filed", lambda: _file(sc, ITEM_EXPIRED_FOOD, STORE)),
         ("seized", seized),
-        ("extended", lambda: sc.add(28, "coercion.extended", HEAD, {"measure": 3, "days": 30, "reason": "检验结果尚未出具"})),
-        ("lifted", lambda: sc.add(50, "coercion.lifted", OFFICER_1, {"measure": 3, "reason": "检验完毕，依法解除扣押"})),
+        ("extended", lambda: sc.add(28, "coercion.extended", HEAD, {
+            "measure": measure, "days": 30, "reason": "检验结果尚未出具", "notice_sha256": _sha(f"{start}extension-notice"),
+        })),
+        ("lifted", lambda: sc.add(50, "coercion.lifted", OFFICER_1, {"measure": measure, "reason": "检验完毕，依法解除扣押"})),
     ]
     return _until(sc, stages, until)
 

@@ -14,6 +14,8 @@ class Settings:
     database_url: str
     max_skew_seconds: int
     origin: str
+    holidays_file: Path | None = None
+    """The operator's holidays file (years after chinese-calendar's last), see :mod:`zhifa.calendar_file`."""
 
     @property
     def keys_dir(self) -> Path:
@@ -45,4 +47,5 @@ def load_settings(config_file: Path | None = None) -> Settings:
         database_url=database_url,
         max_skew_seconds=int(pick("max_skew_seconds", "300")),
         origin=pick("origin", "zhifa.example/ledger"),
+        holidays_file=Path(holidays).resolve() if (holidays := pick("holidays_file", "")) else None,
     )

@@ -54,6 +54,7 @@ simple.decided                  简易程序当场处罚            decision
 simple.reported                 当场处罚备案                decision
 service.recorded                送达（告知书/听证通知/决定书）  service_execution
 payment.recorded                缴纳罚款                    service_execution
+cash.handed_in                  当场收缴罚款交至机关        service_execution
 payment.deferred                暂缓、分期缴纳              service_execution
 late_fee.assessed               加处罚款                    service_execution
 reminder.sent                   催告                        service_execution

@@ -21,6 +21,7 @@ from domain.case_state import (
 from domain.law import ACL, APL
 from domain.refusals import (
     ActNotAllowedNow,
+    CashNotHandedIn,
     ClosureBeforePerformance,
     ReferralResultRequired,
 )
@@ -61,6 +62,8 @@ def _closed(s: CaseState, act: ActRecord, p: CaseClosed, registry: Registry) -> 
         raise ActNotAllowedNow("preserved evidence awaits a decision", article=f"{APL}第五十六条")
     if s.lead is not None and s.lead.source == "referral" and s.referral_result_at is None:
         raise ReferralResultRequired(f"the result has not gone back to {s.lead.referred_by}")
+    if any(x.method == "on_the_spot" and x.handed_in_at is None for x in s.payments):
+        raise CashNotHandedIn("cash collected on the spot has not been handed in to the agency")
     if d is not None and d.kind == "simple" and s.simple_reported_at is None:
         raise ActNotAllowedNow("the on-the-spot decision is not yet filed with the agency", article=f"{APL}第五十二条")
     s.closed_at, s.closure_ground = act.recorded_at, ground

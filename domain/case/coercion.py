@@ -15,6 +15,7 @@ from domain.case.common import (
     require_head,
     require_officers,
     require_open_investigation,
+    require_prerequisites,
     when,
 )
 from domain.case_acts import (
@@ -29,7 +30,9 @@ from domain.case_state import (
 from domain.law import ACL, rule
 from domain.refusals import (
     AgencyHeadRequired,
+    CoercionApprovalRequired,
     CoercionBarred,
+    CoercionExtensionNotNotified,
     CoercionNotActive,
     CoercionTooLong,
 )
@@ -44,9 +47,15 @@ def _coercion(s: CaseState, act: ActRecord, p: CoercionImposed, registry: Regist
     limit = rule("coercion.max_period").value
     if not 1 <= p.days <= limit:
         raise CoercionTooLong(f"{p.days} days requested; a measure lasts 1–{limit} days")
-    officers = require_officers(registry, s, act, list(p.officers), rule("investigation.min_officers").value)
+    officers = require_officers(
+        registry, s, act, list(p.officers), rule("investigation.min_officers").value, approver=p.approved_by
+    )
     if not is_head(registry, s, p.approved_by):
         raise AgencyHeadRequired(f"{p.approved_by} is not the head who approves the measure", article=f"{ACL}第十八条")
+    # ACL Art 18(1): approval before the measure — the head signs it; only an emergency is approved after (Art 19).
+    if not p.emergency and act.actor != p.approved_by:
+        raise CoercionApprovalRequired(f"{p.approved_by} approves the measure by signing it; {act.actor} may not impose it first")
+    require_prerequisites(s, officers, article=f"{ACL}第十八条")
     note_investigators(s, officers)
     s.measures.append(
         Measure(
@@ -64,9 +73,12 @@ def _coercion(s: CaseState, act: ActRecord, p: CoercionImposed, registry: Regist
 def _coercion_extended(s: CaseState, act: ActRecord, p: CoercionExtended, registry: Registry) -> None:
     require_head(registry, s, act.actor, "extending a measure", article=f"{ACL}第二十五条")
     m = active_measure(s, p.measure)
+    if p.notice_sha256 is None:
+        raise CoercionExtensionNotNotified("the extension names no written notice to the party (its paper's hash)")
     end = proc.measure_end(s, m, act.recorded_at)
     if when(act) > end.date:
-        raise CoercionNotActive(f"the measure ran out on {end.date}; lift it")
+        raise CoercionNotActive(f"the measure ran out on {end.date}; lift it{end.note()}")
+    proc.rely_on(s, end)
     if m.extensions >= rule("coercion.max_extensions").value:
         raise CoercionTooLong("the measure was already extended once")
     limit = rule("coercion.max_extension").value
@@ -78,7 +90,13 @@ def _coercion_extended(s: CaseState, act: ActRecord, p: CoercionExtended, regist
 
 def _coercion_lifted(s: CaseState, act: ActRecord, p: CoercionLifted, registry: Registry) -> None:
     require_certified_or_head(registry, s, act.actor, act.recorded_at)
-    active_measure(s, p.measure).lifted_at = act.recorded_at
+    m = active_measure(s, p.measure)
+    m.lifted_at = act.recorded_at
+    # A lifted emergency measure the head never approved (ACL Art 19: lift it at once) awaits no approval now.
+    for pending in s.pending:
+        if pending.version == m.version and pending.approver in pending.awaiting:
+            pending.awaiting.remove(pending.approver)
+    s.pending = [x for x in s.pending if x.awaiting]
 
 
 HANDLERS: dict[str, Handler] = {

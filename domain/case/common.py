@@ -5,7 +5,9 @@ Package-internal: stage modules import from here; nothing here imports a stage m
 Gates (``gate``), applied by ``dispatch.apply_case`` before every handler in this order: the case is not finished
 (closed or archived cases take only annotations), no officer whose recusal was upheld takes part (Art 43),
 auxiliary staff never act alone on the six forbidden kinds, and acts that move the case past investigation
-(``ADVANCING``) wait until every named co-signer has signed (Art 42).
+(``ADVANCING``) wait until every named co-signer has signed (Art 42), and acts that exercise the power
+(``EXERCISES_POWER``) need the agency to hold the case's item at that moment (Arts 20, 24: never after a
+delegation or entrustment was revoked).
 """
 
 from __future__ import annotations
@@ -28,8 +30,9 @@ from domain.case_state import (
 )
 from domain.catalog import Holding, ItemTerms, require_holding
 from domain.errors import DomainError, MalformedAct, NotAuthorised
-from domain.law import APL, rule
-from domain.personnel import certificate_for, is_auxiliary_only, is_head_of, roles_of
+from domain.law import APL
+from domain.local_rules import local_rule
+from domain.personnel import agency_of, certificate_for, is_auxiliary_only, is_head_of, roles_of
 from domain.refusals import (
     ActNotAllowedNow,
     AgencyHeadRequired,
@@ -38,10 +41,15 @@ from domain.refusals import (
     CaseNotFiled,
     CoercionNotActive,
     CoSignaturePending,
+    CredentialsNotShown,
+    DecidingAgencyWrong,
     DecisionTimeLimitExceeded,
+    HearingPresiderInvestigated,
+    NotInCase,
     NotTheParty,
     OfficerNotCertified,
     OfficerRecused,
+    RightsNotInformed,
     TooFewOfficers,
 )
 from domain.registry import Registry
@@ -67,11 +75,23 @@ STAFF_ROLES = frozenset({"officer", "auxiliary", "agency_head", "legal_reviewer"
 ADVANCING = frozenset(
     {"notice.issued", "decision.made", "no_penalty.decided", "transfer.sent", "case.closed", "case.archived"}
 )
-# What auxiliary staff may do with certified officers named on the act: accept (1) and investigate/coerce (2).
+# Acts that exercise the item's power: each needs the holding in force at its time (Arts 20, 24). Ending acts
+# (lifting a seizure, returning preserved evidence, terminating, transferring a crime) stay open after a revocation.
+EXERCISES_POWER = frozenset(
+    {
+        "filing.extended", "officers.assigned", "evidence.collected", "inspection.recorded", "interview.recorded",
+        "preservation.registered", "preservation.decided", "coercion.imposed", "coercion.extended", "pause.started",
+        "extension.approved", "notice.issued", "hearing.scheduled", "decision.made", "no_penalty.decided", "payment.deferred", "late_fee.assessed", "reminder.sent",
+        "court_enforcement.applied",
+    }
+)
+RELEASING_OUTCOMES = frozenset({"returned", "released"})
+# What auxiliary staff may do with certified officers named on the act: accept (local rule, default 1) and
+# investigate/coerce (2, Art 42). Read when the act is decided, so an agency's local rule applies.
 AUXILIARY_WITH = {
-    "accept": rule("auxiliary.min_officers_with").value,
-    "investigate": rule("investigation.min_officers").value,
-    "coerce": rule("investigation.min_officers").value,
+    "accept": "auxiliary.min_officers_with",
+    "investigate": "investigation.min_officers",
+    "coerce": "investigation.min_officers",
 }
 
 Handler = Callable[[CaseState, ActRecord, Any, Registry], None]
@@ -98,15 +118,25 @@ def gate_recused(s: CaseState, act: ActRecord, payload: Any) -> None:
             raise OfficerRecused(f"{name} withdrew from case {s.case_id} (recusal upheld)")
 
 
-def gate_auxiliary(act: ActRecord, payload: Any, registry: Registry) -> None:
+def gate_auxiliary(act: ActRecord, payload: Any, registry: Registry, agency: str | None = None, domain: str | None = None) -> None:
     kind = AUXILIARY_FORBIDDEN.get(act.type)
     if kind is None or not is_auxiliary_only(registry, act.actor):
         return
-    needed = AUXILIARY_WITH.get(kind)
+    key = AUXILIARY_WITH.get(kind)
+    needed = local_rule(registry, agency, domain, key, act.recorded_at).value if key is not None else None
     others = {o for o in getattr(payload, "officers", []) or [] if o != act.actor}
     if needed is None or len(others) < needed:
         with_whom = f"; needs {needed} certified officer(s) named with it" if needed else ""
         raise AuxiliaryActingAlone(f"{act.actor} is auxiliary staff and may not {kind} alone{with_whom}")
+
+
+def gate_holding(s: CaseState, act: ActRecord, payload: Any, registry: Registry) -> None:
+    """Every act that exercises the power checks the holding at its time, not only some (Arts 20, 24)."""
+    if act.type not in EXERCISES_POWER or s.catalog_item is None or s.agency is None:
+        return
+    if act.type == "preservation.decided" and getattr(payload, "outcome", None) in RELEASING_OUTCOMES:
+        return
+    require_holding(registry, s.agency, s.catalog_item, act.recorded_at)
 
 
 def gate(s: CaseState, act: ActRecord, payload: Any, registry: Registry) -> None:
@@ -115,10 +145,27 @@ def gate(s: CaseState, act: ActRecord, payload: Any, registry: Registry) -> None
     if s.closed_at is not None and act.type not in ANNOTATIONS | {"case.archived"}:
         raise CaseFinished(f"case {s.case_id} was closed on {local_date(s.closed_at)}")
     gate_recused(s, act, payload)
-    gate_auxiliary(act, payload, registry)
+    gate_auxiliary(act, payload, registry, s.in_name_of or s.agency, s.domain)
+    gate_holding(s, act, payload, registry)
     if act.type in ADVANCING and s.pending:
         waiting = "; ".join(f"v{p.version} {p.act_type}: {', '.join(p.awaiting)}" for p in s.pending)
         raise CoSignaturePending(f"still to co-sign: {waiting}")
+
+
+def require_in_case(s: CaseState, act: ActRecord, registry: Registry) -> None:
+    """Who may annotate (``case.note``): the party's own key, a person named in the case, or staff of its agency
+    (or of the agency it acts for); never another case's party or an outsider holding some registered key."""
+    actor = act.actor
+    if s.party is not None and s.party.person == actor:
+        return
+    h = s.hearing
+    received_by = s.lead.received_by if s.lead is not None else None
+    named = {*s.officers, *s.investigators, *s.credentials_shown_by, s.filed_by, received_by, h.presider if h else None}
+    if actor in named:
+        return
+    if roles_of(registry, actor) & STAFF_ROLES and agency_of(registry, actor) in {s.agency, s.in_name_of} - {None}:
+        return
+    raise NotInCase(f"{actor} has no role in case {s.case_id} or in {s.agency}")
 
 
 # -- shared checks ---------------------------------------------------------------------------------------------
@@ -179,15 +226,16 @@ def case_holding(registry: Registry, s: CaseState, act: ActRecord) -> Holding:
 
 
 def require_officers(
-    registry: Registry, s: CaseState, act: ActRecord, officers: list[str], minimum: int
+    registry: Registry, s: CaseState, act: ActRecord, officers: list[str], minimum: int, approver: str | None = None
 ) -> list[str]:
-    """At least ``minimum`` distinct certified officers; the signer is one of them or an auxiliary assisting."""
+    """At least ``minimum`` distinct certified officers; the signer is one of them, an auxiliary assisting, or the
+    ``approver`` named on the act (a head approving a seizure signs it)."""
     named = list(dict.fromkeys(officers))
     if len(named) < minimum:
         raise TooFewOfficers(f"{act.type} names {len(named)} officer(s); at least {minimum} certified are needed")
     for officer in named:
         require_certified(registry, s, officer, act.recorded_at)
-    if act.actor not in named and not is_auxiliary_only(registry, act.actor):
+    if act.actor not in named and act.actor != approver and not is_auxiliary_only(registry, act.actor):
         raise MalformedAct(f"the signer {act.actor} is not among the officers named on the act")
     return named
 
@@ -199,9 +247,44 @@ def add_pending(s: CaseState, act: ActRecord, people: list[str], approver: str |
 
 
 def note_investigators(s: CaseState, officers: list[str]) -> None:
+    """Record who investigated; a person already named hearing presider may not (Art 64(4))."""
+    h = s.hearing
+    if h is not None and h.presider is not None and h.withdrawn_at is None and h.presider in officers:
+        raise HearingPresiderInvestigated(f"{h.presider} presides the hearing of case {s.case_id} and may not investigate it")
     for officer in officers:
         if officer not in s.investigators:
             s.investigators.append(officer)
+
+
+def require_prerequisites(s: CaseState, officers: list[str], article: str | None = None) -> None:
+    """Credentials shown by every named officer and the party told its rights, before evidence, preservation and
+    coercion (APL Art 55; ACL Art 18 (3)–(5))."""
+    missing = [o for o in officers if o not in s.credentials_shown_by]
+    if missing:
+        raise CredentialsNotShown(f"{', '.join(missing)} showed no credentials in this case", article=article)
+    if s.rights_informed_at is None:
+        raise RightsNotInformed(f"the party of case {s.case_id} has not been told its rights", article=article)
+
+
+def discussion_signed(s: CaseState, since: dt.datetime | None, strictly_after: bool = False) -> bool:
+    """A collective discussion since ``since`` (after it, if ``strictly_after``) that every participant signed."""
+    waiting = {x.version for x in s.pending if x.act_type == "collective.discussed"}
+    return any(
+        (since is None or d.at > since or (d.at == since and not strictly_after)) and d.version not in waiting
+        for d in s.discussions
+    )
+
+
+def require_deciding_agency(s: CaseState, held: Holding, named: str | None) -> str:
+    """Art 59: the decision names the agency in whose name it is made — the holder's own name, or the entrusting
+    agency's for an entrusted body (Art 20), never the entrusted body's."""
+    lawful = held.in_name_of or held.agency
+    if named is None:
+        raise DecidingAgencyWrong(f"the decision names no agency; it is made in the name of {lawful}")
+    if named != lawful:
+        article = f"{APL}第二十条、第五十九条" if held.kind == "entrusted" else None
+        raise DecidingAgencyWrong(f"the decision names {named}; {held.agency} holds the item {held.kind}, so it is made in the name of {lawful}", article=article)
+    return named
 
 
 def party_or_recorder(registry: Registry, s: CaseState, act: ActRecord, paper: str | None) -> str:
@@ -221,7 +304,11 @@ def case_terms(registry: Registry, s: CaseState, act: ActRecord) -> ItemTerms:
 def check_time_limit(s: CaseState, act: ActRecord) -> None:
     limit = proc.decision_time_limit(s, act.recorded_at)
     if limit is not None and when(act) > limit.date:
-        raise DecisionTimeLimitExceeded(f"the time limit ran out on {limit.date}; no approved extension covers {when(act)}")
+        raise DecisionTimeLimitExceeded(
+            f"the time limit ran out on {limit.date}; no approved extension covers {when(act)}{limit.note()}"
+        )
+    if limit is not None:
+        proc.rely_on(s, limit)
 
 
 def decision_ready(s: CaseState, act: ActRecord, registry: Registry) -> None:

@@ -1,4 +1,9 @@
-"""法制审核、集体讨论、决定 Legal review, collective discussion, the decision (general and on-the-spot)."""
+"""法制审核、集体讨论、决定 Legal review, collective discussion, the decision (general and on-the-spot).
+
+Which terms judge a decision (从旧兼从轻, Art 37): those in force when the violation ended, unless the terms in force
+at the decision are lighter (fewer kinds, a lower range, a list that exempts or lightens). The catalog knows an
+item only from its first registered version; a violation before it is judged by that first version.
+"""
 
 from __future__ import annotations
 
@@ -6,14 +11,17 @@ import datetime as dt
 
 from domain import procedure as proc
 from domain.acts import ActRecord
-from domain.calendar import local_date
+from domain.calendar import LEGAL_TZ, local_date
 from domain.case.common import (
     Handler,
     add_pending,
-    case_terms,
+    case_holding,
     check_time_limit,
     decision_ready,
+    discussion_signed,
+    is_head,
     note_investigators,
+    require_deciding_agency,
     require_filed,
     require_head,
     require_officers,
@@ -34,7 +42,7 @@ from domain.case_state import (
     Discussion,
     Review,
 )
-from domain.catalog import SIMPLE_KINDS, ItemTerms, require_holding
+from domain.catalog import SIMPLE_KINDS, Holding, ItemTerms, item_of, require_holding
 from domain.errors import MalformedAct
 from domain.law import APL, rule
 from domain.money import LimitationKind, limitation_expired
@@ -42,6 +50,8 @@ from domain.parties import check_party
 from domain.personnel import roles_of
 from domain.refusals import (
     ActNotAllowedNow,
+    AgencyHeadRequired,
+    CollectiveDiscussionQuorum,
     CollectiveDiscussionRequired,
     CredentialsNotShown,
     DecisionExceedsNotice,
@@ -56,6 +66,8 @@ from domain.refusals import (
     LegalReviewerRequired,
     LegalReviewRequired,
     LightPenaltyListIgnored,
+    MinorCorrectedNotPenalised,
+    NoFaultNotPenalised,
     PenaltyNotInBasis,
     PenaltyTimeBarred,
     SimpleProcedureNotAllowed,
@@ -98,6 +110,39 @@ def _check_penalty(
     return outside
 
 
+def _check_no_penalty_grounds(minor: bool, corrected: bool, harm: str, no_fault_proven: bool) -> None:
+    """Art 33(1): minor, corrected in time, no harmful consequence → no penalty; 33(2): no fault proven → none."""
+    if minor and corrected and harm == "none":
+        raise MinorCorrectedNotPenalised("the decision itself finds the violation minor, corrected in time and harmless")
+    if no_fault_proven:
+        raise NoFaultNotPenalised("the decision itself finds the party proved it had no subjective fault")
+
+
+def _lighter(new: ItemTerms, old: ItemTerms) -> bool:
+    """Whether the terms now in force punish less than those at the violation (Art 37's 从轻)."""
+    if new == old or not set(new.penalty_kinds) <= set(old.penalty_kinds):
+        return False
+    if new.fine_max_fen > old.fine_max_fen or new.fine_min_fen > old.fine_min_fen:
+        return False
+    if new.exemption_list < old.exemption_list or new.light_penalty_list < old.light_penalty_list:
+        return False
+    return (
+        set(new.penalty_kinds) < set(old.penalty_kinds)
+        or new.fine_max_fen < old.fine_max_fen
+        or new.fine_min_fen < old.fine_min_fen
+        or new.exemption_list > old.exemption_list
+        or new.light_penalty_list > old.light_penalty_list
+    )
+
+
+def applicable_terms(registry: Registry, held: Holding, code: str, violation_ended: dt.date) -> ItemTerms:
+    """从旧兼从轻 (Art 37): the terms in force when the violation ended, unless today's are lighter."""
+    item = item_of(registry, code)
+    end_of_day = dt.datetime.combine(violation_ended, dt.time.max, tzinfo=LEGAL_TZ)
+    then = item.terms_at(end_of_day) or item.versions[0][1]
+    return held.terms if _lighter(held.terms, then) else then
+
+
 def _check_exemption(terms: ItemTerms, first: bool, corrected: bool, harm: str, band: str | None) -> None:
     if terms.exemption_list and first and corrected and harm in ("none", "slight"):
         raise ExemptFirstViolation(f"{terms.name} is on the exemption list (免罚清单); this is a first, corrected, slight violation")
@@ -127,19 +172,34 @@ def _reviewed(s: CaseState, act: ActRecord, p: LegalReviewed, registry: Registry
 def _discussed(s: CaseState, act: ActRecord, p: CollectiveDiscussed, registry: Registry) -> None:
     require_filed(s, act)
     require_head(registry, s, act.actor, "collective discussion")
-    s.discussions.append(Discussion(at=act.recorded_at, participants=list(p.participants)))
+    participants = list(dict.fromkeys(p.participants))
+    strangers = [x for x in participants if not is_head(registry, s, x)]
+    if strangers:
+        raise AgencyHeadRequired(f"{', '.join(strangers)} is not a registered head of {s.agency}")
+    if act.actor not in participants:
+        raise MalformedAct(f"the signer {act.actor} is among the participants of the discussion")
+    quorum = rule("collective_discussion.min_heads").value  # local number: configurable (i13b)
+    if len(participants) < quorum:
+        raise CollectiveDiscussionQuorum(f"{len(participants)} head(s) took part; at least {quorum} are needed")
+    s.discussions.append(Discussion(at=act.recorded_at, participants=participants, version=act.version))
+    add_pending(s, act, participants)
 
 
 def _decided(s: CaseState, act: ActRecord, p: DecisionMade, registry: Registry) -> None:
     decision_ready(s, act, registry)
-    terms = case_terms(registry, s, act)
+    held = case_holding(registry, s, act)
+    deciding_agency = require_deciding_agency(s, held, p.deciding_agency)
+    assert s.catalog_item is not None
+    terms = applicable_terms(registry, held, s.catalog_item, p.violation_ended)
     n = s.notice
     if n is None or n.served_at is None:
         raise DecisionWithoutNotice("no pre-decision notice has been served")
     today = when(act)
-    window = proc.statement_window(s)
+    window = proc.statement_window(s, registry)
     if window is not None and today <= window.date and s.statement_waived_at is None:
-        raise StatementWindowOpen(f"the party may state and defend until {window.date}")
+        raise StatementWindowOpen(f"the party may state and defend until {window.date} ({window.source}){window.note()}")
+    if window is not None:
+        proc.rely_on(s, window)
     if n.hearing_eligible:
         h = s.hearing
         requested = h is not None and h.withdrawn_at is None and h.requested_at >= n.issued_at
@@ -152,9 +212,12 @@ def _decided(s: CaseState, act: ActRecord, p: DecisionMade, registry: Registry) 
         elif s.hearing_waived_at is None:
             hw = proc.hearing_request_window(s)
             if hw is not None and today <= hw.date:
-                raise HearingRequestWindowOpen(f"the party may request a hearing until {hw.date}")
+                raise HearingRequestWindowOpen(f"the party may request a hearing until {hw.date}{hw.note()}")
+            if hw is not None:
+                proc.rely_on(s, hw)
     check_time_limit(s, act)
     _check_limitation(s, terms, p.violation_ended, p.life_health_finance_harm)
+    _check_no_penalty_grounds(p.minor, p.corrected, p.harm, p.no_fault_proven)
     outside = _check_penalty(terms, list(p.penalties), p.fine_fen, p.band, p.reason_outside_band)
     _check_exemption(terms, p.first_violation, p.corrected, p.harm, p.band)
     heavier = sorted(set(p.penalties) - set(n.penalties))
@@ -164,23 +227,21 @@ def _decided(s: CaseState, act: ActRecord, p: DecisionMade, registry: Registry) 
             raise HeavierAfterDefence(f"{what} exceeds the notice after the party's defence")
         raise DecisionExceedsNotice(f"{what} exceeds the notice")
     heard = s.hearing is not None and s.hearing.held_at is not None and s.hearing.withdrawn_at is None
-    major = (
-        s.major_public_interest
-        or s.complex
-        or heard
-        or outside
-        or proc.review_threshold_reached(s.party, p.fine_fen, p.confiscation_fen)
-    )
+    threshold = proc.review_threshold(registry, s, s.party, act.recorded_at)
+    over_threshold = proc.review_threshold_reached(s.party, p.fine_fen, p.confiscation_fen, threshold.value)
+    major = s.major_public_interest or s.complex or heard or outside or over_threshold
     if major:
         since = s.hearing.held_at if heard and s.hearing is not None else s.filed_at
         reviews = [r for r in s.reviews if since is None or r.at >= since]
         if not reviews or reviews[-1].outcome != "passed":
             why = "failed" if reviews else "missing"
-            raise LegalReviewRequired(f"legal review {why}{' after the hearing' if heard else ''}")
+            rule_note = f" ({threshold.describe()})" if over_threshold else ""
+            raise LegalReviewRequired(f"legal review {why}{' after the hearing' if heard else ''}{rule_note}")
+    proc.rely_rule(s, threshold)
     if s.complex or s.major_public_interest:
         since = s.hearing.held_at if heard and s.hearing is not None else s.filed_at
-        if not any(since is None or d.at >= since for d in s.discussions):
-            raise CollectiveDiscussionRequired("no collective discussion of the heads is recorded")
+        if not discussion_signed(s, since):
+            raise CollectiveDiscussionRequired("no collective discussion of the heads, signed by each, is recorded")
     s.decision = Decision(
         version=act.version,
         kind="penalty",
@@ -191,14 +252,19 @@ def _decided(s: CaseState, act: ActRecord, p: DecisionMade, registry: Registry) 
         confiscation_fen=p.confiscation_fen,
         band=p.band,
         reason_outside_band=p.reason_outside_band,
+        deciding_agency=deciding_agency,
     )
     s.violation_ended = p.violation_ended
 
 
 def _no_penalty(s: CaseState, act: ActRecord, p: NoPenaltyDecided, registry: Registry) -> None:
     decision_ready(s, act, registry)
+    deciding_agency = require_deciding_agency(s, case_holding(registry, s, act), p.deciding_agency)
     check_time_limit(s, act)
-    s.decision = Decision(version=act.version, kind="no_penalty", decided_at=act.recorded_at, by=act.actor, ground=p.ground)
+    s.decision = Decision(
+        version=act.version, kind="no_penalty", decided_at=act.recorded_at, by=act.actor, ground=p.ground,
+        deciding_agency=deciding_agency,
+    )
 
 
 def _simple(s: CaseState, act: ActRecord, p: SimpleDecided, registry: Registry) -> None:
@@ -208,6 +274,7 @@ def _simple(s: CaseState, act: ActRecord, p: SimpleDecided, registry: Registry) 
         raise UnknownAgency("the case has no agency")
     held = require_holding(registry, s.agency, p.catalog_item, act.recorded_at)
     s.catalog_item, s.domain, s.in_name_of = p.catalog_item, held.terms.domain, held.in_name_of
+    deciding_agency = require_deciding_agency(s, held, p.deciding_agency)
     party = check_party(p.party)
     kinds = sorted(set(p.penalties) - SIMPLE_KINDS)
     cap = proc.simple_fine_cap(party)
@@ -221,8 +288,9 @@ def _simple(s: CaseState, act: ActRecord, p: SimpleDecided, registry: Registry) 
     if not p.party_heard:
         raise DecisionWithoutNotice("the party is told the facts and heard on the spot", article=f"{APL}第五十二条")
     s.party = party
-    terms = held.terms
+    terms = applicable_terms(registry, held, p.catalog_item, p.violation_ended)
     _check_limitation(s, terms, p.violation_ended, False)
+    _check_no_penalty_grounds(p.minor, p.corrected, p.harm, p.no_fault_proven)
     # Bands apply to the general procedure's fines; an on-the-spot fine stays inside the statutory range.
     _check_simple_range(terms, p)
     _check_exemption(terms, p.first_violation, p.corrected, p.harm, None)
@@ -241,6 +309,7 @@ def _simple(s: CaseState, act: ActRecord, p: SimpleDecided, registry: Registry) 
         fine_fen=p.fine_fen,
         served_at=act.recorded_at,
         service_method="on_the_spot",
+        deciding_agency=deciding_agency,
     )
     add_pending(s, act, officers)
 

@@ -21,7 +21,7 @@ from domain.case import (
     service_execution,
     time_limits,
 )
-from domain.case.common import CaseAlreadyOpen, CaseNotOpen, Handler, gate, gate_recused
+from domain.case.common import CaseAlreadyOpen, CaseNotOpen, Handler, gate, gate_recused, require_in_case
 from domain.case.filing import open_case
 from domain.case_acts import CASE_ACTS, LeadReceived
 from domain.case_state import CaseState
@@ -73,11 +73,13 @@ def apply_case(state: CaseState | None, act: ActRecord, registry: Registry) -> C
     if act.type == "case.note":
         # The hot path: an annotation changes nothing but the history, so no deep copy is needed.
         gate_recused(state, act, payload)
+        require_in_case(state, act, registry)
         return msgspec.structs.replace(
-            state, version=act.version, updated_at=act.recorded_at, acts=[*state.acts, act.type]
+            state, version=act.version, updated_at=act.recorded_at, acts=[*state.acts, act.type], relied_on=[]
         )
     gate(state, act, payload, registry)
     new = _clone(state)
+    new.relied_on = []
     _HANDLERS[act.type](new, act, payload, registry)
     new.version = act.version
     new.updated_at = act.recorded_at
@@ -147,4 +149,8 @@ def invariant_violations(s: CaseState) -> list[str]:
         bad.append("both filed and declined")
     if set(s.recused) & set(s.officers):
         bad.append("a recused officer is still assigned")
+    if s.transfer_sent and any(m.lifted_at is None and m.transferred_at is None for m in s.measures):
+        bad.append("transferred leaving a seizure neither lifted nor handed over")
+    if s.closed_at is not None and any(p.method == "on_the_spot" and p.handed_in_at is None for p in s.payments):
+        bad.append("closed with cash collected on the spot not handed in")
     return bad

@@ -46,7 +46,7 @@ from domain.registry import Registry
 
 def open_case(act: ActRecord, lead: LeadReceived, registry: Registry) -> CaseState:
     require_staff(registry, act.actor)
-    gate_auxiliary(act, lead, registry)
+    gate_auxiliary(act, lead, registry, lead.agency or agency_of(registry, act.actor))
     if is_auxiliary_only(registry, act.actor):
         for officer in lead.officers:
             if not roles_of(registry, officer) & {"officer", "agency_head"}:
@@ -78,6 +78,7 @@ def open_case(act: ActRecord, lead: LeadReceived, registry: Registry) -> CaseSta
             referred_by=referred_by,
             referral_ref=lead.referral_ref,
             ticket=lead.ticket,
+            received_by=act.actor,
         ),
     )
     if is_auxiliary_only(registry, act.actor):
@@ -121,10 +122,13 @@ def _filing_extended(s: CaseState, act: ActRecord, p: FilingExtended, registry: 
     if s.filed_at is not None or s.declined_at is not None or s.decision is not None or s.filing_extended_at is not None:
         raise ActNotAllowedNow("the filing decision is extended once, before filing or declining", article=article)
     require_head(registry, s, act.actor, "extending the filing decision", article=article)
-    window = proc.filing_window(s)
+    window = proc.filing_window(s, registry, act.recorded_at)
     if window is not None and when(act) > window.date:
-        raise ActNotAllowedNow(f"the filing window closed on {window.date}", article=article)
+        raise ActNotAllowedNow(f"the filing window closed on {window.date} ({window.source}){window.note()}", article=article)
+    if window is not None:
+        proc.rely_on(s, window)
     s.filing_extended_at = act.recorded_at
+    proc.rely_rule(s, proc.case_rule(registry, s, "filing.extension", act.recorded_at))
 
 
 def _referral_result(s: CaseState, act: ActRecord, p: ReferralResultSent, registry: Registry) -> None:

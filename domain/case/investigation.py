@@ -17,6 +17,7 @@ from domain.case.common import (
     require_head,
     require_officers,
     require_open_investigation,
+    require_prerequisites,
     require_staff,
 )
 from domain.case_acts import (
@@ -43,7 +44,6 @@ from domain.personnel import is_auxiliary_only, roles_of
 from domain.refusals import (
     ActNotAllowedNow,
     AgencyHeadRequired,
-    CredentialsNotShown,
     OfficerNotCertified,
 )
 from domain.registry import Registry
@@ -108,6 +108,7 @@ def _investigation(s: CaseState, act: ActRecord, p: Any, registry: Registry) -> 
 
 def _evidence(s: CaseState, act: ActRecord, p: EvidenceCollected, registry: Registry) -> None:
     officers = _investigation(s, act, p, registry)
+    require_prerequisites(s, officers)
     if p.collected_at > act.recorded_at:
         raise MalformedAct("evidence cannot be collected after it is recorded")
     s.evidence.append(
@@ -119,33 +120,29 @@ def _evidence(s: CaseState, act: ActRecord, p: EvidenceCollected, registry: Regi
             collected_by=officers,
             collected_at=p.collected_at,
             description=p.description,
+            recorded_at=act.recorded_at,
         )
     )
     add_pending(s, act, officers)
 
 
-def _require_credentials(s: CaseState, officers: list[str]) -> None:
-    missing = [o for o in officers if o not in s.credentials_shown_by]
-    if missing:
-        raise CredentialsNotShown(f"{', '.join(missing)} showed no credentials in this case")
-
-
 def _inspection(s: CaseState, act: ActRecord, p: InspectionRecorded, registry: Registry) -> None:
     officers = _investigation(s, act, p, registry)
-    _require_credentials(s, officers)
+    require_prerequisites(s, officers)
     s.records.append(Record(version=act.version, kind="inspection", sha256=p.record_sha256, officers=officers, at=act.recorded_at))
     add_pending(s, act, officers)
 
 
 def _interview(s: CaseState, act: ActRecord, p: InterviewRecorded, registry: Registry) -> None:
     officers = _investigation(s, act, p, registry)
-    _require_credentials(s, officers)
+    require_prerequisites(s, officers)
     s.records.append(Record(version=act.version, kind="interview", sha256=p.record_sha256, officers=officers, at=act.recorded_at))
     add_pending(s, act, officers)
 
 
 def _preservation(s: CaseState, act: ActRecord, p: PreservationRegistered, registry: Registry) -> None:
     officers = _investigation(s, act, p, registry)
+    require_prerequisites(s, officers)
     if not is_head(registry, s, p.approved_by):
         raise AgencyHeadRequired(f"{p.approved_by} is not the head who approves preservation", article=f"{APL}第五十六条")
     s.preservations.append(Preservation(version=act.version, started_at=act.recorded_at, approved_by=p.approved_by))

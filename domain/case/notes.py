@@ -8,6 +8,7 @@ act is pending and the case cannot advance (see ``common.gate``).
 from __future__ import annotations
 
 from domain.acts import ActRecord
+from domain.calendar import hours_after
 from domain.case.common import (
     Handler,
     is_head,
@@ -33,6 +34,7 @@ from domain.personnel import roles_of
 from domain.refusals import (
     ActNotAllowedNow,
     AgencyHeadRequired,
+    CoercionApprovalLate,
     CoSignatureNotExpected,
 )
 from domain.registry import Registry
@@ -78,11 +80,25 @@ def _cosigned(s: CaseState, act: ActRecord, p: ActCosigned, registry: Registry) 
     if act.actor == pending.approver:
         if not is_head(registry, s, act.actor):
             raise AgencyHeadRequired(f"{act.actor} is no longer the head who approves")
+        _check_emergency_approval(s, act, pending.version)
+    elif pending.act_type == "collective.discussed":
+        if not is_head(registry, s, act.actor):
+            raise AgencyHeadRequired(f"{act.actor} is no longer a head of {s.agency}", article=rule("collective_discussion.min_heads").article)
     elif s.domain is not None:
         require_certified(registry, s, act.actor, act.recorded_at)
     pending.awaiting.remove(act.actor)
     if not pending.awaiting:
         s.pending.remove(pending)
+
+
+def _check_emergency_approval(s: CaseState, act: ActRecord, version: int) -> None:
+    """ACL Art 19: an emergency measure is reported and approved within 24 hours, counted in hours."""
+    for m in s.measures:
+        if m.version == version and m.emergency and act.recorded_at > hours_after(m.imposed_at, "coercion.emergency_report"):
+            raise CoercionApprovalLate(
+                f"the measure was imposed at {m.imposed_at:%Y-%m-%d %H:%M}Z; approval was due within "
+                f"{rule('coercion.emergency_report').value} hours — lift it"
+            )
 
 
 HANDLERS: dict[str, Handler] = {

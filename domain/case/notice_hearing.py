@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 from domain import procedure as proc
 from domain.acts import ActRecord
 from domain.calendar import local_date
@@ -37,8 +39,10 @@ from domain.refusals import (
     ActNotAllowedNow,
     HearingNotAvailable,
     HearingNoticeTooShort,
+    HearingNotPublicWithoutReason,
     HearingPresiderInvestigated,
     HearingRequestLate,
+    HeavierAfterDefence,
     PenaltyNotInBasis,
 )
 from domain.registry import Registry
@@ -53,6 +57,11 @@ def _notice(s: CaseState, act: ActRecord, p: NoticeIssued, registry: Registry) -
         raise PenaltyNotInBasis(f"{terms.basis} provides {terms.penalty_kinds}, not {unknown}")
     if ("fine" in p.penalties) != (p.fine_fen > 0):
         raise MalformedAct("fine_fen is positive exactly when the penalties include a fine")
+    threshold = proc.hearing_threshold(registry, s, s.party, act.recorded_at)
+    proc.rely_rule(s, threshold)
+    _no_heavier_after_defence(s, p)
+    if s.notice is not None:
+        s.earlier_notices.append(s.notice)
     s.notice = Notice(
         version=act.version,
         issued_at=act.recorded_at,
@@ -60,12 +69,43 @@ def _notice(s: CaseState, act: ActRecord, p: NoticeIssued, registry: Registry) -
         fine_fen=p.fine_fen,
         confiscation_fen=p.confiscation_fen,
         band=p.band,
-        hearing_eligible=proc.hearing_eligible(s.party, list(p.penalties), p.fine_fen, p.confiscation_fen),
+        hearing_eligible=proc.hearing_eligible(s.party, list(p.penalties), p.fine_fen, p.confiscation_fen, threshold.value),
     )
     s.notices_issued += 1
     s.statement_waived_at = s.hearing_waived_at = None
     s.major_public_interest |= p.major_public_interest
     s.complex |= p.complex
+
+
+def _no_heavier_after_defence(s: CaseState, p: NoticeIssued) -> None:
+    """Art 45: a new notice heavier than the one the party defended against needs new facts or evidence recorded
+    after the defence — otherwise a second notice would be a way round the rule."""
+    notices = [*s.earlier_notices, *([s.notice] if s.notice is not None else [])]
+    defended = [n for n in notices if any(st.at >= n.issued_at for st in s.statements)]
+    heavier = [
+        n for n in defended
+        if set(p.penalties) - set(n.penalties) or p.fine_fen > n.fine_fen or p.confiscation_fen > n.confiscation_fen
+    ]
+    if not heavier:
+        return
+    last = max(st.at for st in s.statements)
+    new_evidence = any(e.recorded_at is not None and e.recorded_at > last for e in s.evidence)
+    if not (new_evidence or any(r.at > last for r in s.records)):
+        raise HeavierAfterDefence(
+            f"the new notice is heavier than the one defended on {local_date(last)}, with no evidence or record after the defence"
+        )
+
+
+def _posted_in_time(act: ActRecord, posted_on: dt.date | None, envelope: str | None) -> None:
+    """A posted paper carries its postmark date and the envelope's hash, and was posted before it arrived."""
+    if posted_on is None:
+        if envelope is not None:
+            raise MalformedAct("an envelope's hash comes with the posting date")
+        return
+    if envelope is None:
+        raise MalformedAct("a posted paper carries the envelope's hash (the postmark is the evidence of the date)")
+    if posted_on > when(act):
+        raise MalformedAct(f"posted on {posted_on}, after it was received on {when(act)}")
 
 
 def _require_notice(s: CaseState, act: ActRecord, served: bool = False) -> Notice:
@@ -77,6 +117,7 @@ def _require_notice(s: CaseState, act: ActRecord, served: bool = False) -> Notic
 
 def _statement(s: CaseState, act: ActRecord, p: StatementMade, registry: Registry) -> None:
     _require_notice(s, act)
+    _posted_in_time(act, p.posted_on, p.envelope_sha256)
     by = party_or_recorder(registry, s, act, p.paper_sha256)
     s.statements.append(Statement(at=act.recorded_at, by=by, sha256=p.content_sha256))
 
@@ -102,8 +143,14 @@ def _hearing_requested(s: CaseState, act: ActRecord, p: HearingRequested, regist
     window = proc.hearing_request_window(s)
     if s.hearing_waived_at is not None:
         raise HearingRequestLate("the party waived the hearing")
-    if window is not None and when(act) > window.date:
-        raise HearingRequestLate(f"the window closed on {window.date}")
+    _posted_in_time(act, p.posted_on, p.envelope_sha256)
+    # Time in the post is not counted (《民事诉讼法》第八十五条): a request posted within the window is in time.
+    sent = p.posted_on or when(act)
+    if window is not None and sent > window.date:
+        how = f"posted on {sent}" if p.posted_on else f"received on {sent}"
+        raise HearingRequestLate(f"the window closed on {window.date}{window.note()}; the request was {how}")
+    if window is not None:
+        proc.rely_on(s, window)
     if s.hearing is not None and s.hearing.withdrawn_at is None and s.hearing.requested_at >= n.issued_at:
         raise ActNotAllowedNow("a hearing was already requested", article=f"{APL}第六十四条")
     s.hearing = Hearing(requested_at=act.recorded_at)
@@ -134,10 +181,13 @@ def _hearing_scheduled(s: CaseState, act: ActRecord, p: HearingScheduled, regist
     if not roles_of(registry, p.presider) & {"officer", "legal_reviewer", "agency_head"}:
         raise NotAuthorised(f"{p.presider} may not preside a hearing", article=f"{APL}第六十四条")
     if not p.public and not (p.reason_not_public or "").strip():
-        raise MalformedAct("a hearing is public unless a reason (secrets, privacy) is given")
+        raise HearingNotPublicWithoutReason("a hearing held in private names its reason (state secret, trade secret, privacy)")
     earliest = proc.hearing_notice_earliest(act.recorded_at)
-    if local_date(p.hearing_at) < earliest:
-        raise HearingNoticeTooShort(f"hearing on {local_date(p.hearing_at)}; told on {when(act)}, the earliest is {earliest}")
+    if local_date(p.hearing_at) < earliest.date:
+        raise HearingNoticeTooShort(
+            f"hearing on {local_date(p.hearing_at)}; told on {when(act)}, the earliest is {earliest.date}{earliest.note()}"
+        )
+    proc.rely_on(s, earliest)
     h.scheduled_at = h.told_at = act.recorded_at
     h.hearing_at, h.presider, h.public = p.hearing_at, p.presider, p.public
 

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+from domain import procedure as proc
 from domain.acts import ActRecord
+from domain.calendar import local_date
 from domain.case.common import (
     Handler,
     require_certified_or_head,
@@ -23,11 +25,14 @@ from domain.case_state import (
     Transfer,
 )
 from domain.errors import MalformedAct
-from domain.law import APL
+from domain.law import APL, rule
 from domain.refusals import (
     ActNotAllowedNow,
+    CoercionNotActive,
+    LitigationWindowClosed,
     ReconsiderationFirst,
     TransferNotApproved,
+    TransferWithoutSeizedProperty,
 )
 from domain.registry import Registry
 
@@ -45,6 +50,15 @@ def _remedy_filed(kind: str) -> Handler:
             r.kind == "reconsideration" and r.decided_at is not None for r in s.remedies
         ):
             raise ReconsiderationFirst("the on-the-spot decision has not been through reconsideration")
+        if (p.posted_on is None) != (p.envelope_sha256 is None):
+            raise MalformedAct("a posted filing carries both the postmark date and the envelope's hash")
+        if p.posted_on is not None and p.posted_on > local_date(act.recorded_at):
+            raise MalformedAct(f"posted on {p.posted_on}, after it was received")
+        if kind == "litigation":
+            window = proc.litigation_window(s)
+            sent = p.posted_on or local_date(act.recorded_at)  # 《民事诉讼法》第八十五条: time in the post not counted
+            if window is not None and sent > window.date:
+                raise LitigationWindowClosed(f"the lawsuit window closed on {window.date}; filed {sent}", article=rule(window.rule_key or "litigation.window").article)
         s.remedies.append(Remedy(kind=kind, filed_at=act.recorded_at, body=p.body))
 
     return handler
@@ -57,7 +71,10 @@ def _remedy_decided(kind: str) -> Handler:
         if not pending:
             raise ActNotAllowedNow(f"no {kind} is pending", article=f"{APL}第七条")
         remedy = pending[-1]
+        if p.served_at is not None and p.served_at > act.recorded_at:
+            raise MalformedAct("a decision is not served before it is recorded")
         remedy.decided_at, remedy.outcome, remedy.final = act.recorded_at, p.outcome, p.final
+        remedy.served_at = p.served_at
         d = s.decision
         assert d is not None
         if p.outcome in ("revoked", "confirmed_void"):
@@ -103,6 +120,15 @@ def _transfer_sent(s: CaseState, act: ActRecord, p: TransferSent, registry: Regi
         raise TransferNotApproved("the head has not approved the transfer")
     if t.sent_at is not None:
         raise ActNotAllowedNow("the file was already transferred", article=TransferNotApproved.article)
+    in_force = {m.version: m for m in s.measures if m.lifted_at is None and m.transferred_at is None}
+    unknown = sorted(set(p.measures) - set(in_force))
+    if unknown:
+        raise CoercionNotActive(f"no seizure in force at version(s) {unknown} to hand over")
+    left = sorted(set(in_force) - set(p.measures))
+    if left:
+        raise TransferWithoutSeizedProperty(f"the seizure(s) at version(s) {left} are neither handed over nor lifted")
+    for version in p.measures:
+        in_force[version].transferred_at = act.recorded_at
     t.sent_at = act.recorded_at
 
 

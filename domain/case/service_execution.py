@@ -6,7 +6,7 @@ import datetime as dt
 
 from domain import procedure as proc
 from domain.acts import ActRecord
-from domain.calendar import add_months, local_date
+from domain.calendar import local_date
 from domain.case.common import (
     Handler,
     require_certified_or_head,
@@ -15,6 +15,7 @@ from domain.case.common import (
     when,
 )
 from domain.case_acts import (
+    CashHandedIn,
     CourtEnforcementApplied,
     CourtEnforcementConcluded,
     LateFeeAssessed,
@@ -34,6 +35,7 @@ from domain.law import ACL, APL, rule
 from domain.money import late_fee
 from domain.refusals import (
     ActNotAllowedNow,
+    EnforcementApplicationLate,
     EnforcementPremature,
     HearingNoticeTooShort,
     LateFeeExcessive,
@@ -57,8 +59,12 @@ def _served(s: CaseState, act: ActRecord, p: ServiceRecorded, registry: Registry
         h = s.hearing
         if h is None or h.hearing_at is None or h.held_at is not None:
             raise ActNotAllowedNow("no scheduled hearing to notify", article=f"{APL}第六十四条")
-        if local_date(h.hearing_at) < proc.hearing_notice_earliest(served_at):
-            raise HearingNoticeTooShort(f"served {local_date(served_at)}, hearing on {local_date(h.hearing_at)}")
+        earliest = proc.hearing_notice_earliest(served_at)
+        if local_date(h.hearing_at) < earliest.date:
+            raise HearingNoticeTooShort(
+                f"served {local_date(served_at)}, hearing on {local_date(h.hearing_at)}; the earliest is {earliest.date}{earliest.note()}"
+            )
+        proc.rely_on(s, earliest)
         h.told_at = served_at
     else:
         d = s.decision
@@ -84,10 +90,33 @@ def _payment(s: CaseState, act: ActRecord, p: PaymentRecorded, registry: Registr
     if p.amount_fen > _remaining(s, d):
         raise ActNotAllowedNow(f"{p.amount_fen} fen exceeds the {_remaining(s, d)} fen due", article=f"{APL}第六十七条")
     if p.method == "on_the_spot":
-        small = d.fine_fen <= rule("payment.on_the_spot_max").value
-        if not small and not (p.hard_to_collect and d.kind == "simple"):
-            raise OnTheSpotCollectionNotAllowed(f"fine {d.fine_fen} fen")
-    s.payments.append(Payment(at=act.recorded_at, amount_fen=p.amount_fen, method=p.method, receipt_ref=p.receipt_ref))
+        _check_on_the_spot(d, p)
+    s.payments.append(
+        Payment(at=act.recorded_at, amount_fen=p.amount_fen, method=p.method, receipt_ref=p.receipt_ref, version=act.version)
+    )
+
+
+def _check_on_the_spot(d: Decision, p: PaymentRecorded) -> None:
+    """Art 68: after an on-the-spot decision, a fine ≤ 100 yuan or one hard to collect later; Art 69: in a remote
+    area on the party's request (any procedure). Nothing else is collected on the spot."""
+    if p.remote_area:
+        return
+    if d.kind != "simple":
+        raise OnTheSpotCollectionNotAllowed(
+            "a general-procedure fine is paid to the bank, or collected on the spot only in a remote area on request",
+            article=f"{APL}第六十八条、第六十九条",
+        )
+    if d.fine_fen > rule("payment.on_the_spot_max").value and not p.hard_to_collect:
+        raise OnTheSpotCollectionNotAllowed(f"fine {d.fine_fen} fen, and later collection is not hard")
+
+
+def _cash_handed_in(s: CaseState, act: ActRecord, p: CashHandedIn, registry: Registry) -> None:
+    """Art 71: cash collected on the spot goes to the agency within 2 working days (a clock; late is shown)."""
+    require_staff(registry, act.actor)
+    found = [x for x in s.payments if x.version == p.payment and x.method == "on_the_spot"]
+    if not found or found[0].handed_in_at is not None:
+        raise ActNotAllowedNow(f"no cash collected on the spot at version {p.payment} awaits hand-in", article=rule("payment.cash_hand_in").article)
+    found[0].handed_in_at = act.recorded_at
 
 
 def _deferred(s: CaseState, act: ActRecord, p: PaymentDeferred, registry: Registry) -> None:
@@ -112,9 +141,12 @@ def _late_fee(s: CaseState, act: ActRecord, p: LateFeeAssessed, registry: Regist
         raise ActNotAllowedNow("a late fee is assessed on a past day after the due date", article=f"{APL}第七十二条")
     excluded = [(r.filed_at, r.decided_at or act.recorded_at) for r in s.remedies]
     fine = d.fine_fen if d.changed_fine_fen is None else d.changed_fine_fen
-    cap = late_fee(fine, due, p.as_of, excluded)
+    cap = late_fee(fine, due.date, p.as_of, excluded)
     if s.late_fees_fen + p.amount_fen > cap:
-        raise LateFeeExcessive(f"at most {cap} fen by {p.as_of}; {s.late_fees_fen} fen already assessed")
+        raise LateFeeExcessive(
+            f"at most {cap} fen by {p.as_of} (due {due.date}); {s.late_fees_fen} fen already assessed{due.note()}"
+        )
+    proc.rely_on(s, due)
     s.late_fees_fen += p.amount_fen
 
 
@@ -122,8 +154,10 @@ def _reminder(s: CaseState, act: ActRecord, p: ReminderSent, registry: Registry)
     require_certified_or_head(registry, s, act.actor, act.recorded_at)
     _served_decision(s, act)
     due = proc.payment_due(s)
-    if due is None or when(act) <= due or proc.performed(s):
-        raise ActNotAllowedNow(f"a reminder follows non-payment after {due}", article=f"{ACL}第五十四条")
+    if due is None or when(act) <= due.date or proc.performed(s):
+        last = "" if due is None else f" {due.date}{due.note()}"
+        raise ActNotAllowedNow(f"a reminder follows non-payment after the due day{last}", article=f"{ACL}第五十四条")
+    proc.rely_on(s, due)
     s.reminders.append(act.recorded_at)
 
 
@@ -133,15 +167,22 @@ def _court_applied(s: CaseState, act: ActRecord, p: CourtEnforcementApplied, reg
     if proc.performed(s) or s.court_applied_at is not None:
         raise ActNotAllowedNow("performed, or already applied", article=f"{ACL}第五十三条")
     earliest = proc.enforcement_earliest(s)
-    if earliest is None or when(act) <= earliest or proc.remedy_pending(s):
+    if earliest is None or when(act) <= earliest.date or proc.remedy_pending(s):
         raise EnforcementPremature(
-            "no written reminder yet" if earliest is None else f"not before {earliest} and with no remedy pending"
+            "no written reminder yet"
+            if earliest is None
+            else f"not before {earliest.date} and with no remedy pending{earliest.note()}"
         )
     remedies_end = proc.remedy_periods_end(s)
-    assert remedies_end is not None
-    last = add_months(remedies_end, rule("enforcement.apply_within").value)
-    if when(act) > last:
-        raise ActNotAllowedNow(f"the application was due by {last}", article=rule("enforcement.apply_within").article)
+    last = proc.enforcement_window_end(s)
+    assert remedies_end is not None and last is not None
+    if when(act) > last.date:
+        raise EnforcementApplicationLate(
+            f"the remedy periods that ran expired on {remedies_end.date}; "
+            f"the application was due by {last.date}{last.note()}"
+        )
+    proc.rely_on(s, earliest)
+    proc.rely_on(s, last)
     s.court_applied_at = act.recorded_at
 
 
@@ -155,6 +196,7 @@ def _court_concluded(s: CaseState, act: ActRecord, p: CourtEnforcementConcluded,
 HANDLERS: dict[str, Handler] = {
     "service.recorded": _served,
     "payment.recorded": _payment,
+    "cash.handed_in": _cash_handed_in,
     "payment.deferred": _deferred,
     "late_fee.assessed": _late_fee,
     "reminder.sent": _reminder,

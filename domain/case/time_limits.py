@@ -11,11 +11,14 @@ from domain.case.common import (
     Handler,
     active_measure,
     check_time_limit,
+    discussion_signed,
     require_certified_or_head,
     require_filed,
     require_head,
+    require_staff,
 )
 from domain.case_acts import (
+    MEASURE_PAUSE_KINDS,
     ExtensionApproved,
     PauseEnded,
     PauseStarted,
@@ -28,23 +31,36 @@ from domain.case_state import (
 from domain.law import rule
 from domain.refusals import (
     ActNotAllowedNow,
+    CoercionPauseNotExcluded,
     ExtensionNotAllowed,
 )
 from domain.registry import Registry
 
 
 def _pause_started(s: CaseState, act: ActRecord, p: PauseStarted, registry: Registry) -> None:
-    require_filed(s, act)
-    require_certified_or_head(registry, s, act.actor, act.recorded_at)
+    before_filing = s.filed_at is None and s.declined_at is None and s.decision is None
+    if before_filing and p.measure is None and p.kind in proc.FILING_PAUSE_KINDS:
+        # 市场监管 Art 18: testing, inspection, quarantine and appraisal time before filing stops the filing window.
+        require_staff(registry, act.actor)
+    else:
+        require_filed(s, act)
+        require_certified_or_head(registry, s, act.actor, act.recorded_at)
     if p.measure is not None:
         active_measure(s, p.measure)
+        if p.kind not in MEASURE_PAUSE_KINDS:
+            raise CoercionPauseNotExcluded(f"a {p.kind} period does not extend a seizure")
+        if p.fixed_days is None or p.notice_sha256 is None:
+            raise CoercionPauseNotExcluded("the testing period's length is fixed and notified to the party in writing")
     if proc.open_pauses(s, p.measure):
         raise ActNotAllowedNow("a pause of this clock is already running", article=rule("decision.time_limit").article)
-    s.pauses.append(Pause(kind=p.kind, started_at=act.recorded_at, measure=p.measure))
+    s.pauses.append(Pause(kind=p.kind, started_at=act.recorded_at, measure=p.measure, fixed_days=p.fixed_days if p.measure is not None else None))
 
 
 def _pause_ended(s: CaseState, act: ActRecord, p: PauseEnded, registry: Registry) -> None:
-    require_certified_or_head(registry, s, act.actor, act.recorded_at)
+    if s.filed_at is None:
+        require_staff(registry, act.actor)
+    else:
+        require_certified_or_head(registry, s, act.actor, act.recorded_at)
     running = [x for x in proc.open_pauses(s, p.measure) if x.kind == p.kind]
     if not running:
         raise ActNotAllowedNow(f"no {p.kind} pause is running", article=rule("decision.time_limit").article)
@@ -56,14 +72,16 @@ def _extension(s: CaseState, act: ActRecord, p: ExtensionApproved, registry: Reg
     require_head(registry, s, act.actor, "extending the time limit", article=rule("decision.extension").article)
     if s.decision is not None:
         raise ActNotAllowedNow("the case is already decided", article=rule("decision.extension").article)
-    limit = rule("decision.extension").value
+    applied = proc.case_rule(registry, s, "decision.extension", act.recorded_at)
+    limit = applied.value
     if not 1 <= p.days <= limit:
-        raise ExtensionNotAllowed(f"an extension is 1–{limit} days, not {p.days}")
+        raise ExtensionNotAllowed(f"an extension is 1–{limit} days, not {p.days} ({applied.describe()})")
     start = s.remade_at or s.filed_at
     earlier = [e for e in s.extensions if start is None or e.at >= start]
-    if earlier and not any(d.at > earlier[-1].at for d in s.discussions):
+    if earlier and not discussion_signed(s, earlier[-1].at, strictly_after=True):
         raise ExtensionNotAllowed("a further extension needs a collective discussion after the last one")
     check_time_limit(s, act)
+    proc.rely_rule(s, applied)
     s.extensions.append(Extension(at=act.recorded_at, days=p.days, by=act.actor))
 
 

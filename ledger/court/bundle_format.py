@@ -21,8 +21,9 @@ from __future__ import annotations
 
 import base64
 import hashlib
+import json
 import re
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -105,20 +106,24 @@ def parse_manifest(text: str) -> Manifest:
     if len(lines) < 3 or lines[0] != MANIFEST_HEADER:
         raise BundleFormatError(f"manifest must start with {MANIFEST_HEADER!r}, origin and size")
     origin, size_text = lines[1], lines[2]
-    if not origin or not re.fullmatch(r"0|[1-9][0-9]*", size_text, re.ASCII):
+    if not origin or not re.fullmatch(r"0|[1-9][0-9]{0,19}", size_text, re.ASCII):
         raise BundleFormatError("manifest origin or size is malformed")
+    if int(size_text) >= 1 << 64:
+        raise BundleFormatError("manifest size out of range (a uint64)")
     heads: dict[str, tuple[int, bytes]] = {}
     for line in lines[3:]:
         parts = line.split(" ")
         if (
             len(parts) != 3
-            or not re.fullmatch(r"[1-9][0-9]*", parts[1], re.ASCII)
+            or not re.fullmatch(r"[1-9][0-9]{0,19}", parts[1], re.ASCII)
             or not _HEX32.fullmatch(parts[2])
         ):
             raise BundleFormatError(f"malformed manifest line {line!r}")
         check_stream_id(parts[0])
         if parts[0] in heads:
             raise BundleFormatError(f"stream {parts[0]!r} appears twice in the manifest")
+        if int(parts[1]) >= 1 << 64:
+            raise BundleFormatError(f"manifest version out of range in line {line[:200]!r}")
         heads[parts[0]] = (int(parts[1]), bytes.fromhex(parts[2]))
     if list(heads) != sorted(heads):
         raise BundleFormatError("manifest lines must be sorted by stream id")
@@ -129,6 +134,34 @@ def _b64(data: bytes) -> str:
     return base64.b64encode(data).decode()
 
 
+def evidence_named(payloads: Iterable[Any]) -> list[Evidence]:
+    """The evidence files the signed acts name, derived (never taken from a bundle): every payload with a top-level
+    ``sha256`` (64 lowercase hex) and ``size`` (an integer >= 0), once per (hash, size), sorted, each named by its hash
+    (the evidence store keeps files as ``<sha256>``). The builder writes this list and the verifier recomputes it:
+    a bundle's ``evidence`` may only point to files, it never decides which files or what they must hash to."""
+    found: set[tuple[str, int]] = set()
+    for payload in payloads:
+        if not isinstance(payload, dict):
+            continue
+        digest, size = payload.get("sha256"), payload.get("size")
+        if isinstance(digest, str) and _HEX32.fullmatch(digest) and type(size) is int and size >= 0:
+            found.add((digest, size))
+    return [Evidence(sha256=digest, size=size, name=digest) for digest, size in sorted(found)]
+
+
+def evidence_json(evidence: Iterable[Evidence]) -> list[dict[str, Any]]:
+    return [{"sha256": e.sha256, "size": e.size, "name": e.name} for e in evidence]
+
+
+def _payload_of(envelope: bytes) -> Any:
+    """The act payload inside signed-act bytes, or None when they do not decode (the verifier reports those)."""
+    try:
+        act = json.loads(base64.b64decode(json.loads(envelope)["act"], validate=True))
+        return act["payload"] if isinstance(act, dict) else None
+    except (ValueError, KeyError, TypeError, RecursionError):
+        return None
+
+
 def build_bundle(
     *,
     origin: str,
@@ -136,13 +169,12 @@ def build_bundle(
     streams: Sequence[BundleStream],
     log_key: SigningKey,
     consistency: tuple[str, Sequence[bytes]] | None = None,
-    evidence: Sequence[Evidence] = (),
 ) -> dict[str, Any]:
     """Assemble a bundle (pure: no I/O). ``consistency`` is ``(older checkpoint note, proof hashes)``.
 
     Checks what a honest builder must get right (stream ids, contiguous versions from 1, every proof carrying
     exactly ``checkpoint``) and signs the manifest with ``log_key``; it does not verify anything cryptographically:
-    that is :mod:`ledger.court.verify`'s job.
+    that is :mod:`ledger.court.verify`'s job. The evidence list is derived from the acts (:func:`evidence_named`).
     """
     cp = parse_unverified(checkpoint)
     if cp.origin != origin:
@@ -193,7 +225,9 @@ def build_bundle(
         "streams": out_streams,
         "manifest": manifest,
         "consistency": consistency_obj,
-        "evidence": [{"sha256": e.sha256, "size": e.size, "name": e.name} for e in evidence],
+        "evidence": evidence_json(
+            evidence_named(_payload_of(item.envelope) for stream in streams for item in stream.entries)
+        ),
     }
 
 
@@ -206,22 +240,39 @@ def _need(obj: Mapping[str, Any], key: str, kind: type | tuple[type, ...], where
     return value
 
 
+BUNDLE_KEYS = frozenset({"format", "origin", "checkpoint", "streams", "manifest", "consistency", "evidence"})
+STREAM_KEYS = frozenset({"id", "entries"})
+ENTRY_KEYS = frozenset({"version", "leaf_index", "entry", "envelope", "proof"})
+CONSISTENCY_KEYS = frozenset({"from", "proof"})
+EVIDENCE_KEYS = frozenset({"sha256", "size", "name"})
+
+
+def _exact(obj: Mapping[str, Any], keys: frozenset[str], where: str) -> None:
+    """No field outside the format: every field is signed, proven or checked as derived, so an extra one is refused."""
+    extra = set(obj) - keys
+    if extra:
+        raise BundleFormatError(f"{where}: unknown field(s) {sorted(extra)[:5]!r}")
+
+
 def check_shape(bundle: Any) -> None:
     """Raise :class:`BundleFormatError` unless ``bundle`` has the zhifa-bundle/v1 shape (types, not content)."""
     if not isinstance(bundle, dict):
         raise BundleFormatError("a bundle is a JSON object")
     if bundle.get("format") != FORMAT:
-        raise BundleFormatError(f"format must be {FORMAT!r}, not {bundle.get('format')!r}")
+        raise BundleFormatError(f"format must be {FORMAT!r}, not {str(bundle.get('format'))[:80]!r}")
+    _exact(bundle, BUNDLE_KEYS, "bundle")
     _need(bundle, "origin", str, "bundle")
     _need(bundle, "checkpoint", str, "bundle")
     _need(bundle, "manifest", str, "bundle")
     for stream in _need(bundle, "streams", list, "bundle"):
         if not isinstance(stream, dict):
             raise BundleFormatError("streams: each stream is an object")
-        sid = _need(stream, "id", str, "stream")
+        _exact(stream, STREAM_KEYS, "stream")
+        sid = _need(stream, "id", str, "stream")[:200]
         for item in _need(stream, "entries", list, f"stream {sid}"):
             if not isinstance(item, dict):
                 raise BundleFormatError(f"stream {sid}: each entry is an object")
+            _exact(item, ENTRY_KEYS, f"stream {sid}")
             for key in ("version", "leaf_index"):
                 if type(_need(item, key, int, f"stream {sid}")) is not int:
                     raise BundleFormatError(f"stream {sid}: {key!r} must be an integer")
@@ -233,6 +284,7 @@ def check_shape(bundle: Any) -> None:
     if consistency is not None:
         if not isinstance(consistency, dict):
             raise BundleFormatError("consistency must be null or an object")
+        _exact(consistency, CONSISTENCY_KEYS, "consistency")
         _need(consistency, "from", str, "consistency")
         proof = _need(consistency, "proof", list, "consistency")
         if not all(isinstance(h, str) for h in proof):
@@ -240,6 +292,7 @@ def check_shape(bundle: Any) -> None:
     for item in _need(bundle, "evidence", list, "bundle"):
         if not isinstance(item, dict):
             raise BundleFormatError("evidence: each item is an object")
+        _exact(item, EVIDENCE_KEYS, "evidence")
         _need(item, "sha256", str, "evidence")
         _need(item, "size", int, "evidence")
         _need(item, "name", str, "evidence")

@@ -18,7 +18,7 @@ from ledger.court import note
 from ledger.court.keys import SigningKey, VerifierKey
 from ledger.court.merkle import HASH_SIZE
 
-_SIZE = re.compile(r"(?:0|[1-9][0-9]*)", re.ASCII)
+_SIZE = re.compile(r"(?:0|[1-9][0-9]{0,19})", re.ASCII)  # at most 20 digits: a uint64 (larger is refused below)
 MAX_SIZE = (1 << 64) - 1
 
 

@@ -28,7 +28,8 @@ from ledger.court.checkpoint import Checkpoint, CheckpointError, b64_32, open_ch
 from ledger.court.keys import VerifierKey
 
 HEADER = "c2sp.org/tlog-proof@v1"
-_INDEX = re.compile(r"index (0|[1-9][0-9]*)", re.ASCII)
+_INDEX = re.compile(r"index (0|[1-9][0-9]{0,19})", re.ASCII)  # a uint64: at most 20 digits
+MAX_INDEX = (1 << 64) - 1
 MAX_PROOF_HASHES = 64  # a tree of 2**64 leaves has inclusion proofs of at most 64 hashes
 
 
@@ -100,6 +101,8 @@ def parse(text: str | bytes) -> TlogProof:
     if not match:
         raise TlogProofError(f"malformed index line {lines[pos]!r}")
     index = int(match.group(1))
+    if index > MAX_INDEX:
+        raise TlogProofError("index out of range (a uint64)")
     hash_lines = lines[pos + 1 :]
     if len(hash_lines) > MAX_PROOF_HASHES:
         raise TlogProofError("too many proof hashes")

@@ -32,6 +32,7 @@ from __future__ import annotations
 import argparse
 import base64
 import binascii
+import bisect
 import datetime as dt
 import hashlib
 import json
@@ -43,7 +44,14 @@ from pathlib import Path
 from typing import Any, Literal
 
 from ledger.court import merkle, note, tlogproof
-from ledger.court.bundle_format import BundleFormatError, check_shape, entry_hash, parse_manifest
+from ledger.court.bundle_format import (
+    BundleFormatError,
+    check_shape,
+    entry_hash,
+    evidence_json,
+    evidence_named,
+    parse_manifest,
+)
 from ledger.court.checkpoint import Checkpoint, CheckpointError, open_checkpoint, parse_unverified
 from ledger.court.keys import KeyFormatError, VerifierKey, parse_verifier_key
 
@@ -56,9 +64,15 @@ REGISTRY_TYPES = frozenset({"authority.admitted", "key.registered", "key.revoked
 PERSON_PREFIX = "person:"
 _KID = re.compile(r"[0-9a-f]{8}")
 _TIMESTAMP = re.compile(r"\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{6}Z", re.ASCII)
-_HEX64 = re.compile(r"[0-9a-f]{64}")
 
 EXIT_VALID, EXIT_INVALID, EXIT_UNUSABLE = 0, 1, 2
+
+# Bounds on what the verifier reads, so that it runs in bounded memory and time for any input. A 50-act case
+# bundle is about 40 KB; a case of 50,000 acts fits in the size limit. A bundle is 5 levels deep and an act's
+# payload a few more (the payload schemas nest objects in lists in objects); the depth limit leaves room.
+MAX_BUNDLE_BYTES = 64 << 20
+MAX_JSON_DEPTH = 64
+MAX_KEY_FILE_BYTES = 64 << 10  # a verifier key is one line of about 100 bytes
 
 
 class UnusableInput(ValueError):
@@ -127,10 +141,49 @@ def canonical_dumps(obj: Any) -> bytes:
     return json.dumps(obj, sort_keys=True, separators=(",", ":"), ensure_ascii=False).encode("utf-8")
 
 
+_JSON_STRING = re.compile(r'"[^"\\]*(?:\\.[^"\\]*)*"')
+_NOT_BRACKET = re.compile(r"[^\[\]{}]+")
+
+
+def json_depth_within(text: str, limit: int = MAX_JSON_DEPTH) -> bool:
+    """True iff no array or object in the JSON ``text`` is nested deeper than ``limit``, scanned before parsing (the
+    parser recurses once per level; 100,000 levels would exhaust the stack). Strings are skipped first (brackets in
+    them do not count), then every other character but brackets, both in C; only the brackets are walked."""
+    brackets = _NOT_BRACKET.sub("", _JSON_STRING.sub("", text))
+    depth = 0
+    for char in brackets:
+        if char in "[{":
+            depth += 1
+            if depth > limit:
+                return False
+        else:
+            depth -= 1
+    return True
+
+
+def load_json(data: bytes | str, what: str = "bundle") -> Any:
+    """Parse untrusted JSON within the size and depth bounds, or raise :class:`UnusableInput` saying which bound."""
+    if len(data) > MAX_BUNDLE_BYTES:
+        raise UnusableInput(f"the {what} is larger than {MAX_BUNDLE_BYTES} bytes")
+    try:
+        text = data.decode("utf-8") if isinstance(data, bytes) else data
+    except UnicodeError as exc:
+        raise UnusableInput(f"the {what} is not UTF-8: {exc}") from exc
+    if not json_depth_within(text):
+        raise UnusableInput(f"the {what} nests arrays or objects deeper than {MAX_JSON_DEPTH} levels")
+    try:
+        return json.loads(text)
+    except (ValueError, RecursionError) as exc:
+        raise UnusableInput(f"the {what} is not JSON: {str(exc)[:200]}") from exc
+
+
 def canonical_loads(data: bytes) -> Any:
     """Decode canonical JSON bytes; refuse anything whose canonical re-encoding differs."""
     try:
-        obj = json.loads(data.decode("utf-8"), parse_float=_no_float, parse_constant=_no_float)
+        text = data.decode("utf-8")
+        if not json_depth_within(text):
+            raise NonCanonical(f"nested deeper than {MAX_JSON_DEPTH} levels")
+        obj = json.loads(text, parse_float=_no_float, parse_constant=_no_float)
         again = canonical_dumps(obj)
     except (UnicodeError, ValueError, RecursionError) as exc:
         raise NonCanonical(f"not JSON: {exc}") from exc
@@ -284,13 +337,19 @@ def _payload_vkey(payload: dict[str, Any], person: str) -> VerifierKey:
     return vkey
 
 
-def apply_registry_act(registry: _Registry, person: str, act: Act, leaf: int) -> None:
-    """Apply one (already signature-checked) registry act at ``leaf``, or raise :class:`RegistryError`."""
+def apply_registry_act(registry: _Registry, person: str, act: Act, leaf: int, kid: str) -> None:
+    """Apply one (already signature-checked) registry act at ``leaf`` signed under ``kid``, or raise
+    :class:`RegistryError`."""
     payload = act.payload
+    if person == registry.origin:
+        raise RegistryError(
+            f"任何密钥不得使用日志名称 {person}", f"no key may take the log's name {person!r}"
+        )
     if act.type == "authority.admitted":
-        if act.actor != registry.origin:
+        signer = registry.keys.get(kid)
+        if act.actor != registry.origin or signer is None or signer.role != "log":
             raise RegistryError(
-                "只有日志密钥可以接纳人事管理机构", "only the log key admits the personnel authority"
+                "只有日志密钥本身可以接纳人事管理机构", "only the log key itself admits the personnel authority"
             )
         vkey = _payload_vkey(payload, person)
         if vkey.kid_hex in registry.keys:
@@ -318,11 +377,11 @@ def apply_registry_act(registry: _Registry, person: str, act: Act, leaf: int) ->
             raise RegistryError(
                 f"{act.actor} 不是人事管理机构，无权吊销密钥", f"{act.actor!r} is not an authority"
             )
-        kid = payload.get("kid")
-        key = registry.keys.get(kid) if isinstance(kid, str) else None
+        revoked = payload.get("kid")
+        key = registry.keys.get(revoked) if isinstance(revoked, str) else None
         if key is None or key.person != person:
             raise RegistryError(
-                f"被吊销的密钥 {kid} 不属于 {person}", f"revoked kid {kid!r} is not a key of {person!r}"
+                f"被吊销的密钥 {revoked} 不属于 {person}", f"revoked kid {revoked!r} is not a key of {person!r}"
             )
         if key.revoked_leaf is None:
             key.revoked_leaf = leaf
@@ -482,6 +541,33 @@ def _check_manifest(
             )
 
 
+def _missing_between(low: int, high: int, present: Sequence[int]) -> tuple[int, int] | None:
+    """The first and last version strictly between ``low`` and ``high`` missing from ``present`` (sorted, unique),
+    or None. Binary searches only: a claimed version of 10**15 allocates nothing and costs O(log n)."""
+    start, end = bisect.bisect_right(present, low), bisect.bisect_left(present, high)
+    if end - start >= high - low - 1:
+        return None
+    # In present[start:end], present[i] - i grows by at least 0 per step; the first missing version follows the
+    # longest prefix run low+1, low+2, … and the last precedes the longest suffix run …, high-2, high-1.
+    lo, hi = start, end
+    while lo < hi:
+        mid = (lo + hi) // 2
+        if present[mid] == low + 1 + (mid - start):
+            lo = mid + 1
+        else:
+            hi = mid
+    first = low + 1 + (lo - start)
+    lo, hi = start, end
+    while lo < hi:
+        mid = (lo + hi) // 2
+        if present[mid] == high - (end - mid):
+            hi = mid
+        else:
+            lo = mid + 1
+    last = high - 1 - (end - lo)
+    return first, last
+
+
 def _check_stream(
     sid: str,
     entries: list[dict[str, Any]],
@@ -493,7 +579,7 @@ def _check_stream(
     prev_hash: bytes | None = ZERO_HASH
     prev_version = 0
     prev_leaf = -1
-    all_versions = {raw["version"] for raw in entries}
+    all_versions = sorted({raw["version"] for raw in entries})
     for raw in entries:
         item = _Item(sid, raw["version"], raw["leaf_index"])
         items.append(item)
@@ -503,9 +589,9 @@ def _check_stream(
             report.fail(code, zh, en, sid, v, leaf)
 
         if v != prev_version + 1:
-            missing = [x for x in range(prev_version + 1, v) if x not in all_versions]
+            missing = _missing_between(prev_version, v, all_versions)
             if missing:
-                span = str(missing[0]) if len(missing) == 1 else f"{missing[0]}–{missing[-1]}"
+                span = str(missing[0]) if missing[0] == missing[1] else f"{missing[0]}–{missing[1]}"
                 fail(
                     "version-gap",
                     f"版本不连续：缺少版本 {span}（条目被删除？）",
@@ -564,6 +650,12 @@ def _check_stream(
         except tlogproof.TlogProofError as exc:
             fail("proof-malformed", "包含证明格式错误", f"tlog-proof is malformed: {exc}")
         else:
+            if proof.extra is not None:
+                fail(
+                    "proof-extra",
+                    "包含证明带有未经认证的附加数据",
+                    "the tlog-proof carries extra data, which nothing authenticates (a bundle has none)",
+                )
             if proof.checkpoint != bundle["checkpoint"]:
                 fail(
                     "proof-checkpoint-mismatch",
@@ -699,7 +791,7 @@ def _check_signatures(items: list[_Item], log_key: VerifierKey, origin: str, rep
                 )
             elif signed_ok and item.included and item.digest_ok and item.form_ok:
                 try:
-                    apply_registry_act(registry, item.stream[len(PERSON_PREFIX) :], act, item.leaf)
+                    apply_registry_act(registry, item.stream[len(PERSON_PREFIX) :], act, item.leaf, env.kid)
                 except RegistryError as exc:
                     report.fail("registry-act-invalid", exc.zh, exc.en, *where)
 
@@ -785,34 +877,25 @@ def _check_consistency(
 def _check_evidence(
     bundle: dict[str, Any], items: list[_Item], evidence_dir: Path | None, report: Report
 ) -> None:
-    mentioned: set[str] = set()
-    for item in items:
-        if item.envelope is not None:
-            _collect_strings(item.envelope.act.payload, mentioned)
-    for n, ev in enumerate(bundle["evidence"]):
-        digest, size, name = ev["sha256"], ev["size"], ev["name"]
-        label = f"evidence[{n}] {name!r}"
-        if not _HEX64.fullmatch(digest) or size < 0:
+    """The evidence files are the ones the signed acts name, with the hashes and sizes the acts give
+    (:func:`evidence_named`); the bundle's list must be exactly that derived list (it only points to files, named by
+    their hash), and with ``evidence_dir`` every file is hashed against the act, never against the list."""
+    derived = evidence_named(item.envelope.act.payload for item in items if item.envelope is not None)
+    if bundle["evidence"] != evidence_json(derived):
+        report.fail(
+            "evidence-list",
+            "案卷包的证据清单与签名行为记载的证据（哈希、大小）不符",
+            f"the bundle's evidence list is not the {len(derived)} file(s) the signed acts name "
+            "(sha256, size, named by the hash)",
+        )
+    if evidence_dir is None:
+        return
+    for ev in derived:
+        label = f"evidence {ev.sha256} ({ev.size} bytes)"
+        path = evidence_dir / ev.sha256
+        if path.is_symlink() or not path.is_file():
             report.fail(
-                "evidence-malformed", f"证据条目 {name} 格式错误", f"{label}: malformed sha256 or size"
-            )
-            continue
-        b64 = base64.b64encode(bytes.fromhex(digest)).decode()
-        if digest not in mentioned and b64 not in mentioned:
-            report.warnings.append(
-                f"{label}: no signed act in the bundle names this hash / 无签名行为引用该证据"
-            )
-        if evidence_dir is None:
-            continue
-        if not name or name in (".", "..") or "/" in name or "\\" in name or "\x00" in name:
-            report.fail("evidence-name", f"证据文件名 {name!r} 不安全", f"{label}: unsafe file name")
-            continue
-        path = evidence_dir / name
-        if not path.is_file():
-            path = evidence_dir / digest
-        if not path.is_file():
-            report.fail(
-                "evidence-missing", f"证据文件 {name} 缺失", f"{label}: file not found in {evidence_dir}"
+                "evidence-missing", f"证据文件 {ev.sha256} 缺失", f"{label}: no regular file {path}"
             )
             continue
         h = hashlib.sha256()
@@ -821,23 +904,14 @@ def _check_evidence(
             for chunk in iter(lambda: handle.read(1 << 20), b""):
                 h.update(chunk)
                 total += len(chunk)
-        if h.hexdigest() != digest or total != size:
+                if total > ev.size:
+                    break
+        if h.hexdigest() != ev.sha256 or total != ev.size:
             report.fail(
                 "evidence-mismatch",
-                f"证据文件 {name} 的哈希或大小与案卷记载不符",
-                f"{label}: file hash/size {h.hexdigest()}/{total} is not {digest}/{size}",
+                f"证据文件 {ev.sha256} 的哈希或大小与签名行为记载不符",
+                f"{label}: the file's hash/size is not what the signed act records",
             )
-
-
-def _collect_strings(value: Any, out: set[str]) -> None:
-    if isinstance(value, str):
-        out.add(value)
-    elif isinstance(value, dict):
-        for v in value.values():
-            _collect_strings(v, out)
-    elif isinstance(value, list):
-        for v in value:
-            _collect_strings(v, out)
 
 
 def verify_bundle(
@@ -882,15 +956,27 @@ def verify_bundle(
 # --- command line ----------------------------------------------------------------------------------------
 
 
+def _read_bounded(path: str, limit: int, what: str) -> bytes:
+    """A file's bytes, refusing (not reading) more than ``limit``."""
+    try:
+        with open(path, "rb") as handle:
+            data = handle.read(limit + 1)
+    except OSError as exc:
+        raise UnusableInput(f"cannot read the {what} {path!r}: {exc.strerror}") from exc
+    if len(data) > limit:
+        raise UnusableInput(f"the {what} {path!r} is larger than {limit} bytes")
+    return data
+
+
 def _read_log_key(arg: str) -> VerifierKey:
     try:
         return parse_verifier_key(arg)
     except KeyFormatError:
         pass
     try:
-        text = Path(arg).read_text(encoding="utf-8")
-    except (OSError, UnicodeError) as exc:
-        raise UnusableInput(f"--log-key is neither a verifier key nor a readable file: {arg!r}") from exc
+        text = _read_bounded(arg, MAX_KEY_FILE_BYTES, "log key file").decode("utf-8")
+    except (UnusableInput, UnicodeError) as exc:
+        raise UnusableInput(f"--log-key is neither a verifier key nor a readable key file: {arg[:200]!r}") from exc
     try:
         return parse_verifier_key(text)
     except KeyFormatError as exc:
@@ -914,15 +1000,12 @@ def main(argv: Sequence[str] | None = None) -> int:
         reconfigure(errors="backslashreplace")
     try:
         log_key = _read_log_key(args.log_key)
-        try:
-            bundle = json.loads(Path(args.bundle).read_bytes())
-        except (OSError, UnicodeError, ValueError) as exc:
-            raise UnusableInput(f"cannot read the bundle as JSON: {exc}") from exc
+        bundle = load_json(_read_bounded(args.bundle, MAX_BUNDLE_BYTES, "bundle"))
         older = None
         if args.checkpoint is not None:
             try:
-                older = Path(args.checkpoint).read_text(encoding="utf-8")
-            except (OSError, UnicodeError) as exc:
+                older = _read_bounded(args.checkpoint, note.MAX_NOTE_BYTES, "older checkpoint").decode("utf-8")
+            except UnicodeError as exc:
                 raise UnusableInput(f"cannot read the older checkpoint: {exc}") from exc
         if args.evidence is not None and not Path(args.evidence).is_dir():
             raise UnusableInput(f"evidence directory {args.evidence!r} does not exist")
