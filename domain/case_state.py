@@ -222,6 +222,20 @@ class Complaint(_S):
     answered_at: dt.datetime | None = None
 
 
+class Disclosure(_S):
+    """事后公示 of one decision and how it ended (``domain/case/disclosure.py``); nothing here is ever removed."""
+
+    decision_version: int
+    published_at: dt.datetime
+    published_version: int
+    publicity_class: str
+    withdrawn_at: dt.datetime | None = None
+    withdrawn_version: int | None = None
+    withdrawal_ground: str | None = None
+    repaired_at: dt.datetime | None = None
+    repaired_version: int | None = None
+
+
 class Reliance(_S):
     """A rule (and day) the last accepted act rested on: the rule's source, the day, whether that day is provisional."""
 
@@ -304,6 +318,7 @@ class CaseState(msgspec.Struct, kw_only=True):
     complaints: list[Complaint] = msgspec.field(default_factory=list)
     corrections: list[int] = msgspec.field(default_factory=list)
     pending: list[Pending] = msgspec.field(default_factory=list)
+    disclosures: list[Disclosure] = msgspec.field(default_factory=list)
     relied_on: list[Reliance] = msgspec.field(default_factory=list)
     """What the last accepted act rested on (rule sources, days and whether provisional); reset by every act."""
 

@@ -25,6 +25,8 @@ NDRC_CREDIT = "《信用修复管理办法》"
 CIVIL_CODE = "《民法典》"
 GUANYUN = "灌政办〔2023〕32号"
 GB_USCC = "GB 32100-2015"
+OGI = "《政府信息公开条例》"
+MINORS = "《未成年人保护法》"
 GANJIANG = "赣江新区“1+7”综合行政执法改革（管罚分离）"
 
 
@@ -91,6 +93,7 @@ _TABLE: tuple[Rule, ...] = (
     Rule("disclosure.penalty_within", 7, "working_days", f"{GB118}", "law", "penalty decisions disclosed within 7 working days"),
     Rule("disclosure.other_within", 20, "working_days", f"{GB118}", "law", "other enforcement decisions disclosed within 20 working days"),
     Rule("disclosure.withdraw_within", 3, "working_days", f"{APL}第四十八条", "law", "withdraw a changed/revoked decision's disclosure within 3 working days"),
+    Rule("publicity.minor_min", 0, "months", f"{NDRC_CREDIT}", "law", "minor penalties: in principle not published, so no minimum"),
     Rule("publicity.minor_max", 3, "months", f"{NDRC_CREDIT}", "law", "minor penalties: at most 3 months if published"),
     Rule("publicity.general_min", 3, "months", f"{NDRC_CREDIT}", "law", "general penalties: at least 3 months"),
     Rule("publicity.general_max", 1, "years", f"{NDRC_CREDIT}", "law", "general penalties: at most 1 year"),

@@ -9,7 +9,22 @@ is the default.
 from __future__ import annotations
 
 from domain.errors import DomainError
-from domain.law import ACL, ALL, APL, ARL, GANJIANG, GB_USCC, GUANYUN, MS_RULES, SC310, rule
+from domain.law import (
+    ACL,
+    ALL,
+    APL,
+    ARL,
+    GANJIANG,
+    GB118,
+    GB_USCC,
+    GUANYUN,
+    MINORS,
+    MS_RULES,
+    NDRC_CREDIT,
+    OGI,
+    SC310,
+    rule,
+)
 
 
 # -- authorisation: who may act (403) --------------------------------------------------------------------------
@@ -538,3 +553,59 @@ class NotInCase(DomainError):
     title_en = "Only the party, people named in the case or staff of its agency may annotate the case"
     article = f"{APL}第四十七条"
     status = 403
+
+# -- disclosure (行政执法公示, domain/case/disclosure.py) ------------------------------------------------------------
+class DisclosureWithoutDecision(DomainError):
+    code = "disclosure-without-decision"
+    title = "公示的决定不存在或已失效"
+    title_en = "There is no decision in force at that version to disclose"
+    article = GB118
+
+
+class AlreadyDisclosed(DomainError):
+    code = "already-disclosed"
+    title = "该决定已经公示"
+    title_en = "This decision has already been disclosed"
+    article = GB118
+
+
+class MinorNotPublic(DomainError):
+    code = "minor-not-public"
+    title = "涉及未成年人的案件信息不得公开"
+    title_en = "A case concerning a minor is never published"
+    article = f"{MINORS}第一百零三条"
+
+
+class PersonalDataInDisclosure(DomainError):
+    code = "personal-data-in-disclosure"
+    title = "公示内容不得包含个人隐私信息"
+    title_en = "A public text may not carry an ID number, phone, address or bank account"
+    article = f"{OGI}第十五条"
+
+
+class NotDisclosed(DomainError):
+    code = "not-disclosed"
+    title = "该决定未公示或已撤回"
+    title_en = "The decision has no disclosure in public view"
+    article = f"{APL}第四十八条"
+
+
+class WithdrawalWithoutGround(DomainError):
+    code = "withdrawal-without-ground"
+    title = "撤回公示须以决定被变更、撤销、确认违法或者确认无效为前提"
+    title_en = "A disclosure is withdrawn only after the decision was changed, revoked, confirmed illegal or void"
+    article = f"{APL}第四十八条"
+
+
+class CreditRepairTooEarly(DomainError):
+    code = "credit-repair-too-early"
+    title = "最短公示期届满前不得信用修复"
+    title_en = "Credit repair ends publicity only after the minimum publicity period"
+    article = NDRC_CREDIT
+
+
+class PublicityEnded(DomainError):
+    code = "publicity-ended"
+    title = "公示期已经届满"
+    title_en = "The maximum publicity period has already run out"
+    article = NDRC_CREDIT

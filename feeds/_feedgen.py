@@ -150,6 +150,8 @@ def _ledger_elements(entry: Any, item: FeedItem) -> None:
         _sub(entry, z + "treeSize", str(item.tree_size))
     if item.withdraws is not None:
         _sub(entry, z + "withdraws", str(item.withdraws))
+    if item.ends is not None:
+        _sub(entry, z + "ends", str(item.ends))
     if item.reason is not None:
         _sub(entry, z + "reason", xml_safe(item.reason))
     if item.agency is not None:

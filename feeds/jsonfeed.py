@@ -34,6 +34,7 @@ class ItemExtension(_Base, omit_defaults=True, frozen=True, kw_only=True):
     kind: str
     tree_size: int | None = None
     withdraws: int | None = None
+    ends: int | None = None
     reason: str | None = None
     agency: str | None = None
     agency_name: str | None = None
@@ -104,6 +105,7 @@ def _item(meta: FeedMeta, item: FeedItem) -> Item:
             kind=xml_safe(item.kind),
             tree_size=item.tree_size,
             withdraws=item.withdraws,
+            ends=item.ends,
             reason=xml_safe_opt(item.reason),
             agency=xml_safe_opt(item.agency),
             agency_name=xml_safe_opt(item.agency_name),

@@ -57,6 +57,11 @@ class FeedItem(msgspec.Struct, frozen=True, kw_only=True):
     year: int | None = None
     #: Leaf index of the disclosure a withdrawal (撤回) withdraws.
     withdraws: int | None = None
+    #: Leaf index of the disclosure an expiry (公示期满、信用修复) ends.
+    ends: int | None = None
+    #: Order within the feed when it is not the leaf order: a disclosure is placed when it was published, while
+    #: its id and leaf name the act it discloses (which can be older than items before it). None: leaf order.
+    sequence: int | None = None
     reason: str | None = None
     categories: tuple[str, ...] = ()
     tree_size: int | None = None
@@ -76,8 +81,10 @@ class FeedItem(msgspec.Struct, frozen=True, kw_only=True):
 
     @property
     def position(self) -> int:
-        """Order within a feed: the tree size for checkpoints, the leaf index for everything else."""
-        return self.tree_size if self.kind == CHECKPOINT and self.tree_size is not None else self.leaf_index
+        """Order within a feed: the tree size for checkpoints, else ``sequence`` when set, else the leaf index."""
+        if self.kind == CHECKPOINT and self.tree_size is not None:
+            return self.tree_size
+        return self.sequence if self.sequence is not None else self.leaf_index
 
     @property
     def tag_year(self) -> int:

@@ -5,6 +5,7 @@ and a verify page that checks an entry's inclusion in the browser (WebCrypto).""
 from __future__ import annotations
 
 import base64
+import datetime as dt
 from typing import Annotated, Any
 
 import msgspec
@@ -14,6 +15,7 @@ from litestar.response import Template
 
 from domain.redact import mask_person_name
 from ledger.envelope import entry_hash
+from projections import disclosure as disclosure_view
 from web.deps import ServicesDep
 from web.problems import NotFound, problems
 from web.services import Services
@@ -33,6 +35,13 @@ def _latest_entries(services: Services) -> list[dict[str, Any]]:
     return list(reversed(out))
 
 
+def _disclosure_view(item: disclosure_view.PublicItem) -> dict[str, Any]:
+    out = item.public_dict()
+    out["page_url"] = f"/disclosures/{item.leaf_index}"
+    out["published"] = out["published_at"]
+    return out
+
+
 class PortalController(Controller):
     path = "/"
     tags = ["portal"]
@@ -47,7 +56,8 @@ class PortalController(Controller):
         checkpoint = None
         if published is not None:
             checkpoint = {"size": published.size, "created_at": published.created_at, "root": base64.b64encode(published.root).decode()}
-        disclosures = list(reversed(services.feeds.disclosures()[-LATEST:]))
+        current = disclosure_view.current_items(services.store, as_of=dt.datetime.now(dt.UTC))
+        disclosures = [_disclosure_view(d) for d in reversed(current[-LATEST:])]
         return Template(
             "home.html",
             context={**self._base(services), "checkpoint": checkpoint, "disclosures": disclosures, "entries": _latest_entries(services)},
@@ -56,9 +66,10 @@ class PortalController(Controller):
     @get("/disclosures/{leaf:int}", media_type=MediaType.HTML, responses=problems(404), sync_to_thread=True)
     def disclosure(self, services: ServicesDep, leaf: Annotated[int, PathParameter(ge=0, le=MAX_LEAF)]) -> Template:
         """One disclosure (行政执法公示) with the leaf index and entry hash of the act it discloses."""
-        item = next((d for d in services.feeds.disclosures() if d.leaf_index == leaf), None)
-        if item is None:
+        found = disclosure_view.item_by_leaf(services.store, leaf)
+        if not found:
             raise NotFound(f"no disclosure at leaf {leaf}")
+        item = _disclosure_view(found[-1])
         size = services.checkpoint_size()
         return Template(
             "disclosure.html",
@@ -75,15 +86,14 @@ class PortalController(Controller):
             {"id": a.id, "name": a.name, "kind": a.kind, "feed": feed_path("agency", a.id) + ".atom"}
             for a in sorted(registry.agencies.values(), key=lambda a: a.id)
         ]
-        people = []
-        for person_id in sorted(registry.person_kids):
-            role = registry.role_of(person_id)
-            if role is None or role in ("party", "log", "authority"):
-                continue
-            record = registry.persons.get(person_id)
-            name = mask_person_name(record.name) if record is not None and record.name else ""
-            agency = record.agency if record is not None and record.agency else ""
-            people.append({"id": person_id, "name": name, "role": role, "agency": agency})
+        people = [
+            {
+                "name": mask_person_name(o["name"]) if o.get("name") else "",
+                "agency": o.get("agency_name") or o.get("agency") or "",
+                "certificates": o.get("certificates", []),
+            }
+            for o in disclosure_view.officer_directory(services.store)
+        ]
         return Template("directory.html", context={**self._base(services), "agencies": agencies, "people": people})
 
     @get("/verify", media_type=MediaType.HTML, responses=problems())

@@ -18,6 +18,7 @@ from litestar.response import ServerSentEvent, ServerSentEventMessage
 
 from feeds import ATOM, JSON_FEED, RSS, not_modified
 from ledger.envelope import entry_hash
+from projections import disclosure as disclosure_view
 from web.deps import ServicesDep
 from web.feed_catalog import FeedNotFound, parse_feed_path
 from web.problems import NotFound, problems
@@ -82,7 +83,10 @@ class FeedsController(Controller):
         raw = request.scope.get("raw_path") or request.scope["path"].encode()
         raw_tail = raw.decode("latin-1").split("?", 1)[0].removeprefix("/feeds/")
         try:
-            page = services.feeds.page(parse_feed_path(raw_tail))
+            req = parse_feed_path(raw_tail)
+            stamp = services.feed_stamp
+            hit = services.feeds.cached(req, stamp)
+            page = hit if hit is not None else await asyncio.to_thread(services.feeds.page, req, stamp)
         except FeedNotFound as exc:
             raise NotFound(str(exc)) from exc
         gz = "gzip" in request.headers.get("accept-encoding", "")
@@ -100,35 +104,66 @@ class FeedsController(Controller):
 
 def _entry_events(services: Services, start: int, end: int) -> list[ServerSentEventMessage]:
     out = []
-    disclosed = {item.leaf_index: item for item in services.feeds.disclosures() if start <= item.leaf_index < end}
     for i in range(start, end, 256):
         for offset, body in enumerate(services.entries_by_leaf(i, min(end, i + 256))):
             leaf = i + offset
             data = {"leaf_index": leaf, "entry_hash": entry_hash(body).hex(), "entry": msgspec.json.decode(body)}
             out.append(ServerSentEventMessage(event="entry", id=str(leaf + 1), data=msgspec.json.encode(data).decode()))
-            item = disclosed.get(leaf)
-            if item is not None:
-                view = {"leaf_index": leaf, "entry_hash": item.entry_hash, "kind": item.kind, "title": item.title,
-                        "summary": item.summary, "page_url": item.page_url, "proof_url": item.proof_url}
-                out.append(ServerSentEventMessage(event="disclosure", id=str(leaf + 1), data=msgspec.json.encode(view).decode()))
     return out
 
 
+def _published_before(services: Services, size: int) -> int:
+    """How many disclosure items were made public by acts below leaf ``size`` (a resumed stream has seen them)."""
+    with services.store.db.read() as cur:
+        row = cur.execute(
+            f"SELECT COUNT(*) FROM {disclosure_view.ITEMS} i JOIN zhifa_leaves lt ON lt.position = i.position "
+            "WHERE lt.leaf_index < ?",
+            (size,),
+        ).fetchone()
+    return int(row[0]) if row else 0
+
+
+def _disclosure_events(services: Services, seen: int, size: int) -> list[ServerSentEventMessage]:
+    out = []
+    for item in disclosure_view.items(services.store, offset=seen):
+        view = {k: v for k, v in item.public_dict().items() if k in _DISCLOSURE_FIELDS}
+        view["page_url"] = f"/disclosures/{item.leaf_index}"
+        out.append(ServerSentEventMessage(event="disclosure", id=str(size), data=msgspec.json.encode(view).decode()))
+    return out
+
+
+_DISCLOSURE_FIELDS = frozenset(
+    {"seq", "kind", "stage", "leaf_index", "entry_hash", "agency", "agency_name", "domain", "party_uscc", "party_name",
+     "title", "summary", "published_at", "ref_leaf", "proof_size"}
+)
+
+
 async def event_stream(services: Services, position: int) -> AsyncIterator[ServerSentEventMessage]:
-    """From leaf ``position`` on: each new leaf (and the disclosure it carries), then the checkpoint covering it
-    (its id is the tree size, so Last-Event-ID resumes exactly); a keep-alive comment when idle."""
+    """From leaf ``position`` on: each new leaf, the disclosures that became public, then the checkpoint covering
+    them (ids are tree sizes, so Last-Event-ID resumes exactly); a keep-alive comment when idle."""
     opts = services.options
     yield ServerSentEventMessage(data=None, comment="zhifa events", retry=2000)
+    seen = await asyncio.to_thread(_published_before, services, position)
     idle_since = time.monotonic()
+    stamp: tuple[int, ...] = ()
     while True:
         published = services.published
         size = 0 if published is None else published.size
+        moved = False
         if published is not None and size > position:
             while position < size:
                 end = min(size, position + 1024)
                 for message in await asyncio.to_thread(_entry_events, services, position, end):
                     yield message
                 position = end
+            moved = True
+        if services.feed_stamp != stamp:  # the disclosure view moved: new public items?
+            stamp = services.feed_stamp
+            for message in await asyncio.to_thread(_disclosure_events, services, seen, size):
+                seen += 1
+                yield message
+                moved = True
+        if moved and published is not None:
             checkpoint = {"size": size, "root": base64.b64encode(published.root).decode(), "note": published.note}
             yield ServerSentEventMessage(event="checkpoint", id=str(size), data=msgspec.json.encode(checkpoint).decode())
             idle_since = time.monotonic()

@@ -23,7 +23,6 @@ from prometheus_client import Counter, Gauge, Histogram
 from ledger import canonical
 from ledger.court.checkpoint import parse_unverified
 from ledger.court.keys import SigningKey, read_private_key
-from ledger.envelope import decode_entry
 from ledger.sealer import Sealer, Tree
 from ledger.store import Store, position_column, unframe
 from ledger.writer import Writer, state_cache_key
@@ -163,8 +162,8 @@ class Services:
         self.health = Health()
         self._refresh_lock = threading.Lock()
         self.on_refresh: list[Callable[[Services], None]] = []
-        self.feeds = FeedCatalog(self.origin, options.base_url, self._log_created(), options.feed_page_size)
-        self._feed_checkpoint_size = 0
+        self.feeds = FeedCatalog(self.store, options.base_url, options.feed_page_size)
+        self.feed_stamp: tuple[int, ...] = ()  # published size and the views' positions: feed pages change with it
         self.refresh()
 
     # -- lifecycle ------------------------------------------------------------------------------------------
@@ -217,30 +216,14 @@ class Services:
             if self.published is not None:
                 TREE_SIZE.set(self.published.size)
                 CHECKPOINT_AGE.set((dt.datetime.now(dt.UTC) - self.published.created).total_seconds())
-            self._refresh_feeds()
-            for status in self.runner.status():
+            statuses = self.runner.status()
+            for status in statuses:
                 h.projection_lag[status.name] = status.lag
                 PROJECTION_LAG.labels(projection=status.name).set(status.lag)
+            self.feed_stamp = (self.checkpoint_size(), *(st.position for st in statuses))
             for hook in self.on_refresh:
                 hook(self)
         self.writer_catch_up()
-
-    def _log_created(self) -> dt.datetime:
-        """The log's creation (its first entry's recorded time): dates the feeds' tag ids and empty feeds."""
-        for note in self.store.notifications(1, 1):
-            entry, _ = unframe(note.state)
-            return canonical.parse_timestamp(decode_entry(entry).recorded_at)
-        return dt.datetime(2026, 1, 1, tzinfo=dt.UTC)
-
-    def _refresh_feeds(self) -> None:
-        with self.store.db.read() as cur:
-            rows = cur.execute(
-                "SELECT size, root, note, created_at FROM zhifa_checkpoints WHERE size > ? ORDER BY size",
-                (self._feed_checkpoint_size,),
-            ).fetchall()
-        if rows:
-            self.feeds.add_checkpoints([(int(r[0]), bytes(r[1]), str(r[2]), str(r[3])) for r in rows])
-            self._feed_checkpoint_size = int(rows[-1][0])
 
     def writer_catch_up(self) -> None:
         """Let the writer see registry acts appended by other processes (the guards read its registry)."""

@@ -466,5 +466,10 @@ from zhifa.cli_web import serve, tokens  # noqa: E402  (the web service's comman
 main.add_command(serve)
 main.add_command(tokens)
 
+from zhifa.cli_feeds import disclosures, feed  # noqa: E402  (issue 15: feeds and disclosure lists)
+
+main.add_command(feed)
+main.add_command(disclosures)
+
 if __name__ == "__main__":  # pragma: no cover
     main()

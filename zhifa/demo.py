@@ -38,6 +38,7 @@ def seed(store: Store, settings: Settings, console: Console, *, copies: int = 1)
     cases per scenario: `make bench` builds a realistic ledger of thousands of cases this way)."""
     from zhifa import scenarios as sc
     from zhifa.console import key_file_name, progress_bar
+    from zhifa.demo_disclosures import with_disclosures
 
     rng = random.Random(20261123)
     now = dt.datetime.now(dt.UTC).replace(microsecond=0)
@@ -49,7 +50,8 @@ def seed(store: Store, settings: Settings, console: Console, *, copies: int = 1)
         for i, name in enumerate(sc.SCENARIOS):
             span = spans[name]
             start = (now - span - dt.timedelta(days=2 + rng.randint(0, 20), hours=i)).replace(hour=1, minute=copy % 60)
-            plans.append((str(uuid.UUID(int=rng.getrandbits(128), version=4)), name, sc.scenario(name, start), start))
+            steps = with_disclosures(name, sc.scenario(name, start))
+            plans.append((str(uuid.UUID(int=rng.getrandbits(128), version=4)), name, steps, start))
     setup_start = min(p[3] for p in plans) - dt.timedelta(days=3)
     clock = SettableClock(setup_start - dt.timedelta(hours=1))
     log_key = SigningKey.generate(origin)
@@ -139,6 +141,8 @@ def run_demo(settings: Settings, *, serve: bool, console: Console) -> None:
         f"  {zhifa} bundle {example} -o case.json",
         f"  {zhifa} verify case.json --log-key \"$({zhifa} log vkey)\"   # the court's offline check",
         f"  {zhifa} log checkpoint",
+        f"  {zhifa} feed render atom               # 行政执法公示 (also rss, json; --agency, --party USCC, --withdrawals)",
+        f"  {zhifa} disclosures list --overdue     # decisions not published in time",
         "",
     ]
     console.print("\n".join(lines), highlight=False, soft_wrap=True)

@@ -29,6 +29,7 @@ from domain.case_state import (
     Pending,
 )
 from domain.catalog import Holding, ItemTerms, require_holding
+from domain.disclosure_acts import DISCLOSURE_ACTS
 from domain.errors import DomainError, MalformedAct, NotAuthorised
 from domain.law import APL
 from domain.local_rules import local_rule
@@ -139,10 +140,14 @@ def gate_holding(s: CaseState, act: ActRecord, payload: Any, registry: Registry)
     require_holding(registry, s.agency, s.catalog_item, act.recorded_at)
 
 
+# A disclosure outlives the case file: publication, withdrawal and credit repair come after closure and archive too.
+AFTER_CLOSURE = ANNOTATIONS | frozenset(DISCLOSURE_ACTS)
+
+
 def gate(s: CaseState, act: ActRecord, payload: Any, registry: Registry) -> None:
-    if s.archived_at is not None and act.type not in ANNOTATIONS:
+    if s.archived_at is not None and act.type not in AFTER_CLOSURE:
         raise CaseFinished(f"case {s.case_id} was archived on {local_date(s.archived_at)}")
-    if s.closed_at is not None and act.type not in ANNOTATIONS | {"case.archived"}:
+    if s.closed_at is not None and act.type not in AFTER_CLOSURE | {"case.archived"}:
         raise CaseFinished(f"case {s.case_id} was closed on {local_date(s.closed_at)}")
     gate_recused(s, act, payload)
     gate_auxiliary(act, payload, registry, s.in_name_of or s.agency, s.domain)

@@ -1,0 +1,736 @@
+"""The disclosure view (行政执法公示): redacted public items built from the log, and their feeds, exactly once.
+
+Items, in the order they were published (``seq``), each anchored on acts of the log:
+
+==============  ======================================  ==============================================
+kind            made by                                 names (leaf index + entry hash) the act …
+==============  ======================================  ==============================================
+power           ``domain.registered``                   itself
+catalog_item    ``item.added`` / ``item.amended``       itself
+officer         ``certificate.*`` (执法人员公示)          itself
+credentials     ``credentials.shown`` (亮证)            itself
+notice          ``notice.issued`` (告知)                itself
+decision        ``disclosure.published``                the decision it discloses
+withdrawal      ``disclosure.withdrawn``                itself; ``withdraws`` the decision's leaf
+expiry          ``credit.repaired``                     itself; ``ends`` the decision's leaf
+expiry          the maximum publicity period running    the publication act; ``ends`` the decision's leaf
+==============  ======================================  ==============================================
+
+An item is public only once the act that made it is sealed (``zhifa_leaves`` has its position), so every item a
+reader sees can be proved with ``/log/proof/inclusion``; queries join the leaf table and never show the rest.
+The maximum period ends without an act: the view emits the expiry when it applies the first act recorded after
+the period's last day (data, not the clock), so the item sequence only ever grows and archive pages never change.
+
+Everything public goes through :mod:`domain.disclosure` (张某, no digit of an ID, phone, address or account).
+Queries beside the view (``items``, ``current_items``, ``overdue``, ``officer_directory`` …) take a ``Store`` and
+serve the CLI and the web layer alike; ``feeds.ledger`` maps them onto feed pages.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import OrderedDict
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any, ClassVar, Literal, cast
+
+import msgspec
+
+from domain import disclosure as rules
+from domain.calendar import LEGAL_TZ, local_date
+from domain.case import CaseState, apply_case
+from domain.catalog_model import DOMAINS, ItemTerms
+from domain.personnel import certificate_for
+from domain.registry import Registry
+from ledger import canonical
+from ledger.db import Cursor
+from ledger.store import TOPIC_CASE, TOPIC_REGISTRY, Store
+from projections.view import Applied, View, local_iso
+
+ITEMS = "zhifa_disclosure_items"
+DECISIONS = "zhifa_disclosure_decisions"
+CASES = "zhifa_disclosure_cases"
+OBLIGATIONS = "zhifa_disclosure_obligations"
+OFFICERS = "zhifa_disclosure_officers"
+META = "zhifa_disclosure_meta"
+
+#: DESIGN.md: the checkpoint feed carries at most one checkpoint a minute — the first of each minute (so a page
+#: never changes: a later checkpoint of the same minute never replaces it).
+CHECKPOINT_MINUTE = 16  # len("YYYY-MM-DDTHH:MM") of the canonical timestamp
+
+_ENCODER = msgspec.json.Encoder(order="sorted")
+_STATE = msgspec.json.Decoder(CaseState)
+# Acts after which a case's disclosure duties can change.
+_DUTY_ACTS = frozenset(
+    {*rules.DECISION_ACTS, "disclosure.published", "disclosure.withdrawn", "credit.repaired",
+     "reconsideration.decided", "litigation.decided"}
+)
+_CERTIFICATE_ACTS = {
+    "certificate.issued": "颁发",
+    "certificate.suspended": "暂扣",
+    "certificate.reinstated": "恢复",
+    "certificate.withdrawn": "注销",
+}
+_STATUS_NAMES = {"active": "有效", "suspended": "暂扣", "withdrawn": "注销"}
+_UNKNOWN = object()
+
+
+def _ts(moment: dt.datetime) -> str:
+    return local_iso(moment)
+
+
+def _parse(text: str) -> dt.datetime:
+    return canonical.parse_timestamp(text)
+
+
+def _agency_name(registry: Registry, agency: str | None) -> str | None:
+    if agency is None:
+        return None
+    found = registry.agencies.get(agency)
+    return found.name if found is not None else agency
+
+
+def _item_terms(registry: Registry, code: str | None, when: dt.datetime) -> ItemTerms | None:
+    if code is None:
+        return None
+    item = registry.items.get(code)
+    return None if item is None else item.terms_at(when)
+
+
+class DisclosureView(View):
+    """Public items, decisions and their publicity, duties (for the overdue list) and the officer directory."""
+
+    name = "disclosures"
+    topics = (TOPIC_CASE, TOPIC_REGISTRY)
+    version = 1
+    tables = (ITEMS, DECISIONS, CASES, OBLIGATIONS, OFFICERS, META)
+    cache_size: ClassVar[int] = 2048
+
+    def __init__(self) -> None:
+        super().__init__()
+        self._cache: OrderedDict[str, CaseState] = OrderedDict()
+        self._dirty: set[str] = set()
+        self._seq: int | None = None
+        self._next_end: object = _UNKNOWN  # the earliest ends_at of a public decision ('' none), or unknown
+
+    # -- schema --------------------------------------------------------------------------------------------------
+    def schema(self, cur: Cursor) -> None:
+        b = "INTEGER" if cur.kind == "sqlite" else "BIGINT"
+        cur.execute(
+            f"CREATE TABLE IF NOT EXISTS {ITEMS} (seq {b} PRIMARY KEY, position {b} NOT NULL, subject_position {b} NOT NULL, "
+            "entry_hash TEXT NOT NULL, kind TEXT NOT NULL, stage TEXT NOT NULL, case_id TEXT, decision_version INTEGER, "
+            "agency TEXT, agency_name TEXT, domain TEXT, party_uscc TEXT, party_name TEXT, title TEXT NOT NULL, "
+            f"summary TEXT NOT NULL, published_at TEXT NOT NULL, reason TEXT, ref_position {b}, ended_seq {b})"
+        )
+        for column in ("position", "agency", "domain", "party_uscc", "kind"):
+            cur.execute(f"CREATE INDEX IF NOT EXISTS disclosure_items_{column} ON {ITEMS} ({column})")
+        cur.execute(
+            f"CREATE TABLE IF NOT EXISTS {DECISIONS} (case_id TEXT NOT NULL, decision_version INTEGER NOT NULL, "
+            f"subject_position {b} NOT NULL, entry_hash TEXT NOT NULL, kind TEXT NOT NULL, decided_at TEXT NOT NULL, "
+            f"detail TEXT NOT NULL, item_seq {b}, publication_position {b}, publication_hash TEXT, publicity_class TEXT, "
+            "max_end TEXT, ends_at TEXT, status TEXT NOT NULL, ended_at TEXT, title TEXT, "
+            "PRIMARY KEY (case_id, decision_version))"
+        )
+        cur.execute(f"CREATE INDEX IF NOT EXISTS disclosure_decisions_ends ON {DECISIONS} (status, ends_at)")
+        cur.execute(f"CREATE TABLE IF NOT EXISTS {CASES} (case_id TEXT PRIMARY KEY, state TEXT NOT NULL)")
+        cur.execute(
+            f"CREATE TABLE IF NOT EXISTS {OBLIGATIONS} (case_id TEXT NOT NULL, kind TEXT NOT NULL, "
+            "decision_version INTEGER NOT NULL, decision_kind TEXT NOT NULL, agency TEXT, domain TEXT, party_name TEXT, "
+            "arose_at TEXT NOT NULL, due TEXT NOT NULL, provisional INTEGER NOT NULL, done_at TEXT, done_version INTEGER, "
+            "PRIMARY KEY (case_id, kind, decision_version))"
+        )
+        cur.execute(f"CREATE INDEX IF NOT EXISTS disclosure_obligations_due ON {OBLIGATIONS} (done_at, due)")
+        cur.execute(
+            f"CREATE TABLE IF NOT EXISTS {OFFICERS} (person_id TEXT PRIMARY KEY, name TEXT NOT NULL, agency TEXT, "
+            f"agency_name TEXT, certificates TEXT NOT NULL, position {b} NOT NULL)"
+        )
+        cur.execute(f"CREATE TABLE IF NOT EXISTS {META} (key TEXT PRIMARY KEY, value TEXT NOT NULL)")
+
+    def discard(self) -> None:
+        self._cache.clear()
+        self._dirty.clear()
+        self._seq = None
+        self._next_end = _UNKNOWN
+
+    def reset(self, cur: Cursor) -> None:
+        super().reset(cur)
+
+    # -- applying ------------------------------------------------------------------------------------------------
+    def apply(self, cur: Cursor, act: Applied) -> None:
+        if self._seq is None:
+            row = cur.execute(f"SELECT COALESCE(MAX(seq), 0) FROM {ITEMS}").fetchone()
+            self._seq = int(row[0]) if row else 0
+            cur.execute(
+                f"INSERT INTO {META} (key, value) VALUES ('created', ?) ON CONFLICT (key) DO NOTHING",
+                (_ts(act.record.recorded_at),),
+            )
+        self._expire(cur, act)
+        if act.is_case:
+            self._case_act(cur, act)
+        else:
+            self._registry_act(cur, act)
+
+    def _add_item(self, cur: Cursor, act: Applied, *, kind: str, subject_position: int, entry_hash: str,
+                  title: str, summary: str, published_at: dt.datetime, case_id: str | None = None,
+                  decision_version: int | None = None, agency: str | None = None, agency_name: str | None = None,
+                  domain: str | None = None, party: rules.PublicParty | None = None, reason: str | None = None,
+                  ref_position: int | None = None) -> int:
+        assert self._seq is not None
+        self._seq += 1
+        cur.execute(
+            f"INSERT INTO {ITEMS} (seq, position, subject_position, entry_hash, kind, stage, case_id, decision_version, "
+            "agency, agency_name, domain, party_uscc, party_name, title, summary, published_at, reason, ref_position, "
+            "ended_seq) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,NULL)",
+            (
+                self._seq, act.position, subject_position, entry_hash, kind, rules.STAGE_OF[kind], case_id,
+                decision_version, agency, agency_name, domain, None if party is None else party.uscc,
+                None if party is None else party.name, title, summary, _ts(published_at), reason, ref_position,
+            ),
+        )
+        return self._seq
+
+    # -- the maximum publicity period ----------------------------------------------------------------------------
+    def _expire(self, cur: Cursor, act: Applied) -> None:
+        """Emit an expiry for every public decision whose last public day lies before this act's moment."""
+        now = _ts(act.record.recorded_at)
+        if self._next_end is _UNKNOWN:
+            row = cur.execute(f"SELECT MIN(ends_at) FROM {DECISIONS} WHERE status='public'").fetchone()
+            self._next_end = (row[0] if row and row[0] is not None else "")
+        if self._next_end == "" or cast(str, self._next_end) > now:
+            return
+        due = cur.execute(
+            f"SELECT case_id, decision_version, subject_position, publication_position, publication_hash, item_seq, "
+            f"ends_at, max_end, title FROM {DECISIONS} WHERE status='public' AND ends_at <= ? "
+            "ORDER BY ends_at, publication_position",
+            (now,),
+        ).fetchall()
+        for case_id, version, subject, pub_position, pub_hash, item_seq, ends_at, max_end, title in due:
+            decision = cur.execute(
+                f"SELECT agency, agency_name, domain, party_uscc, party_name FROM {ITEMS} WHERE seq=?", (item_seq,)
+            ).fetchone()
+            assert decision is not None
+            agency, agency_name, domain, uscc, party_name = decision
+            ended_on = dt.date.fromisoformat(max_end) + dt.timedelta(days=1)
+            seq = self._add_item(
+                cur, act, kind="expiry", subject_position=int(pub_position), entry_hash=str(pub_hash),
+                title=f"{rules.KIND_TITLES['expiry']}：{title}",
+                summary=rules.expiry_summary(str(title), repaired=False, ended_on=ended_on),
+                published_at=_parse(ends_at), case_id=case_id, decision_version=int(version), agency=agency,
+                agency_name=agency_name, domain=domain,
+                party=None if party_name is None else rules.PublicParty(party_name, uscc, ""),
+                reason=f"公示期届满（最长至{max_end}）", ref_position=int(subject),
+            )
+            cur.execute(f"UPDATE {ITEMS} SET ended_seq=? WHERE seq=?", (seq, item_seq))
+            cur.execute(
+                f"UPDATE {DECISIONS} SET status='expired', ended_at=? WHERE case_id=? AND decision_version=?",
+                (ends_at, case_id, version),
+            )
+        self._next_end = _UNKNOWN
+
+    # -- case acts -----------------------------------------------------------------------------------------------
+    def _state(self, cur: Cursor, case: str) -> CaseState | None:
+        state = self._cache.get(case)
+        if state is not None:
+            self._cache.move_to_end(case)
+            return state
+        row = cur.execute(f"SELECT state FROM {CASES} WHERE case_id=?", (case,)).fetchone()
+        return None if row is None else _STATE.decode(row[0])
+
+    def _case_act(self, cur: Cursor, act: Applied) -> None:
+        before = self._state(cur, act.stream)
+        state = apply_case(before, act.record, act.registry)
+        self._cache[act.stream] = state
+        self._cache.move_to_end(act.stream)
+        self._dirty.add(act.stream)
+        kind = act.type
+        if kind in rules.DECISION_ACTS:
+            self._decision(cur, act, state)
+        elif kind == "credentials.shown":
+            self._credentials(cur, act, state)
+        elif kind == "notice.issued":
+            self._notice(cur, act, state)
+        elif kind == "disclosure.published":
+            self._published(cur, act, state)
+        elif kind == "disclosure.withdrawn":
+            self._ended(cur, act, state, "withdrawal")
+        elif kind == "credit.repaired":
+            self._ended(cur, act, state, "expiry")
+        if kind in _DUTY_ACTS:
+            self._duties(cur, state)
+
+    def _decision(self, cur: Cursor, act: Applied, state: CaseState) -> None:
+        payload = act.record.payload
+        party = state.party
+        facts, basis = payload.get("facts"), payload.get("basis")
+        detail = {
+            "facts": rules.public_text(facts, party) if isinstance(facts, str) else None,
+            "basis": rules.public_text(basis, party) if isinstance(basis, str) else None,
+            "reason": rules.public_text(payload["reason"], party) if isinstance(payload.get("reason"), str) else None,
+        }
+        cur.execute(
+            f"INSERT INTO {DECISIONS} (case_id, decision_version, subject_position, entry_hash, kind, decided_at, detail, "
+            "status) VALUES (?,?,?,?,?,?,?, 'decided')",
+            (act.stream, act.version, act.position, act.entry_hash.hex(), rules.DECISION_ACTS[act.type],
+             _ts(act.record.recorded_at), msgspec.json.encode(detail).decode()),
+        )
+
+    def _case_context(self, act: Applied, state: CaseState) -> dict[str, Any]:
+        agency = state.in_name_of or state.agency
+        return {
+            "case_id": act.stream,
+            "agency": agency,
+            "agency_name": _agency_name(act.registry, agency),
+            "domain": state.domain,
+        }
+
+    def _credentials(self, cur: Cursor, act: Applied, state: CaseState) -> None:
+        officers = act.record.payload.get("officers") or []
+        shown = []
+        for officer in officers:
+            person = act.registry.persons.get(officer)
+            cert = None
+            if state.agency and state.domain:
+                cert = certificate_for(act.registry, officer, state.agency, state.domain, act.record.recorded_at)
+            name = person.name if person is not None and person.name else officer
+            shown.append(f"{name}（执法证号 {cert.number}）" if cert is not None else name)
+        ctx = self._case_context(act, state)
+        self._add_item(
+            cur, act, kind="credentials", subject_position=act.position, entry_hash=act.entry_hash.hex(),
+            title=f"{rules.KIND_TITLES['credentials']}：{ctx['agency_name'] or ''}",
+            summary=f"执法人员{'、'.join(shown)}于{local_date(act.record.recorded_at).isoformat()}出示行政执法证件，表明身份。",
+            published_at=act.record.recorded_at, **ctx,
+        )
+
+    def _notice(self, cur: Cursor, act: Applied, state: CaseState) -> None:
+        payload = act.record.payload
+        party = rules.public_party(state.party)
+        penalties = [p for p in payload.get("penalties") or [] if isinstance(p, str)]
+        fine = payload.get("fine_fen") if isinstance(payload.get("fine_fen"), int) else 0
+        gains = payload.get("confiscation_fen") if isinstance(payload.get("confiscation_fen"), int) else 0
+        ctx = self._case_context(act, state)
+        self._add_item(
+            cur, act, kind="notice", subject_position=act.position, entry_hash=act.entry_hash.hex(),
+            title=f"{rules.KIND_TITLES['notice']}：{ctx['agency_name'] or ''}",
+            summary=(
+                f"{ctx['agency_name'] or ''}于{local_date(act.record.recorded_at).isoformat()}告知{rules.party_text(party)}"
+                f"拟作出{rules.penalties_text(penalties, int(fine or 0), int(gains or 0))}的行政处罚，"
+                "当事人依法享有陈述、申辩的权利，符合条件的可以要求听证。"
+            ),
+            published_at=act.record.recorded_at, party=party, **ctx,
+        )
+
+    def _published(self, cur: Cursor, act: Applied, state: CaseState) -> None:
+        version = int(act.record.payload["decision_version"])
+        row = cur.execute(
+            f"SELECT subject_position, entry_hash, kind, decided_at, detail FROM {DECISIONS} "
+            "WHERE case_id=? AND decision_version=?",
+            (act.stream, version),
+        ).fetchone()
+        assert row is not None, f"published decision {act.stream}@{version} not seen"
+        subject, entry_hash, kind, decided_at_text, detail_text = row
+        decided_at = _parse(decided_at_text)
+        record = next(d for d in state.disclosures if d.decision_version == version)
+        decision = next(d for d in [state.decision, *state.voided_decisions] if d is not None and d.version == version)
+        window = rules.publicity_window(decided_at, record.publicity_class)  # type: ignore[arg-type]
+        due = rules.disclosure_due(decided_at, kind)
+        detail = msgspec.json.decode(detail_text)
+        party = rules.public_party(state.party)
+        ctx = self._case_context(act, state)
+        terms = _item_terms(act.registry, state.catalog_item, decision.decided_at)
+        met = "按期公示" if rules.on_time(due, act.record.recorded_at) else "逾期公示"
+        what = "不予行政处罚决定" if kind == "no_penalty" else "行政处罚决定"
+        title = f"{ctx['agency_name'] or ''}{what}：{rules.party_text(party)}"
+        summary = rules.decision_summary(
+            kind=kind, agency_name=ctx["agency_name"] or "", party=party, item_name=None if terms is None else terms.name,
+            penalties=list(decision.penalties), fine_fen=decision.fine_fen, confiscation_fen=decision.confiscation_fen,
+            facts=detail.get("facts"), basis=detail.get("basis"), decided_on=window.starts, window=window,
+            ground=detail.get("reason"),
+        )
+        summary += f"应公示期限：{due.date.isoformat()}{'（暂定）' if due.provisional else ''}，{met}。"
+        note = act.record.payload.get("note")
+        if isinstance(note, str) and note.strip():
+            summary += f"备注：{rules.public_text(note, state.party)}"
+        seq = self._add_item(
+            cur, act, kind="decision", subject_position=int(subject), entry_hash=str(entry_hash), title=title,
+            summary=summary, published_at=act.record.recorded_at, decision_version=version, party=party, **ctx,
+        )
+        cur.execute(
+            f"UPDATE {DECISIONS} SET item_seq=?, publication_position=?, publication_hash=?, publicity_class=?, max_end=?, "
+            "ends_at=?, status='public', title=? WHERE case_id=? AND decision_version=?",
+            (seq, act.position, act.entry_hash.hex(), record.publicity_class, window.max_end.isoformat(),
+             _ts(window.ends_at), title, act.stream, version),
+        )
+        self._next_end = _UNKNOWN
+
+    def _ended(self, cur: Cursor, act: Applied, state: CaseState, kind: Literal["withdrawal", "expiry"]) -> None:
+        version = int(act.record.payload["decision_version"])
+        row = cur.execute(
+            f"SELECT subject_position, item_seq, title FROM {DECISIONS} WHERE case_id=? AND decision_version=?",
+            (act.stream, version),
+        ).fetchone()
+        assert row is not None and row[1] is not None
+        subject, item_seq, title = row
+        decision_item = cur.execute(f"SELECT party_uscc, party_name FROM {ITEMS} WHERE seq=?", (item_seq,)).fetchone()
+        assert decision_item is not None
+        party = None if decision_item[1] is None else rules.PublicParty(decision_item[1], decision_item[0], "")
+        reason = rules.public_text(str(act.record.payload.get("reason") or ""), state.party)
+        today = local_date(act.record.recorded_at)
+        if kind == "withdrawal":
+            ground = cast(rules.WithdrawalGround, act.record.payload["ground"])
+            summary = rules.withdrawal_summary(ground, reason, str(title))
+            status = "withdrawn"
+        else:
+            summary = rules.expiry_summary(str(title), repaired=True, ended_on=today) + f"修复理由：{reason}"
+            status = "repaired"
+        seq = self._add_item(
+            cur, act, kind=kind, subject_position=act.position, entry_hash=act.entry_hash.hex(),
+            title=f"{rules.KIND_TITLES[kind]}：{title}", summary=summary, published_at=act.record.recorded_at,
+            decision_version=version, party=party, reason=reason, ref_position=int(subject),
+            **self._case_context(act, state),
+        )
+        cur.execute(f"UPDATE {ITEMS} SET ended_seq=? WHERE seq=? AND ended_seq IS NULL", (seq, item_seq))
+        cur.execute(
+            f"UPDATE {DECISIONS} SET status=?, ended_at=? WHERE case_id=? AND decision_version=? AND status='public'",
+            (status, _ts(act.record.recorded_at), act.stream, version),
+        )
+        self._next_end = _UNKNOWN
+
+    def _duties(self, cur: Cursor, state: CaseState) -> None:
+        cur.execute(f"DELETE FROM {OBLIGATIONS} WHERE case_id=?", (state.case_id,))
+        party = rules.public_party(state.party)
+        rows = [
+            (
+                state.case_id, o.kind, o.decision_version, o.decision_kind, state.in_name_of or state.agency, state.domain,
+                None if party is None else party.name, _ts(o.arose_at), o.due.date.isoformat(), int(o.due.provisional),
+                None if o.done_at is None else _ts(o.done_at), o.done_version,
+            )
+            for o in rules.obligations(state)
+        ]
+        if rows:
+            cur.executemany(
+                f"INSERT INTO {OBLIGATIONS} (case_id, kind, decision_version, decision_kind, agency, domain, party_name, "
+                "arose_at, due, provisional, done_at, done_version) VALUES (?,?,?,?,?,?,?,?,?,?,?,?)",
+                rows,
+            )
+
+    def flush(self, cur: Cursor) -> None:
+        rows = [(case, _ENCODER.encode(self._cache[case]).decode()) for case in self._dirty]
+        if rows:
+            cur.executemany(
+                f"INSERT INTO {CASES} (case_id, state) VALUES (?, ?) ON CONFLICT (case_id) DO UPDATE SET state=excluded.state",
+                rows,
+            )
+        self._dirty.clear()
+        while len(self._cache) > self.cache_size:
+            self._cache.popitem(last=False)
+
+    # -- registry acts (事前) -------------------------------------------------------------------------------------
+    def _registry_act(self, cur: Cursor, act: Applied) -> None:
+        registry, payload, when = act.registry, act.record.payload, act.record.recorded_at
+        if act.type == "domain.registered":
+            agency = act.stream.removeprefix("agency:")
+            domain = str(payload.get("domain") or "")
+            name = str(payload.get("name") or DOMAINS.get(domain, domain))
+            agency_name = _agency_name(registry, agency)
+            self._add_item(
+                cur, act, kind="power", subject_position=act.position, entry_hash=act.entry_hash.hex(),
+                title=f"{rules.KIND_TITLES['power']}：{agency_name}（{name}）",
+                summary=f"{agency_name}在{name}领域行使行政处罚权，依据：{rules.public_text(str(payload.get('basis') or ''))}。"
+                f"救济途径：{rules.REMEDY_CHANNELS}",
+                published_at=when, agency=agency, agency_name=agency_name, domain=domain,
+            )
+        elif act.type in ("item.added", "item.amended"):
+            code = act.stream.removeprefix("item:")
+            item = registry.items.get(code)
+            if item is None or not item.versions:
+                return
+            terms = item.latest
+            agency_name = _agency_name(registry, terms.agency)
+            verb = "新增" if act.type == "item.added" else "调整"
+            self._add_item(
+                cur, act, kind="catalog_item", subject_position=act.position, entry_hash=act.entry_hash.hex(),
+                title=f"{rules.KIND_TITLES['catalog_item']}（{verb}）：{terms.name}",
+                summary=rules.catalog_item_summary(code, terms), published_at=when, agency=terms.agency,
+                agency_name=agency_name, domain=terms.domain,
+            )
+        elif act.type in _CERTIFICATE_ACTS:
+            self._officer(cur, act)
+
+    def _officer(self, cur: Cursor, act: Applied) -> None:
+        person_id = act.stream.removeprefix("person:")
+        person = act.registry.persons.get(person_id)
+        if person is None:
+            return
+        name = person.name or person_id
+        number = str(act.record.payload.get("number") or "")
+        cert = next((c for c in person.certificates if c.number == number), None)
+        agency = cert.agency if cert is not None else person.agency
+        agency_name = _agency_name(act.registry, agency)
+        certificates = [
+            {"number": c.number, "agency": c.agency, "domains": sorted(c.domains), "valid_from": c.valid_from.isoformat(),
+             "valid_until": c.valid_until.isoformat(), "status": c.status}
+            for c in person.certificates
+        ]
+        cur.execute(
+            f"INSERT INTO {OFFICERS} (person_id, name, agency, agency_name, certificates, position) VALUES (?,?,?,?,?,?) "
+            "ON CONFLICT (person_id) DO UPDATE SET name=excluded.name, agency=excluded.agency, "
+            "agency_name=excluded.agency_name, certificates=excluded.certificates, position=excluded.position",
+            (person_id, name, agency, agency_name, msgspec.json.encode(certificates).decode(), act.position),
+        )
+        status = _STATUS_NAMES.get(cert.status, cert.status) if cert is not None else ""
+        domains = "、".join(DOMAINS.get(d, d) for d in sorted(cert.domains)) if cert is not None else ""
+        until = f"，有效期至{cert.valid_until.isoformat()}" if cert is not None else ""
+        self._add_item(
+            cur, act, kind="officer", subject_position=act.position, entry_hash=act.entry_hash.hex(),
+            title=f"{rules.KIND_TITLES['officer']}：{name}（{_CERTIFICATE_ACTS[act.type]}执法证）",
+            summary=f"{agency_name or ''}执法人员{name}，执法证号 {number}，执法领域：{domains}，状态：{status}{until}。",
+            published_at=act.record.recorded_at, agency=agency, agency_name=agency_name,
+            domain=None if cert is None or len(cert.domains) != 1 else next(iter(cert.domains)),
+        )
+
+
+# == queries ===========================================================================================================
+@dataclass(frozen=True)
+class PublicItem:
+    """One public item as stored, with its leaf indexes resolved (public: sealed)."""
+
+    seq: int
+    kind: str
+    stage: str
+    leaf_index: int
+    entry_hash: str
+    case_id: str | None
+    decision_version: int | None
+    agency: str | None
+    agency_name: str | None
+    domain: str | None
+    party_uscc: str | None
+    party_name: str | None
+    title: str
+    summary: str
+    published_at: dt.datetime
+    reason: str | None
+    ref_leaf: int | None
+    ended: bool  # a sealed withdrawal or expiry ended it
+    proof_size: int | None  # the first checkpoint covering its leaf
+
+    def public_dict(self) -> dict[str, Any]:
+        out: dict[str, Any] = {k: getattr(self, k) for k in self.__dataclass_fields__}
+        out["published_at"] = _ts(self.published_at)
+        return out
+
+
+_ITEM_SELECT = (
+    f"SELECT i.seq, i.kind, i.stage, ls.leaf_index, i.entry_hash, i.case_id, i.decision_version, i.agency, "
+    f"i.agency_name, i.domain, i.party_uscc, i.party_name, i.title, i.summary, i.published_at, i.reason, "
+    f"lr.leaf_index, le.leaf_index, (SELECT MIN(c.size) FROM zhifa_checkpoints c WHERE c.size > ls.leaf_index) "
+    f"FROM {ITEMS} i JOIN zhifa_leaves lt ON lt.position = i.position "
+    f"JOIN zhifa_leaves ls ON ls.position = i.subject_position "
+    f"LEFT JOIN zhifa_leaves lr ON lr.position = i.ref_position "
+    f"LEFT JOIN {ITEMS} e ON e.seq = i.ended_seq LEFT JOIN zhifa_leaves le ON le.position = e.position"
+)
+
+_FILTERS: dict[str, str] = {
+    "disclosures": "1=1",
+    "agency": "i.agency = ?",
+    "domain": "i.domain = ?",
+    "party": "i.party_uscc = ?",
+    "withdrawals": "i.kind = 'withdrawal'",
+}
+
+
+_KEYED = frozenset({"agency", "domain", "party"})
+
+
+def _where(kind: str, key: str | None) -> tuple[str, tuple[Any, ...]]:
+    if kind not in _FILTERS:
+        raise ValueError(f"{kind!r} is not a kind of disclosure feed; expected one of {sorted(_FILTERS)}")
+    if (kind in _KEYED) != (key is not None):
+        raise ValueError(f"disclosure feed {kind!r} {'needs' if kind in _KEYED else 'takes no'} key")
+    return _FILTERS[kind], (() if key is None else (key,))
+
+
+def _item_of(row: Sequence[Any]) -> PublicItem:
+    return PublicItem(
+        seq=int(row[0]), kind=str(row[1]), stage=str(row[2]), leaf_index=int(row[3]), entry_hash=str(row[4]),
+        case_id=row[5], decision_version=row[6], agency=row[7], agency_name=row[8], domain=row[9], party_uscc=row[10],
+        party_name=row[11], title=str(row[12]), summary=str(row[13]), published_at=_parse(str(row[14])), reason=row[15],
+        ref_leaf=None if row[16] is None else int(row[16]), ended=row[17] is not None,
+        proof_size=None if row[18] is None else int(row[18]),
+    )
+
+
+def items(store: Store, kind: str = "disclosures", key: str | None = None, *,
+          offset: int = 0, limit: int | None = None) -> list[PublicItem]:
+    """The feed's public (sealed) items in publication order, ``[offset, offset + limit)``."""
+    where, params = _where(kind, key)
+    sql = f"{_ITEM_SELECT} WHERE {where} ORDER BY i.seq"
+    if limit is not None:
+        sql += f" LIMIT {int(limit)} OFFSET {int(offset)}"
+    elif offset:
+        sql += f" LIMIT -1 OFFSET {int(offset)}" if store.kind == "sqlite" else f" OFFSET {int(offset)}"
+    with store.db.read() as cur:
+        return [_item_of(r) for r in cur.execute(sql, params).fetchall()]
+
+
+def count(store: Store, kind: str = "disclosures", key: str | None = None) -> int:
+    """How many public items the feed has: its position (the ETag's input)."""
+    where, params = _where(kind, key)
+    with store.db.read() as cur:
+        row = cur.execute(
+            f"SELECT COUNT(*) FROM {ITEMS} i JOIN zhifa_leaves lt ON lt.position = i.position WHERE {where}", params
+        ).fetchone()
+    return int(row[0]) if row else 0
+
+
+def current_items(store: Store, *, agency: str | None = None, domain: str | None = None, party: str | None = None,
+                  stage: str | None = None, as_of: dt.datetime | None = None) -> list[PublicItem]:
+    """What is in public view now (portal pages): published, not withdrawn, not ended; withdrawals and expiries
+    are not themselves current. ``as_of`` also hides decisions past their maximum period that no later act has
+    closed yet (the pages may use the clock; the feeds never do)."""
+    out = []
+    hidden: set[tuple[str, int]] = set()
+    if as_of is not None:
+        with store.db.read() as cur:
+            hidden = {
+                (str(c), int(v))
+                for c, v in cur.execute(
+                    f"SELECT case_id, decision_version FROM {DECISIONS} WHERE status='public' AND ends_at <= ?", (_ts(as_of),)
+                ).fetchall()
+            }
+    for item in items(store):
+        if item.ended or item.kind in ("withdrawal", "expiry"):
+            continue
+        if item.kind == "decision" and (item.case_id, item.decision_version) in hidden:
+            continue
+        if (agency and item.agency != agency) or (domain and item.domain != domain) or (party and item.party_uscc != party):
+            continue
+        if stage and item.stage != stage:
+            continue
+        out.append(item)
+    return out
+
+
+def item_by_leaf(store: Store, leaf_index: int) -> list[PublicItem]:
+    """The public items naming ``leaf_index`` (a portal's /disclosures/<leaf> page)."""
+    with store.db.read() as cur:
+        rows = cur.execute(f"{_ITEM_SELECT} WHERE ls.leaf_index = ? ORDER BY i.seq", (leaf_index,)).fetchall()
+    return [_item_of(r) for r in rows]
+
+
+@dataclass(frozen=True)
+class Duty:
+    """A disclosure duty for supervisors: publish or withdraw, its due date, and whether it was met."""
+
+    case_id: str
+    kind: str
+    decision_version: int
+    decision_kind: str
+    agency: str | None
+    domain: str | None
+    party_name: str | None
+    arose_at: str
+    due: str
+    provisional: bool
+    done_at: str | None
+    done_version: int | None
+
+    def state(self, today: dt.date) -> str:
+        if self.done_at is not None:
+            done = _parse(self.done_at).astimezone(LEGAL_TZ).date().isoformat()
+            return "met" if done <= self.due else "late"
+        return "overdue" if today.isoformat() > self.due else "open"
+
+    def as_dict(self, today: dt.date) -> dict[str, Any]:
+        out: dict[str, Any] = {k: getattr(self, k) for k in self.__dataclass_fields__}
+        out["state"] = self.state(today)
+        return out
+
+
+def duties(store: Store, *, agency: str | None = None) -> list[Duty]:
+    sql = f"SELECT case_id, kind, decision_version, decision_kind, agency, domain, party_name, arose_at, due, provisional, done_at, done_version FROM {OBLIGATIONS}"
+    params: tuple[Any, ...] = ()
+    if agency is not None:
+        sql += " WHERE agency = ?"
+        params = (agency,)
+    with store.db.read() as cur:
+        rows = cur.execute(sql + " ORDER BY due, case_id, kind", params).fetchall()
+    return [
+        Duty(str(r[0]), str(r[1]), int(r[2]), str(r[3]), r[4], r[5], r[6], str(r[7]), str(r[8]), bool(r[9]), r[10],
+             None if r[11] is None else int(r[11]))
+        for r in rows
+    ]
+
+
+def overdue(store: Store, today: dt.date, *, agency: str | None = None) -> list[Duty]:
+    """Disclosures and withdrawals not done by their last day (执法监督: listed per agency)."""
+    return [d for d in duties(store, agency=agency) if d.state(today) == "overdue"]
+
+
+def officer_directory(store: Store, *, agency: str | None = None) -> list[dict[str, Any]]:
+    """执法人员公示: name, agency, certificate numbers and status (officers act in public office)."""
+    sql = f"SELECT person_id, name, agency, agency_name, certificates FROM {OFFICERS}"
+    params: tuple[Any, ...] = ()
+    if agency is not None:
+        sql += " WHERE agency = ?"
+        params = (agency,)
+    with store.db.read() as cur:
+        rows = cur.execute(sql + " ORDER BY agency, person_id", params).fetchall()
+    return [
+        {"name": r[1], "agency": r[2], "agency_name": r[3], "certificates": [
+            {k: c[k] for k in ("number", "agency", "domains", "valid_until", "status")} for c in msgspec.json.decode(r[4])
+        ]}
+        for r in rows
+    ]
+
+
+# == what the feeds need ================================================================================================
+def log_created(store: Store) -> dt.datetime:
+    """When the log began (its first act): the date of a feed's id and of a feed with no items."""
+    with store.db.read() as cur:
+        row = cur.execute(f"SELECT value FROM {META} WHERE key='created'").fetchone()
+    return _parse(str(row[0])) if row else dt.datetime(1970, 1, 1, tzinfo=dt.UTC)
+
+
+def agency_label(store: Store, agency: str) -> str:
+    """The agency's name as its items were published (its id if it has none yet)."""
+    with store.db.read() as cur:
+        row = cur.execute(f"SELECT agency_name FROM {ITEMS} WHERE agency=? AND agency_name IS NOT NULL LIMIT 1", (agency,)).fetchone()
+    return str(row[0]) if row else agency
+
+
+@dataclass(frozen=True)
+class CheckpointRow:
+    size: int
+    root: bytes
+    note: str
+    created_at: dt.datetime
+
+
+def checkpoints(store: Store) -> list[CheckpointRow]:
+    """The first checkpoint of each minute, by size (at most one a minute; a page of them never changes)."""
+    with store.db.read() as cur:
+        rows = cur.execute(
+            "SELECT c.size, c.root, c.note, c.created_at FROM zhifa_checkpoints c JOIN ("
+            f"SELECT MIN(size) AS size FROM zhifa_checkpoints GROUP BY substr(created_at, 1, {CHECKPOINT_MINUTE})"
+            ") m ON m.size = c.size ORDER BY c.size"
+        ).fetchall()
+    return [CheckpointRow(int(r[0]), bytes(r[1]), str(r[2]), _parse(str(r[3]))) for r in rows]
+
+
+__all__ = [
+    "CheckpointRow",
+    "DisclosureView",
+    "Duty",
+    "PublicItem",
+    "agency_label",
+    "checkpoints",
+    "count",
+    "current_items",
+    "duties",
+    "item_by_leaf",
+    "items",
+    "log_created",
+    "officer_directory",
+    "overdue",
+]
