@@ -114,3 +114,23 @@ def test_sse_streams_new_entries_then_their_checkpoint_and_resumes_from_last_eve
         assert ("", "", "keep-alive") in live
         entries = [d for e, _, d in live if e == "entry"]
         assert len(entries) == 1 and f'"case":"{case}"' in entries[0]
+
+
+def test_followers_in_a_child_process_seal_what_the_api_appends(web_ledger: WebLedger) -> None:
+    from web.app import create_app
+    from web.services import WebOptions
+
+    app = create_app(web_ledger.settings, options=WebOptions(request_log=False, poll_interval=0.05, followers="process"),
+                     store=web_ledger.fx.store)
+    with TestClient(app) as client:
+        before = web_ledger.leaf_count()
+        _, envelope = web_ledger.lead_envelope()
+        assert client.post("/api/acts", content=envelope).status_code == 201
+        wait_for_size(client, before + 1, timeout=30)
+        services = client.app.state.services
+        deadline = time.monotonic() + 30
+        while max(services.health.projection_lag.values(), default=1) and time.monotonic() < deadline:
+            time.sleep(0.05)
+            services.refresh()
+        assert max(services.health.projection_lag.values()) == 0
+        assert services._child is not None and services._child.poll() is None

@@ -16,7 +16,7 @@ import time
 from collections.abc import AsyncIterator, Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Protocol
+from typing import Any, Protocol
 
 from prometheus_client import Counter, Gauge, Histogram
 
@@ -59,6 +59,7 @@ class WebOptions:
     feed_page_size: int = 50
     request_log: bool = True  # one JSON log line per request
     base_url: str = "http://127.0.0.1:8000"  # absolute links in feeds
+    followers: str = "threads"  # "process": the sealer and projections in a child process (web/followers.py)
 
 
 # -- metrics (process-wide: prometheus_client registers each name once) ------------------------------------------
@@ -158,6 +159,7 @@ class Services:
 
         self.runner = Runner(self.store, default_views())
         self.runner_running = False
+        self._child: Any = None  # the followers' process (options.followers == "process")
         self.published: Published | None = None
         self.health = Health()
         self._refresh_lock = threading.Lock()
@@ -169,7 +171,16 @@ class Services:
     # -- lifecycle ------------------------------------------------------------------------------------------
     def start(self) -> None:
         self.writer.start()
-        if self.options.follow:
+        if self.options.follow and self.options.followers == "process":
+            import subprocess
+            import sys
+
+            key = self.settings.keys_dir / "log.key"
+            self._child = subprocess.Popen(
+                [sys.executable, "-m", "web.followers", self.settings.database_url, str(key) if self.log_key else "",
+                 str(self.settings.checkpoints_file), str(self.options.poll_interval)]
+            )
+        elif self.options.follow:
             if self.log_key is not None:
                 self.sealer = Sealer(self.store, self.log_key, self.settings.checkpoints_file)
                 self.sealer.start(self.options.poll_interval)
@@ -177,6 +188,10 @@ class Services:
             self.runner_running = True
 
     def stop(self) -> None:
+        if self._child is not None:
+            self._child.terminate()
+            self._child.wait(30)
+            self._child = None
         if self.runner_running:
             self.runner.stop()
             self.runner_running = False

@@ -14,8 +14,10 @@ from zhifa.settings import Settings
 @click.option("--port", default=8000, show_default=True, type=int)
 @click.option("--no-follow", is_flag=True, help="do not run the sealer in this process")
 @click.option("--access-log/--no-access-log", default=True, show_default=True, help="one JSON log line per request")
+@click.option("--followers", type=click.Choice(["threads", "process"]), default="threads", show_default=True,
+              help="run the sealer and projections as threads of the server or as one child process")
 @click.pass_obj
-def serve(settings: Settings, host: str, port: int, no_follow: bool, access_log: bool) -> None:
+def serve(settings: Settings, host: str, port: int, no_follow: bool, access_log: bool, followers: str) -> None:
     """Serve the APIs, tiles, feeds and portal (one worker over the ledger; docs at /docs)."""
     import uvicorn
 
@@ -27,7 +29,7 @@ def serve(settings: Settings, host: str, port: int, no_follow: bool, access_log:
     store.close()
     if origin is None:
         fail("no ledger here: run `zhifa init` or `zhifa demo` first")
-    app = create_app(settings, options=WebOptions(follow=not no_follow, request_log=access_log))
+    app = create_app(settings, options=WebOptions(follow=not no_follow, request_log=access_log, followers=followers))
     err_console.print(f"serving {origin} at http://{host}:{port}  (docs http://{host}:{port}/docs)")
     uvicorn.run(app, host=host, port=port, workers=1, log_config=None, access_log=False, lifespan="on")
 

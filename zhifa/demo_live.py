@@ -67,6 +67,7 @@ def serve_demo(settings: Settings, console: Console, *, host: str = "127.0.0.1",
 
     from web.app import create_app
     from web.credentials import Credentials
+    from web.services import WebOptions
     from zhifa import scenarios as sc
     from zhifa.console import open_store
 
@@ -99,7 +100,7 @@ def serve_demo(settings: Settings, console: Console, *, host: str = "127.0.0.1",
     stop = threading.Event()
     feeder = threading.Thread(target=act_stream, args=(settings, base, stop), name="demo-acts", daemon=True)
     feeder.start()
-    app = create_app(settings)
+    app = create_app(settings, options=WebOptions())
     try:
         uvicorn.run(app, host=host, port=port, workers=1, log_config=None, access_log=False)
     finally:
