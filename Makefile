@@ -42,6 +42,7 @@ bench: $(STAMP)
 # One million entries bulk-loaded, sealed, then verified end to end with the verifier's memory sampled (a few minutes).
 bench-big: $(STAMP)
 	$(BIN)/python -m bench.big
+	$(BIN)/python -m bench.big_projections
 
 # Many SIGKILLs of `zhifa run projections` mid-batch, then restart == clean rebuild, on both backends (a few minutes).
 trials: $(STAMP)

@@ -106,6 +106,9 @@ _TABLE: tuple[Rule, ...] = (
     Rule("staffing.street_min", 4, "count", "灌云县综合行政执法改革实践", "local", "at least 4 officers per street (metric)"),
     Rule("auxiliary.min_officers_with", 1, "count", f"{GUANYUN}（辅助人员管理）", "local", "an auxiliary's act on a forbidden kind needs certified officers with it (two for investigation and coercion)"),
     Rule("followup.satisfaction_max", 5, "count", "蓬江区综合行政执法改革实践", "local", "satisfaction on a 1–5 scale at follow-up visits (回访)"),
+    # 案卷评查 (local practice; each agency configures its own scale): presentation 20 + content 80 points
+    Rule("review.grade_excellent_min", 90, "count", "行政执法案卷评查（地方评查标准）", "local", "优秀 from this total, no veto item"),
+    Rule("review.grade_pass_min", 60, "count", "行政执法案卷评查（地方评查标准）", "local", "合格 from this total, no veto item"),
 )
 
 RULES: dict[str, Rule] = {r.key: r for r in _TABLE}

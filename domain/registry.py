@@ -25,6 +25,7 @@ from types import MappingProxyType
 from domain.catalog_model import Agency, Item
 from domain.errors import DomainError, MalformedAct
 from domain.personnel_model import Person
+from domain.review_model import ReviewPlan
 
 ROLES = frozenset(
     {
@@ -134,6 +135,7 @@ class Registry:
     items: Mapping[str, Item] = field(default_factory=dict)
     person_kids: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
     rule_settings: Mapping[str, tuple[RuleSetting, ...]] = field(default_factory=dict)
+    reviews: Mapping[str, ReviewPlan] = field(default_factory=dict)  # 案卷评查 / 双随机 plans (domain.review)
 
     @classmethod
     def genesis(cls, origin: str, log_vkey: str) -> Registry:

@@ -26,6 +26,7 @@ from domain.registry import (
     parse_valid_from,
     split_vkey,
 )
+from domain.review import REVIEW_PAYLOADS, apply_review
 
 
 def apply_registry(registry: Registry, act: ActRecord) -> Registry:
@@ -36,6 +37,8 @@ def apply_registry(registry: Registry, act: ActRecord) -> Registry:
         return apply_catalog(registry, act)
     if act.type == RULE_SET:
         return apply_rule_set(registry, act)
+    if act.type in REVIEW_PAYLOADS:
+        return apply_review(registry, act)
     person = person_of(act.stream)
     if person == registry.origin:
         # Root of trust: the log's name belongs to the log key alone (genesis); no key may be registered under it.

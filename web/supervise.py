@@ -14,6 +14,7 @@ from typing import Annotated, Any
 from litestar import Controller, Request, Response, get
 from litestar.params import FromPath, QueryParameter
 
+from projections import review as rv
 from projections import supervision as sv
 from projections.inspections import DEFAULT_MAX_VISITS, DEFAULT_PERIOD_DAYS, InspectionReport, inspections
 from projections.replay import parse_moment
@@ -182,3 +183,42 @@ class SuperviseController(Controller):
                         period_days: Annotated[int, QueryParameter(ge=1, le=3660)] = DEFAULT_PERIOD_DAYS) -> Response[str]:
         report = self._inspections(services, request, uscc, max_visits, period_days)
         return csv_response([v.as_dict() for v in report.visits], VISIT_COLUMNS, f"inspections-{uscc}.csv")
+
+    # -- 案卷评查 and 双随机: plans and draws (written by signed acts; read here) -------------------------------------------
+    def _reviews(self, services: Services, request: Request[Any, Any, Any]) -> list[dict[str, Any]]:
+        self._record(services, request, "reviews")
+        return [
+            {"plan_id": p.id, "kind": p.terms.kind, "title": p.terms.title, "planner": p.planner,
+             "planned_at": p.planned_at.isoformat(), "drawn": p.drawn is not None, "results": len(p.results)}
+            for p in sorted(services.writer.registry.reviews.values(), key=lambda p: p.planned_at)
+        ]
+
+    @get("/reviews", responses=problems(401, 403), sync_to_thread=True)
+    def reviews(self, services: ServicesDep, request: Request[Any, Any, Any]) -> list[dict[str, Any]]:
+        """Every review plan (案卷评查) and random-inspection plan (双随机): id, kind, title, planner, drawn or not."""
+        return self._reviews(services, request)
+
+    @get("/reviews.csv", media_type=CSV, responses=problems(401, 403), sync_to_thread=True)
+    def reviews_csv(self, services: ServicesDep, request: Request[Any, Any, Any]) -> Response[str]:
+        rows = self._reviews(services, request)
+        return csv_response(rows, ("plan_id", "kind", "title", "planner", "planned_at", "drawn", "results"), "reviews.csv")
+
+    @get("/reviews/{plan_id:str}", responses=problems(401, 403, 404), sync_to_thread=True)
+    def review(self, services: ServicesDep, request: Request[Any, Any, Any], plan_id: FromPath[str]) -> dict[str, Any]:
+        """The plan as published (enough to recompute its draw from the seed checkpoint), its draw and results."""
+        self._record(services, request, "review", plan_id)
+        return rv.published(services.store, plan_id)
+
+    @get("/reviews/{plan_id:str}/draw", responses=problems(401, 403, 404, 409), sync_to_thread=True)
+    def review_draw(self, services: ServicesDep, request: Request[Any, Any, Any], plan_id: FromPath[str]) -> dict[str, Any]:
+        """What the plan's seed checkpoint selects (files or enterprises, and inspectors): anyone holding the
+        checkpoint can recompute it; 409 until a checkpoint of the plan's size N is published."""
+        self._record(services, request, "review.draw", plan_id)
+        return rv.draw_payload(services.store, plan_id)
+
+    @get("/reviews/{plan_id:str}/results.csv", media_type=CSV, responses=problems(401, 403, 404), sync_to_thread=True)
+    def review_results_csv(self, services: ServicesDep, request: Request[Any, Any, Any], plan_id: FromPath[str]) -> Response[str]:
+        """The plan's results (评查结果: vetoes, score, grade) as CSV."""
+        self._record(services, request, "review", plan_id)
+        results = rv.published(services.store, plan_id)["results"]
+        return csv_response(results, ("case", "vetoes", "score", "grade", "by", "at"), f"review-{plan_id}.csv")

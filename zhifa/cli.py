@@ -456,9 +456,10 @@ def demo(settings: Settings, serve: bool) -> None:
     run_demo(settings, serve=serve, console=err_console)
 
 
+from zhifa.cli_review import COMMANDS as REVIEW_COMMANDS  # noqa: E402  (review)
 from zhifa.cli_supervise import COMMANDS as SUPERVISION_COMMANDS  # noqa: E402  (case, supervise, run, projections)
 
-for _command in SUPERVISION_COMMANDS:
+for _command in (*SUPERVISION_COMMANDS, *REVIEW_COMMANDS):
     main.add_command(_command)
 
 from zhifa.cli_web import serve, tokens  # noqa: E402  (the web service's commands)
