@@ -65,6 +65,9 @@ def test_disclosure_feeds_pages_and_proofs(demo_settings: Settings) -> None:
             assert merkle.verify_inclusion(hashlib.sha256(b"\x00" + entry).digest(), leaf, size,
                                            [base64.b64decode(h) for h in proof["hashes"]], root)
         assert "最新公示" in client.get("/").text and items[-1]["title"] in client.get("/").text
+        listing = client.get("/disclosures")
+        assert listing.status_code == 200 and items[0]["title"] in listing.text
+        assert client.get("/log", follow_redirects=False).headers["location"] == "/log/checkpoint"
         agency = items[0]["_zhifa"].get("agency")
         if agency:
             from urllib.parse import quote

@@ -11,7 +11,7 @@ from typing import Annotated, Any
 import msgspec
 from litestar import Controller, MediaType, get
 from litestar.params import PathParameter, QueryParameter
-from litestar.response import Template
+from litestar.response import Redirect, Template
 
 from domain.redact import mask_person_name
 from ledger.envelope import entry_hash
@@ -62,6 +62,17 @@ class PortalController(Controller):
             "home.html",
             context={**self._base(services), "checkpoint": checkpoint, "disclosures": disclosures, "entries": _latest_entries(services)},
         )
+
+    @get("/disclosures", media_type=MediaType.HTML, sync_to_thread=True, responses=problems())
+    def disclosures(self, services: ServicesDep) -> Template:
+        """Every disclosure in public view now (the feeds' alternate page)."""
+        current = disclosure_view.current_items(services.store, as_of=dt.datetime.now(dt.UTC))
+        return Template("disclosures.html", context={**self._base(services), "disclosures": [_disclosure_view(d) for d in reversed(current)]})
+
+    @get("/log", responses=problems(), status_code=302, include_in_schema=False)
+    async def log_home(self) -> Redirect:
+        """The checkpoint feed's alternate page: the latest signed checkpoint."""
+        return Redirect("/log/checkpoint")
 
     @get("/disclosures/{leaf:int}", media_type=MediaType.HTML, responses=problems(404), sync_to_thread=True)
     def disclosure(self, services: ServicesDep, leaf: Annotated[int, PathParameter(ge=0, le=MAX_LEAF)]) -> Template:
