@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-$(shell cat pyproject.toml | sha256sum | cut -c1-12)
 export ZHIFA_TEST_POSTGRES_URL ?= postgresql://postgres@127.0.0.1:5432/test
 
-.PHONY: demo test lint types pytest bench bench-big fuzz clean serve trials mutation
+.PHONY: demo test lint types pytest bench bench-big fuzz clean serve trials mutation chromium
 
 $(BIN)/python:
 	$(PYTHON) -c 'import sys; assert sys.version_info >= (3, 11), "Python >= 3.11 is required"'
@@ -25,7 +25,13 @@ lint: $(STAMP)
 types: $(STAMP)
 	$(BIN)/mypy --strict domain ledger projections feeds web zhifa bench
 
-pytest: $(STAMP)
+# The browser tests drive Debian's chromium (Playwright's own download is not reachable): install it when missing,
+# if we may (root); otherwise those tests are skipped with the reason.
+chromium:
+	@if [ ! -x /usr/bin/chromium ] && [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
+		apt-get install -y -q chromium >/dev/null || (apt-get update -q >/dev/null && apt-get install -y -q chromium >/dev/null); fi
+
+pytest: $(STAMP) chromium
 	$(BIN)/pytest -n 2 -q
 
 test: lint types pytest

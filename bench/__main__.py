@@ -54,7 +54,7 @@ def main() -> int:
 
     codes = [
         subprocess.run([sys.executable, "-m", suite, *(["--quick"] if quick else [])], check=False).returncode
-        for suite in ("bench.transparency", "bench.projections")
+        for suite in ("bench.transparency", "bench.projections", "bench.web")
     ]
     return max(codes)
 

@@ -277,6 +277,12 @@ class Writer:
         if key is not None and last is not None and replayed >= (1 if snap is None else registry_snapshot.SAVE_AFTER):
             registry_snapshot.save(self.store, key, registry_snapshot.Snapshot(last[0], last[1], self.registry))
 
+    # -- following the log --------------------------------------------------------------------------
+    def catch_up(self) -> None:
+        """See what other processes appended (registry acts, case heads) before the next append or read."""
+        with self._lock:
+            self._catch_up()
+
     def _catch_up(self) -> None:
         """Apply registry acts and drop cached case state for everything appended since our position."""
         for note in self.store.iter_notifications(after=self.position):

@@ -39,6 +39,8 @@ def _pg_unavailable() -> str | None:
 
 _PG_REASON = _pg_unavailable()
 
+pytest_plugins = ["tests.webkit"]  # the web service's fixtures (web_ledger)
+
 
 def drop_schema(schema: str) -> None:
     import psycopg

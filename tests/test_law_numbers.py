@@ -75,7 +75,7 @@ def test_preserved_evidence_is_decided_within_7_working_days() -> None:
     case = world.case()
     case.play(scenario("filed", START), START)
     prepare(case, [OFFICER_1, OFFICER_2], START + 2 * D)  # 亮证 and rights first (APL Art 55)
-    state = case.act("preservation.registered", OFFICER_1, {
+    state = case.act("preservation.registered", HEAD, {  # the head approves by signing (APL Art 56)
         "officers": [OFFICER_1, OFFICER_2], "items": ["账册"], "approved_by": HEAD, "record_sha256": "a" * 64,
     }, at=beijing(2026, 3, 9))
     clock = next(c for c in deadlines(state, world.registry) if c.rule == "preservation.decide_within")

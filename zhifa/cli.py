@@ -519,6 +519,11 @@ from zhifa.cli_supervise import COMMANDS as SUPERVISION_COMMANDS  # noqa: E402  
 for _command in (*SUPERVISION_COMMANDS, *REVIEW_COMMANDS):
     main.add_command(_command)
 
+from zhifa.cli_web import serve, tokens  # noqa: E402  (the web service's commands)
+
+main.add_command(serve)
+main.add_command(tokens)
+
 from zhifa.cli_feeds import disclosures, feed  # noqa: E402  (issue 15: feeds and disclosure lists)
 
 main.add_command(feed)

@@ -147,4 +147,6 @@ def run_demo(settings: Settings, *, serve: bool, console: Console) -> None:
     ]
     console.print("\n".join(lines), highlight=False, soft_wrap=True)
     if serve:
-        console.print("(the web portal and APIs are not built yet: nothing to serve at http://127.0.0.1:8000)")
+        from zhifa.demo_live import serve_demo
+
+        serve_demo(settings, console, example_case=example if cases else None)

@@ -1,0 +1,187 @@
+"""Public reading: feeds over HTTP (Atom, RSS, JSON Feed; strong ETags, Last-Modified, 304, gzip) and live
+events (SSE at /events: new entries, disclosures and checkpoints, keep-alive comments, Last-Event-ID resume)."""
+
+from __future__ import annotations
+
+import asyncio
+import base64
+import time
+from collections.abc import AsyncIterator
+from dataclasses import dataclass
+from typing import Any
+
+import msgspec
+from litestar import Controller, Request, Response, get
+from litestar.openapi.spec import OpenAPIMediaType, OpenAPIResponse, Operation, Schema
+from litestar.params import FromPath
+from litestar.response import ServerSentEvent, ServerSentEventMessage
+
+from feeds import ATOM, JSON_FEED, RSS, not_modified
+from ledger.envelope import entry_hash
+from projections import disclosure as disclosure_view
+from web.deps import ServicesDep
+from web.feed_catalog import FeedNotFound, parse_feed_path
+from web.problems import NotFound, problems
+from web.services import Services
+
+FEED_CACHE = "public, max-age=30"
+NO_COMPRESSION = {"no_compression": True}  # bodies gzipped ahead of time (and streams must not be buffered)
+
+
+@dataclass
+
+
+class _FeedOperation(Operation):
+    """200 in any of the three feed media types, 304 without a body."""
+
+    def __post_init__(self) -> None:
+        text = Schema(type="string")  # type: ignore[arg-type]
+        ok = self.responses.get("200") if self.responses else None
+        description = ok.description if isinstance(ok, OpenAPIResponse) else "The feed page"
+        self.responses = {
+            **(self.responses or {}),
+            "200": OpenAPIResponse(
+                description=description,
+                content={m.split(";")[0]: OpenAPIMediaType(schema=text) for m in (ATOM, RSS, JSON_FEED)},
+            ),
+            "304": OpenAPIResponse(description="Not modified (If-None-Match / If-Modified-Since matched)"),
+        }
+
+
+@dataclass
+
+
+class _EventsOperation(Operation):
+    def __post_init__(self) -> None:
+        self.responses = {
+            **(self.responses or {}),
+            "200": OpenAPIResponse(
+                description="An endless text/event-stream",
+                content={"text/event-stream": OpenAPIMediaType(schema=Schema(type="string"))},  # type: ignore[arg-type]
+            ),
+        }
+
+
+class FeedsController(Controller):
+    path = "/feeds"
+    tags = ["public"]
+
+    @get(
+        "/{tail:path}",
+        responses=problems(404),
+        operation_class=_FeedOperation,
+        opt=NO_COMPRESSION,
+        summary="A feed page",
+        description=(
+            "`/feeds/disclosures.{atom,rss,json}`, `/feeds/agency/{id}.*`, `/feeds/domain/{id}.*`, "
+            "`/feeds/party/{uscc}.*`, `/feeds/withdrawals.*`, `/feeds/checkpoints.*`, and RFC 5005 archive pages "
+            "`<feed>/archive/<k>.<format>` (full archives never change). A key is one percent-encoded segment."
+        ),
+    )
+    async def feed(self, services: ServicesDep, request: Request[Any, Any, Any], tail: FromPath[str]) -> Response[bytes]:
+        """A feed page with a strong ETag and Last-Modified; 304 when the client's validators match."""
+        raw = request.scope.get("raw_path") or request.scope["path"].encode()
+        raw_tail = raw.decode("latin-1").split("?", 1)[0].removeprefix("/feeds/")
+        try:
+            req = parse_feed_path(raw_tail)
+            stamp = services.feed_stamp
+            hit = services.feeds.cached(req, stamp)
+            page = hit if hit is not None else await asyncio.to_thread(services.feeds.page, req, stamp)
+        except FeedNotFound as exc:
+            raise NotFound(str(exc)) from exc
+        gz = "gzip" in request.headers.get("accept-encoding", "")
+        etag = page.gzip_etag if gz else page.etag
+        headers = {"ETag": etag, "Last-Modified": page.last_modified, "Cache-Control": FEED_CACHE, "Vary": "Accept-Encoding"}
+        inm = request.headers.get("if-none-match")
+        if inm is not None:
+            inm = inm.replace('-gz"', '"')  # either encoding's tag names the same page state
+        if not_modified(page.etag, page.last_modified_at, inm, request.headers.get("if-modified-since")):
+            return Response(b"", status_code=304, headers=headers)
+        if gz:
+            return Response(page.gzipped, media_type=page.content_type, headers={**headers, "Content-Encoding": "gzip"})
+        return Response(page.body, media_type=page.content_type, headers=headers)
+
+
+def _entry_events(services: Services, start: int, end: int) -> list[ServerSentEventMessage]:
+    out = []
+    for i in range(start, end, 256):
+        for offset, body in enumerate(services.entries_by_leaf(i, min(end, i + 256))):
+            leaf = i + offset
+            data = {"leaf_index": leaf, "entry_hash": entry_hash(body).hex(), "entry": msgspec.json.decode(body)}
+            out.append(ServerSentEventMessage(event="entry", id=str(leaf + 1), data=msgspec.json.encode(data).decode()))
+    return out
+
+
+def _published_before(services: Services, size: int) -> int:
+    """How many disclosure items were made public by acts below leaf ``size`` (a resumed stream has seen them)."""
+    with services.store.db.read() as cur:
+        row = cur.execute(
+            f"SELECT COUNT(*) FROM {disclosure_view.ITEMS} i JOIN zhifa_leaves lt ON lt.position = i.position "
+            "WHERE lt.leaf_index < ?",
+            (size,),
+        ).fetchone()
+    return int(row[0]) if row else 0
+
+
+def _disclosure_events(services: Services, seen: int, size: int) -> list[ServerSentEventMessage]:
+    out = []
+    for item in disclosure_view.items(services.store, offset=seen):
+        view = {k: v for k, v in item.public_dict().items() if k in _DISCLOSURE_FIELDS}
+        view["page_url"] = f"/disclosures/{item.leaf_index}"
+        out.append(ServerSentEventMessage(event="disclosure", id=str(size), data=msgspec.json.encode(view).decode()))
+    return out
+
+
+_DISCLOSURE_FIELDS = frozenset(
+    {"seq", "kind", "stage", "leaf_index", "entry_hash", "agency", "agency_name", "domain", "party_uscc", "party_name",
+     "title", "summary", "published_at", "ref_leaf", "proof_size"}
+)
+
+
+async def event_stream(services: Services, position: int) -> AsyncIterator[ServerSentEventMessage]:
+    """From leaf ``position`` on: each new leaf, the disclosures that became public, then the checkpoint covering
+    them (ids are tree sizes, so Last-Event-ID resumes exactly); a keep-alive comment when idle."""
+    opts = services.options
+    yield ServerSentEventMessage(data=None, comment="zhifa events", retry=2000)
+    seen = await asyncio.to_thread(_published_before, services, position)
+    idle_since = time.monotonic()
+    stamp: tuple[int, ...] = ()
+    while True:
+        published = services.published
+        size = 0 if published is None else published.size
+        moved = False
+        if published is not None and size > position:
+            while position < size:
+                end = min(size, position + 1024)
+                for message in await asyncio.to_thread(_entry_events, services, position, end):
+                    yield message
+                position = end
+            moved = True
+        if services.feed_stamp != stamp:  # the disclosure view moved: new public items?
+            stamp = services.feed_stamp
+            for message in await asyncio.to_thread(_disclosure_events, services, seen, size):
+                seen += 1
+                yield message
+                moved = True
+        if moved and published is not None:
+            checkpoint = {"size": size, "root": base64.b64encode(published.root).decode(), "note": published.note}
+            yield ServerSentEventMessage(event="checkpoint", id=str(size), data=msgspec.json.encode(checkpoint).decode())
+            idle_since = time.monotonic()
+        elif time.monotonic() - idle_since >= opts.keepalive_seconds:
+            yield ServerSentEventMessage(data=None, comment="keep-alive")
+            idle_since = time.monotonic()
+        await asyncio.sleep(opts.poll_interval)
+
+
+class EventsController(Controller):
+    path = "/events"
+    tags = ["public"]
+
+    @get("/", opt=NO_COMPRESSION, operation_class=_EventsOperation, responses=problems())
+    async def events(self, services: ServicesDep, request: Request[Any, Any, Any]) -> ServerSentEvent:
+        """Server-Sent Events: ``entry`` (every new public entry), ``disclosure``, ``checkpoint``; ids are log
+        positions (leaf counts). Reconnect with ``Last-Event-ID`` to resume; without it the stream starts now."""
+        last = request.headers.get("last-event-id", "").strip()
+        # A resumed stream continues from the client's position even before the published state reaches it.
+        position = int(last) if last.isdigit() and len(last) < 16 else services.checkpoint_size()
+        return ServerSentEvent(event_stream(services, position))
