@@ -28,9 +28,13 @@ NOTES = ("现场检查，已拍照取证", "联系当事人，告知调查事项
 
 def act_stream(settings: Settings, base_url: str, stop: threading.Event, every: float = 4.0) -> None:
     """Every few seconds a new lead or a note on one of the recent leads, signed by a demo officer, POSTed."""
+    import logging
+
     import httpx
 
     from zhifa import scenarios as sc
+
+    logging.getLogger("httpx").setLevel(logging.WARNING)  # the server's own request log already shows each POST
 
     officers = [m.id for m in sc.CAST if m.role == "officer" and m.agency == sc.BUREAU]
     keys = {o: read_private_key(settings.keys_dir / key_file_name(o)) for o in officers}
