@@ -178,11 +178,11 @@ def verify_child(url: str) -> None:
                       "log_entries": log_report.entries, "problems": problems}))
 
 
-def measure(path: Path) -> dict[str, Any]:
-    """Run the check in a child process and sample its process tree's memory."""
-    child = subprocess.Popen(
-        [sys.executable, "-m", "bench.big", "--verify-child", f"sqlite:///{path}"], stdout=subprocess.PIPE, text=True
-    )
+def run_sampled(argv: list[str], what: str) -> dict[str, Any]:
+    """Run ``argv`` as a child whose last stdout line is a JSON result, sampling its process tree's memory every
+    20 ms from /proc; return the result with the peaks (kB): ``rss_sum``, ``rss_max``, ``pss_sum``, ``anon_max``,
+    ``processes``."""
+    child = subprocess.Popen(argv, stdout=subprocess.PIPE, text=True)
     peak: dict[str, int] = {"rss_sum": 0, "rss_max": 0, "pss_sum": 0, "anon_max": 0, "processes": 0}
     done = threading.Event()
 
@@ -203,10 +203,15 @@ def measure(path: Path) -> dict[str, Any]:
     done.set()
     sampler.join()
     if child.returncode != 0:
-        raise SystemExit(f"the verifying child failed with exit code {child.returncode}")
+        raise SystemExit(f"the {what} child failed with exit code {child.returncode}")
     result: dict[str, Any] = json.loads(out.strip().splitlines()[-1])
     result.update(peak)
     return result
+
+
+def measure(path: Path) -> dict[str, Any]:
+    """Run the check in a child process and sample its process tree's memory."""
+    return run_sampled([sys.executable, "-m", "bench.big", "--verify-child", f"sqlite:///{path}"], "verifying")
 
 
 def main() -> int:
