@@ -248,13 +248,16 @@ class Sealer:
                 return total
 
     def start(self, interval: float = 0.2) -> None:
-        """Follow the log in a background thread (poll; never trust NOTIFY alone)."""
+        """Follow the log in a background thread (poll; never trust NOTIFY alone), sealing at most once every
+        ``interval`` seconds: a batch that did not fill up is followed by a pause, so under load one checkpoint
+        covers every act of the interval instead of one transaction, signature and fsync per few acts (each of
+        them taking the database's write lock from the writer). A full batch (catching up) goes on at once."""
         if self._thread is not None:
             return
 
         def run() -> None:
             while not self._stop.is_set():
-                if self.seal_once() == 0:
+                if self.seal_once() < self.batch:
                     self._stop.wait(interval)
 
         self._thread = threading.Thread(target=run, name="zhifa-sealer", daemon=True)

@@ -3,6 +3,7 @@ transaction, on SQLite and PostgreSQL."""
 
 from __future__ import annotations
 
+import time
 import uuid
 
 import pytest
@@ -185,3 +186,44 @@ def test_the_follower_catches_up_in_the_background(ledger: LedgerFixture) -> Non
     finally:
         runner.stop()
     assert counts(ledger)["case.note"] == 2
+
+
+class BatchCounter(ActCounter):
+    """Counts the batches (one transaction each) the runner gives it."""
+
+    name = "batch_counter"
+    tables = ("zhifa_test_batch_counts",)
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.batches = 0
+
+    def schema(self, cur: Cursor) -> None:
+        cur.execute("CREATE TABLE IF NOT EXISTS zhifa_test_batch_counts (type TEXT PRIMARY KEY, n INTEGER NOT NULL)")
+
+    def apply(self, cur: Cursor, act: Applied) -> None:
+        pass
+
+    def flush(self, cur: Cursor) -> None:
+        self.batches += 1
+
+
+def test_under_a_steady_stream_of_appends_the_follower_takes_one_batch_per_interval(ledger: LedgerFixture) -> None:
+    """Coalescing: everything appended during an interval is applied in one batch (one write transaction), instead
+    of the runner chasing the writer batch after tiny batch for the database's write lock."""
+    officer = ledger.register("officer/a")
+    view = BatchCounter()
+    runner = Runner(ledger.store, [view])
+    runner.catch_up()
+    view.batches = 0
+    interval = 0.3
+    runner.start(interval=interval)
+    try:
+        started = time.monotonic()
+        while time.monotonic() - started < 1.0:
+            ledger.lead(officer)
+        elapsed = time.monotonic() - started
+        assert runner.wait(ledger.store.position(), timeout=5)
+    finally:
+        runner.stop()
+    assert 1 <= view.batches <= elapsed / interval + 2

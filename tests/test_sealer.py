@@ -11,6 +11,7 @@ import signal
 import subprocess
 import sys
 import time
+import uuid
 from pathlib import Path
 
 import pytest
@@ -188,3 +189,30 @@ def test_check_full_finds_a_leaf_recorded_for_another_entry(ledger: LedgerFixtur
     report = check_log(ledger.store, checkpoints_file=tmp_path / "cp.log")
     assert [p.code for p in report.problems] == ["leaf-row"]
     assert report.problems[0].message.startswith("leaf 4 is recorded as") and "person:officer/leafrow" in report.problems[0].message
+
+
+def test_under_a_steady_stream_of_appends_the_sealer_seals_at_most_once_per_interval(ledger: LedgerFixture, tmp_path: Path) -> None:
+    """Coalescing: one checkpoint (one transaction, signature and fsync) covers every act of an interval, instead of
+    the sealer chasing the writer batch after tiny batch for its write lock."""
+    officer = ledger.register("officer/a")
+    sealer = Sealer(ledger.store, ledger.log_key, tmp_path / "checkpoints.log")
+    sealer.seal_all()
+    with ledger.store.db.read() as cur:
+        before = len(cur.execute("SELECT size FROM zhifa_checkpoints").fetchall())
+    interval = 0.3
+    sealer.start(interval)
+    try:
+        started = time.monotonic()
+        while time.monotonic() - started < 1.0:
+            ledger.lead(officer, str(uuid.uuid4()))
+        elapsed = time.monotonic() - started
+        head = ledger.store.position()
+        deadline = time.monotonic() + 5
+        while Tree(ledger.store).state()[0] < head and time.monotonic() < deadline:
+            time.sleep(0.01)
+    finally:
+        sealer.stop()
+    assert Tree(ledger.store).state()[0] == head  # everything sealed, within an interval or two of the last append
+    with ledger.store.db.read() as cur:
+        published = len(cur.execute("SELECT size FROM zhifa_checkpoints").fetchall()) - before
+    assert 1 <= published <= elapsed / interval + 2
