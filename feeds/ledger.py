@@ -14,6 +14,8 @@ from __future__ import annotations
 
 import datetime as dt
 
+import msgspec
+
 from domain import disclosure as rules
 from domain.catalog_model import DOMAINS
 from feeds.http import etag_for
@@ -119,12 +121,15 @@ def _slice(store: Store, kind: FeedKind, key: str | None, start: int, end: int |
 
 
 def feed_page(store: Store, kind: FeedKind, key: str | None = None, archive: int | None = None, *,
-              page_size: int = PAGE_SIZE) -> FeedPage:
+              page_size: int = PAGE_SIZE, as_of: dt.datetime | None = None) -> FeedPage:
     """One RFC 5005 document: archive ``archive`` (full, never changes) or the subscription document (None).
 
     The subscription document leaves out the decisions a sealed withdrawal or expiry has ended — they leave the
     current feed, and the ending item that names them (``withdraws`` / ``ends``) is there; archives keep every
-    item as it was published."""
+    item as it was published. With ``as_of`` (the server's time) it also leaves out the decisions whose maximum
+    publicity period ended by then and carries the expiry items due for them that no act has brought into the
+    log yet (:func:`projections.disclosure.due_expiries`: the same ids and bytes the view appends later) — so
+    the document is a function of the log and ``as_of``, and its ``updated`` is still a time from the data."""
     feed_path(kind, key)  # refuses a missing or superfluous key
     total = count(store, kind, key)
     bounds = page_bounds(total, page_size)
@@ -136,8 +141,16 @@ def feed_page(store: Store, kind: FeedKind, key: str | None = None, archive: int
     if newest is None and bounds.archives:
         before = _slice(store, kind, key, bounds.current_start - 1, bounds.current_start)
         newest = before[0][0].updated if before else None
+    shown = [i for i, ended in tail if not ended]
+    if as_of is not None and kind != "checkpoints":
+        gone = view.past_maximum(store, as_of, kind, key)
+        shown = [i for i in shown if not (i.kind == "decision" and i.sequence in gone)]
+        after = max((i.position for i in shown), default=0)
+        due = [feed_item(e) for e in view.due_expiries(store, as_of, kind, key)]
+        # Not in the sequence yet: after every item of the page, in the order the view will append them.
+        shown += [msgspec.structs.replace(e, sequence=after + n) for n, e in enumerate(due, start=1)]
     return FeedPage(
-        items=tuple(i for i, ended in tail if not ended),
+        items=tuple(shown),
         archive_index=None,
         prev_archive=bounds.archives - 1 if bounds.archives else None,
         next_archive=None,
@@ -147,31 +160,44 @@ def feed_page(store: Store, kind: FeedKind, key: str | None = None, archive: int
 
 
 def feed_etag(store: Store, fmt: Format, kind: FeedKind, key: str | None = None, archive: int | None = None, *,
-              page_size: int = PAGE_SIZE) -> str:
-    """Strong ETag of a feed document from the feed's position (no rendering): an archive's never changes."""
+              page_size: int = PAGE_SIZE, as_of: dt.datetime | None = None) -> str:
+    """Strong ETag of a feed document from the feed's position (no rendering): an archive's never changes. With
+    ``as_of``, the subscription document's also counts the decisions past their maximum period by then (it
+    changes when one leaves the page, and only then)."""
     position = count(store, kind, key) if archive is None else (archive + 1) * page_size
     suffix = "" if archive is None else f"/archive/{archive}"
+    if archive is None and as_of is not None and kind != "checkpoints":
+        suffix = f"@{len(view.past_maximum(store, as_of, kind, key))}"
     return etag_for(feed_path(kind, key) + suffix, position, fmt, page_size=page_size)
 
 
 def feed_last_modified(store: Store, kind: FeedKind, key: str | None = None, archive: int | None = None, *,
-                       page_size: int = PAGE_SIZE) -> dt.datetime:
+                       page_size: int = PAGE_SIZE, as_of: dt.datetime | None = None) -> dt.datetime:
     """The document's Last-Modified: its newest item's time (the log's creation for an empty feed)."""
-    page = feed_page(store, kind, key, archive, page_size=page_size)
+    page = feed_page(store, kind, key, archive, page_size=page_size, as_of=as_of)
     times = [i.updated for i in page.items] + ([page.updated_fallback] if page.updated_fallback else [])
     return max(times) if times else view.log_created(store)
 
 
+def current_until(store: Store, kind: FeedKind, archive: int | None, as_of: dt.datetime) -> dt.datetime | None:
+    """Until when the document rendered ``as_of`` stays the same if the log does not move (None: for ever) — the
+    next end of a maximum publicity period for a subscription document; archives and checkpoints never expire."""
+    if archive is not None or kind == "checkpoints":
+        return None
+    return view.next_maximum_end(store, as_of)
+
+
 def render_feed(store: Store, fmt: Format, kind: FeedKind, key: str | None = None, archive: int | None = None, *,
-                base_url: str = DEFAULT_BASE_URL, page_size: int = PAGE_SIZE) -> bytes:
-    """The feed document's bytes (serve with ``feeds.CONTENT_TYPES[fmt]``)."""
+                base_url: str = DEFAULT_BASE_URL, page_size: int = PAGE_SIZE, as_of: dt.datetime | None = None) -> bytes:
+    """The feed document's bytes (serve with ``feeds.CONTENT_TYPES[fmt]``); ``as_of`` as for :func:`feed_page`."""
     meta = feed_meta(store, kind, key, base_url=base_url)
-    return render(fmt, meta, feed_page(store, kind, key, archive, page_size=page_size))
+    return render(fmt, meta, feed_page(store, kind, key, archive, page_size=page_size, as_of=as_of))
 
 
 __all__ = [
     "checkpoint_items",
     "count",
+    "current_until",
     "feed_etag",
     "feed_item",
     "feed_last_modified",

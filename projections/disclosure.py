@@ -18,8 +18,19 @@ expiry          the maximum publicity period running    the publication act; ``e
 
 An item is public only once the act that made it is sealed (``zhifa_leaves`` has its position), so every item a
 reader sees can be proved with ``/log/proof/inclusion``; queries join the leaf table and never show the rest.
-The maximum period ends without an act: the view emits the expiry when it applies the first act recorded after
-the period's last day (data, not the clock), so the item sequence only ever grows and archive pages never change.
+The maximum period ends without an act. The view appends its expiry item when it applies the first act recorded
+after the period's last day (data, not the clock), so the item sequence is a function of the log alone: it only
+grows, a rebuild at any later time reproduces it, and archive pages never change. What is *current* also depends
+on the time, and the readers supply it: ``current_items(as_of=…)`` and ``feeds.ledger.feed_page(as_of=…)`` drop
+every decision whose maximum period ended by ``as_of`` (:func:`past_maximum`), and the feed page carries the
+expiry items due that the log does not show yet (:func:`due_expiries` — the very item the view appends later:
+same leaf, hash, text, and ``published_at`` = the period's end), so a quiet ledger never shows an item past its
+maximum period and the page's ``updated`` and ETag still come from the data (the end passed, the number passed).
+
+Why not an "expiry sweep" appending those items from the runner's clock: the writer stamps ``recorded_at``
+before it takes the log's lock, so an act stamped before the sweep's moment can commit after the sweep; a
+rebuild would then sequence the expiry after that act, not before it — another order, and changed archive
+pages. Filtering at read time keeps the sequence the log's and needs no clock on the write path.
 
 Everything public goes through :mod:`domain.disclosure` (张某, no digit of an ID, phone, address or account).
 Queries beside the view (``items``, ``current_items``, ``overdue``, ``officer_directory`` …) take a ``Store`` and
@@ -95,6 +106,16 @@ def _item_terms(registry: Registry, code: str | None, when: dt.datetime) -> Item
         return None
     item = registry.items.get(code)
     return None if item is None else item.terms_at(when)
+
+
+def _expiry_text(title: str, max_end: str) -> tuple[str, str, str]:
+    """Title, summary and reason of the expiry item at the maximum publicity period (the view's and the feeds')."""
+    ended_on = dt.date.fromisoformat(max_end) + dt.timedelta(days=1)
+    return (
+        f"{rules.KIND_TITLES['expiry']}：{title}",
+        rules.expiry_summary(title, repaired=False, ended_on=ended_on),
+        f"公示期届满（最长至{max_end}）",
+    )
 
 
 class DisclosureView(View):
@@ -207,15 +228,13 @@ class DisclosureView(View):
             ).fetchone()
             assert decision is not None
             agency, agency_name, domain, uscc, party_name = decision
-            ended_on = dt.date.fromisoformat(max_end) + dt.timedelta(days=1)
+            item_title, summary, reason = _expiry_text(str(title), str(max_end))
             seq = self._add_item(
                 cur, act, kind="expiry", subject_position=int(pub_position), entry_hash=str(pub_hash),
-                title=f"{rules.KIND_TITLES['expiry']}：{title}",
-                summary=rules.expiry_summary(str(title), repaired=False, ended_on=ended_on),
-                published_at=_parse(ends_at), case_id=case_id, decision_version=int(version), agency=agency,
-                agency_name=agency_name, domain=domain,
+                title=item_title, summary=summary, published_at=_parse(ends_at), case_id=case_id,
+                decision_version=int(version), agency=agency, agency_name=agency_name, domain=domain,
                 party=None if party_name is None else rules.PublicParty(party_name, uscc, ""),
-                reason=f"公示期届满（最长至{max_end}）", ref_position=int(subject),
+                reason=reason, ref_position=int(subject),
             )
             cur.execute(f"UPDATE {ITEMS} SET ended_seq=? WHERE seq=?", (seq, item_seq))
             cur.execute(
@@ -580,6 +599,57 @@ def count(store: Store, kind: str = "disclosures", key: str | None = None) -> in
     return int(row[0]) if row else 0
 
 
+def past_maximum(store: Store, as_of: dt.datetime, kind: str = "disclosures", key: str | None = None) -> set[int]:
+    """The ``seq`` of the feed's public decision items whose maximum publicity period ended by ``as_of`` (whatever
+    ended them, or nothing yet): never in a current page again."""
+    where, params = _where(kind, key)
+    with store.db.read() as cur:
+        rows = cur.execute(
+            f"SELECT i.seq FROM {DECISIONS} d JOIN {ITEMS} i ON i.seq = d.item_seq "
+            f"JOIN zhifa_leaves lt ON lt.position = i.position WHERE d.ends_at <= ? AND {where}",
+            (_ts(as_of), *params),
+        ).fetchall()
+    return {int(r[0]) for r in rows}
+
+
+def due_expiries(store: Store, as_of: dt.datetime, kind: str = "disclosures", key: str | None = None) -> list[PublicItem]:
+    """The expiry items due by ``as_of`` that the log does not show yet (no act recorded since the last public day,
+    or that act not sealed): exactly the items the view will append (same leaf, hash, text and ``published_at`` =
+    the end of the period, from the data), in the order it will append them; ``seq`` 0 — not yet in the sequence."""
+    where, params = _where(kind, key)
+    with store.db.read() as cur:
+        rows = cur.execute(
+            f"SELECT d.title, d.max_end, d.ends_at, d.case_id, d.decision_version, lp.leaf_index, d.publication_hash, "
+            f"ld.leaf_index, (SELECT MIN(c.size) FROM zhifa_checkpoints c WHERE c.size > lp.leaf_index), i.agency, "
+            f"i.agency_name, i.domain, i.party_uscc, i.party_name FROM {DECISIONS} d JOIN {ITEMS} i ON i.seq = d.item_seq "
+            f"JOIN zhifa_leaves lt ON lt.position = i.position JOIN zhifa_leaves lp ON lp.position = d.publication_position "
+            f"JOIN zhifa_leaves ld ON ld.position = d.subject_position LEFT JOIN {ITEMS} e ON e.seq = i.ended_seq "
+            f"LEFT JOIN zhifa_leaves le ON le.position = e.position "
+            f"WHERE d.status IN ('public', 'expired') AND d.ends_at <= ? AND le.leaf_index IS NULL AND {where} "
+            "ORDER BY d.ends_at, d.publication_position",
+            (_ts(as_of), *params),
+        ).fetchall()
+    out = []
+    for title, max_end, ends_at, case_id, version, leaf, pub_hash, ref_leaf, size, agency, agency_name, domain, uscc, party in rows:
+        item_title, summary, reason = _expiry_text(str(title), str(max_end))
+        out.append(PublicItem(
+            seq=0, kind="expiry", stage=rules.STAGE_OF["expiry"], leaf_index=int(leaf), entry_hash=str(pub_hash),
+            case_id=case_id, decision_version=int(version), agency=agency, agency_name=agency_name, domain=domain,
+            party_uscc=None if party is None else uscc, party_name=party, title=item_title, summary=summary,
+            published_at=_parse(str(ends_at)), reason=reason, ref_leaf=int(ref_leaf), ended=False,
+            proof_size=None if size is None else int(size),
+        ))
+    return out
+
+
+def next_maximum_end(store: Store, after: dt.datetime) -> dt.datetime | None:
+    """The earliest end of a maximum publicity period later than ``after``: until then no current page changes
+    by the passing of time (a cache of rendered pages may keep them so long)."""
+    with store.db.read() as cur:
+        row = cur.execute(f"SELECT MIN(ends_at) FROM {DECISIONS} WHERE ends_at > ?", (_ts(after),)).fetchone()
+    return None if row is None or row[0] is None else _parse(str(row[0]))
+
+
 def current_items(store: Store, *, agency: str | None = None, domain: str | None = None, party: str | None = None,
                   stage: str | None = None, as_of: dt.datetime | None = None) -> list[PublicItem]:
     """What is in public view now (portal pages): published, not withdrawn, not ended; withdrawals and expiries
@@ -724,10 +794,13 @@ __all__ = [
     "checkpoints",
     "count",
     "current_items",
+    "due_expiries",
     "duties",
     "item_by_leaf",
     "items",
     "log_created",
+    "next_maximum_end",
     "officer_directory",
     "overdue",
+    "past_maximum",
 ]

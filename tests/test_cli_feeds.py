@@ -61,3 +61,25 @@ def test_disclosures_list_current_all_and_overdue(world: Bureau, tmp_path: Path)
     assert res.exit_code == 0 and cases["silent"][:8] in res.stdout
     res = run(world, tmp_path, "disclosures", "officers", "--json")
     assert res.exit_code == 0 and json.loads(res.stdout)[0]["certificate"]
+
+
+def test_feed_render_as_of_leaves_out_decisions_past_their_maximum_period(world: Bureau, tmp_path: Path) -> None:  # noqa: F811
+    from domain import disclosure as rules
+    from tests.test_disclosure_projection import D, one_case
+    from zhifa.scenarios import organisation_case
+
+    _, _, decided_at = one_case(world, organisation_case, dt.datetime(2026, 3, 2, 1, tzinfo=dt.UTC), "served",
+                                publish_after=2 * D)
+    world.publish()
+    ends = rules.publicity_window(decided_at, "general").ends_at
+
+    def kinds(moment: str) -> list[str]:
+        res = run(world, tmp_path, "feed", "render", "json", "--as-of", moment)
+        assert res.exit_code == 0, res.output
+        return [i["_zhifa"]["kind"] for i in json.loads(res.stdout)["items"]]
+
+    before, after = kinds((ends - dt.timedelta(hours=1)).isoformat()), kinds((ends + dt.timedelta(hours=1)).isoformat())
+    assert "decision" in before and "expiry" not in before
+    assert "decision" not in after and "expiry" in after
+    res = run(world, tmp_path, "feed", "render", "json", "--as-of", "next spring")
+    assert res.exit_code == 2 and "--as-of" in res.output

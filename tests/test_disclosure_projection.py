@@ -455,3 +455,60 @@ def test_a_refused_disclosure_act_writes_nothing_to_the_ledger(world: Bureau) ->
     assert world.store.position() == position
     world.publish()
     assert sum(1 for i in pd.items(world.store) if i.kind == "decision") == 1
+
+
+# -- 4. the maximum period on a quiet ledger --------------------------------------------------------------------------
+def _json_items(store: Any, as_of: dt.datetime | None, kind: feeds.FeedKind = "disclosures", key: str | None = None,
+                ) -> dict[str, dict[str, Any]]:
+    doc = json.loads(fl.render_feed(store, "json", kind, key, as_of=as_of))
+    validate(doc, JSON_FEED_SCHEMA)
+    return {i["id"]: i for i in doc["items"]}
+
+
+def test_a_decision_leaves_the_current_feeds_at_its_maximum_period_though_no_act_follows(world: Bureau) -> None:
+    case, _, decided_at = one_case(world, organisation_case, START, "served", publish_after=2 * D)
+    world.publish()
+    origin = world.store.meta("origin") or ""
+    [decision] = [i for i in pd.items(world.store) if i.kind == "decision"]
+    window = rules.publicity_window(decided_at, "general")
+    before, after = window.ends_at - dt.timedelta(seconds=1), window.ends_at + dt.timedelta(hours=1)
+    decision_id = feeds.item_id(origin, fl.feed_item(decision))
+    keyed: list[tuple[feeds.FeedKind, str | None]] = [
+        ("disclosures", None), ("agency", BUREAU), ("domain", MARKET), ("party", COMPANY["uscc"])]
+    archives = {k: fl.render_feed(world.store, "atom", kind, key, archive=0, page_size=1) for k, (kind, key) in enumerate(keyed)}
+    for kind, key in keyed:
+        assert decision_id in _json_items(world.store, before, kind, key)
+        # The last public day has passed and nothing was recorded since: the decision has left every current feed…
+        shown = _json_items(world.store, after, kind, key)
+        assert decision_id not in shown, kind
+        # …and the expiry item the view will append stands in its place, naming the decision's leaf.
+        [expiry] = [i for i in shown.values() if i["_zhifa"]["kind"] == "expiry"]
+        assert expiry["_zhifa"]["ends"] == decision.leaf_index and "公示期届满" in expiry["content_text"]
+        assert dt.datetime.fromisoformat(expiry["date_published"]) == window.ends_at.replace(microsecond=0)
+        for fmt in ("atom", "rss"):
+            parsed = feedparser.parse(fl.render_feed(world.store, fmt, kind, key, as_of=after))
+            assert parsed.bozo == 0
+            ids = {e.id for e in parsed.entries}
+            assert decision_id not in ids and expiry["id"] in ids
+    assert pd.items(world.store)[-1].kind != "expiry"  # the view appended nothing: the log did not move
+    # Validators move with it, from the data: a new ETag, Last-Modified the end of the period (not the clock).
+    assert fl.feed_etag(world.store, "atom", "disclosures", as_of=after) != fl.feed_etag(world.store, "atom", "disclosures", as_of=before)
+    assert fl.feed_etag(world.store, "atom", "disclosures", as_of=after) == fl.feed_etag(
+        world.store, "atom", "disclosures", as_of=after + 300 * D)
+    assert fl.feed_last_modified(world.store, "disclosures", as_of=after) == window.ends_at
+    assert fl.feed_page(world.store, "disclosures", as_of=after + 300 * D) == fl.feed_page(world.store, "disclosures", as_of=after)
+    pending = _json_items(world.store, after)
+    documents = {fmt: fl.render_feed(world.store, fmt, "disclosures", as_of=after) for fmt in feeds.FORMATS}
+    # A rebuild of the same ledger renders the same documents byte for byte.
+    world.project().rebuild("disclosures")
+    assert {fmt: fl.render_feed(world.store, fmt, "disclosures", as_of=after) for fmt in feeds.FORMATS} == documents
+    # When an act is finally recorded, the view appends exactly that expiry item: same id, same bytes.
+    world.append(case, "case.note", OFFICER_1, {"text": "公示期满后回访"}, at=after + 30 * D)
+    world.publish()
+    expiry_id = next(i for i, v in pending.items() if v["_zhifa"]["kind"] == "expiry")
+    assert _json_items(world.store, None)[expiry_id] == pending[expiry_id]
+    assert _json_items(world.store, after + 30 * D)[expiry_id] == pending[expiry_id]
+    assert [i.kind for i in pd.items(world.store)].count("expiry") == 1
+    # Archive pages never changed.
+    assert {k: fl.render_feed(world.store, "atom", kind, key, archive=0, page_size=1)
+            for k, (kind, key) in enumerate(keyed)} == archives

@@ -90,3 +90,30 @@ def test_sse_sends_disclosures_on_resume(demo_settings: Settings) -> None:
                     if line == "event: checkpoint":
                         break
         assert "disclosure" in kinds and kinds[-1] == "checkpoint" and kinds.count("entry") > 100
+
+
+def test_decisions_past_their_maximum_period_leave_the_web_feeds_and_pages_with_no_later_act(demo_settings: Settings) -> None:
+    import datetime as dt
+
+    from ledger.writer import SettableClock
+
+    app = create_app(demo_settings, options=WebOptions(request_log=False, poll_interval=0.05, feed_page_size=500))
+    with TestClient(app) as client:
+        _ready(client)
+        services = client.app.state.services
+        services.writer.clock = SettableClock(dt.datetime.now(dt.UTC))
+        first = client.get("/feeds/disclosures.json")
+        decisions = [i for i in first.json()["items"] if i["_zhifa"]["kind"] == "decision"]
+        assert decisions, "the demo publishes its decided cases"
+        assert any(d["title"] in client.get("/disclosures").text for d in decisions)
+        # Four years on (the longest period is three) and not one act recorded since: the log has not moved…
+        services.writer.clock.advance(days=4 * 366)
+        later = client.get("/feeds/disclosures.json")  # the same stamp: the cached page must not be served
+        assert later.headers["etag"] != first.headers["etag"]
+        items = later.json()["items"]
+        assert not [i for i in items if i["_zhifa"]["kind"] == "decision"]
+        ended = {i["_zhifa"]["ends"] for i in items if i["_zhifa"]["kind"] == "expiry"}
+        assert {d["_zhifa"]["leaf_index"] for d in decisions} <= ended
+        assert client.get("/feeds/disclosures.json", headers={"If-None-Match": later.headers["etag"]}).status_code == 304
+        listing = client.get("/disclosures").text
+        assert not [d["title"] for d in decisions if d["title"] in listing]

@@ -13,7 +13,7 @@ import datetime as dt
 import gzip
 import threading
 from collections import OrderedDict
-from collections.abc import Hashable
+from collections.abc import Callable, Hashable
 from dataclasses import dataclass
 from urllib.parse import unquote
 
@@ -96,18 +96,24 @@ class FeedCatalog:
     """Rendered feed pages: an LRU by ETag, and the last answer per request for as long as ``stamp`` (the published
     checkpoint and the views' positions) has not changed — the cached path does no I/O."""
 
-    def __init__(self, store: Store, base_url: str, page_size: int, cache_pages: int = 512) -> None:
+    def __init__(self, store: Store, base_url: str, page_size: int, cache_pages: int = 512,
+                 clock: Callable[[], dt.datetime] | None = None) -> None:
         self.store = store
+        # The server's time: a subscription document leaves out what passed its maximum publicity period by then.
+        self.clock: Callable[[], dt.datetime] = clock or (lambda: dt.datetime.now(dt.UTC))
         self.base_url = base_url
         self.page_size = page_size
         self._by_etag: OrderedDict[str, RenderedPage] = OrderedDict()
-        self._by_request: OrderedDict[FeedRequest, tuple[Hashable, RenderedPage]] = OrderedDict()
+        # request → (stamp, page, the moment the page stops being current by time alone: the next maximum end)
+        self._by_request: OrderedDict[FeedRequest, tuple[Hashable, RenderedPage, dt.datetime | None]] = OrderedDict()
         self._cache_pages = cache_pages
         self._lock = threading.Lock()
 
     def cached(self, req: FeedRequest, stamp: Hashable) -> RenderedPage | None:
         hit = self._by_request.get(req)
-        return hit[1] if hit is not None and hit[0] == stamp else None
+        if hit is None or hit[0] != stamp:
+            return None
+        return hit[1] if hit[2] is None or self.clock() < hit[2] else None
 
     def page(self, req: FeedRequest, stamp: Hashable) -> RenderedPage:
         hit = self.cached(req, stamp)
@@ -121,11 +127,13 @@ class FeedCatalog:
                 raise FeedNotFound(f"archive {archive} does not exist (the feed has {page_bounds(total, self.page_size).archives})")
             if state == "current":
                 archive = None  # the newest archive's next-archive: the page still filling
-        etag = ledger_feeds.feed_etag(self.store, req.fmt, req.kind, req.key, archive, page_size=self.page_size)
+        as_of = self.clock()
+        etag = ledger_feeds.feed_etag(self.store, req.fmt, req.kind, req.key, archive, page_size=self.page_size, as_of=as_of)
+        until = ledger_feeds.current_until(self.store, req.kind, archive, as_of)
         rendered = self._by_etag.get(etag)
         if rendered is None:
             meta = ledger_feeds.feed_meta(self.store, req.kind, req.key, base_url=self.base_url)
-            page = ledger_feeds.feed_page(self.store, req.kind, req.key, archive, page_size=self.page_size)
+            page = ledger_feeds.feed_page(self.store, req.kind, req.key, archive, page_size=self.page_size, as_of=as_of)
             body = render(req.fmt, meta, page)
             modified = page.updated(meta)
             rendered = RenderedPage(
@@ -139,7 +147,7 @@ class FeedCatalog:
             )
         with self._lock:
             self._by_etag[etag] = rendered
-            self._by_request[req] = (stamp, rendered)
+            self._by_request[req] = (stamp, rendered, until)
             for cache in (self._by_etag, self._by_request):
                 while len(cache) > self._cache_pages:
                     cache.popitem(last=False)

@@ -5,7 +5,6 @@ and a verify page that checks an entry's inclusion in the browser (WebCrypto).""
 from __future__ import annotations
 
 import base64
-import datetime as dt
 from typing import Annotated, Any
 
 import msgspec
@@ -56,7 +55,7 @@ class PortalController(Controller):
         checkpoint = None
         if published is not None:
             checkpoint = {"size": published.size, "created_at": published.created_at, "root": base64.b64encode(published.root).decode()}
-        current = disclosure_view.current_items(services.store, as_of=dt.datetime.now(dt.UTC))
+        current = disclosure_view.current_items(services.store, as_of=services.writer.clock())
         disclosures = [_disclosure_view(d) for d in reversed(current[-LATEST:])]
         return Template(
             "home.html",
@@ -66,7 +65,7 @@ class PortalController(Controller):
     @get("/disclosures", media_type=MediaType.HTML, sync_to_thread=True, responses=problems())
     def disclosures(self, services: ServicesDep) -> Template:
         """Every disclosure in public view now (the feeds' alternate page)."""
-        current = disclosure_view.current_items(services.store, as_of=dt.datetime.now(dt.UTC))
+        current = disclosure_view.current_items(services.store, as_of=services.writer.clock())
         return Template("disclosures.html", context={**self._base(services), "disclosures": [_disclosure_view(d) for d in reversed(current)]})
 
     @get("/log", responses=problems(), status_code=302, include_in_schema=False)

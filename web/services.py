@@ -164,7 +164,7 @@ class Services:
         self.health = Health()
         self._refresh_lock = threading.Lock()
         self.on_refresh: list[Callable[[Services], None]] = []
-        self.feeds = FeedCatalog(self.store, options.base_url, options.feed_page_size)
+        self.feeds = FeedCatalog(self.store, options.base_url, options.feed_page_size, clock=lambda: self.writer.clock())
         self.feed_stamp: tuple[int, ...] = ()  # published size and the views' positions: feed pages change with it
         self.refresh()
 

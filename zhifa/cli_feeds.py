@@ -82,11 +82,21 @@ def feed() -> None:
 @click.option("--archive", type=int, default=None, help="RFC 5005 archive page N (0 is the oldest) instead of the current page")
 @click.option("--page-size", type=int, default=PAGE_SIZE, show_default=True, help="items per archive page")
 @click.option("--base-url", default=feed_ledger.DEFAULT_BASE_URL, show_default=True, help="where the portal is served")
+@click.option("--as-of", "as_of_text", default=None,
+              help="the moment the current page is for, ISO 8601 (Beijing time if no offset; default now): "
+              "decisions past their maximum publicity period by then have left it")
 @click.pass_obj
 def feed_render(settings: Settings, fmt: Format, agency: str | None, domain_: str | None, party: str | None,
-                withdrawals: bool, checkpoints: bool, archive: int | None, page_size: int, base_url: str) -> None:
+                withdrawals: bool, checkpoints: bool, archive: int | None, page_size: int, base_url: str,
+                as_of_text: str | None) -> None:
     """Print one feed document on stdout."""
     kind, key = _feed_kind(agency, domain_, party, withdrawals, checkpoints)
+    try:
+        as_of = dt.datetime.now(dt.UTC) if as_of_text is None else dt.datetime.fromisoformat(as_of_text)
+    except ValueError:
+        fail(f"--as-of {as_of_text!r} is not an ISO 8601 moment", EXIT_UNUSABLE)
+    if as_of.tzinfo is None:
+        as_of = as_of.replace(tzinfo=LEGAL_TZ)
     with refusals():
         store = caught_up(settings)
         try:
@@ -96,7 +106,8 @@ def feed_render(settings: Settings, fmt: Format, agency: str | None, domain_: st
                     fail(f"archive {archive} does not exist", EXIT_UNUSABLE)
                 if state == "current":
                     archive = None  # the page still filling is the subscription document
-            body = feed_ledger.render_feed(store, fmt, kind, key, archive, base_url=base_url, page_size=page_size)
+            body = feed_ledger.render_feed(store, fmt, kind, key, archive, base_url=base_url, page_size=page_size,
+                                           as_of=as_of)
         except FeedInputError as exc:
             fail(f"{exc.code}: {exc}", EXIT_UNUSABLE)
         finally:
