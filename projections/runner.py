@@ -18,6 +18,7 @@ NOTIFY on the events channel only wakes the follower early; it always polls as w
 
 from __future__ import annotations
 
+import inspect
 import threading
 import time
 from collections import OrderedDict
@@ -241,8 +242,7 @@ class Runner:
         with self._batch() as (cur, pending):
             if self.tracking.positions(list(positions), cur) != positions:
                 raise RunnerConflict("another runner moved these views meanwhile")
-            # eventsourcing's singledispatchmethod builds a wrapper on every attribute access: bind once per batch
-            dispatch = [(view.name, view.process_event, positions[view.name]) for view in self.views]
+            dispatch = [(view.name, _handler(view), positions[view.name]) for view in self.views]
             insert_tracking = self.tracking.insert_tracking
             for note in notes:
                 event = cast(Recorded, self.mapper.to_domain_event(note))
@@ -372,6 +372,16 @@ class Runner:
                 ViewStatus(view.name, view.version, position, head, _count_after(self.store, position, head), _first_after(self.store, position))
             )
         return out
+
+
+def _handler(view: View) -> Callable[[Any, Tracking], None]:
+    """The view's ``process_event`` implementation for an ``Applied``, resolved once per batch: eventsourcing's
+    ``singledispatchmethod`` builds a wrapper on every attribute access and looks the type up again on every call."""
+    bound = cast(Callable[[Any, Tracking], None], view.process_event)  # the access registers deferred implementations
+    dispatcher = getattr(inspect.getattr_static(type(view), "process_event", None), "dispatcher", None)
+    if dispatcher is None:
+        return bound
+    return cast(Callable[[Any, Tracking], None], dispatcher.dispatch(Applied).__get__(view, type(view)))
 
 
 def _count_after(store: Store, position: int, head: int) -> int:
