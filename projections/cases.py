@@ -2,19 +2,17 @@
 
 The state is stored as canonical JSON (keys sorted, the writer's own encoding) beside the columns supervisors
 filter on: status, agency (and the agency acting in another's name), domain, catalog item, procedure, lead source and
-channel, the party's kind and unified social credit code, and the stage times. Rows are kept in memory for the
-batch (a case touched by several acts of one batch is written once, at the end) and through an LRU of decoded
-states between batches, so a rebuild decodes each state only when it falls out of that cache.
+channel, the party's kind and unified social credit code, and the stage times. The state after each act comes from
+the runner (``Applied.state``: one ``apply_case`` per act for every view that keeps case states, the runner's LRU
+reading this table on a miss); rows are kept in memory for the batch, so a case touched by several acts of one batch
+is written once, at the end, in one ``executemany``.
 """
 
 from __future__ import annotations
 
-from collections import OrderedDict
-from typing import ClassVar
-
 import msgspec
 
-from domain.case import CaseState, apply_case
+from domain.case import CaseState
 from ledger.db import Cursor
 from ledger.store import TOPIC_CASE
 from projections.view import Applied, View, local_iso
@@ -91,12 +89,11 @@ class CaseStateView(View):
     topics = (TOPIC_CASE,)
     version = 1
     tables = (TABLE,)
-    cache_size: ClassVar[int] = 4096
+    keeps_case_states = True
 
     def __init__(self) -> None:
         super().__init__()
-        self._cache: OrderedDict[str, CaseState] = OrderedDict()
-        self._dirty: dict[str, int] = {}  # case → position of its last act in this batch
+        self._dirty: dict[str, tuple[CaseState, int]] = {}  # case → its state and the position of its last act in this batch
 
     def schema(self, cur: Cursor) -> None:
         b = "INTEGER" if cur.kind == "sqlite" else "BIGINT"
@@ -109,40 +106,23 @@ class CaseStateView(View):
         for column in ("status", "agency", "party_uscc", "opened_at"):
             cur.execute(f"CREATE INDEX IF NOT EXISTS proj_cases_{column} ON {TABLE} ({column})")
 
-    def _state(self, cur: Cursor, case: str) -> CaseState | None:
-        state = self._cache.get(case)
-        if state is not None:
-            self._cache.move_to_end(case)
-            return state
-        row = cur.execute(f"SELECT state FROM {TABLE} WHERE case_id=?", (case,)).fetchone()
-        if row is None:
-            return None
-        state = decode_state(row[0])
-        self._remember(case, state)
-        return state
-
-    def _remember(self, case: str, state: CaseState) -> None:
-        self._cache[case] = state
-        self._cache.move_to_end(case)
+    def stored_state(self, cur: Cursor, case: str) -> CaseState | None:
+        return case_state(cur, case)
 
     def apply(self, cur: Cursor, act: Applied) -> None:
-        state = apply_case(self._state(cur, act.stream), act.record, act.registry)
-        self._remember(act.stream, state)
-        self._dirty[act.stream] = act.position
+        assert act.state is not None, "the runner computes the state of every case act for this view"
+        self._dirty[act.stream] = (act.state, act.position)
 
     def flush(self, cur: Cursor) -> None:
-        rows = [row_of(self._cache[case], position) for case, position in self._dirty.items()]
+        rows = [row_of(state, position) for state, position in self._dirty.values()]
         cur.executemany(
             "INSERT INTO zhifa_proj_cases (case_id, " + ", ".join(COLUMNS) + ") VALUES (" + ",".join("?" * (len(COLUMNS) + 1)) + ") "
             "ON CONFLICT (case_id) DO UPDATE SET " + ", ".join(f"{c}=excluded.{c}" for c in COLUMNS),
             rows,
         )
         self._dirty.clear()
-        while len(self._cache) > self.cache_size:  # trimmed only here, so no unwritten state is dropped
-            self._cache.popitem(last=False)
 
     def discard(self) -> None:
-        self._cache.clear()
         self._dirty.clear()
 
 

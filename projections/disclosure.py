@@ -40,16 +40,15 @@ serve the CLI and the web layer alike; ``feeds.ledger`` maps them onto feed page
 from __future__ import annotations
 
 import datetime as dt
-from collections import OrderedDict
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Any, ClassVar, Literal, cast
+from typing import Any, Literal, cast
 
 import msgspec
 
 from domain import disclosure as rules
 from domain.calendar import LEGAL_TZ, local_date
-from domain.case import CaseState, apply_case
+from domain.case import CaseState
 from domain.catalog_model import DOMAINS, ItemTerms
 from domain.personnel import certificate_for
 from domain.registry import Registry
@@ -125,12 +124,11 @@ class DisclosureView(View):
     topics = (TOPIC_CASE, TOPIC_REGISTRY)
     version = 1
     tables = (ITEMS, DECISIONS, CASES, OBLIGATIONS, OFFICERS, META)
-    cache_size: ClassVar[int] = 2048
+    keeps_case_states = True  # its own copy (zhifa_disclosure_cases), so it rebuilds alone
 
     def __init__(self) -> None:
         super().__init__()
-        self._cache: OrderedDict[str, CaseState] = OrderedDict()
-        self._dirty: set[str] = set()
+        self._dirty: dict[str, CaseState] = {}  # case → its state after its last act in this batch
         self._seq: int | None = None
         self._next_end: object = _UNKNOWN  # the earliest ends_at of a public decision ('' none), or unknown
 
@@ -168,7 +166,6 @@ class DisclosureView(View):
         cur.execute(f"CREATE TABLE IF NOT EXISTS {META} (key TEXT PRIMARY KEY, value TEXT NOT NULL)")
 
     def discard(self) -> None:
-        self._cache.clear()
         self._dirty.clear()
         self._seq = None
         self._next_end = _UNKNOWN
@@ -244,20 +241,14 @@ class DisclosureView(View):
         self._next_end = _UNKNOWN
 
     # -- case acts -----------------------------------------------------------------------------------------------
-    def _state(self, cur: Cursor, case: str) -> CaseState | None:
-        state = self._cache.get(case)
-        if state is not None:
-            self._cache.move_to_end(case)
-            return state
+    def stored_state(self, cur: Cursor, case: str) -> CaseState | None:
         row = cur.execute(f"SELECT state FROM {CASES} WHERE case_id=?", (case,)).fetchone()
         return None if row is None else _STATE.decode(row[0])
 
     def _case_act(self, cur: Cursor, act: Applied) -> None:
-        before = self._state(cur, act.stream)
-        state = apply_case(before, act.record, act.registry)
-        self._cache[act.stream] = state
-        self._cache.move_to_end(act.stream)
-        self._dirty.add(act.stream)
+        state = act.state
+        assert state is not None, "the runner computes the state of every case act for this view"
+        self._dirty[act.stream] = state
         kind = act.type
         if kind in rules.DECISION_ACTS:
             self._decision(cur, act, state)
@@ -430,15 +421,13 @@ class DisclosureView(View):
             )
 
     def flush(self, cur: Cursor) -> None:
-        rows = [(case, _ENCODER.encode(self._cache[case]).decode()) for case in self._dirty]
+        rows = [(case, _ENCODER.encode(state).decode()) for case, state in self._dirty.items()]
         if rows:
             cur.executemany(
                 f"INSERT INTO {CASES} (case_id, state) VALUES (?, ?) ON CONFLICT (case_id) DO UPDATE SET state=excluded.state",
                 rows,
             )
         self._dirty.clear()
-        while len(self._cache) > self.cache_size:
-            self._cache.popitem(last=False)
 
     # -- registry acts (事前) -------------------------------------------------------------------------------------
     def _registry_act(self, cur: Cursor, act: Applied) -> None:

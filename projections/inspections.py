@@ -34,6 +34,10 @@ class InspectionsView(View):
     version = 1
     tables = (TABLE,)
 
+    def __init__(self) -> None:
+        super().__init__()
+        self._rows: list[tuple[object, ...]] = []  # this batch's visits, written in one executemany at its end
+
     def schema(self, cur: Cursor) -> None:
         b = "INTEGER" if cur.kind == "sqlite" else "BIGINT"
         cur.execute(
@@ -46,10 +50,15 @@ class InspectionsView(View):
         if record.type not in INSPECTION_ACTS:
             return
         officers = [str(o) for o in record.payload.get("officers", [])]
-        cur.execute(
-            f"INSERT INTO {TABLE} (case_id, version, position, at, officers) VALUES (?,?,?,?,?)",
-            (record.stream, record.version, act.position, local_iso(record.recorded_at), json.dumps(officers)),
-        )
+        self._rows.append((record.stream, record.version, act.position, local_iso(record.recorded_at), json.dumps(officers)))
+
+    def flush(self, cur: Cursor) -> None:
+        if self._rows:
+            cur.executemany(f"INSERT INTO {TABLE} (case_id, version, position, at, officers) VALUES (?,?,?,?,?)", self._rows)
+        self._rows.clear()
+
+    def discard(self) -> None:
+        self._rows.clear()
 
 
 @dataclass(frozen=True)

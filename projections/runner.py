@@ -8,28 +8,36 @@ so a ``kill -9`` at any point leaves each view exactly at a position it fully re
 
 The log is pulled with ``select_notifications`` from the lowest position of the hosted views (SQLite recorders
 cannot subscribe in 9.5.6); each notification is mapped by the ledger application's own mapper, decoded once, and
-dispatched through each view's eventsourcing ``Projection.process_event`` with a ``Tracking`` record. PostgreSQL's
+dispatched through each view's eventsourcing ``Projection.process_event`` with a ``Tracking`` record. What several
+views would each compute per act is computed here once and handed to all of them in the ``Applied``: the registry as
+of the act (replayed once per runner, then carried from batch to batch) and, for the views that keep case states,
+the case's new state — one ``apply_case`` per act, from the runner's LRU of states (:class:`CaseStates`), which on a
+miss reads the state from the lowest-placed view that keeps states. PostgreSQL's
 NOTIFY on the events channel only wakes the follower early; it always polls as well (eventsourcing #305).
 """
 
 from __future__ import annotations
 
+import inspect
 import threading
 import time
+from collections import OrderedDict
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
-from typing import Any, cast
+from typing import Any, ClassVar, cast
 
 from eventsourcing.persistence import Tracking, TrackingRecorder
 
+from domain.acts import ActRecord
+from domain.case import CaseState, apply_case
 from domain.registry import Registry
 from domain.registry_acts import apply_registry
 from ledger.canonical import format_timestamp
 from ledger.db import Cursor
 from ledger.envelope import entry_hash
 from ledger.errors import LedgerError
-from ledger.store import TOPIC_REGISTRY, Recorded, Store, position_column
+from ledger.store import TOPIC_CASE, TOPIC_REGISTRY, Recorded, Store, position_column
 from projections.view import Applied, View, decode_recorded
 
 TRACKING_PREFIX = "projection:"
@@ -117,6 +125,47 @@ def replay_registry(store: Store, upto: int | None = None, start: tuple[Registry
     return registry, (after if upto is None else max(after, upto))
 
 
+class CaseStates:
+    """The runner's case states, shared by every hosted view that keeps them: each case act's new state computed once.
+
+    The states held are those after every act up to ``at`` (a log position), so they are the right "before" for any
+    view placed at or after ``at``; a view reset behind ``at`` (a rebuild) empties them. On a miss the state comes from
+    the view that keeps states and stands lowest (it holds every state up to its position, which is where the batch
+    starts for the views that need states). Trimmed to ``size`` only at the end of a batch, after every view wrote.
+    """
+
+    size: ClassVar[int] = 4096
+
+    def __init__(self) -> None:
+        self.held: OrderedDict[str, CaseState] = OrderedDict()
+        self.at: int | None = None
+
+    def start(self, base: int) -> None:
+        if self.at != base:
+            self.held.clear()
+            self.at = base
+
+    def apply(self, cur: Cursor, source: View, act: ActRecord, registry: Registry) -> CaseState:
+        case = act.stream
+        before = self.held.get(case)
+        if before is None:
+            before = source.stored_state(cur, case)
+        else:
+            self.held.move_to_end(case)
+        state = apply_case(before, act, registry)
+        self.held[case] = state
+        return state
+
+    def end(self, position: int) -> None:
+        self.at = position
+        while len(self.held) > self.size:
+            self.held.popitem(last=False)
+
+    def forget(self) -> None:
+        self.held.clear()
+        self.at = None
+
+
 @dataclass(frozen=True)
 class ViewStatus:
     """Where one view stands: its position, the log's head, how many acts it has still to apply and since when."""
@@ -142,6 +191,7 @@ class Runner:
         self.tracking = TrackingTable(store)
         self.mapper = store.app.mapper
         self._registry: tuple[Registry, int] | None = None
+        self._states = CaseStates()
         self._stop = threading.Event()
         self._thread: threading.Thread | None = None
         with store.db.write() as cur:
@@ -182,17 +232,26 @@ class Runner:
         if not notes:
             return 0
         registry = self._registry_at(start)
+        keepers = [v for v in self.views if v.keeps_case_states]
+        # Case states are computed for acts after the lowest keeper's position, read from that keeper on a miss.
+        source = min(keepers, key=lambda v: positions[v.name], default=None)
+        base = notes[-1].id if source is None else positions[source.name]
+        states = self._states
+        if source is not None:
+            states.start(base)
         with self._batch() as (cur, pending):
             if self.tracking.positions(list(positions), cur) != positions:
                 raise RunnerConflict("another runner moved these views meanwhile")
-            # eventsourcing's singledispatchmethod builds a wrapper on every attribute access: bind once per batch
-            dispatch = [(view.name, view.process_event, positions[view.name]) for view in self.views]
+            dispatch = [(view.name, _handler(view), positions[view.name]) for view in self.views]
             insert_tracking = self.tracking.insert_tracking
             for note in notes:
                 event = cast(Recorded, self.mapper.to_domain_event(note))
                 entry, act, kid, record = decode_recorded(note.id, event)
+                state = None
                 if note.topic == TOPIC_REGISTRY:
                     registry = apply_registry(registry, record)
+                elif source is not None and note.id > base and note.topic == TOPIC_CASE:
+                    state = states.apply(cur, source, record, registry)
                 applied = Applied(
                     position=note.id,
                     topic=note.topic,
@@ -204,6 +263,7 @@ class Runner:
                     kid=kid,
                     record=record,
                     registry=registry,
+                    state=state,
                 )
                 for name, process_event, position in dispatch:
                     if note.id > position:
@@ -215,6 +275,8 @@ class Runner:
             for name, new in pending.items():
                 self.tracking.advance(cur, name, positions[name], new)
         self._registry = (registry, notes[-1].id)
+        if source is not None and base < notes[-1].id:
+            states.end(notes[-1].id)
         return len(notes)
 
     @contextmanager
@@ -230,6 +292,7 @@ class Runner:
             for view in self.views:
                 view.discard()
             self._registry = None
+            self._states.forget()
             raise
         finally:
             self.tracking.pending = None
@@ -317,6 +380,16 @@ class Runner:
         return out
 
 
+def _handler(view: View) -> Callable[[Any, Tracking], None]:
+    """The view's ``process_event`` implementation for an ``Applied``, resolved once per batch: eventsourcing's
+    ``singledispatchmethod`` builds a wrapper on every attribute access and looks the type up again on every call."""
+    bound = cast(Callable[[Any, Tracking], None], view.process_event)  # the access registers deferred implementations
+    dispatcher = getattr(inspect.getattr_static(type(view), "process_event", None), "dispatcher", None)
+    if dispatcher is None:
+        return bound
+    return cast(Callable[[Any, Tracking], None], dispatcher.dispatch(Applied).__get__(view, type(view)))
+
+
 def _count_after(store: Store, position: int, head: int) -> int:
     if store.kind == "sqlite":
         return max(head - position, 0)  # rowids have no gaps: rows are never deleted
@@ -351,4 +424,4 @@ class _NotifyHint:
         self.conn.close()
 
 
-__all__ = ["Runner", "RunnerConflict", "TrackingTable", "ViewStatus", "replay_registry"]
+__all__ = ["CaseStates", "Runner", "RunnerConflict", "TrackingTable", "ViewStatus", "replay_registry"]

@@ -18,6 +18,7 @@ from eventsourcing.persistence import Tracking
 from eventsourcing.projection import Projection
 
 from domain.acts import ActRecord
+from domain.case import CaseState
 from domain.registry import Registry
 from ledger import canonical
 from ledger.db import Cursor
@@ -39,7 +40,8 @@ class Applied:
 
     ``record`` is what the domain rules saw (type, stream, version, actor, kid, payload, ``recorded_at``);
     ``registry`` is the registry at the act's position in the log (after the act, if it is a registry act), which is
-    the registry the writer judged the act against.
+    the registry the writer judged the act against. ``state`` is the case's ``CaseState`` after a case act, computed
+    once by the runner for every view that keeps case states (``View.keeps_case_states``); None otherwise.
     """
 
     position: int
@@ -52,6 +54,7 @@ class Applied:
     kid: str
     record: ActRecord
     registry: Registry
+    state: CaseState | None = None
 
     @property
     def stream(self) -> str:
@@ -103,6 +106,9 @@ class View(Projection[Any]):
     topics: tuple[str, ...] = ALL_TOPICS
     version: ClassVar[int] = 1
     tables: ClassVar[tuple[str, ...]] = ()
+    #: True if the view needs each case act's new state (``Applied.state``) and stores the states itself, so the
+    #: runner can read a case's state before the batch from it (:meth:`stored_state`).
+    keeps_case_states: ClassVar[bool] = False
 
     def __init__(self) -> None:
         # eventsourcing's ``Projection.view`` is the tracking recorder; the runner attaches its TrackingTable.
@@ -126,6 +132,10 @@ class View(Projection[Any]):
 
     def discard(self) -> None:
         """The batch rolled back: drop anything held in memory for it."""
+
+    def stored_state(self, cur: Cursor, case: str) -> CaseState | None:
+        """The case's state as the view's tables hold it (views that keep case states implement this)."""
+        raise NotImplementedError
 
     def reset(self, cur: Cursor) -> None:
         """Empty the view's tables (a rebuild starts from here)."""

@@ -12,6 +12,7 @@ from eventsourcing.persistence import Tracking
 from ledger.db import Cursor
 from ledger.store import TOPIC_CASE, TOPIC_REGISTRY
 from projections.cases import CaseStateView, decode_state
+from projections.disclosure import DisclosureView
 from projections.runner import Runner, RunnerConflict
 from projections.view import Applied, View
 from tests.conftest import LedgerFixture
@@ -109,6 +110,33 @@ def test_the_case_state_view_equals_the_writers_state(ledger: LedgerFixture) -> 
             written = ledger.store.stream_state(case)
             assert written is not None and written[2] is not None
             assert decode_state(view_state) == decode_state(written[2])
+
+
+def state_rows(ledger: LedgerFixture) -> tuple[list[tuple[object, ...]], list[tuple[object, ...]]]:
+    with ledger.store.db.read() as cur:
+        return (
+            [tuple(r) for r in cur.execute("SELECT * FROM zhifa_proj_cases ORDER BY case_id").fetchall()],
+            [tuple(r) for r in cur.execute("SELECT * FROM zhifa_disclosure_cases ORDER BY case_id").fetchall()],
+        )
+
+
+def test_views_keeping_case_states_share_one_apply_case_and_each_rebuilt_alone_gets_the_same_rows(ledger: LedgerFixture) -> None:
+    ids = small_log(ledger)
+    head = ledger.store.position()
+    runner = Runner(ledger.store, [CaseStateView(), DisclosureView()], batch=5)
+    runner.catch_up()
+    together = state_rows(ledger)
+    assert [decode_state(r[-1]) for r in together[0]] == [decode_state(r[1]) for r in together[1]]
+    assert {str(r[0]) for r in together[0]} == set(ids)
+    for name in ("cases", "disclosures"):
+        # The other view stays at the head: the runner's held states (at the head) must not be the rebuilt view's
+        # "before", and on a miss it reads the state from the view being rebuilt.
+        assert runner.rebuild(name) == head
+        assert runner.positions() == {"cases": head, "disclosures": head}
+        assert state_rows(ledger) == together
+    alone = Runner(ledger.store, [DisclosureView()], batch=3)
+    assert alone.rebuild() == head
+    assert state_rows(ledger) == together
 
 
 def test_a_view_that_fails_mid_batch_leaves_its_rows_and_position_as_they_were(ledger: LedgerFixture) -> None:
