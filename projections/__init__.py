@@ -16,13 +16,16 @@ Implement ``schema(cur)`` (``CREATE TABLE/INDEX IF NOT EXISTS``, SQL with ``?`` 
 :class:`projections.view.Applied`: ``act.record`` is the domain's ``ActRecord`` (type, stream, version, actor,
 payload, ``recorded_at``), ``act.registry`` the registry at that point of the log, plus the entry, its hash and the
 envelope. Optionally ``flush(cur)`` (end of a batch, same transaction: write what you gathered in memory) and
-``discard()`` (the batch rolled back: forget it). Write only through ``cur``; never commit. Add the view to
+``discard()`` (the batch rolled back: forget it). A view that needs each case's state sets ``keeps_case_states`` and
+implements ``stored_state(cur, case)``: the runner then computes every case act's new state once for all such views
+(``act.state``) instead of each replaying ``apply_case``. Write only through ``cur``; never commit. Add the view to
 ``projections.catalog.default_views()`` so ``zhifa run projections`` hosts it, and put its queries (plain functions
 taking a ``Store`` or a ``Cursor``) beside it so the CLI and the web API share them. Test it on both backends with
 the ``ledger`` fixture (see ``tests/test_projections_runner.py``, whose ``ActCounter`` is the smallest example).
 
 Views here: ``cases`` (current state, ``projections.cases``), ``timeline`` (the full-process record,
-``projections.timeline``), ``inspections`` (``projections.inspections``); clocks, warnings, metrics and referral
+``projections.timeline``), ``inspections`` (``projections.inspections``), ``disclosures`` (行政执法公示,
+``projections.disclosure``); clocks, warnings, metrics and referral
 loops are computed at query time from the case states and the clock (``projections.supervision``). Replay of a case
 as of a version or a time comes from the ledger itself, not from the views (``projections.replay``).
 """
