@@ -18,7 +18,6 @@ import sys
 import tempfile
 import time
 import uuid
-from dataclasses import dataclass
 from pathlib import Path
 
 from rich.console import Console
@@ -29,36 +28,20 @@ from ledger.ledger import initialise, sign
 from ledger.sealer import Sealer
 from ledger.store import Store
 from ledger.writer import Writer
+from zhifa.settings import Settings
 
 ORIGIN = "bench.zhifa/web"
 LEAD = {"source": "complaint", "channel": "12345", "summary": "某超市销售过期食品", "catalog_item": None}
 
 
-@dataclass(frozen=True)
-class BenchSettings:
-    """The settings the web service reads (the composition root's Settings has the same shape)."""
-
-    var_dir: Path
-    database_url: str
-    max_skew_seconds: int = 600
-    origin: str = ORIGIN
-
-    @property
-    def keys_dir(self) -> Path:
-        return self.var_dir / "keys"
-
-    @property
-    def checkpoints_file(self) -> Path:
-        return self.var_dir / "checkpoints.log"
-
-    @property
-    def evidence_dir(self) -> Path:
-        return self.var_dir / "evidence"
+def bench_settings(var_dir: Path) -> Settings:
+    """The composition root's settings for a benchmark ledger in ``var_dir`` (SQLite file, wide clock skew)."""
+    return Settings(var_dir=var_dir, database_url=f"sqlite:///{var_dir / 'zhifa.sqlite'}", max_skew_seconds=600, origin=ORIGIN)
 
 
-def build_ledger(var_dir: Path, leaves: int) -> tuple[SigningKey, BenchSettings]:
+def build_ledger(var_dir: Path, leaves: int) -> tuple[SigningKey, Settings]:
     """A ledger with an officer and ``leaves`` one-act cases, sealed; the log key under var/keys."""
-    settings = BenchSettings(var_dir, f"sqlite:///{var_dir / 'zhifa.sqlite'}")
+    settings = bench_settings(var_dir)
     store = Store(settings.database_url)
     log_key, authority = SigningKey.generate(ORIGIN), SigningKey.generate("authority/bench")
     initialise(store, origin=ORIGIN, log_key=log_key, authority_key=authority)
@@ -84,7 +67,7 @@ def serve(var_dir: str, port: str, follow: str = "follow") -> None:
     from web.app import create_app
     from web.services import WebOptions
 
-    settings = BenchSettings(Path(var_dir), f"sqlite:///{Path(var_dir) / 'zhifa.sqlite'}")
+    settings = bench_settings(Path(var_dir))
     app = create_app(settings, options=WebOptions(request_log=False, follow=follow == "follow"))
     uvicorn.run(app, host="127.0.0.1", port=int(port), workers=1, log_config=None, access_log=False)
 

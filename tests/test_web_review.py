@@ -10,7 +10,7 @@ from litestar.testing import TestClient
 
 from projections import review as rv
 from tests.test_review import act, grow_and_seal, planned, world  # noqa: F401  (the review world fixture)
-from tests.webkit import WebSettings
+from tests.webkit import web_settings
 from tests.workload import ORIGIN, Workload
 from web.app import create_app
 from web.credentials import Credentials
@@ -21,7 +21,7 @@ from zhifa import scenarios as sc
 def test_plans_draws_and_results_for_a_supervisor(world: Workload, tmp_path: Path) -> None:  # noqa: F811
     w = world
     plan_id, _ = planned(w)
-    settings = WebSettings(database_url="unused", var_dir=tmp_path / "var", origin=ORIGIN)
+    settings = web_settings(database_url="unused", var_dir=tmp_path / "var", origin=ORIGIN)
     app = create_app(settings, options=WebOptions(request_log=False, follow=False), store=w.store)
     token = Credentials(w.store).issue_token(sc.SUPERVISOR, "supervisor")
     auth: dict[str, Any] = {"Authorization": f"Bearer {token}"}

@@ -17,32 +17,18 @@ from ledger.ledger import sign
 from tests.conftest import ORIGIN, LedgerFixture, make_ledger
 from web.app import create_app
 from web.services import WebOptions
+from zhifa.settings import Settings
 
 
-@dataclass(frozen=True)
-class WebSettings:
-    database_url: str
-    var_dir: Path
-    max_skew_seconds: int = 300
-    origin: str = ORIGIN
-
-    @property
-    def keys_dir(self) -> Path:
-        return self.var_dir / "keys"
-
-    @property
-    def checkpoints_file(self) -> Path:
-        return self.var_dir / "checkpoints.log"
-
-    @property
-    def evidence_dir(self) -> Path:
-        return self.var_dir / "evidence"
+def web_settings(database_url: str, var_dir: Path, origin: str = ORIGIN) -> Settings:
+    """The composition root's settings for a test ledger (default clock skew)."""
+    return Settings(var_dir=var_dir, database_url=database_url, max_skew_seconds=300, origin=origin)
 
 
 @dataclass
 class WebLedger:
     fx: LedgerFixture
-    settings: WebSettings
+    settings: Settings
     officer: SigningKey
     supervisor: SigningKey
 
@@ -74,7 +60,7 @@ def make_web_ledger(url: str, var_dir: Path) -> WebLedger:
     fx = make_ledger(url)
     officer = fx.register("officer/0001", "officer")
     supervisor = fx.register("supervisor/0001", "supervisor")
-    settings = WebSettings(url, var_dir)
+    settings = web_settings(url, var_dir)
     fx.log_key.write(settings.keys_dir / "log.key")
     return WebLedger(fx, settings, officer, supervisor)
 
