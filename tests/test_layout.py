@@ -171,3 +171,15 @@ def test_the_court_verifier_runs_with_the_standard_library_and_cryptography_alon
     )
     out = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "[] []", out.stdout
+
+
+def test_the_case_package_lists_every_act_type_with_its_module() -> None:
+    """A newcomer finds the rule for any act by its name in ``domain/case/__init__.py``'s table."""
+    import domain.case
+    from domain.case_acts import CASE_ACTS
+
+    rows = [line.split() for line in (domain.case.__doc__ or "").splitlines() if line[:1].islower() and "." in line.split()[0]]
+    listed = {row[0]: row[2] for row in rows if len(row) >= 3}
+    assert set(listed) == set(CASE_ACTS), sorted(set(listed) ^ set(CASE_ACTS))
+    for act_type, module in listed.items():
+        assert (ROOT / "domain" / "case" / f"{module}.py").is_file(), (act_type, module)

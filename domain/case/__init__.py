@@ -80,6 +80,9 @@ follow_up.visited               回访                        notes
 complaint.received              投诉受理                    notes
 complaint.answered              投诉答复                    notes
 act.cosigned                    会签                        notes
+disclosure.published            行政执法决定公示            disclosure
+disclosure.withdrawn            撤回公示                    disclosure
+credit.repaired                 信用修复（提前结束公示）    disclosure
 ==============================  ==========================  ====================
 
 Shared gates, checks and helpers: ``common``; ``apply_case``, ``status_of``, ``invariant_violations`` and the
