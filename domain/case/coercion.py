@@ -10,6 +10,7 @@ from domain.case.common import (
     add_pending,
     case_holding,
     case_terms,
+    drop_pending_approval,
     is_head,
     note_investigators,
     require_certified_or_head,
@@ -104,10 +105,7 @@ def _coercion_lifted(s: CaseState, act: ActRecord, p: CoercionLifted, registry: 
     m = active_measure(s, p.measure)
     m.lifted_at = act.recorded_at
     # A lifted emergency measure the head never approved (ACL Art 19: lift it at once) awaits no approval now.
-    for pending in s.pending:
-        if pending.version == m.version and pending.approver in pending.awaiting:
-            pending.awaiting.remove(pending.approver)
-    s.pending = [x for x in s.pending if x.awaiting]
+    drop_pending_approval(s, m.version)
 
 
 HANDLERS: dict[str, Handler] = {

@@ -253,6 +253,15 @@ def add_pending(s: CaseState, act: ActRecord, people: list[str], approver: str |
         s.pending.append(Pending(version=act.version, act_type=act.type, awaiting=awaiting, approver=approver))
 
 
+def drop_pending_approval(s: CaseState, version: int) -> None:
+    """The act at ``version`` ended unapproved (a lifted emergency seizure, a released emergency preservation): it
+    awaits its approver no longer; the other co-signatures it awaits stay."""
+    for pending in s.pending:
+        if pending.version == version and pending.approver in pending.awaiting:
+            pending.awaiting.remove(pending.approver)
+    s.pending = [x for x in s.pending if x.awaiting]
+
+
 def note_investigators(s: CaseState, officers: list[str]) -> None:
     """Record who investigated; a person already named hearing presider may not (Art 64(4))."""
     h = s.hearing

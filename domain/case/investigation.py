@@ -13,6 +13,7 @@ from domain.case.common import (
     Handler,
     add_pending,
     case_holding,
+    drop_pending_approval,
     is_head,
     note_investigators,
     party_or_recorder,
@@ -182,10 +183,7 @@ def _preservation_decided(s: CaseState, act: ActRecord, p: PreservationDecided, 
     preserved.decided_at, preserved.outcome = act.recorded_at, p.outcome
     if releasing:
         # A released emergency preservation the head never approved awaits no approval now (as a lifted seizure).
-        for pending in s.pending:
-            if pending.version == preserved.version and pending.approver in pending.awaiting:
-                pending.awaiting.remove(pending.approver)
-        s.pending = [x for x in s.pending if x.awaiting]
+        drop_pending_approval(s, preserved.version)
 
 
 HANDLERS: dict[str, Handler] = {
