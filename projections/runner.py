@@ -152,7 +152,9 @@ class CaseStates:
             before = source.stored_state(cur, case)
         else:
             self.held.move_to_end(case)
-        state = apply_case(before, act, registry)
+        # The states held here are the runner's own (decoded from a view's table or made by apply_case) and a
+        # refusal forgets them with the batch, so the act is applied in place (no deep copy per act).
+        state = apply_case(before, act, registry, owned=True)
         self.held[case] = state
         return state
 

@@ -60,8 +60,13 @@ for _stage in _STAGES:
 assert set(_HANDLERS) == set(CASE_ACTS) - {"lead.received"}, "every case act has exactly one handler"
 
 
-def apply_case(state: CaseState | None, act: ActRecord, registry: Registry) -> CaseState:
-    """Apply one case act to the case's state (None before its first act); return the new state or raise."""
+def apply_case(state: CaseState | None, act: ActRecord, registry: Registry, *, owned: bool = False) -> CaseState:
+    """Apply one case act to the case's state (None before its first act); return the new state or raise.
+
+    The given state is never changed unless ``owned``: then the caller hands it over (it keeps no other reference it
+    will read again, and drops it if this raises), and the handler works on it in place instead of on a deep copy —
+    the projection runner's case states, which a refusal throws away with the whole batch.
+    """
     schema = CASE_ACTS.get(act.type)
     if schema is None:
         raise MalformedAct(f"{act.type!r} is not a case act")
@@ -80,7 +85,7 @@ def apply_case(state: CaseState | None, act: ActRecord, registry: Registry) -> C
             state, version=act.version, updated_at=act.recorded_at, acts=[*state.acts, act.type], relied_on=[]
         )
     gate(state, act, payload, registry)
-    new = _clone(state)
+    new = state if owned else _clone(state)
     new.relied_on = []
     _HANDLERS[act.type](new, act, payload, registry)
     new.version = act.version
