@@ -143,6 +143,19 @@ class Registry:
     person_kids: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
     rule_settings: Mapping[str, tuple[RuleSetting, ...]] = field(default_factory=dict)
     reviews: Mapping[str, ReviewPlan] = field(default_factory=dict)  # 案卷评查 / 双随机 plans (domain.review)
+    #: Answers of pure queries on this (immutable) registry, e.g. a person's roles (:func:`domain.personnel.roles_of`):
+    #: every case act asks them again, and a registry stands for many acts. Not a field of the value: not compared,
+    #: not copied by ``dataclasses.replace`` (a changed registry starts empty), not pickled.
+    memo: dict[tuple[str, ...], object] = field(default_factory=dict, init=False, compare=False, repr=False)
+
+    def __getstate__(self) -> dict[str, object]:
+        state = dict(self.__dict__)
+        state.pop("memo", None)
+        return state
+
+    def __setstate__(self, state: dict[str, object]) -> None:
+        self.__dict__.update(state)
+        object.__setattr__(self, "memo", {})
 
     @classmethod
     def genesis(cls, origin: str, log_vkey: str) -> Registry:
@@ -160,8 +173,13 @@ class Registry:
 
     def role_of(self, person: str) -> str | None:
         """The role of the person's most recently registered active key."""
+        key = ("role_of", person)
+        if key in self.memo:
+            return self.memo[key]  # type: ignore[return-value]
         active = [k for k in self.keys_of(person) if k.active]
-        return max(active, key=lambda k: k.registered_version).role if active else None
+        role = max(active, key=lambda k: k.registered_version).role if active else None
+        self.memo[key] = role
+        return role
 
     def _with_key(self, record: KeyRecord) -> Registry:
         keys = dict(self.keys)

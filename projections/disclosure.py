@@ -177,7 +177,7 @@ class DisclosureView(View):
             self._seq = int(row[0]) if row else 0
             cur.execute(
                 f"INSERT INTO {META} (key, value) VALUES ('created', ?) ON CONFLICT (key) DO NOTHING",
-                (_ts(act.record.recorded_at),),
+                (act.entry.recorded_at,),
             )
         self._expire(cur, act)
         if act.is_case:
@@ -207,7 +207,7 @@ class DisclosureView(View):
     # -- the maximum publicity period ----------------------------------------------------------------------------
     def _expire(self, cur: Cursor, act: Applied) -> None:
         """Emit an expiry for every public decision whose last public day lies before this act's moment."""
-        now = _ts(act.record.recorded_at)
+        now = act.entry.recorded_at
         if self._next_end is _UNKNOWN:
             row = cur.execute(f"SELECT MIN(ends_at) FROM {DECISIONS} WHERE status='public'").fetchone()
             self._next_end = (row[0] if row and row[0] is not None else "")
@@ -278,7 +278,7 @@ class DisclosureView(View):
             f"INSERT INTO {DECISIONS} (case_id, decision_version, subject_position, entry_hash, kind, decided_at, detail, "
             "status) VALUES (?,?,?,?,?,?,?, 'decided')",
             (act.stream, act.version, act.position, act.entry_hash.hex(), rules.DECISION_ACTS[act.type],
-             _ts(act.record.recorded_at), msgspec.json.encode(detail).decode()),
+             act.entry.recorded_at, msgspec.json.encode(detail).decode()),
         )
 
     def _case_context(self, act: Applied, state: CaseState) -> dict[str, Any]:
@@ -398,7 +398,7 @@ class DisclosureView(View):
         cur.execute(f"UPDATE {ITEMS} SET ended_seq=? WHERE seq=? AND ended_seq IS NULL", (seq, item_seq))
         cur.execute(
             f"UPDATE {DECISIONS} SET status=?, ended_at=? WHERE case_id=? AND decision_version=? AND status='public'",
-            (status, _ts(act.record.recorded_at), act.stream, version),
+            (status, act.entry.recorded_at, act.stream, version),
         )
         self._next_end = _UNKNOWN
 

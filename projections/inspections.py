@@ -18,7 +18,7 @@ from domain.calendar import local_date
 from ledger import canonical
 from ledger.db import Cursor
 from ledger.store import TOPIC_CASE
-from projections.view import Applied, View, local_iso
+from projections.view import Applied, View
 
 TABLE = "zhifa_proj_inspections"
 INSPECTION_ACTS = frozenset({"inspection.recorded"})
@@ -50,7 +50,7 @@ class InspectionsView(View):
         if record.type not in INSPECTION_ACTS:
             return
         officers = [str(o) for o in record.payload.get("officers", [])]
-        self._rows.append((record.stream, record.version, act.position, local_iso(record.recorded_at), json.dumps(officers)))
+        self._rows.append((record.stream, record.version, act.position, act.entry.recorded_at, json.dumps(officers)))
 
     def flush(self, cur: Cursor) -> None:
         if self._rows:

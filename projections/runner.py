@@ -42,6 +42,9 @@ from projections.view import Applied, View, decode_recorded
 
 TRACKING_PREFIX = "projection:"
 DEFAULT_BATCH = 1000
+#: A rebuild reads longer batches: fewer transactions and one flush of a busy case's rows per batch (about 10 %
+#: faster than 1,000 on the demo's log; no gain past a few thousand). Following keeps ``batch`` (lag, not throughput).
+REBUILD_BATCH = 5000
 
 
 class RunnerConflict(LedgerError):
@@ -369,7 +372,11 @@ class Runner:
         """Empty the named view (every view if None) and apply the whole log again."""
         for view in self.views if name is None else [self.view(name)]:
             self.reset(view.name)
-        return self.catch_up(progress)
+        batch, self.batch = self.batch, max(self.batch, REBUILD_BATCH)
+        try:
+            return self.catch_up(progress)
+        finally:
+            self.batch = batch
 
     def status(self) -> list[ViewStatus]:
         head = self.store.position()

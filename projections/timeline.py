@@ -77,7 +77,8 @@ class TimelineView(View):
             act.entry.recorded_at,  # already the canonical UTC text
             act.act.claimed_at,
             [],
-            _json(evidence_of(record.payload)),
+            # Most acts name no file: their encoded payload (one C call) has no "sha256" key, and the walk is skipped.
+            _json(evidence_of(record.payload)) if b"sha256" in _ENCODE(record.payload) else "[]",
             act.entry_hash.hex(),
         ]
 

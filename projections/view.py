@@ -32,6 +32,7 @@ ALL_TOPICS: tuple[str, ...] = (TOPIC_CASE, TOPIC_REGISTRY)
 _ENTRY = msgspec.json.Decoder(Entry)
 _SIGNED = msgspec.json.Decoder(SignedAct)
 _ACT = msgspec.json.Decoder(Act)
+_from_iso = dt.datetime.fromisoformat
 
 
 @dataclass(frozen=True, slots=True)
@@ -85,8 +86,9 @@ def decode_recorded(position: int, event: Recorded) -> tuple[Entry, Act, str, Ac
         actor=act.actor,
         kid=signed.kid,
         payload=act.payload,
-        recorded_at=canonical.parse_timestamp(entry.recorded_at),
-        claimed_at=canonical.parse_timestamp(act.claimed_at),
+        # The writer checked both spellings on append (canonical.parse_timestamp); the read side only converts them.
+        recorded_at=_from_iso(entry.recorded_at),
+        claimed_at=_from_iso(act.claimed_at),
     )
     return entry, act, signed.kid, record
 
