@@ -222,7 +222,8 @@ class PauseStarted(Payload):
     """Start of excluded time (testing, appraisal, hearing, announcement…); ``measure`` names a coercion it pauses.
 
     A seizure's pause (ACL Art 25) is a testing, inspection, quarantine or appraisal period whose length is fixed
-    (``fixed_days``) and notified to the party in writing (``notice_sha256``); at most that length is excluded."""
+    (``fixed_days``) and notified to the party in writing (``notice_sha256``); at most that length is excluded.
+    A suspension of the investigation (中止调查) is signed by the agency head (MS rules Art 47)."""
 
     kind: PauseKind
     reason: Text
@@ -268,14 +269,30 @@ class NoticeIssued(Payload):
     violation_ended: dt.date | None = None
 
 
+class ServiceAttempt(msgspec.Struct, forbid_unknown_fields=True, kw_only=True, frozen=True):
+    """A service by another method that failed (mail returned, nobody at the address…), with its record's hash."""
+
+    method: Literal["on_the_spot", "direct", "left_at_residence", "mail", "electronic"]
+    on: dt.date
+    record_sha256: Sha256
+
+
 class ServiceRecorded(Payload):
-    """送达 (Art 61): electronic service needs the party's consent and a signed confirmation."""
+    """送达 (Art 61): electronic service needs the party's consent and a signed confirmation.
+
+    Announcement (公告送达, 《民事诉讼法》第九十五条) is the last resort: only when the party's whereabouts are unknown
+    (``announcement_ground`` "whereabouts_unknown", with ``ground_sha256`` the record of the search) or the other
+    methods could not serve the paper ("other_methods_failed", with at least one ``failed_attempts`` entry); it is
+    deemed served 30 days after the announcement."""
 
     document: ServedDocument
     method: ServiceMethod
     consent_ref: str | None = None
     confirmation_ref: str | None = None
     receipt_sha256: Sha256 | None = None
+    announcement_ground: Literal["whereabouts_unknown", "other_methods_failed"] | None = None
+    ground_sha256: Sha256 | None = None
+    failed_attempts: list[ServiceAttempt] = msgspec.field(default_factory=list)
 
 
 class StatementMade(Payload):

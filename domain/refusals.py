@@ -14,6 +14,7 @@ from domain.law import (
     ALL,
     APL,
     ARL,
+    CPL,
     GANJIANG,
     GB118,
     GB_USCC,
@@ -474,6 +475,13 @@ class EnforcementApplicationLate(DomainError):
     title = "申请人民法院强制执行超过法定期限"
     title_en = "Court enforcement is applied for within 3 months after the remedy periods that ran expired"
     article = f"{ACL}第五十三条；《最高人民法院关于适用〈中华人民共和国行政诉讼法〉的解释》第一百五十六条"
+
+
+class AnnouncementServiceNotAllowed(DomainError):
+    code = "announcement-service-not-allowed"
+    title = "公告送达仅适用于受送达人下落不明或者用其他方式无法送达的情形"
+    title_en = "Service by announcement only when the party cannot be found or other methods failed"
+    article = f"{CPL}第九十五条"
 
 
 class CoercionPauseNotExcluded(DomainError):

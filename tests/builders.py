@@ -231,10 +231,10 @@ def notice(penalties: list[str], fine_fen: int, confiscation_fen: int = 0, band:
 
 
 def service(document: str, method: str = "direct", **overrides: Any) -> dict[str, Any]:
-    return _with(
-        {"document": document, "method": method, "consent_ref": None, "confirmation_ref": None, "receipt_sha256": None},
-        overrides,
-    )
+    base = {"document": document, "method": method, "consent_ref": None, "confirmation_ref": None, "receipt_sha256": None}
+    # Only an announcement carries its ground (民诉法 Art 95); other services keep the payload they always had.
+    extra = {"announcement_ground": None, "ground_sha256": None, "failed_attempts": []}
+    return _with({**base, **extra}, overrides) if set(overrides) & set(extra) else _with(base, overrides)
 
 
 def decision(penalties: list[str], fine_fen: int, violation_ended: dt.date, band: str | None = None, **overrides: Any) -> dict[str, Any]:

@@ -20,7 +20,7 @@ from domain import refusals as r
 from domain.calendar import local_date
 from domain.deadlines import deadlines
 from domain.errors import MalformedAct
-from domain.law import ACL, ALL, APL
+from domain.law import ACL, ALL, APL, CPL, MS_RULES
 from domain.procedure import measure_end
 from tests.builders import (
     CaseFile,
@@ -233,7 +233,19 @@ def test_a_fixed_and_notified_testing_period_pauses_the_seizure_by_at_most_its_l
     # 20 days passed, 10 were fixed: 04-01 + 10 = Saturday 04-11, so Monday 04-13 (all 20 would give 04-21).
     assert measure_end(state, state.measures[0], beijing(2026, 3, 30)).date == dt.date(2026, 4, 13)
     # The decision's own clock may still pause for any recorded reason.
-    assert case.act("pause.started", OFFICER_1, pause("suspension"), at=beijing(2026, 3, 31)).pauses[-1].measure is None
+    assert case.act("pause.started", HEAD, pause("suspension"), at=beijing(2026, 3, 31)).pauses[-1].measure is None
+
+
+def test_a_suspension_of_the_investigation_is_the_heads_decision() -> None:
+    case = filed_case(standard_world())
+    refuse(case, "pause.started", OFFICER_1, pause("suspension"), START + 2 * D,
+           r.AgencyHeadRequired, "agency-head-required", f"{MS_RULES}第四十七条", 403)
+    state = case.act("pause.started", HEAD, pause("suspension"), at=START + 2 * D)
+    assert state.pauses[-1].kind == "suspension" and state.pauses[-1].ended_at is None
+    # Ending it is the investigation going on again: any certified officer of the case records it.
+    assert case.act("pause.ended", OFFICER_1, {"kind": "suspension"}, at=START + 9 * D).pauses[-1].ended_at is not None
+    # Other excluded periods (testing, appraisal…) are still recorded by the officers.
+    assert case.act("pause.started", OFFICER_1, pause("appraisal"), at=START + 10 * D).pauses[-1].kind == "appraisal"
 
 
 def test_a_seizure_extension_not_notified_in_writing_is_refused_and_notified_accepted() -> None:
@@ -624,3 +636,43 @@ def test_a_note_by_the_party_or_the_case_and_agency_people_is_accepted(member: s
     case = standard_world().case()
     case.play(hearing_case(START, until="notified"), START)  # the store's own key is the party
     assert case.act("case.note", member, {"text": "附注"}, at=START + 11 * D).acts[-1] == "case.note"
+
+
+# -- service by announcement is the last resort (民事诉讼法 Art 95) -----------------------------------------------
+def _notice_issued() -> CaseFile:
+    case = investigated_case(standard_world())
+    case.act("notice.issued", OFFICER_1, notice(["fine"], 1_500_000, band="general"), at=START + 8 * D)
+    return case
+
+
+@pytest.mark.parametrize(
+    "grounds",
+    [{}, {"announcement_ground": "whereabouts_unknown"}, {"announcement_ground": "other_methods_failed"},
+     {"announcement_ground": "other_methods_failed",
+      "failed_attempts": [{"method": "mail", "on": "2026-03-25", "record_sha256": sha("退信")}]}],
+    ids=["no-ground", "whereabouts-unknown-without-record", "other-methods-without-attempt", "attempt-after-the-announcement"],
+)
+def test_service_by_announcement_without_its_ground_is_refused(grounds: dict[str, Any]) -> None:
+    case = _notice_issued()
+    refuse(case, "service.recorded", OFFICER_2, service("notice", "announcement", **grounds), START + 9 * D,
+           r.AnnouncementServiceNotAllowed, "announcement-service-not-allowed", f"{CPL}第九十五条")
+
+
+def test_service_by_announcement_after_a_returned_letter_or_a_vain_search_is_accepted() -> None:
+    returned = {"method": "mail", "on": local_date(START + 8 * D).isoformat(), "record_sha256": sha("退信")}
+    case = _notice_issued()
+    state = case.act("service.recorded", OFFICER_2, service("notice", "announcement", announcement_ground="other_methods_failed",
+                                                            failed_attempts=[returned]), at=START + 9 * D)
+    assert state.notice is not None and state.notice.served_at == START + 39 * D and state.notice.service_method == "announcement"
+    case = _notice_issued()
+    state = case.act("service.recorded", OFFICER_2, service("notice", "announcement", announcement_ground="whereabouts_unknown",
+                                                            ground_sha256=sha("查询记录")), at=START + 9 * D)
+    assert state.notice is not None and state.notice.served_at == START + 39 * D
+
+
+def test_announcement_grounds_on_another_method_are_malformed() -> None:
+    case = _notice_issued()
+    with pytest.raises(MalformedAct):
+        case.act("service.recorded", OFFICER_2, service("notice", "direct", announcement_ground="whereabouts_unknown"),
+                 at=START + 9 * D)
+    assert case.act("service.recorded", OFFICER_2, service("notice", "direct"), at=START + 9 * D).notice.served_at == START + 9 * D  # type: ignore[union-attr]

@@ -87,6 +87,14 @@ def _ended(now: dt.datetime) -> str:
     return (local_date(now) - dt.timedelta(days=30)).isoformat()
 
 
+def _serve_notice(now: dt.datetime, k: int) -> dict[str, Any]:
+    """Direct service, or now and then an announcement after the post came back (民诉法 Art 95)."""
+    if k % 5 != 4:
+        return service("notice", "direct")
+    returned = {"method": "mail", "on": now.date().isoformat(), "record_sha256": sha("退回的邮件")}
+    return service("notice", "announcement", announcement_ground="other_methods_failed", failed_attempts=[returned])
+
+
 def _last_version(state: CaseState | None, kind: str) -> int:
     if state is None:
         return 1
@@ -139,7 +147,7 @@ TEMPLATES: dict[str, tuple[str, Template]] = {
     "discuss": (HEAD, lambda s, now, k: ("collective.discussed", HEAD, {"participants": [HEAD, DEPUTY_HEAD_1, DEPUTY_HEAD_2][: 3 - (k % 4 == 3)], "conclusion": "讨论"})),
     "extend_limit": (HEAD, lambda s, now, k: ("extension.approved", HEAD, {"days": 30, "reason": "延期"})),
     "notice": (OFFICER_1, lambda s, now, k: ("notice.issued", OFFICER_1, notice(*_fine(s, k)[:2], band=_fine(s, k)[2]))),
-    "serve_notice": (OFFICER_2, lambda s, now, k: ("service.recorded", OFFICER_2, service("notice", ["direct", "announcement"][k % 5 == 4]))),
+    "serve_notice": (OFFICER_2, lambda s, now, k: ("service.recorded", OFFICER_2, _serve_notice(now, k))),
     "statement": (PARTY_STORE, lambda s, now, k: ("statement.made", [PARTY_STORE, OFFICER_1][k % 2], {
         "summary": "申辩", "content_sha256": sha("s"), "paper_sha256": sha("paper") if k % 2 else None})),
     "waive": (OFFICER_1, lambda s, now, k: ("right.waived", OFFICER_1, {"right": ["statement", "hearing"][k % 2], "paper_sha256": sha("w")})),

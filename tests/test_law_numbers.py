@@ -21,7 +21,7 @@ from domain.errors import MalformedAct
 from domain.law import ACL, APL
 from domain.parties import Party
 from domain.personnel import staffing_shortfall
-from tests.builders import CaseFile, beijing, coercion, extension, service, simple, standard_world
+from tests.builders import CaseFile, beijing, coercion, extension, service, sha, simple, standard_world
 from tests.test_domain_rules import (
     ENDED,
     START,
@@ -148,7 +148,8 @@ def test_service_by_announcement_is_deemed_after_30_days() -> None:
     case.act("notice.issued", OFFICER_1, {
         "facts": "违法事实", "basis": "法律依据", "penalties": ["fine"], "fine_fen": 1_500_000, "confiscation_fen": 0,
         "band": "general", "major_public_interest": False, "complex": False}, at=START + 8 * D)
-    state = case.act("service.recorded", OFFICER_2, service("notice", "announcement"), at=START + 9 * D)
+    state = case.act("service.recorded", OFFICER_2, service("notice", "announcement", announcement_ground="whereabouts_unknown",
+                                                            ground_sha256=sha("下落不明查询记录")), at=START + 9 * D)
     assert state.notice is not None and state.notice.served_at == START + 39 * D
 
 

@@ -298,3 +298,28 @@ def test_the_lighter_terms_in_force_at_the_decision_apply_on_append(database_url
         _append(fx, keys, case, len(steps) - 1, sc.Step(decision.type, decision.actor, lighter, decision.offset))
     finally:
         fx.store.close()
+
+
+def test_service_by_announcement_needs_its_ground_on_append(database_url: str) -> None:
+    """民事诉讼法 Art 95: an announcement without a stated and recorded ground writes nothing; after the post came
+    back it is accepted and the notice counts as served 30 days later."""
+    fx, keys, _ = _world(database_url)
+    try:
+        case = str(uuid.uuid4())
+        steps = sc.scenario("notified", START)
+        at = next(i for i, s in enumerate(steps) if s.type == "service.recorded" and s.payload["document"] == "notice")
+        _play(fx, keys, case, steps[:at])
+        served = steps[at]
+        fx.clock.now = START + served.offset
+        bare = sc.Step(served.type, served.actor, {**served.payload, "method": "announcement"}, served.offset)
+        err = _refused(fx, keys, case, at, bare)
+        assert (err.code, err.cited_article, err.status) == ("announcement-service-not-allowed", "《民事诉讼法》第九十五条", 422)
+        returned = {"method": "mail", "on": (START + served.offset).astimezone(dt.timezone(dt.timedelta(hours=8))).date().isoformat(),
+                    "record_sha256": "5" * 64}
+        grounded = sc.Step(served.type, served.actor, {**bare.payload, "announcement_ground": "other_methods_failed",
+                                                      "failed_attempts": [returned]}, served.offset)
+        _append(fx, keys, case, at, grounded)
+        state = fx.store.stream_state(case)
+        assert state is not None and state[0] == at + 1
+    finally:
+        fx.store.close()

@@ -35,6 +35,7 @@ from domain.law import ACL, APL, rule
 from domain.money import late_fee
 from domain.refusals import (
     ActNotAllowedNow,
+    AnnouncementServiceNotAllowed,
     DeferralWithoutApplication,
     EnforcementApplicationLate,
     EnforcementPremature,
@@ -49,6 +50,10 @@ def _served(s: CaseState, act: ActRecord, p: ServiceRecorded, registry: Registry
     require_staff(registry, act.actor)
     if p.method == "electronic" and not (p.consent_ref and p.confirmation_ref):
         raise ActNotAllowedNow("electronic service needs the party's consent and a signed confirmation", article=f"{APL}第六十一条")
+    if p.method == "announcement":
+        _check_announcement(p, act)
+    elif p.announcement_ground is not None or p.ground_sha256 is not None or p.failed_attempts:
+        raise MalformedAct("announcement_ground, ground_sha256 and failed_attempts belong to service by announcement")
     served_at = act.recorded_at
     if p.method == "announcement":
         served_at = act.recorded_at + dt.timedelta(days=rule("service.announcement_deemed").value)
@@ -72,6 +77,24 @@ def _served(s: CaseState, act: ActRecord, p: ServiceRecorded, registry: Registry
         if d is None or d.served_at is not None:
             raise ActNotAllowedNow("no unserved decision", article=f"{APL}第六十一条")
         d.served_at, d.service_method = served_at, p.method
+
+
+def _check_announcement(p: ServiceRecorded, act: ActRecord) -> None:
+    """《民事诉讼法》第九十五条: 受送达人下落不明，或者用本节规定的其他方式无法送达的，公告送达 — the ground is stated
+    and shown by a record: the search for the party, or a failed attempt by another method before the announcement."""
+    if p.announcement_ground is None:
+        raise AnnouncementServiceNotAllowed(
+            "state why service by announcement: the party's whereabouts are unknown, or the other methods failed"
+        )
+    if p.announcement_ground == "whereabouts_unknown" and p.ground_sha256 is None:
+        raise AnnouncementServiceNotAllowed("whereabouts unknown: attach the record of the search (ground_sha256)")
+    if p.announcement_ground == "other_methods_failed":
+        if not p.failed_attempts:
+            raise AnnouncementServiceNotAllowed("other methods failed: name at least one failed attempt, with its record")
+        today = local_date(act.recorded_at)
+        late = [a for a in p.failed_attempts if a.on > today]
+        if late:
+            raise AnnouncementServiceNotAllowed(f"a failed attempt on {late[0].on} cannot come after the announcement on {today}")
 
 
 def _served_decision(s: CaseState, act: ActRecord) -> Decision:

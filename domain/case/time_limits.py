@@ -28,7 +28,7 @@ from domain.case_state import (
     Extension,
     Pause,
 )
-from domain.law import rule
+from domain.law import MS_RULES, rule
 from domain.refusals import (
     ActNotAllowedNow,
     CoercionPauseNotExcluded,
@@ -54,6 +54,10 @@ def _pause_started(s: CaseState, act: ActRecord, p: PauseStarted, registry: Regi
     if p.measure is None and p.kind == "hearing" and (s.hearing is None or s.hearing.withdrawn_at is not None or s.hearing.held_at is not None):
         # Only hearing time actually running is left out of the time limit (MS rules Art 64); none is requested.
         raise ActNotAllowedNow("no requested hearing is pending, so no hearing time runs", article=rule("decision.extension").article)
+    if p.kind == "suspension":
+        # 中止调查 is decided by the agency head (MS rules Art 47: 经市场监督管理部门负责人批准), not by the
+        # investigating officer, since its time is left out of the 90-day limit.
+        require_head(registry, s, act.actor, "suspending the investigation (中止调查)", article=f"{MS_RULES}第四十七条")
     if proc.open_pauses(s, p.measure):
         raise ActNotAllowedNow("a pause of this clock is already running", article=rule("decision.time_limit").article)
     s.pauses.append(Pause(kind=p.kind, started_at=act.recorded_at, measure=p.measure, fixed_days=p.fixed_days if p.measure is not None else None))
