@@ -148,8 +148,22 @@ class RecusalDecided(Payload):
     reason: Text
 
 
+class DeviceRecord(msgspec.Struct, forbid_unknown_fields=True, kw_only=True, frozen=True):
+    """Where evidence comes from an electronic monitoring device (非现场执法, APL Art 41): the device, the reference
+    of its legal and technical review, whether its location was published, and the review of this record."""
+
+    device_id: Text
+    approval_ref: str | None = None  # 法制和技术审核 of the device (Art 41 para 1)
+    location_published: bool = False  # 设置地点应当向社会公布 (Art 41 para 1)
+    record_review_sha256: Sha256 | None = None  # 审核记录内容 (Art 41 para 2)
+    reviewed_by: PersonId | None = None
+
+
 class EvidenceCollected(Payload):
-    """An evidence item: kind, SHA-256 and size of the file, who collected it and when (the officers)."""
+    """An evidence item: kind, SHA-256 and size of the file, who collected it and when (the officers).
+
+    A device's record (``device``) counts as evidence only if the device passed its legal and technical review, its
+    location was published and an officer reviewed this record (Art 41)."""
 
     kind: EvidenceKind
     sha256: Sha256
@@ -158,6 +172,7 @@ class EvidenceCollected(Payload):
     collected_at: Timestamp
     description: Text
     source: str = ""
+    device: DeviceRecord | None = None
 
 
 class InspectionRecorded(Payload):

@@ -477,6 +477,13 @@ class EnforcementApplicationLate(DomainError):
     article = f"{ACL}第五十三条；《最高人民法院关于适用〈中华人民共和国行政诉讼法〉的解释》第一百五十六条"
 
 
+class NonSiteEvidenceNotAllowed(DomainError):
+    code = "non-site-evidence-not-allowed"
+    title = "电子技术监控设备记录未经审核或设备未经审核、公布设置地点的，不得作为行政处罚的证据"
+    title_en = "A monitoring device's record is evidence only from a reviewed, published device and once reviewed itself"
+    article = f"{APL}第四十一条"
+
+
 class AnnouncementServiceNotAllowed(DomainError):
     code = "announcement-service-not-allowed"
     title = "公告送达仅适用于受送达人下落不明或者用其他方式无法送达的情形"

@@ -189,6 +189,7 @@ def evidence(officers: list[str], collected_at: dt.datetime, **overrides: Any) -
             "collected_at": ts(collected_at),
             "description": "营业执照复印件",
             "source": "",
+            **({"device": None} if "device" in overrides else {}),  # only a device's record names one (Art 41)
         },
         overrides,
     )

@@ -19,7 +19,7 @@ import pytest
 from domain import refusals as r
 from domain.calendar import local_date
 from domain.deadlines import deadlines
-from domain.errors import MalformedAct
+from domain.errors import MalformedAct, NotAuthorised
 from domain.law import ACL, ALL, APL, CPL, MS_RULES
 from domain.procedure import measure_end
 from tests.builders import (
@@ -676,3 +676,33 @@ def test_announcement_grounds_on_another_method_are_malformed() -> None:
         case.act("service.recorded", OFFICER_2, service("notice", "direct", announcement_ground="whereabouts_unknown"),
                  at=START + 9 * D)
     assert case.act("service.recorded", OFFICER_2, service("notice", "direct"), at=START + 9 * D).notice.served_at == START + 9 * D  # type: ignore[union-attr]
+
+
+# -- non-site enforcement: a monitoring device's record as evidence (APL Art 41) -------------------------------------
+def _device(**overrides: Any) -> dict[str, Any]:
+    return {"device_id": "赣A-抓拍-0012", "approval_ref": "赣市监法审〔2026〕3号", "location_published": True,
+            "record_review_sha256": sha("审核记录"), "reviewed_by": OFFICER_2, **overrides}
+
+
+@pytest.mark.parametrize(
+    ("device", "article"),
+    [(_device(approval_ref=None), "第四十一条第一款"), (_device(location_published=False), "第四十一条第一款"),
+     (_device(record_review_sha256=None), "第四十一条第二款"), (_device(reviewed_by=None), "第四十一条第二款"),
+     (_device(reviewed_by=PARTY_STORE), "第四十一条第二款")],
+    ids=["device-not-reviewed", "location-not-published", "record-not-reviewed", "no-reviewer", "reviewer-not-staff"],
+)
+def test_a_device_record_that_fails_article_41_is_not_evidence(device: dict[str, Any], article: str) -> None:
+    case = filed_case(standard_world())
+    error = NotAuthorised if device["reviewed_by"] == PARTY_STORE else r.NonSiteEvidenceNotAllowed
+    code = "not-authorised" if device["reviewed_by"] == PARTY_STORE else "non-site-evidence-not-allowed"
+    status = 403 if device["reviewed_by"] == PARTY_STORE else 422
+    expected = error.article if device["reviewed_by"] == PARTY_STORE else f"{APL}{article}"
+    refuse(case, "evidence.collected", OFFICER_1, evidence([OFFICER_1, OFFICER_2], START + 2 * D, kind="electronic", device=device),
+           START + 2 * D, error, code, expected, status)
+
+
+def test_a_reviewed_record_of_an_approved_published_device_is_evidence() -> None:
+    case = filed_case(standard_world())
+    state = case.act("evidence.collected", OFFICER_1,
+                     evidence([OFFICER_1, OFFICER_2], START + 2 * D, kind="electronic", device=_device()), at=START + 2 * D)
+    assert state.evidence[-1].kind == "electronic"

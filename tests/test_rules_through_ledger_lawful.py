@@ -323,3 +323,26 @@ def test_service_by_announcement_needs_its_ground_on_append(database_url: str) -
         assert state is not None and state[0] == at + 1
     finally:
         fx.store.close()
+
+
+def test_a_device_record_counts_as_evidence_only_once_reviewed_on_append(database_url: str) -> None:
+    """APL Art 41: a monitoring device's record whose review is missing writes nothing; reviewed, it is accepted."""
+    fx, keys, _ = _world(database_url)
+    try:
+        case = str(uuid.uuid4())
+        steps = sc.scenario("notified", START)
+        at = next(i for i, s in enumerate(steps) if s.type == "evidence.collected")
+        _play(fx, keys, case, steps[:at])
+        step = steps[at]
+        fx.clock.now = START + step.offset
+        device = {"device_id": "赣A-抓拍-0012", "approval_ref": "赣市监法审〔2026〕3号", "location_published": True,
+                  "record_review_sha256": None, "reviewed_by": None}
+        unreviewed = sc.Step(step.type, step.actor, {**step.payload, "kind": "electronic", "device": device}, step.offset)
+        err = _refused(fx, keys, case, at, unreviewed)
+        assert (err.code, err.cited_article, err.status) == ("non-site-evidence-not-allowed", "《行政处罚法》第四十一条第二款", 422)
+        reviewed = {**device, "record_review_sha256": "7" * 64, "reviewed_by": sc.OFFICER_2}
+        _append(fx, keys, case, at, sc.Step(step.type, step.actor, {**unreviewed.payload, "device": reviewed}, step.offset))
+        state = fx.store.stream_state(case)
+        assert state is not None and state[0] == at + 1
+    finally:
+        fx.store.close()

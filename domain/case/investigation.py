@@ -27,6 +27,7 @@ from domain.case.common import (
 )
 from domain.case_acts import (
     CredentialsShown,
+    DeviceRecord,
     EvidenceCollected,
     InspectionRecorded,
     InterviewRecorded,
@@ -45,10 +46,11 @@ from domain.case_state import (
 )
 from domain.errors import MalformedAct
 from domain.law import APL, rule
-from domain.personnel import is_auxiliary_only, roles_of
+from domain.personnel import agency_of, is_auxiliary_only, roles_of
 from domain.refusals import (
     ActNotAllowedNow,
     AgencyHeadRequired,
+    NonSiteEvidenceNotAllowed,
     OfficerNotCertified,
     PreservationApprovalRequired,
     PreservationLapsed,
@@ -119,6 +121,8 @@ def _evidence(s: CaseState, act: ActRecord, p: EvidenceCollected, registry: Regi
     require_prerequisites(s, officers)
     if p.collected_at > act.recorded_at:
         raise MalformedAct("evidence cannot be collected after it is recorded")
+    if p.device is not None:
+        _check_device_record(s, act, p.device, registry)
     s.evidence.append(
         Evidence(
             version=act.version,
@@ -132,6 +136,21 @@ def _evidence(s: CaseState, act: ActRecord, p: EvidenceCollected, registry: Regi
         )
     )
     add_pending(s, act, officers)
+
+
+def _check_device_record(s: CaseState, act: ActRecord, d: DeviceRecord, registry: Registry) -> None:
+    """APL Art 41: the device passed legal and technical review and its location is public (para 1); the record was
+    reviewed for being true, clear, complete and accurate before it counts as evidence (para 2), by the agency's staff."""
+    if not d.approval_ref or not d.location_published:
+        raise NonSiteEvidenceNotAllowed(
+            f"device {d.device_id}: {'no legal and technical review' if not d.approval_ref else 'its location is not published'}",
+            article=f"{APL}第四十一条第一款",
+        )
+    if d.record_review_sha256 is None or d.reviewed_by is None:
+        raise NonSiteEvidenceNotAllowed(f"the record of device {d.device_id} was not reviewed", article=f"{APL}第四十一条第二款")
+    require_staff(registry, d.reviewed_by)
+    if agency_of(registry, d.reviewed_by) not in {s.agency, s.in_name_of} - {None}:
+        raise NonSiteEvidenceNotAllowed(f"{d.reviewed_by} is not staff of {s.agency}", article=f"{APL}第四十一条第二款")
 
 
 def _inspection(s: CaseState, act: ActRecord, p: InspectionRecorded, registry: Registry) -> None:
