@@ -35,7 +35,7 @@ _ACT = msgspec.json.Decoder(Act)
 _from_iso = dt.datetime.fromisoformat
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)  # not frozen: a frozen dataclass sets each of its 11 fields through object.__setattr__, per act
 class Applied:
     """One ledger act as a view sees it.
 
