@@ -89,6 +89,9 @@ _TABLE: tuple[Rule, ...] = (
     Rule("simple.fine_citizen_max", 20_000, "fen", f"{APL}第五十一条", "law", "simple procedure: fine ≤ 200 yuan for a citizen"),
     Rule("simple.fine_organisation_max", 300_000, "fen", f"{APL}第五十一条", "law", "simple procedure: fine ≤ 3,000 yuan for an organisation"),
     Rule("simple.report_within", 24, "hours", f"{APL}第五十二条", "sector", "file the on-the-spot decision with the agency (police example: 24 hours)"),
+    # Age of the party (natural persons)
+    Rule("party.age_not_penalised", 14, "years", f"{APL}第三十条", "law", "under 14 at the violation: no penalty, the guardian is ordered to discipline"),
+    Rule("party.age_mitigated", 18, "years", f"{APL}第三十条", "law", "14 to under 18 at the violation: the penalty is lighter or mitigated"),
     # Limitation
     Rule("limitation.general", 2, "years", f"{APL}第三十六条", "law", "no penalty for a violation not discovered within 2 years"),
     Rule("limitation.life_health_finance", 5, "years", f"{APL}第三十六条", "law", "5 years where life, health, safety or financial security was harmed"),

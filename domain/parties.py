@@ -8,6 +8,7 @@ show a sole trader by business name and USCC, never by the operator's ID number.
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Literal
 
 import msgspec
@@ -29,6 +30,7 @@ class Party(msgspec.Struct, forbid_unknown_fields=True, kw_only=True, frozen=Tru
     id_number: str | None = None
     person: str | None = None
     address: str | None = None
+    birth_date: dt.date | None = None  # a natural person's; else read from an 18-digit ID number (APL Art 30)
 
 
 def check_party(party: Party) -> Party:
@@ -40,7 +42,32 @@ def check_party(party: Party) -> Party:
             raise InvalidUscc(f"{party.uscc!r} is not a valid unified social credit code")
     elif party.uscc is not None and not is_valid_uscc(party.uscc):
         raise InvalidUscc(f"{party.uscc!r} is not a valid unified social credit code")
+    if party.birth_date is not None and party.kind != "natural_person":
+        raise MalformedAct(f"a {party.kind} party has no date of birth")
     return party
+
+
+def birth_date_of(party: Party | None) -> dt.date | None:
+    """A natural person's date of birth: as stated, else digits 7–14 of an 18-digit resident ID number (GB 11643)."""
+    if party is None or party.kind != "natural_person":
+        return None
+    if party.birth_date is not None:
+        return party.birth_date
+    number = (party.id_number or "").strip()
+    if len(number) == 18 and number[:17].isdigit():
+        try:
+            return dt.date(int(number[6:10]), int(number[10:12]), int(number[12:14]))
+        except ValueError:
+            return None
+    return None
+
+
+def age_on(party: Party | None, day: dt.date) -> int | None:
+    """Full years of a natural person's age on ``day`` (None when the date of birth is unknown)."""
+    born = birth_date_of(party)
+    if born is None:
+        return None
+    return day.year - born.year - ((day.month, day.day) < (born.month, born.day))
 
 
 def is_citizen(party: Party) -> bool:

@@ -477,6 +477,20 @@ class EnforcementApplicationLate(DomainError):
     article = f"{ACL}第五十三条；《最高人民法院关于适用〈中华人民共和国行政诉讼法〉的解释》第一百五十六条"
 
 
+class MinorNotPenalised(DomainError):
+    code = "minor-not-penalised"
+    title = "不满十四周岁的未成年人有违法行为的，不予行政处罚"
+    title_en = "A child under 14 at the violation is not penalised (the guardian is ordered to discipline)"
+    article = f"{APL}第三十条"
+
+
+class MinorPenaltyNotMitigated(DomainError):
+    code = "minor-penalty-not-mitigated"
+    title = "已满十四周岁不满十八周岁的未成年人有违法行为的，应当从轻或者减轻行政处罚"
+    title_en = "A minor of 14 to 17 at the violation gets a lighter or mitigated penalty"
+    article = f"{APL}第三十条"
+
+
 class NonSiteEvidenceNotAllowed(DomainError):
     code = "non-site-evidence-not-allowed"
     title = "电子技术监控设备记录未经审核或设备未经审核、公布设置地点的，不得作为行政处罚的证据"

@@ -82,6 +82,7 @@ from zhifa.scenarios import (
     OFFICER_2,
     OFFICER_3,
     PARTY_STORE,
+    REVIEWER,
     STORE,
     SUPERVISOR,
     hearing_case,
@@ -706,3 +707,58 @@ def test_a_reviewed_record_of_an_approved_published_device_is_evidence() -> None
     state = case.act("evidence.collected", OFFICER_1,
                      evidence([OFFICER_1, OFFICER_2], START + 2 * D, kind="electronic", device=_device()), at=START + 2 * D)
     assert state.evidence[-1].kind == "electronic"
+
+
+# -- a minor party (APL Art 30): under 14 not penalised; 14 to 17 lighter or mitigated ---------------------------------
+def _aged(years: int, days_short: int = 0) -> dict[str, Any]:
+    """A natural person who turns ``years`` on ENDED (the violation's last day), or ``days_short`` days after it."""
+    born = ENDED.replace(year=ENDED.year - years) + dt.timedelta(days=days_short)
+    return {**CITIZEN, "name": "李某某", "birth_date": born.isoformat()}
+
+
+def test_a_child_under_14_at_the_violation_is_not_penalised() -> None:
+    case = notified_case(standard_world(), party=_aged(14, days_short=1), fine=800_000, band="lighter")
+    refuse(case, "decision.made", HEAD, decision(["fine"], 800_000, ENDED, band="lighter"), DECIDE_AT,
+           r.MinorNotPenalised, "minor-not-penalised", f"{APL}第三十条")
+    # The same child on the spot: refused too, whatever the amount.
+    case, payload = _on_the_spot_for(_aged(13))
+    refuse(case, "simple.decided", OFFICER_1, payload, START + H, r.MinorNotPenalised, "minor-not-penalised", f"{APL}第三十条")
+
+
+def test_a_minor_of_14_gets_a_lighter_penalty_but_never_the_general_band() -> None:
+    case = notified_case(standard_world(), party=_aged(14), fine=1_500_000, band="general")
+    refuse(case, "decision.made", HEAD, decision(["fine"], 1_500_000, ENDED, band="general"), DECIDE_AT,
+           r.MinorPenaltyNotMitigated, "minor-penalty-not-mitigated", f"{APL}第三十条")
+    state = case.act("decision.made", HEAD, decision(["fine"], 800_000, ENDED, band="lighter"), at=DECIDE_AT)
+    assert state.decision is not None and state.decision.band == "lighter"
+
+
+def test_a_party_of_17_still_gets_mitigation_and_one_of_18_the_general_band() -> None:
+    case = notified_case(standard_world(), party=_aged(18, days_short=1), fine=1_500_000, band="general")
+    refuse(case, "decision.made", HEAD, decision(["fine"], 1_500_000, ENDED, band="general"), DECIDE_AT,
+           r.MinorPenaltyNotMitigated, "minor-penalty-not-mitigated", f"{APL}第三十条")
+    case = notified_case(standard_world(), party=_aged(18), fine=1_500_000, band="general")
+    case.act("legal.reviewed", REVIEWER, {"outcome": "passed", "opinion": "同意"}, at=DECIDE_AT - H)  # over 10,000 yuan (Art 58)
+    state = case.act("decision.made", HEAD, decision(["fine"], 1_500_000, ENDED, band="general"), at=DECIDE_AT)
+    assert state.decision is not None and state.decision.band == "general"
+
+
+def test_the_age_is_read_from_an_18_digit_id_number_when_no_date_of_birth_is_given() -> None:
+    born = ENDED.replace(year=ENDED.year - 12)
+    child = {**CITIZEN, "id_number": f"360102{born:%Y%m%d}0016"}
+    case, payload = _on_the_spot_for(child)
+    refuse(case, "simple.decided", OFFICER_1, payload, START + H, r.MinorNotPenalised, "minor-not-penalised", f"{APL}第三十条")
+    case, payload = _on_the_spot_for({**CITIZEN, "id_number": "360102198001010016"})
+    assert case.act("simple.decided", OFFICER_1, payload, at=START + H).decision is not None
+
+
+def test_an_organisation_has_no_date_of_birth() -> None:
+    case = standard_world().case()
+    with pytest.raises(MalformedAct):
+        case.act("lead.received", OFFICER_1, lead(ITEM_GRAFFITI, {**COMPANY, "birth_date": "2010-01-01"}), at=START)
+
+
+def _on_the_spot_for(party: dict[str, Any]) -> tuple[CaseFile, dict[str, Any]]:
+    case = standard_world().case()
+    case.act("lead.received", OFFICER_1, lead(), at=START)
+    return case, simple(party, ITEM_GRAFFITI, 5_000, [OFFICER_1, OFFICER_2], ENDED)

@@ -346,3 +346,25 @@ def test_a_device_record_counts_as_evidence_only_once_reviewed_on_append(databas
         assert state is not None and state[0] == at + 1
     finally:
         fx.store.close()
+
+
+def test_a_child_under_14_is_not_penalised_on_the_spot_on_append(database_url: str) -> None:
+    """APL Art 30: the on-the-spot fine of a 12-year-old (age read from the ID number) writes nothing; the same fine
+    of an adult is accepted."""
+    fx, keys, _ = _world(database_url)
+    try:
+        case = str(uuid.uuid4())
+        steps = sc.scenario("simple", START)
+        at = next(i for i, s in enumerate(steps) if s.type == "simple.decided")
+        _play(fx, keys, case, steps[:at])
+        step = steps[at]
+        fx.clock.now = START + step.offset
+        ended = dt.date.fromisoformat(str(step.payload["violation_ended"]))
+        child = {**step.payload["party"], "id_number": f"360102{ended.year - 12:04d}{ended:%m%d}0016"}
+        err = _refused(fx, keys, case, at, sc.Step(step.type, step.actor, {**step.payload, "party": child}, step.offset))
+        assert (err.code, err.cited_article, err.status) == ("minor-not-penalised", "《行政处罚法》第三十条", 422)
+        _append(fx, keys, case, at, step)
+        state = fx.store.stream_state(case)
+        assert state is not None and state[0] == at + 1
+    finally:
+        fx.store.close()

@@ -48,7 +48,7 @@ from domain.errors import MalformedAct
 from domain.law import APL, rule
 from domain.local_rules import local_rule
 from domain.money import LimitationKind, limitation_expired
-from domain.parties import check_party
+from domain.parties import Party, age_on, check_party
 from domain.personnel import roles_of
 from domain.refusals import (
     ActNotAllowedNow,
@@ -69,6 +69,8 @@ from domain.refusals import (
     LegalReviewRequired,
     LightPenaltyListIgnored,
     MinorCorrectedNotPenalised,
+    MinorNotPenalised,
+    MinorPenaltyNotMitigated,
     NoFaultNotPenalised,
     PenaltyNotInBasis,
     PenaltyTimeBarred,
@@ -110,6 +112,21 @@ def _check_penalty(
         assert band is not None
         raise FineOutsideBand(f"fine {fine_fen} fen is outside the {band.level} band {band.min_fen}–{band.max_fen} fen")
     return outside
+
+
+def _check_age(party: Party | None, violation_ended: dt.date, band: str | None, on_the_spot: bool = False) -> None:
+    """APL Art 30, by the party's age on the day the violation ended (a continuing violation: its last day). An
+    on-the-spot decision names no band, so for a minor of 14–17 only the general procedure's band can show 从轻/减轻;
+    the simple procedure's own caps (Art 51) are left to stand for it."""
+    age = age_on(party, violation_ended)
+    if age is None:
+        return
+    if age < rule("party.age_not_penalised").value:
+        raise MinorNotPenalised(f"the party was {age} when the violation ended on {violation_ended}; decide no penalty (minor_age)")
+    if not on_the_spot and age < rule("party.age_mitigated").value and band not in ("lighter", "mitigated"):
+        raise MinorPenaltyNotMitigated(
+            f"the party was {age} when the violation ended on {violation_ended}; the band is {band or 'none'}, not lighter or mitigated"
+        )
 
 
 def _check_no_penalty_grounds(minor: bool, corrected: bool, harm: str, no_fault_proven: bool) -> None:
@@ -224,6 +241,7 @@ def _decided(s: CaseState, act: ActRecord, p: DecisionMade, registry: Registry) 
     check_time_limit(s, act)
     _check_limitation(s, terms, p.violation_ended, p.life_health_finance_harm)
     _check_no_penalty_grounds(p.minor, p.corrected, p.harm, p.no_fault_proven)
+    _check_age(s.party, p.violation_ended, p.band)
     outside = _check_penalty(terms, list(p.penalties), p.fine_fen, p.band, p.reason_outside_band)
     _check_exemption(terms, p.first_violation, p.corrected, p.harm, p.band)
     heavier = sorted(set(p.penalties) - set(n.penalties))
@@ -299,6 +317,7 @@ def _simple(s: CaseState, act: ActRecord, p: SimpleDecided, registry: Registry) 
     terms = applicable_terms(registry, held, p.catalog_item, p.violation_ended)
     _check_limitation(s, terms, p.violation_ended, False)
     _check_no_penalty_grounds(p.minor, p.corrected, p.harm, p.no_fault_proven)
+    _check_age(party, p.violation_ended, None, on_the_spot=True)
     # Bands apply to the general procedure's fines; an on-the-spot fine stays inside the statutory range.
     _check_simple_range(terms, p)
     _check_exemption(terms, p.first_violation, p.corrected, p.harm, None)
