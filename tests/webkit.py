@@ -33,7 +33,7 @@ class WebLedger:
     supervisor: SigningKey
 
     def app(self, **options: object) -> Litestar:
-        opts = WebOptions(poll_interval=0.02, request_log=False, **options)  # type: ignore[arg-type]
+        opts = WebOptions(**{"poll_interval": 0.02, "request_log": False, **options})  # type: ignore[arg-type]
         return create_app(self.settings, options=opts, store=self.fx.store)
 
     def leaf_count(self) -> int:
