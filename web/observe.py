@@ -18,7 +18,7 @@ from litestar.middleware import ASGIMiddleware
 from litestar.types import ASGIApp, Message, Receive, Scope, Send
 from prometheus_client import Counter, Gauge, Histogram
 
-from web.logs import request_logger
+from web.logs import log_fields, request_logger
 
 APP_NAME = "zhifa"
 METRICS_PATH = "/metrics"  # the scrape itself is not counted
@@ -81,9 +81,10 @@ class ObserveRequests(ASGIMiddleware):
                 if status >= 500:
                     HTTP_ERRORS.labels(method, path, str(status), APP_NAME).inc()
             if self.request_log and request_logger.isEnabledFor(logging.INFO):
-                request_logger.info(
+                log_fields(
+                    request_logger,
                     "request",
-                    extra={
+                    {
                         "method": method,
                         "path": scope["path"],
                         "status": status,

@@ -2,8 +2,9 @@
 
 ``POST /api/acts`` is the one hot write path, so its handler does no more per request than the act needs: it takes
 the raw body from the request (no body extractor or signature model: the writer decodes the envelope itself, once),
-reads the services from the app's state, and answers the receipt as bytes encoded in one msgspec call with the
-entry's canonical JSON spliced in (``msgspec.Raw``) rather than decoded and encoded again.
+reads the services from the app's state, and answers a ready ASGI response (no Response to render, no gzip of a
+few hundred bytes) whose body is encoded in one msgspec call with the entry's canonical JSON spliced in
+(``msgspec.Raw``) rather than decoded and encoded again. Refusals still raise into the app's problem+json handlers.
 """
 
 from __future__ import annotations
@@ -14,9 +15,10 @@ from dataclasses import dataclass
 from typing import Any
 
 import msgspec
-from litestar import Controller, Request, Response, post
+from litestar import Controller, Request, post
 from litestar.openapi.datastructures import ResponseSpec
 from litestar.openapi.spec import OpenAPIMediaType, OpenAPIType, Operation, RequestBody, Schema
+from litestar.response.base import ASGIResponse
 
 from domain.errors import Refusal
 from ledger.writer import Receipt
@@ -106,11 +108,12 @@ class ActsController(Controller):
             **problems(401, 403, 404, 409, 413, 422, 503),
         },
         media_type="application/json",
+        opt={"no_compression": True},  # a receipt is a few hundred bytes: gzip would cost more than it saves
         summary="Append a signed act",
         description=_ENVELOPE_SCHEMA_DOC,
         operation_class=_EnvelopeBody,
     )
-    async def append_act(self, request: Request[Any, Any, Any]) -> Response[bytes]:
+    async def append_act(self, request: Request[Any, Any, Any]) -> ASGIResponse:
         """Verify, authorise, rule on and chain the act; 201 with the receipt, or the refusal as problem+json
         (400 malformed, 401/403 identity and role, 409 version race or reused nonce, 422 a rule) — nothing written."""
         services: Services = request.app.state.services
@@ -123,7 +126,7 @@ class ActsController(Controller):
             raise
         APPEND_SECONDS.observe(time.perf_counter() - start)
         ACTS_ACCEPTED.inc()
-        return Response(receipt_json(receipt), status_code=201, media_type="application/json")
+        return ASGIResponse(body=receipt_json(receipt), status_code=201, media_type="application/json")
 
     @post(
         "/evidence",
