@@ -72,3 +72,26 @@ def test_the_receipt_carries_the_entry_bytes_whose_hash_it_names(web_ledger: Web
     start = raw.index(b'"entry":') + len(b'"entry":')
     entry = raw[start:-1]  # the last key: its value runs to the closing brace
     assert hashlib.sha256(b"\x00" + entry).hexdigest() == json.loads(raw)["entry_hash"]
+
+
+def test_a_record_logged_with_its_own_fields_formats_as_the_same_line_as_one_logged_with_extra() -> None:
+    from web.logs import JsonFormatter, log_fields
+
+    records: list[logging.LogRecord] = []
+
+    class Keep(logging.Handler):
+        def emit(self, record: logging.LogRecord) -> None:
+            records.append(record)
+
+    logger = logging.getLogger("zhifa.test-log-fields")
+    logger.addHandler(keep := Keep())
+    logger.setLevel(logging.INFO)
+    fields: dict[str, str | int | float | bool | None] = {"method": "POST", "path": "/api/acts", "status": 201, "duration_ms": 1.5}
+    try:
+        log_fields(logger, "request", fields)
+        logger.info("request", extra=fields)
+    finally:
+        logger.removeHandler(keep)
+    fast, generic = (json.loads(JsonFormatter().format(r)) for r in records)
+    assert fast.pop("time") and generic.pop("time")
+    assert fast == generic == {"level": "info", "logger": "zhifa.test-log-fields", "message": "request", **fields}
