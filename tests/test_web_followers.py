@@ -80,3 +80,24 @@ def _running(pid: int) -> bool:
 def test_serve_runs_the_followers_as_a_child_process_unless_told_otherwise() -> None:
     assert serve_options().followers == "process" and serve_options().follow and serve_options().request_log
     assert serve_options(followers="threads").followers == "threads"
+
+
+def test_a_failed_projection_batch_is_logged_and_following_goes_on(caplog) -> None:  # type: ignore[no-untyped-def]
+    import threading
+
+    from web.followers import follow_projections
+
+    stop = threading.Event()
+    calls: list[float] = []
+
+    class FailingOnce:
+        def follow(self, stop_event: threading.Event, interval: float) -> None:
+            calls.append(interval)
+            if len(calls) == 1:
+                raise RuntimeError("database is locked")
+            stop_event.set()
+
+    with caplog.at_level("ERROR", logger="zhifa.followers"):
+        follow_projections(FailingOnce(), stop, 0.01)  # type: ignore[arg-type]
+    assert calls == [0.01, 0.01] and stop.is_set()
+    assert "projection batch failed" in caplog.text and "database is locked" in caplog.text

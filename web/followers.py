@@ -9,11 +9,18 @@ until SIGTERM, or until the parent process is gone (a server killed with SIGKILL
 
 from __future__ import annotations
 
+import logging
 import os
 import signal
 import sys
 import threading
 from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from projections.runner import Runner
+
+log = logging.getLogger("zhifa.followers")
 
 MODES = ("process", "threads")
 DEFAULT_MODE = "process"  # WebOptions.followers and `zhifa serve --followers` (a light module: the CLI imports it)
@@ -25,6 +32,18 @@ def watch_parent(parent: int, stop: threading.Event) -> None:
     while not stop.wait(PARENT_CHECK_SECONDS):
         if os.getppid() != parent:
             stop.set()
+
+
+def follow_projections(runner: Runner, stop: threading.Event, interval: float) -> None:
+    """``runner.follow`` until ``stop``, going on after a failed batch (the database locked past its timeout,
+    another runner moving a view first): a batch is one transaction, so nothing of it stayed; the error is logged
+    and the next poll starts again from the views' positions."""
+    while not stop.is_set():
+        try:
+            runner.follow(stop, interval)
+        except Exception:
+            log.exception("projection batch failed; retrying in %.1f s", interval)
+            stop.wait(interval)
 
 
 def run(database_url: str, log_key_file: str, checkpoints_file: str, interval: float, parent: int | None = None) -> None:
@@ -45,7 +64,7 @@ def run(database_url: str, log_key_file: str, checkpoints_file: str, interval: f
         sealer.start(interval)
     runner = Runner(store, default_views())
     try:
-        runner.follow(stop, interval)
+        follow_projections(runner, stop, interval)
     except KeyboardInterrupt:
         pass
     finally:
