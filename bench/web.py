@@ -2,6 +2,10 @@
 in the same run: cached feed requests/s against the same server's plain ``GET /healthz``, the 304 rate, tile
 serving, and ``POST /api/acts`` acts/s with p99 latency at concurrency 16 against the in-process writer's rate.
 
+The server measured is ``zhifa serve`` itself, run as a user runs it: default flags (the sealer and projections
+in a child process, one JSON access-log line per request — to the bench's /dev/null here), then with
+``--followers threads`` and with ``--no-follow`` for comparison; only the settings come from the environment.
+
 The load comes from a small HTTP/1.1 keep-alive client written on asyncio streams (httpx would be the bottleneck);
 every loop is bounded by a request count.
 """
@@ -10,6 +14,7 @@ from __future__ import annotations
 
 import asyncio
 import datetime as dt
+import functools
 import os
 import socket
 import statistics
@@ -18,6 +23,7 @@ import sys
 import tempfile
 import time
 import uuid
+from collections.abc import Callable
 from pathlib import Path
 
 from rich.console import Console
@@ -59,17 +65,33 @@ def build_ledger(var_dir: Path, leaves: int) -> tuple[SigningKey, Settings]:
     return officer, settings
 
 
-def serve(var_dir: str, port: str, follow: str = "follow") -> None:
-    """The server process: one uvicorn worker, no request log (the bench measures serving, not logging); with
-    "no-follow" the sealer and projection runner are not in this process (they can run beside it)."""
-    import uvicorn
+def zhifa_serve(var_dir: Path, port: int, *flags: str) -> subprocess.Popen[bytes]:
+    """``zhifa serve --port PORT FLAGS…`` over the ledger in ``var_dir`` (its settings given as ``ZHIFA_*``, as an
+    operator would); its output (the access log) goes to ``var_dir/serve-PORT.log``, shown in part on a failure."""
+    settings = bench_settings(var_dir)
+    env = {
+        **os.environ,
+        "PYTHONUNBUFFERED": "1",
+        "ZHIFA_CONFIG": str(var_dir / "no-zhifa.toml"),  # never a zhifa.toml of the working directory
+        "ZHIFA_VAR_DIR": str(settings.var_dir),
+        "ZHIFA_DATABASE_URL": settings.database_url,
+        "ZHIFA_MAX_SKEW_SECONDS": str(settings.max_skew_seconds),
+        "ZHIFA_ORIGIN": settings.origin,
+    }
+    with open(var_dir / f"serve-{port}.log", "wb") as log:
+        return subprocess.Popen([sys.executable, "-m", "zhifa.cli", "serve", "--port", str(port), *flags], env=env,
+                                stdout=subprocess.DEVNULL, stderr=log)
 
-    from web.app import create_app
-    from web.services import WebOptions
 
-    settings = bench_settings(Path(var_dir))
-    app = create_app(settings, options=WebOptions(request_log=False, follow=follow == "follow"))
-    uvicorn.run(app, host="127.0.0.1", port=int(port), workers=1, log_config=None, access_log=False)
+def _server_errors(var_dir: Path, port: int) -> str:
+    """The server's output but its access log, last lines first-to-last (for a failure's message)."""
+    lines = (var_dir / f"serve-{port}.log").read_text(errors="replace").splitlines()
+    return "\n".join([line for line in lines if '"logger":"zhifa.http"' not in line][-30:])
+
+
+def _stop(server: subprocess.Popen[bytes]) -> None:
+    server.terminate()
+    server.wait(30)
 
 
 # -- a minimal keep-alive HTTP/1.1 client ------------------------------------------------------------------------
@@ -138,6 +160,31 @@ def _wait_up(port: int, timeout: float = 30) -> None:
     raise RuntimeError("the bench server did not become ready")
 
 
+def _caught_up(port: int, timeout: float, log: Callable[[], str]) -> None:
+    """Wait until the server's followers have sealed and projected the whole log (so that a POST phase does not
+    also pay for acts appended before it), by its /readyz."""
+    import json
+
+    async def state() -> dict[str, object]:
+        reader, writer = await asyncio.open_connection("127.0.0.1", port)
+        try:
+            _, _, body = await _request(reader, writer, _get("/readyz"))
+        finally:
+            writer.close()
+        parsed: dict[str, object] = json.loads(body)
+        return parsed
+
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        ready = asyncio.run(state())
+        lags = ready["projections"]
+        if (isinstance(lags, dict) and lags and not any(lags.values())
+                and ready["sealed_position"] == ready["log_position"]):
+            return
+        time.sleep(0.2)
+    raise RuntimeError(f"the followers did not catch up within {timeout} s: {ready}")
+
+
 def writer_rate(officer: SigningKey, var_dir: Path, n: int, concurrency: int | None = None) -> float:
     """Baseline: the in-process writer's queued rate on a ledger like the server's — ``concurrency`` threads each
     submitting one act and waiting for it (as 16 HTTP clients do), or all submitted at once (None)."""
@@ -176,28 +223,30 @@ def main() -> int:
         baseline_var = Path(tmp) / "baseline"
         build_ledger_copy = build_ledger(baseline_var, 10)[0]
         port = _free_port()
-        env = {**os.environ, "PYTHONUNBUFFERED": "1"}
-        server = subprocess.Popen([sys.executable, "-m", "bench.web", "serve", str(var), str(port)], env=env,
-                                  stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        server = zhifa_serve(var, port)
         try:
             _wait_up(port)
             time.sleep(0.5)  # the first refresh of the published state
-            results = asyncio.run(_measure(port, officer, n_get, n_post))
+            gets = asyncio.run(_measure(port, n_get))
+            _caught_up(port, timeout=60, log=functools.partial(_server_errors, var, port))
+            posted = asyncio.run(_post_acts(port, officer, n_post))
         finally:
-            server.terminate()
-            server.wait(10)
-        port = _free_port()
-        bare = subprocess.Popen([sys.executable, "-m", "bench.web", "serve", str(var), str(port), "no-follow"], env=env,
-                                stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-        try:
-            _wait_up(port)
-            acts_bare, p99_bare, _ = asyncio.run(_post_acts(port, officer, n_post))
-        finally:
-            bare.terminate()
-            bare.wait(10)
+            _stop(server)
+        others = {}
+        for flag in ("--followers=threads", "--no-follow"):
+            port = _free_port()
+            server = zhifa_serve(var, port, flag)
+            try:
+                _wait_up(port)
+                if flag != "--no-follow":
+                    _caught_up(port, timeout=60, log=functools.partial(_server_errors, var, port))
+                others[flag] = asyncio.run(_post_acts(port, officer, n_post))[:2]
+            finally:
+                _stop(server)
         inproc16 = writer_rate(build_ledger_copy, baseline_var, n_post, concurrency=16)
         inproc_all = writer_rate(build_ledger_copy, baseline_var, n_post)
-    health, feed, not_modified, tile, (acts, p99, _) = results
+    health, feed, not_modified, tile = gets
+    acts, p99, _ = posted
     table = Table(title="web: one uvicorn worker over SQLite, loopback, bounded loops (rates beside same-run baselines)")
     for col in ("measure", "rate", "baseline", "baseline rate", "ratio", "target"):
         table.add_column(col, justify="right")
@@ -206,17 +255,20 @@ def main() -> int:
                   "≥0.5, ≥2,000/s " + ("✓" if feed >= 0.5 * health and feed >= 2000 else "✗"))
     table.add_row("feed 304 (If-None-Match)", f"{not_modified:,.0f} req/s", "/healthz", f"{health:,.0f}", f"{not_modified / health:.2f}", "–")
     table.add_row("GET /tile/0/000 (full tile)", f"{tile:,.0f} req/s", "/healthz", f"{health:,.0f}", f"{tile / health:.2f}", "–")
-    for label, rate, tail in (("POST /api/acts, c=16, sealer + projections following", acts, p99),
-                              ("POST /api/acts, c=16, server without followers", acts_bare, p99_bare)):
+    rows = (("POST /api/acts, c=16: `zhifa serve` (followers in a child process, access log on)", acts, p99, True),
+            ("the same, `--followers threads`", *others["--followers=threads"], False),
+            ("the same, `--no-follow` (no sealer or projections)", *others["--no-follow"], False))
+    for label, rate, tail, target in rows:
+        verdict = ("≥0.5 " + ("✓" if rate >= 0.5 * inproc16 else "✗")) if target else "–"
         table.add_row(label, f"{rate:,.0f} acts/s, p99 {tail * 1000:.1f} ms", "in-process writer, 16 threads",
-                      f"{inproc16:,.0f} acts/s", f"{rate / inproc16:.2f}", "≥0.5 " + ("✓" if rate >= 0.5 * inproc16 else "✗"))
+                      f"{inproc16:,.0f} acts/s", f"{rate / inproc16:.2f}", verdict)
     table.add_row("(stricter) same, against the writer fed all at once", f"{acts:,.0f} acts/s", "in-process writer, queue full",
                   f"{inproc_all:,.0f} acts/s", f"{acts / inproc_all:.2f}", "–")
     out.print(table)
     return 0
 
 
-async def _measure(port: int, officer: SigningKey, n_get: int, n_post: int) -> tuple[float, float, float, float, tuple[float, float, dict[int, int]]]:
+async def _measure(port: int, n_get: int) -> tuple[float, float, float, float]:
     await _load(port, [_get("/healthz"), _get("/feeds/checkpoints.atom")] * 200, 8)  # warm up
     health, _, s1 = await _load(port, [_get("/healthz")] * n_get, 32)
     feed, _, s2 = await _load(port, [_get("/feeds/checkpoints.atom")] * n_get, 32)
@@ -227,7 +279,7 @@ async def _measure(port: int, officer: SigningKey, n_get: int, n_post: int) -> t
     not_modified, _, s3 = await _load(port, [_get("/feeds/checkpoints.atom", {"If-None-Match": etag})] * n_get, 32)
     tile, _, s4 = await _load(port, [_get("/tile/0/000")] * (n_get // 2), 32)
     assert s1 == {200: n_get} and s2 == {200: n_get} and s3 == {304: n_get} and s4 == {200: n_get // 2}, (s1, s2, s3, s4)
-    return health, feed, not_modified, tile, await _post_acts(port, officer, n_post)
+    return health, feed, not_modified, tile
 
 
 async def _post_acts(port: int, officer: SigningKey, n: int) -> tuple[float, float, dict[int, int]]:
@@ -243,7 +295,4 @@ def statuses_p99(latencies: list[float]) -> float:
 
 
 if __name__ == "__main__":
-    if len(sys.argv) >= 4 and sys.argv[1] == "serve":
-        serve(*sys.argv[2:5])
-    else:
-        sys.exit(main())
+    sys.exit(main())

@@ -33,7 +33,10 @@ class WebLedger:
     supervisor: SigningKey
 
     def app(self, **options: object) -> Litestar:
-        opts = WebOptions(poll_interval=0.02, request_log=False, **options)  # type: ignore[arg-type]
+        # Followers as threads: a child process per test client would cost each test a second of start-up; the
+        # default (a child process) is exercised by tests/test_web_followers.py and tests/test_web_disclosures.py.
+        defaults: dict[str, object] = {"poll_interval": 0.02, "request_log": False, "followers": "threads"}
+        opts = WebOptions(**{**defaults, **options})  # type: ignore[arg-type]
         return create_app(self.settings, options=opts, store=self.fx.store)
 
     def leaf_count(self) -> int:

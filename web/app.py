@@ -17,13 +17,13 @@ from litestar.openapi import OpenAPIConfig
 from litestar.openapi.plugins import SwaggerRenderPlugin
 from litestar.openapi.spec import Components, SecurityScheme
 from litestar.plugins.jinja import JinjaTemplateEngine
-from litestar.plugins.prometheus import PrometheusConfig
 from litestar.static_files import create_static_files_router
 from litestar.template.config import TemplateConfig
 
 from ledger.store import Store
 from web.cases import BundleController, CasesController
 from web.deps import provide_services
+from web.observe import ObserveRequests
 from web.officer import ActsController
 from web.operations import OperationsController
 from web.portal import PortalController
@@ -111,9 +111,6 @@ def create_app(
                 await task
             await asyncio.to_thread(services.stop)
 
-    from web.logs import RequestLogMiddleware
-
-    prometheus = PrometheusConfig(app_name="zhifa", prefix="zhifa_http", group_path=True, exclude=["/metrics"])
     return Litestar(
         route_handlers=[
             VerificationController,
@@ -133,7 +130,7 @@ def create_app(
         dependencies={"services": Provide(provide_services, sync_to_thread=False)},
         exception_handlers=exception_handlers(),
         compression_config=CompressionConfig(backend="gzip", gzip_compress_level=6, exclude_opt_key=NO_COMPRESSION),
-        middleware=[prometheus.middleware, *([RequestLogMiddleware()] if opts.request_log else [])],
+        middleware=[ObserveRequests(request_log=opts.request_log)],
         openapi_config=_openapi(),
         logging_config=_logging(),
         request_max_body_size=opts.act_max_bytes,

@@ -1,18 +1,52 @@
 """The log's followers — the sealer and the projection runner — as one child process of the web service, so that
-they run on the other core instead of sharing the server's interpreter lock (``WebOptions.followers="process"``).
+they run on the other core instead of sharing the server's interpreter lock (``WebOptions.followers="process"``,
+the default). On SQLite they still take turns with the server's writer for the database's write lock; that cost
+stays, the interpreter lock's goes.
 
-``python -m web.followers DATABASE_URL LOG_KEY_FILE CHECKPOINTS_FILE INTERVAL`` seals and projects until SIGTERM.
+``python -m web.followers DATABASE_URL LOG_KEY_FILE CHECKPOINTS_FILE INTERVAL [PARENT_PID]`` seals and projects
+until SIGTERM, or until the parent process is gone (a server killed with SIGKILL must not leave a follower behind).
 """
 
 from __future__ import annotations
 
+import logging
+import os
 import signal
 import sys
 import threading
 from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from projections.runner import Runner
+
+log = logging.getLogger("zhifa.followers")
+
+MODES = ("process", "threads")
+DEFAULT_MODE = "process"  # WebOptions.followers and `zhifa serve --followers` (a light module: the CLI imports it)
+PARENT_CHECK_SECONDS = 1.0
 
 
-def run(database_url: str, log_key_file: str, checkpoints_file: str, interval: float) -> None:
+def watch_parent(parent: int, stop: threading.Event) -> None:
+    """Set ``stop`` once this process is no longer the child of ``parent`` (it was re-parented when that died)."""
+    while not stop.wait(PARENT_CHECK_SECONDS):
+        if os.getppid() != parent:
+            stop.set()
+
+
+def follow_projections(runner: Runner, stop: threading.Event, interval: float) -> None:
+    """``runner.follow`` until ``stop``, going on after a failed batch (the database locked past its timeout,
+    another runner moving a view first): a batch is one transaction, so nothing of it stayed; the error is logged
+    and the next poll starts again from the views' positions."""
+    while not stop.is_set():
+        try:
+            runner.follow(stop, interval)
+        except Exception:
+            log.exception("projection batch failed; retrying in %.1f s", interval)
+            stop.wait(interval)
+
+
+def run(database_url: str, log_key_file: str, checkpoints_file: str, interval: float, parent: int | None = None) -> None:
     from ledger.court.keys import read_private_key
     from ledger.sealer import Sealer
     from ledger.store import Store
@@ -22,13 +56,15 @@ def run(database_url: str, log_key_file: str, checkpoints_file: str, interval: f
     store = Store(database_url)
     stop = threading.Event()
     signal.signal(signal.SIGTERM, lambda *_: stop.set())
+    if parent is not None:
+        threading.Thread(target=watch_parent, args=(parent, stop), name="zhifa-parent-watch", daemon=True).start()
     sealer = None
     if log_key_file and Path(log_key_file).exists():
         sealer = Sealer(store, read_private_key(Path(log_key_file)), Path(checkpoints_file))
         sealer.start(interval)
     runner = Runner(store, default_views())
     try:
-        runner.follow(stop, interval)
+        follow_projections(runner, stop, interval)
     except KeyboardInterrupt:
         pass
     finally:
@@ -38,4 +74,4 @@ def run(database_url: str, log_key_file: str, checkpoints_file: str, interval: f
 
 
 if __name__ == "__main__":
-    run(sys.argv[1], sys.argv[2], sys.argv[3], float(sys.argv[4]))
+    run(sys.argv[1], sys.argv[2], sys.argv[3], float(sys.argv[4]), int(sys.argv[5]) if len(sys.argv) > 5 else None)

@@ -1,20 +1,28 @@
-"""Structured JSON logs: one JSON object per line (time, level, logger, message, and request fields)."""
+"""Structured JSON logs: one JSON object per line (time, level, logger, message, and request fields); the request
+log lines themselves are written by :class:`web.observe.ObserveRequests`."""
 
 from __future__ import annotations
 
 import datetime as dt
 import logging
-import time
 from typing import Any
 
 import msgspec
-from litestar.middleware import ASGIMiddleware
-from litestar.types import ASGIApp, Message, Receive, Scope, Send
 
 _encoder = msgspec.json.Encoder()
 _STANDARD = set(logging.LogRecord("", 0, "", 0, "", (), None).__dict__) | {"message", "asctime"}
 
 request_logger = logging.getLogger("zhifa.http")
+FIELDS = "_fields"  # a record's own JSON fields, set by log_fields (the formatter need not sift its attributes)
+
+
+def log_fields(logger: logging.Logger, message: str, fields: dict[str, str | int | float | bool | None]) -> None:
+    """Log ``message`` at INFO with ``fields`` as top-level JSON keys — the line ``logger.info(message,
+    extra=fields)`` gives, at a third of the cost: no caller lookup (the request log's caller is always the
+    middleware) and no scan of the record's attributes by :class:`JsonFormatter`. Call it when INFO is enabled."""
+    record = logger.makeRecord(logger.name, logging.INFO, "", 0, message, (), None, extra=fields)
+    record.__dict__[FIELDS] = fields
+    logger.handle(record)
 
 
 class JsonFormatter(logging.Formatter):
@@ -25,40 +33,13 @@ class JsonFormatter(logging.Formatter):
             "logger": record.name,
             "message": record.getMessage(),
         }
+        fields = record.__dict__.get(FIELDS)
+        if fields is not None and not record.exc_info:
+            out.update(fields)
+            return _encoder.encode(out).decode()
         for key, value in record.__dict__.items():
             if key not in _STANDARD and not key.startswith("_"):
                 out[key] = value if isinstance(value, str | int | float | bool | type(None)) else repr(value)
         if record.exc_info:
             out["exception"] = self.formatException(record.exc_info)
         return _encoder.encode(out).decode()
-
-
-class RequestLogMiddleware(ASGIMiddleware):
-    """One JSON line per request: method, path, status, duration (query strings are not logged: they may hold
-    access codes)."""
-
-    scopes = ("http",)  # type: ignore[assignment]
-
-    async def handle(self, scope: Scope, receive: Receive, send: Send, next_app: ASGIApp) -> None:
-        start = time.perf_counter()
-        status = 500
-
-        async def send_wrapper(message: Message) -> None:
-            nonlocal status
-            if message["type"] == "http.response.start":
-                status = int(message["status"])
-            await send(message)
-
-        try:
-            await next_app(scope, receive, send_wrapper)
-        finally:
-            if request_logger.isEnabledFor(logging.INFO):
-                request_logger.info(
-                    "request",
-                    extra={
-                        "method": scope.get("method", ""),
-                        "path": scope.get("path", ""),
-                        "status": status,
-                        "duration_ms": round((time.perf_counter() - start) * 1000, 3),
-                    },
-                )

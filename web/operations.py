@@ -40,6 +40,9 @@ def readiness(services: ServicesDep) -> Response[Readiness]:
     stale = time.monotonic() - h.checked_at > max(5.0, 20 * opts.poll_interval)
     if not h.database_ok or stale:
         problems.append("database not reachable" if not h.database_ok else "published state not refreshed recently")
+    ended = services.followers_exit_code()
+    if ended is not None:
+        problems.append(f"the followers' process (sealer and projections) exited with code {ended}")
     lag = services.sealer_lag_seconds()
     if lag > opts.max_sealer_lag_seconds:
         problems.append(f"sealer {lag:.1f} s behind the log")

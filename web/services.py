@@ -28,6 +28,7 @@ from ledger.store import Store, position_column, unframe
 from ledger.writer import Writer, state_cache_key
 from web.credentials import Credentials
 from web.feed_catalog import FeedCatalog
+from web.followers import DEFAULT_MODE
 
 
 class LedgerSettings(Protocol):
@@ -59,7 +60,9 @@ class WebOptions:
     feed_page_size: int = 50
     request_log: bool = True  # one JSON log line per request
     base_url: str = "http://127.0.0.1:8000"  # absolute links in feeds
-    followers: str = "threads"  # "process": the sealer and projections in a child process (web/followers.py)
+    # The sealer and projection runner: one child process (web/followers.py), so that they run on another core
+    # instead of taking the server's interpreter lock from its event loop and writer; "threads" keeps them in here.
+    followers: str = DEFAULT_MODE
 
 
 # -- metrics (process-wide: prometheus_client registers each name once) ------------------------------------------
@@ -178,7 +181,7 @@ class Services:
             key = self.settings.keys_dir / "log.key"
             self._child = subprocess.Popen(
                 [sys.executable, "-m", "web.followers", self.settings.database_url, str(key) if self.log_key else "",
-                 str(self.settings.checkpoints_file), str(self.options.poll_interval)]
+                 str(self.settings.checkpoints_file), str(self.options.poll_interval), str(os.getpid())]
             )
         elif self.options.follow:
             if self.log_key is not None:
@@ -243,6 +246,11 @@ class Services:
     def writer_catch_up(self) -> None:
         """Let the writer see registry acts appended by other processes (the guards read its registry)."""
         self.writer.catch_up()
+
+    def followers_exit_code(self) -> int | None:
+        """The followers' child process's exit code once it has ended on its own (None while it runs, or in threads
+        mode): readiness reports it, since nothing would seal or project any more."""
+        return None if self._child is None else self._child.poll()
 
     def sealer_lag_seconds(self) -> float:
         since = self.health.unsealed_since

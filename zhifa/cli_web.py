@@ -2,36 +2,48 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import click
 
 from web.credentials import TOKEN_ROLES, Credentials, holds_role
+from web.followers import DEFAULT_MODE, MODES
 from zhifa.console import EXIT_INVALID, err_console, fail, open_store
 from zhifa.settings import Settings
+
+if TYPE_CHECKING:
+    from web.services import WebOptions
 
 
 @click.command()
 @click.option("--host", default="127.0.0.1", show_default=True)
 @click.option("--port", default=8000, show_default=True, type=int)
-@click.option("--no-follow", is_flag=True, help="do not run the sealer in this process")
+@click.option("--no-follow", is_flag=True, help="run neither the sealer nor the projections (another process follows the log)")
 @click.option("--access-log/--no-access-log", default=True, show_default=True, help="one JSON log line per request")
-@click.option("--followers", type=click.Choice(["threads", "process"]), default="threads", show_default=True,
-              help="run the sealer and projections as threads of the server or as one child process")
+@click.option("--followers", type=click.Choice(MODES), default=DEFAULT_MODE, show_default=True,
+              help="run the sealer and projections as one child process (on another core) or as threads of the server")
 @click.pass_obj
 def serve(settings: Settings, host: str, port: int, no_follow: bool, access_log: bool, followers: str) -> None:
     """Serve the APIs, tiles, feeds and portal (one worker over the ledger; docs at /docs)."""
     import uvicorn
 
     from web.app import create_app
-    from web.services import WebOptions
 
     store = open_store(settings)
     origin = store.meta("origin")
     store.close()
     if origin is None:
         fail("no ledger here: run `zhifa init` or `zhifa demo` first")
-    app = create_app(settings, options=WebOptions(follow=not no_follow, request_log=access_log, followers=followers))
+    app = create_app(settings, options=serve_options(no_follow=no_follow, access_log=access_log, followers=followers))
     err_console.print(f"serving {origin} at http://{host}:{port}  (docs http://{host}:{port}/docs)")
     uvicorn.run(app, host=host, port=port, workers=1, log_config=None, access_log=False, lifespan="on")
+
+
+def serve_options(*, no_follow: bool = False, access_log: bool = True, followers: str = DEFAULT_MODE) -> WebOptions:
+    """The web options ``zhifa serve`` runs with for these flags (its defaults: what bench/web.py measures)."""
+    from web.services import WebOptions
+
+    return WebOptions(follow=not no_follow, request_log=access_log, followers=followers)
 
 
 @click.group()
