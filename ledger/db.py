@@ -3,12 +3,23 @@
 The ledger's own tables (nonces, case-state cache, tree nodes, checkpoints, tracking, projections) live in the
 same database as the events, so they can be written in the same transaction. SQL is written once with ``?``
 markers and ``{t:name}``-free plain names; :meth:`Database.q` adapts markers and schema for PostgreSQL.
+
+On a SQLite file every write transaction of this code (writer, sealer, projection runner, in any process) first
+takes an advisory ``flock`` on ``<database>-zhifa.lock`` (:class:`WriteGate`). SQLite's own lock stays the guard;
+the gate is how writers *wait*: a transaction that finds SQLite's lock taken retries in its busy handler with sleeps
+of up to 100 ms, so a follower's short batch could cost the writer a tenth of a second, where a waiter on the gate is
+woken by the kernel the moment the holder is done. Written by hand because SQLite offers no waiting lock and
+eventsourcing's datastore none across processes; a few lines of ``fcntl``.
 """
 
 from __future__ import annotations
 
+import fcntl
+import os
 import re
 import sqlite3
+import threading
+import weakref
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from typing import Any, Literal
@@ -53,9 +64,60 @@ def _tuple(row: Any) -> tuple[Any, ...]:
     return tuple(bytes(v) if isinstance(v, memoryview) else v for v in row)
 
 
+class WriteGate:
+    """An exclusive lock every write transaction on one SQLite file takes first: a thread lock within the process,
+    ``flock`` across processes (each process opens the lock file once, lazily: reading commands create nothing)."""
+
+    def __init__(self, database_path: str) -> None:
+        self.path = database_path + "-zhifa.lock"
+        self._mutex = threading.RLock()
+        self._fd: int | None = None
+        self._depth = 0
+        _GATES.add(self)
+
+    def _forget_after_fork(self) -> None:
+        # A forked child shares the parent's open file description, and with it the parent's flock: it opens its own.
+        self._mutex = threading.RLock()
+        self._fd, self._depth = None, 0
+
+    @contextmanager
+    def hold(self) -> Iterator[None]:
+        with self._mutex:
+            if self._depth == 0:
+                if self._fd is None:
+                    self._fd = os.open(self.path, os.O_RDWR | os.O_CREAT | os.O_CLOEXEC, 0o600)
+                fcntl.flock(self._fd, fcntl.LOCK_EX)
+            self._depth += 1
+            try:
+                yield
+            finally:
+                self._depth -= 1
+                if self._depth == 0 and self._fd is not None:
+                    fcntl.flock(self._fd, fcntl.LOCK_UN)
+
+    def close(self) -> None:
+        with self._mutex:
+            if self._fd is not None and self._depth == 0:
+                os.close(self._fd)
+                self._fd = None
+
+
+_GATES: weakref.WeakSet[WriteGate] = weakref.WeakSet()
+
+
+def _gates_after_fork() -> None:
+    for gate in list(_GATES):
+        gate._forget_after_fork()
+
+
+os.register_at_fork(after_in_child=_gates_after_fork)
+
+
 class Database:
-    def __init__(self, kind: Kind, datastore: Any, schema: str = "public", events_table: str = "stored_events") -> None:
+    def __init__(self, kind: Kind, datastore: Any, schema: str = "public", events_table: str = "stored_events",
+                 gate: WriteGate | None = None) -> None:
         self.kind = kind
+        self.gate = gate
         self.events_table = events_table
         self.datastore = datastore
         self.schema = schema
@@ -76,7 +138,7 @@ class Database:
     def write(self) -> Iterator[Cursor]:
         """A write transaction; on SQLite it takes the write lock up front (no lock-upgrade failures)."""
         if self.kind == "sqlite":
-            with self.datastore.get_connection(commit=True) as conn:
+            with self._gate(), self.datastore.get_connection(commit=True) as conn:
                 raw = conn._sqlite_conn
                 try:
                     raw.execute("BEGIN IMMEDIATE")
@@ -93,6 +155,14 @@ class Database:
             except psycopg.Error as exc:  # pragma: no cover - mapped by datastore normally
                 _raise_mapped(exc)
                 raise
+
+    @contextmanager
+    def _gate(self) -> Iterator[None]:
+        if self.gate is None:
+            yield
+        else:
+            with self.gate.hold():
+                yield
 
     @contextmanager
     def read(self) -> Iterator[Cursor]:

@@ -30,7 +30,7 @@ from eventsourcing.persistence import (
 from eventsourcing.postgres import PostgresApplicationRecorder
 from eventsourcing.sqlite import SQLiteApplicationRecorder
 
-from ledger.db import Cursor, Database, Kind
+from ledger.db import Cursor, Database, Kind, WriteGate
 
 TOPIC_CASE = "zhifa/case/v1"
 TOPIC_REGISTRY = "zhifa/registry/v1"
@@ -356,7 +356,10 @@ class Store:
         self.recorder = self.app.recorder
         assert isinstance(self.recorder, LedgerSQLiteRecorder | LedgerPostgresRecorder)
         schema = self.config.schema if self.config.kind == "postgres" else "main"
-        self.db = Database(self.config.kind, self.recorder.datastore, schema, self.recorder.events_table_name)
+        location = self.config.location
+        memory = location in ("", ":memory:") or ":memory:" in location or "mode=memory" in location
+        gate = WriteGate(location) if self.config.kind == "sqlite" and not memory else None
+        self.db = Database(self.config.kind, self.recorder.datastore, schema, self.recorder.events_table_name, gate)
         self.recorder.zdb = self.db
         self._lock = threading.Lock()
         if not create:
@@ -372,6 +375,8 @@ class Store:
 
     def close(self) -> None:
         self.app.close()
+        if self.db.gate is not None:
+            self.db.gate.close()
 
     # -- writes -------------------------------------------------------------------------------------
     def put(
