@@ -135,11 +135,18 @@ class Database:
         return self.events_table if name == "stored_events" else name
 
     @contextmanager
-    def write(self) -> Iterator[Cursor]:
-        """A write transaction; on SQLite it takes the write lock up front (no lock-upgrade failures)."""
+    def write(self, *, durable: bool = True) -> Iterator[Cursor]:
+        """A write transaction; on SQLite it takes the write lock up front (no lock-upgrade failures).
+
+        ``durable=False`` is for what can be recomputed from the log (projection rows with their position): on a
+        SQLite file its commit is not synced to disk (``synchronous=NORMAL`` in WAL mode: a power cut may lose the
+        last such commits, never half of one), so it holds the write lock for less time. The ledger's own writes
+        (acts, seals, checkpoints) are always synced."""
         if self.kind == "sqlite":
             with self._gate(), self.datastore.get_connection(commit=True) as conn:
                 raw = conn._sqlite_conn
+                if not durable:
+                    raw.execute("PRAGMA synchronous=NORMAL")
                 try:
                     raw.execute("BEGIN IMMEDIATE")
                     yield Cursor(self, raw.cursor())
@@ -148,6 +155,9 @@ class Database:
                     raw.rollback()
                     _raise_mapped(exc)
                     raise
+                finally:
+                    if not durable:
+                        raw.execute("PRAGMA synchronous=FULL")
         else:
             try:
                 with self.datastore.get_connection() as conn, conn.transaction():

@@ -125,6 +125,7 @@ class DisclosureView(View):
     version = 1
     tables = (ITEMS, DECISIONS, CASES, OBLIGATIONS, OFFICERS, META)
     keeps_case_states = True  # its own copy (zhifa_disclosure_cases), so it rebuilds alone
+    state_per_act = frozenset({*_DUTY_ACTS, "credentials.shown", "notice.issued"})  # what _case_act reads the state of
 
     def __init__(self) -> None:
         super().__init__()

@@ -30,7 +30,7 @@ from typing import Any, ClassVar, cast
 from eventsourcing.persistence import Tracking, TrackingRecorder
 
 from domain.acts import ActRecord
-from domain.case import CaseState, apply_case
+from domain.case import CaseState, apply_case, copy_state
 from domain.registry import Registry
 from domain.registry_acts import apply_registry
 from ledger.canonical import format_timestamp
@@ -230,25 +230,59 @@ class Runner:
 
     # -- one batch ---------------------------------------------------------------------------------------------
     def run_once(self) -> int:
-        """Apply the next batch of the log to every view behind it; return the number of notifications read."""
+        """Apply the next batch of the log to every view behind it; return the number of notifications read.
+
+        Two phases, so the write lock is held only for writing: first, outside any write transaction, every act of
+        the batch is decoded and each case act's new state computed (cases missing from the runner's states are read
+        from the source view in a read transaction); then, in one write transaction, the views apply the batch and
+        write, and every view's position moves — guarded by its old value, so a batch computed from positions that
+        another runner has since moved is refused whole (and its states forgotten)."""
         positions = self.positions()
         start = min(positions.values(), default=0)
         notes = self.store.notifications(start + 1, self.batch)
         if not notes:
             return 0
-        registry = self._registry_at(start)
         keepers = [v for v in self.views if v.keeps_case_states]
         # Case states are computed for acts after the lowest keeper's position, read from that keeper on a miss.
         source = min(keepers, key=lambda v: positions[v.name], default=None)
         base = notes[-1].id if source is None else positions[source.name]
-        states = self._states
-        if source is not None:
-            states.start(base)
+        try:
+            batch, registry = self._prepare(notes, start, source, base)
+        except BaseException:
+            self._registry = None
+            self._states.forget()
+            raise
         with self._batch() as (cur, pending):
             if self.tracking.positions(list(positions), cur) != positions:
                 raise RunnerConflict("another runner moved these views meanwhile")
             dispatch = [(view.name, _handler(view), positions[view.name]) for view in self.views]
             insert_tracking = self.tracking.insert_tracking
+            for applied in batch:
+                for name, process_event, position in dispatch:
+                    if applied.position > position:
+                        tracking = Tracking(name, applied.position)
+                        process_event(applied, tracking)
+                        insert_tracking(tracking)
+            for view in self.views:
+                view.flush(cur)
+            for name, new in pending.items():
+                self.tracking.advance(cur, name, positions[name], new)
+        self._registry = (registry, notes[-1].id)
+        if source is not None and base < notes[-1].id:
+            self._states.end(notes[-1].id)
+        return len(notes)
+
+    def _prepare(self, notes: Sequence[Any], start: int, source: View | None, base: int) -> tuple[list[Applied], Registry]:
+        """Phase one of a batch: each act decoded once, with the registry as of it and, for case acts the keepers
+        have not seen, the case's new state. States are applied in place (the runner owns them), so an act after
+        which some view reads the state as it then was (``View.state_per_act``) is handed a copy."""
+        registry = self._registry_at(start)
+        states = self._states
+        if source is not None:
+            states.start(base)
+        per_act = frozenset().union(*(v.state_per_act for v in self.views))
+        batch: list[Applied] = []
+        with self.store.db.read() as cur:
             for note in notes:
                 event = cast(Recorded, self.mapper.to_domain_event(note))
                 entry, act, kid, record = decode_recorded(note.id, event)
@@ -257,7 +291,9 @@ class Runner:
                     registry = apply_registry(registry, record)
                 elif source is not None and note.id > base and note.topic == TOPIC_CASE:
                     state = states.apply(cur, source, record, registry)
-                applied = Applied(
+                    if record.type in per_act:
+                        state = copy_state(state)
+                batch.append(Applied(
                     position=note.id,
                     topic=note.topic,
                     entry=entry,
@@ -269,26 +305,14 @@ class Runner:
                     record=record,
                     registry=registry,
                     state=state,
-                )
-                for name, process_event, position in dispatch:
-                    if note.id > position:
-                        tracking = Tracking(name, note.id)
-                        process_event(applied, tracking)
-                        insert_tracking(tracking)
-            for view in self.views:
-                view.flush(cur)
-            for name, new in pending.items():
-                self.tracking.advance(cur, name, positions[name], new)
-        self._registry = (registry, notes[-1].id)
-        if source is not None and base < notes[-1].id:
-            states.end(notes[-1].id)
-        return len(notes)
+                ))
+        return batch, registry
 
     @contextmanager
     def _batch(self) -> Iterator[tuple[Cursor, dict[str, int]]]:
         pending: dict[str, int] = {}
         try:
-            with self.store.db.write() as cur:
+            with self.store.db.write(durable=False) as cur:  # the views are rebuilt from the log: no sync
                 self.tracking.pending = pending
                 for view in self.views:
                     view.cursor = cur

@@ -111,6 +111,10 @@ class View(Projection[Any]):
     #: True if the view needs each case act's new state (``Applied.state``) and stores the states itself, so the
     #: runner can read a case's state before the batch from it (:meth:`stored_state`).
     keeps_case_states: ClassVar[bool] = False
+    #: Act types after which the view reads ``Applied.state`` as it was right after that act (not only the latest
+    #: state of the case, which every view that stores states may read at its flush): the runner hands those acts a
+    #: copy, since it computes a batch's states before its views see the batch (see the runner's docstring).
+    state_per_act: ClassVar[frozenset[str]] = frozenset()
 
     def __init__(self) -> None:
         # eventsourcing's ``Projection.view`` is the tracking recorder; the runner attaches its TrackingTable.
