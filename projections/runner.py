@@ -43,8 +43,9 @@ from projections.view import Applied, View, decode_recorded
 TRACKING_PREFIX = "projection:"
 DEFAULT_BATCH = 1000
 #: A rebuild reads longer batches: fewer transactions and one flush of a busy case's rows per batch (about 10 %
-#: faster than 1,000 on the demo's log; no gain past a few thousand). Following keeps ``batch`` (lag, not throughput).
-REBUILD_BATCH = 5000
+#: faster than 1,000 on the demo's log, no gain past 2,000; a batch's decoded acts and states are held in memory, so
+#: 5,000 raised bench-big's peak RSS). Following keeps ``batch`` (lag, not throughput).
+REBUILD_BATCH = 2000
 
 
 class RunnerConflict(LedgerError):
