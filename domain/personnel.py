@@ -74,14 +74,13 @@ def person(registry: Registry, person_id: str) -> Person:
 
 def roles_of(registry: Registry, person_id: str) -> frozenset[str]:
     """Roles of the person's active keys plus assigned roles, minus withdrawn ones."""
-    memo = registry.memo
-    key = ("roles_of", person_id)
-    found = memo.get(key)
-    if found is None:
+
+    def compute() -> frozenset[str]:
         who = person(registry, person_id)
         key_roles = {k.role for k in registry.keys_of(person_id) if k.active}
-        found = memo[key] = frozenset((key_roles | who.assigned_roles) - who.withdrawn_roles)
-    return found  # type: ignore[return-value]
+        return frozenset((key_roles | who.assigned_roles) - who.withdrawn_roles)
+
+    return registry.remembered(("roles_of", person_id), compute)
 
 
 def agency_of(registry: Registry, person_id: str) -> str | None:

@@ -18,14 +18,17 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from types import MappingProxyType
+from typing import TypeVar
 
 from domain.catalog_model import Agency, Item
 from domain.errors import DomainError, MalformedAct
 from domain.personnel_model import Person
 from domain.review_model import ReviewPlan
+
+T = TypeVar("T")
 
 ROLES = frozenset(
     {
@@ -171,15 +174,22 @@ class Registry:
     def keys_of(self, person: str) -> list[KeyRecord]:
         return [self.keys[kid] for kid in self.person_kids.get(person, ())]
 
+    def remembered(self, key: tuple[str, ...], compute: Callable[[], T]) -> T:
+        """``compute()``, once per registry: the answer to a pure query, kept in :attr:`memo` under ``key``."""
+        try:
+            return self.memo[key]  # type: ignore[return-value]
+        except KeyError:
+            found = self.memo[key] = compute()
+            return found
+
     def role_of(self, person: str) -> str | None:
         """The role of the person's most recently registered active key."""
-        key = ("role_of", person)
-        if key in self.memo:
-            return self.memo[key]  # type: ignore[return-value]
-        active = [k for k in self.keys_of(person) if k.active]
-        role = max(active, key=lambda k: k.registered_version).role if active else None
-        self.memo[key] = role
-        return role
+
+        def compute() -> str | None:
+            active = [k for k in self.keys_of(person) if k.active]
+            return max(active, key=lambda k: k.registered_version).role if active else None
+
+        return self.remembered(("role_of", person), compute)
 
     def _with_key(self, record: KeyRecord) -> Registry:
         keys = dict(self.keys)

@@ -198,6 +198,7 @@ class Runner:
         self.mapper = store.app.mapper
         self._registry: tuple[Registry, int] | None = None
         self._states = CaseStates()
+        self._state_per_act = frozenset[str]().union(*(v.state_per_act for v in self.views))
         self._stop = threading.Event()
         self._thread: threading.Thread | None = None
         with store.db.write() as cur:
@@ -281,7 +282,7 @@ class Runner:
         states = self._states
         if source is not None:
             states.start(base)
-        per_act = frozenset().union(*(v.state_per_act for v in self.views))
+        per_act = self._state_per_act
         batch: list[Applied] = []
         with self.store.db.read() as cur:
             for note in notes:

@@ -53,8 +53,6 @@ def copy_state(state: CaseState) -> CaseState:
     return _STATE_DECODER.decode(_STATE_ENCODER.encode(state))
 
 
-_clone = copy_state
-
 
 _HANDLERS: dict[str, Handler] = {}
 for _stage in _STAGES:
@@ -88,7 +86,7 @@ def apply_case(state: CaseState | None, act: ActRecord, registry: Registry, *, o
             state, version=act.version, updated_at=act.recorded_at, acts=[*state.acts, act.type], relied_on=[]
         )
     gate(state, act, payload, registry)
-    new = state if owned else _clone(state)
+    new = state if owned else copy_state(state)
     new.relied_on = []
     _HANDLERS[act.type](new, act, payload, registry)
     new.version = act.version

@@ -50,13 +50,12 @@ def _served(s: CaseState, act: ActRecord, p: ServiceRecorded, registry: Registry
     require_staff(registry, act.actor)
     if p.method == "electronic" and not (p.consent_ref and p.confirmation_ref):
         raise ActNotAllowedNow("electronic service needs the party's consent and a signed confirmation", article=f"{APL}第六十一条")
-    if p.method == "announcement":
-        _check_announcement(p, act)
-    elif p.announcement_ground is not None or p.ground_sha256 is not None or p.failed_attempts:
-        raise MalformedAct("announcement_ground, ground_sha256 and failed_attempts belong to service by announcement")
     served_at = act.recorded_at
     if p.method == "announcement":
+        _check_announcement(p, act)
         served_at = act.recorded_at + dt.timedelta(days=rule("service.announcement_deemed").value)
+    elif p.announcement_ground is not None or p.ground_sha256 is not None or p.failed_attempts:
+        raise MalformedAct("announcement_ground, ground_sha256 and failed_attempts belong to service by announcement")
     if p.document == "notice":
         if s.notice is None or s.notice.served_at is not None:
             raise ActNotAllowedNow("no unserved notice", article=f"{APL}第六十一条")
