@@ -40,6 +40,26 @@ def test_by_default_a_child_process_seals_and_projects_what_the_api_appends(web_
         assert client.get("/readyz").status_code == 200
 
 
+def test_the_followers_run_at_a_lower_cpu_priority_than_the_server(web_ledger: WebLedger) -> None:
+    """The request path goes first when the cores are busy (web/followers.py); the child still seals and projects."""
+    import os
+
+    from web.followers import FOLLOWER_NICENESS
+
+    assert FOLLOWER_NICENESS > 0
+    with TestClient(_default_app(web_ledger)) as client:
+        child = client.app.state.services._child
+        expected = min(19, os.getpriority(os.PRIO_PROCESS, 0) + FOLLOWER_NICENESS)
+        deadline = time.monotonic() + 10
+        while time.monotonic() < deadline and os.getpriority(os.PRIO_PROCESS, child.pid) != expected:
+            time.sleep(0.02)  # the child lowers its own priority as it starts
+        assert os.getpriority(os.PRIO_PROCESS, child.pid) == expected
+        _, envelope = web_ledger.lead_envelope()
+        assert client.post("/api/acts", content=envelope).status_code == 201
+        wait_for_size(client, web_ledger.leaf_count(), timeout=30)
+        assert client.app.state.services.runner.wait(web_ledger.fx.store.position(), timeout=30)
+
+
 def test_a_dead_followers_process_makes_the_service_not_ready(web_ledger: WebLedger) -> None:
     with TestClient(_default_app(web_ledger)) as client:
         assert client.get("/readyz").status_code == 200

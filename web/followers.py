@@ -3,6 +3,11 @@ they run on the other core instead of sharing the server's interpreter lock (``W
 the default). On SQLite they still take turns with the server's writer for the database's write lock; that cost
 stays, the interpreter lock's goes.
 
+The child runs at a lower CPU priority (``FOLLOWER_NICENESS``): its work is catching up, and on a machine with fewer
+free cores than busy processes the scheduler should serve the request path first. Followers that fell behind in a
+burst catch up when it ends (``bench/web.py`` reports how long after the last POST); their lag stays visible in
+``/readyz`` and ``/metrics``.
+
 ``python -m web.followers DATABASE_URL LOG_KEY_FILE CHECKPOINTS_FILE INTERVAL [PARENT_PID]`` seals and projects
 until SIGTERM, or until the parent process is gone (a server killed with SIGKILL must not leave a follower behind).
 """
@@ -25,6 +30,7 @@ log = logging.getLogger("zhifa.followers")
 MODES = ("process", "threads")
 DEFAULT_MODE = "process"  # WebOptions.followers and `zhifa serve --followers` (a light module: the CLI imports it)
 PARENT_CHECK_SECONDS = 1.0
+FOLLOWER_NICENESS = 10  # os.nice increment of the followers' process (0 = the server's priority)
 
 
 def watch_parent(parent: int, stop: threading.Event) -> None:
@@ -53,6 +59,7 @@ def run(database_url: str, log_key_file: str, checkpoints_file: str, interval: f
     from projections.catalog import default_views
     from projections.runner import Runner
 
+    os.nice(FOLLOWER_NICENESS)
     store = Store(database_url)
     stop = threading.Event()
     signal.signal(signal.SIGTERM, lambda *_: stop.set())
