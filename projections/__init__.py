@@ -16,9 +16,10 @@ Implement ``schema(cur)`` (``CREATE TABLE/INDEX IF NOT EXISTS``, SQL with ``?`` 
 :class:`projections.view.Applied`: ``act.record`` is the domain's ``ActRecord`` (type, stream, version, actor,
 payload, ``recorded_at``), ``act.registry`` the registry at that point of the log, plus the entry, its hash and the
 envelope. Optionally ``flush(cur)`` (end of a batch, same transaction: write what you gathered in memory) and
-``discard()`` (the batch rolled back: forget it). A view that needs each case's state sets ``keeps_case_states`` and
-implements ``stored_state(cur, case)``: the runner then computes every case act's new state once for all such views
-(``act.state``) instead of each replaying ``apply_case``. Write only through ``cur``; never commit. Add the view to
+``discard()`` (the batch rolled back: forget it). A view that needs each case's state sets ``reads_case_states``
+(the disclosures) — or ``keeps_case_states`` and implements ``stored_state(cur, case)`` if it stores them (the
+cases view, which every reader's misses come from): the runner then computes every case act's new state once for
+all such views (``act.state``) instead of each replaying ``apply_case``. Write only through ``cur``; never commit. Add the view to
 ``projections.catalog.default_views()`` so ``zhifa run projections`` hosts it, and put its queries (plain functions
 taking a ``Store`` or a ``Cursor``) beside it so the CLI and the web API share them. Test it on both backends with
 the ``ledger`` fixture (see ``tests/test_projections_runner.py``, whose ``ActCounter`` is the smallest example).

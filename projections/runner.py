@@ -10,9 +10,10 @@ The log is pulled with ``select_notifications`` from the lowest position of the 
 cannot subscribe in 9.5.6); each notification is mapped by the ledger application's own mapper, decoded once, and
 dispatched through each view's eventsourcing ``Projection.process_event`` with a ``Tracking`` record. What several
 views would each compute per act is computed here once and handed to all of them in the ``Applied``: the registry as
-of the act (replayed once per runner, then carried from batch to batch) and, for the views that keep case states,
-the case's new state — one ``apply_case`` per act, from the runner's LRU of states (:class:`CaseStates`), which on a
-miss reads the state from the lowest-placed view that keeps states. PostgreSQL's
+of the act (replayed once per runner, then carried from batch to batch) and, for the views that keep or read case
+states, the case's new state — one ``apply_case`` per act, from the runner's LRU of states (:class:`CaseStates`),
+which on a miss reads the state from a hosted view that keeps states and stands where the batch starts (the cases
+view), or else replays the batch's cases from the ledger (:func:`replay_states`). PostgreSQL's
 NOTIFY on the events channel only wakes the follower early; it always polls as well (eventsourcing #305).
 """
 
@@ -37,7 +38,7 @@ from ledger.canonical import format_timestamp
 from ledger.db import Cursor
 from ledger.envelope import entry_hash
 from ledger.errors import LedgerError
-from ledger.store import TOPIC_CASE, TOPIC_REGISTRY, Recorded, Store, position_column
+from ledger.store import TOPIC_CASE, TOPIC_REGISTRY, Recorded, Store, position_column, unframe
 from projections.view import Applied, View, decode_recorded
 
 TRACKING_PREFIX = "projection:"
@@ -129,13 +130,45 @@ def replay_registry(store: Store, upto: int | None = None, start: tuple[Registry
     return registry, (after if upto is None else max(after, upto))
 
 
+def replay_states(store: Store, cases: set[str], upto: int) -> dict[str, CaseState]:
+    """Each of ``cases``'s state after its acts at log positions ≤ ``upto``, replayed from the ledger with
+    ``apply_case`` against the registry as of each act (one pass of the registry's acts for all of them); a case
+    with no act by then is absent."""
+    rows: list[tuple[int, str, bytes]] = []
+    with store.db.read() as cur:
+        column = position_column(cur.kind)
+        for case in sorted(cases):
+            found = cur.execute(
+                f"SELECT {column}, state FROM stored_events WHERE originator_id = ? AND {column} <= ? ORDER BY originator_version",
+                (case, upto),
+            ).fetchall()
+            rows.extend((int(r[0]), case, bytes(r[1])) for r in found)
+    states: dict[str, CaseState] = {}
+    if not rows:
+        return states
+    rows.sort()
+    registry = replay_registry(store, 0)[0]
+    registry_notes = store.iter_notifications(after=0, batch=2000, topics=[TOPIC_REGISTRY])
+    pending = next(registry_notes, None)
+    for position, case, framed in rows:
+        while pending is not None and pending.id < position:
+            event = cast(Recorded, store.app.mapper.to_domain_event(pending))
+            registry = apply_registry(registry, decode_recorded(pending.id, event)[3])
+            pending = next(registry_notes, None)
+        entry_data, envelope = unframe(framed)
+        record = decode_recorded(position, Recorded(case, 0, TOPIC_CASE, entry_data, envelope))[3]
+        states[case] = apply_case(states.get(case), record, registry, owned=True)
+    return states
+
+
 class CaseStates:
     """The runner's case states, shared by every hosted view that keeps them: each case act's new state computed once.
 
     The states held are those after every act up to ``at`` (a log position), so they are the right "before" for any
     view placed at or after ``at``; a view reset behind ``at`` (a rebuild) empties them. On a miss the state comes from
-    the view that keeps states and stands lowest (it holds every state up to its position, which is where the batch
-    starts for the views that need states). Trimmed to ``size`` only at the end of a batch, after every view wrote.
+    the source: a view that keeps states and stands at ``at`` (it holds every state up to its position); with none,
+    the runner has replayed the batch's cases from the ledger into ``held`` first. Trimmed to ``size`` only at the
+    end of a batch, after every view wrote.
     """
 
     size: ClassVar[int] = 4096
@@ -149,11 +182,13 @@ class CaseStates:
             self.held.clear()
             self.at = base
 
-    def apply(self, cur: Cursor, source: View, act: ActRecord, registry: Registry) -> CaseState:
+    def apply(self, cur: Cursor, source: View | None, act: ActRecord, registry: Registry) -> CaseState:
         case = act.stream
         before = self.held.get(case)
         if before is None:
-            before = source.stored_state(cur, case)
+            # With no source the runner has put every case of the batch that has acts before ``at`` here already
+            # (:func:`replay_states`), so a miss is a new case.
+            before = None if source is None else source.stored_state(cur, case)
         else:
             self.held.move_to_end(case)
         # The states held here are the runner's own (decoded from a view's table or made by apply_case) and a
@@ -202,6 +237,7 @@ class Runner:
         self._stop = threading.Event()
         self._thread: threading.Thread | None = None
         with store.db.write() as cur:
+            changed = []
             for view in self.views:
                 view.attach(self.tracking)
                 view.schema(cur)
@@ -209,10 +245,13 @@ class Runner:
                 key = f"{TRACKING_PREFIX}{view.name}:version"
                 row = cur.execute("SELECT value FROM zhifa_meta WHERE key=?", (key,)).fetchone()
                 if row is None or row[0] != str(view.version):
-                    # A new view, or its tables changed meaning: start it again from the beginning of the log.
-                    view.reset(cur)
-                    self.tracking.set(cur, view.name, 0)
+                    changed.append(view)
                     cur.execute(store.db.upsert("zhifa_meta", ["key"], ["value"]), (key, str(view.version)))
+            # A new view, or its tables changed meaning: start it again from the beginning of the log (in step with
+            # the keepers of case states, if it reads them).
+            for view in self._in_step(changed):
+                view.reset(cur)
+                self.tracking.set(cur, view.name, 0)
 
     def view(self, name: str) -> View:
         for v in self.views:
@@ -244,12 +283,13 @@ class Runner:
         notes = self.store.notifications(start + 1, self.batch)
         if not notes:
             return 0
-        keepers = [v for v in self.views if v.keeps_case_states]
-        # Case states are computed for acts after the lowest keeper's position, read from that keeper on a miss.
-        source = min(keepers, key=lambda v: positions[v.name], default=None)
-        base = notes[-1].id if source is None else positions[source.name]
+        # Case states are computed for acts after the lowest position of the views that need them, read on a miss
+        # from a view that keeps states and stands exactly there (or else replayed from the ledger).
+        needers = [v for v in self.views if v.keeps_case_states or v.reads_case_states]
+        base = min((positions[v.name] for v in needers), default=notes[-1].id)
+        source = next((v for v in needers if v.keeps_case_states and positions[v.name] == base), None)
         try:
-            batch, registry = self._prepare(notes, start, source, base)
+            batch, registry = self._prepare(notes, start, source, base, bool(needers))
         except BaseException:
             self._registry = None
             self._states.forget()
@@ -270,18 +310,23 @@ class Runner:
             for name, new in pending.items():
                 self.tracking.advance(cur, name, positions[name], new)
         self._registry = (registry, notes[-1].id)
-        if source is not None and base < notes[-1].id:
+        if needers and base < notes[-1].id:
             self._states.end(notes[-1].id)
         return len(notes)
 
-    def _prepare(self, notes: Sequence[Any], start: int, source: View | None, base: int) -> tuple[list[Applied], Registry]:
+    def _prepare(self, notes: Sequence[Any], start: int, source: View | None, base: int,
+                 needed: bool) -> tuple[list[Applied], Registry]:
         """Phase one of a batch: each act decoded once, with the registry as of it and, for case acts the keepers
         have not seen, the case's new state. States are applied in place (the runner owns them), so an act after
         which some view reads the state as it then was (``View.state_per_act``) is handed a copy."""
         registry = self._registry_at(start)
         states = self._states
-        if source is not None:
+        if needed:
             states.start(base)
+            if source is None:
+                missing = {str(n.originator_id) for n in notes if n.id > base and n.topic == TOPIC_CASE} - states.held.keys()
+                if missing:
+                    states.held.update(replay_states(self.store, missing, base))
         per_act = self._state_per_act
         batch: list[Applied] = []
         with self.store.db.read() as cur:
@@ -291,7 +336,7 @@ class Runner:
                 state = None
                 if note.topic == TOPIC_REGISTRY:
                     registry = apply_registry(registry, record)
-                elif source is not None and note.id > base and note.topic == TOPIC_CASE:
+                elif needed and note.id > base and note.topic == TOPIC_CASE:
                     state = states.apply(cur, source, record, registry)
                     if record.type in per_act:
                         state = copy_state(state)
@@ -394,9 +439,17 @@ class Runner:
             view.reset(cur)
             self.tracking.set(cur, name, 0)
 
+    def _in_step(self, views: Sequence[View]) -> list[View]:
+        """``views`` and, if one of them reads case states it does not keep, every hosted view that keeps them: reset
+        together, they rebuild in step, and the reader's states always come from a keeper at its position."""
+        if any(v.reads_case_states and not v.keeps_case_states for v in views):
+            views = [*views, *(v for v in self.views if v.keeps_case_states and v not in views)]
+        return list(views)
+
     def rebuild(self, name: str | None = None, progress: Callable[[int], None] | None = None) -> int:
-        """Empty the named view (every view if None) and apply the whole log again."""
-        for view in self.views if name is None else [self.view(name)]:
+        """Empty the named view (every view if None; with the views that keep case states, if it reads them) and
+        apply the whole log again."""
+        for view in self._in_step(self.views if name is None else [self.view(name)]):
             self.reset(view.name)
         batch, self.batch = self.batch, max(self.batch, REBUILD_BATCH)
         try:

@@ -42,7 +42,8 @@ class Applied:
     ``record`` is what the domain rules saw (type, stream, version, actor, kid, payload, ``recorded_at``);
     ``registry`` is the registry at the act's position in the log (after the act, if it is a registry act), which is
     the registry the writer judged the act against. ``state`` is the case's ``CaseState`` after a case act, computed
-    once by the runner for every view that keeps case states (``View.keeps_case_states``); None otherwise.
+    once by the runner for every view that keeps or reads case states (``View.keeps_case_states``,
+    ``View.reads_case_states``); None otherwise.
     """
 
     position: int
@@ -111,6 +112,11 @@ class View(Projection[Any]):
     #: True if the view needs each case act's new state (``Applied.state``) and stores the states itself, so the
     #: runner can read a case's state before the batch from it (:meth:`stored_state`).
     keeps_case_states: ClassVar[bool] = False
+    #: True if the view needs each case act's new state but keeps none itself: the runner reads a state it does not
+    #: hold from a hosted view that keeps states and stands where the batch starts, or else replays it from the
+    #: ledger (one pass of the registry for the batch); resetting such a view resets the keepers with it, so that
+    #: rebuilds run in step and never take that slower path.
+    reads_case_states: ClassVar[bool] = False
     #: Act types after which the view reads ``Applied.state`` as it was right after that act (not only the latest
     #: state of the case, which every view that stores states may read at its flush): the runner hands those acts a
     #: copy, since it computes a batch's states before its views see the batch (see the runner's docstring).
