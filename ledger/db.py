@@ -121,6 +121,10 @@ class Database:
         self.events_table = events_table
         self.datastore = datastore
         self.schema = schema
+        #: SQLite: this process's commits leave the WAL to a process that calls :meth:`checkpoint` (the web
+        #: server's followers): SQLite's automatic checkpoint runs inside the commit that crosses 1,000 pages, so
+        #: under the write gate, and makes that writer copy the pages to the database file and sync it.
+        self.checkpoints_elsewhere = False
         self.blob = "BLOB" if kind == "sqlite" else "BYTEA"
         self.bigint = "INTEGER" if kind == "sqlite" else "BIGINT"
 
@@ -145,6 +149,9 @@ class Database:
         if self.kind == "sqlite":
             with self._gate(), self.datastore.get_connection(commit=True) as conn:
                 raw = conn._sqlite_conn
+                if self.checkpoints_elsewhere and not getattr(conn, "zhifa_no_autocheckpoint", False):
+                    raw.execute("PRAGMA wal_autocheckpoint=0")
+                    conn.zhifa_no_autocheckpoint = True
                 if not durable:
                     raw.execute("PRAGMA synchronous=NORMAL")
                 try:
@@ -165,6 +172,15 @@ class Database:
             except psycopg.Error as exc:  # pragma: no cover - mapped by datastore normally
                 _raise_mapped(exc)
                 raise
+
+    def checkpoint(self) -> tuple[int, int, int] | None:
+        """SQLite: copy what the WAL holds to the database file (``PRAGMA wal_checkpoint(PASSIVE)``) without the write
+        gate — a passive checkpoint waits for no reader or writer; it returns (busy, WAL frames, frames copied)."""
+        if self.kind != "sqlite":
+            return None
+        with self.datastore.get_connection(commit=False) as conn:
+            row = conn._sqlite_conn.execute("PRAGMA wal_checkpoint(PASSIVE)").fetchone()
+        return (int(row[0]), int(row[1]), int(row[2])) if row is not None else None
 
     @contextmanager
     def _gate(self) -> Iterator[None]:

@@ -29,6 +29,7 @@ def test_by_default_a_child_process_seals_and_projects_what_the_api_appends(web_
     with TestClient(_default_app(web_ledger)) as client:
         services = client.app.state.services
         assert services._child is not None and services.sealer is None and not services.runner_running
+        assert services.store.db.checkpoints_elsewhere  # the child checkpoints the WAL, not the server's commits
         cases = [web_ledger.lead_envelope() for _ in range(3)]
         for _, envelope in cases:
             assert client.post("/api/acts", content=envelope).status_code == 201
@@ -121,3 +122,28 @@ def test_a_failed_projection_batch_is_logged_and_following_goes_on(caplog) -> No
         follow_projections(FailingOnce(), stop, 0.01)  # type: ignore[arg-type]
     assert calls == [0.01, 0.01] and stop.is_set()
     assert "projection batch failed" in caplog.text and "database is locked" in caplog.text
+
+
+def test_the_followers_checkpoint_thread_copies_the_wal_that_the_commits_leave(tmp_path: Path) -> None:
+    import os
+    import threading
+
+    from tests.test_write_gate import _ledger, _write_pages
+    from web.followers import checkpoint_wal
+
+    path = tmp_path / "l.sqlite"
+    store = _ledger(path)
+    store.db.checkpoints_elsewhere = True
+    try:
+        _write_pages(store, 2500)
+        grown = os.path.getsize(f"{path}-wal")
+        stop = threading.Event()
+        thread = threading.Thread(target=checkpoint_wal, args=(store, stop, 0.05))
+        thread.start()
+        time.sleep(0.5)
+        stop.set()
+        thread.join()
+        _write_pages(store, 300)  # after the checkpoint the WAL is written again from its start
+        assert os.path.getsize(f"{path}-wal") == grown
+    finally:
+        store.close()

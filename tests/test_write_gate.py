@@ -111,3 +111,34 @@ def test_a_forked_child_takes_its_own_lock(tmp_path: Path) -> None:
         os.waitpid(pid, 0)
     finally:
         store.close()
+
+
+def _write_pages(store: Store, pages: int) -> None:
+    with store.db.write() as cur:
+        cur.execute("CREATE TABLE IF NOT EXISTS zhifa_test_pages (n INTEGER PRIMARY KEY, blob BLOB NOT NULL)")
+    for _ in range(0, pages, 100):  # a hundred pages a transaction
+        with store.db.write() as cur:
+            cur.executemany("INSERT INTO zhifa_test_pages (blob) VALUES (?)", [(os.urandom(4000),) for _ in range(100)])
+
+
+@pytest.mark.parametrize("elsewhere", [False, True])
+def test_commits_leave_the_wal_to_checkpoint_when_another_process_does_it(tmp_path: Path, elsewhere: bool) -> None:
+    """SQLite checkpoints the WAL inside the commit that takes it past 1,000 pages, so under the write gate; with
+    ``checkpoints_elsewhere`` (the web server whose followers' process checkpoints) no commit does, the WAL grows
+    until :meth:`Database.checkpoint` copies it, and that copies every frame."""
+    path = tmp_path / "l.sqlite"
+    store = _ledger(path)
+    store.db.checkpoints_elsewhere = elsewhere
+    try:
+        _write_pages(store, 2500)
+        wal_pages = os.path.getsize(f"{path}-wal") // 4096
+        if not elsewhere:
+            assert wal_pages < 1500  # restarted from its start after each automatic checkpoint
+            return
+        assert wal_pages > 2500
+        done = store.db.checkpoint()
+        assert done is not None and done[0] == 0 and done[1] == done[2] > 2500
+        _write_pages(store, 300)  # the next commits start the WAL again from its beginning: no growth
+        assert os.path.getsize(f"{path}-wal") // 4096 == wal_pages
+    finally:
+        store.close()

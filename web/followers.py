@@ -23,6 +23,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
+    from ledger.store import Store
     from projections.runner import Runner
 
 log = logging.getLogger("zhifa.followers")
@@ -38,6 +39,16 @@ def watch_parent(parent: int, stop: threading.Event) -> None:
     while not stop.wait(PARENT_CHECK_SECONDS):
         if os.getppid() != parent:
             stop.set()
+
+
+def checkpoint_wal(store: Store, stop: threading.Event, interval: float) -> None:
+    """Every ``interval``, copy the SQLite WAL's frames to the database file: the server's commits leave that to
+    this process (``Database.checkpoints_elsewhere``), so none of them does it while holding the write lock."""
+    while not stop.wait(interval):
+        try:
+            store.db.checkpoint()
+        except Exception:
+            log.exception("WAL checkpoint failed; retrying in %.1f s", interval)
 
 
 def follow_projections(runner: Runner, stop: threading.Event, interval: float) -> None:
@@ -69,6 +80,9 @@ def run(database_url: str, log_key_file: str, checkpoints_file: str, interval: f
     if log_key_file and Path(log_key_file).exists():
         sealer = Sealer(store, read_private_key(Path(log_key_file)), Path(checkpoints_file))
         sealer.start(interval)
+    if store.kind == "sqlite":
+        store.db.checkpoints_elsewhere = True  # this process's commits too: the thread below does it
+        threading.Thread(target=checkpoint_wal, args=(store, stop, interval), name="zhifa-checkpoint", daemon=True).start()
     runner = Runner(store, default_views())
     try:
         follow_projections(runner, stop, interval)

@@ -178,6 +178,9 @@ class Services:
             import subprocess
             import sys
 
+            # The child checkpoints the WAL (web/followers.py), so the server's commits never do it under the lock.
+            self.store.db.checkpoints_elsewhere = True
+
             key = self.settings.keys_dir / "log.key"
             self._child = subprocess.Popen(
                 [sys.executable, "-m", "web.followers", self.settings.database_url, str(key) if self.log_key else "",
@@ -241,6 +244,8 @@ class Services:
             self.feed_stamp = (self.checkpoint_size(), *(st.position for st in statuses))
             for hook in self.on_refresh:
                 hook(self)
+        if self.store.db.checkpoints_elsewhere and self.followers_exit_code() is not None:
+            self.store.db.checkpoint()  # the child that did it is gone: the WAL must not grow without bound
         self.writer_catch_up()
 
     def writer_catch_up(self) -> None:
