@@ -207,3 +207,44 @@ def test_tiles_beyond_the_checkpoint_or_off_the_grammar_are_404(web_ledger: WebL
             assert r.headers["content-type"] == "application/problem+json"
         # Go's sumdb spelling names the same tile
         assert client.get("/tile/8/0/000").content == client.get("/tile/0/000").content
+
+
+def test_tiles_are_kept_once_served_and_a_tile_that_fills_up_is_served_whole(web_ledger: WebLedger) -> None:
+    _grow(web_ledger, 300)
+    with TestClient(web_ledger.app()) as client:
+        wait_for_size(client, 300)
+        size, _ = _checkpoint(client)
+        width = size % 256
+        partial = client.get(f"/tile/0/001.p/{width}").content
+        bundle = client.get(f"/tile/entries/001.p/{width}").content
+        services = client.app.state.services
+        reads = {"nodes": 0}
+        nodes = services.tree.nodes
+
+        def counted(addresses, cur=None):  # type: ignore[no-untyped-def]
+            if cur is None:
+                reads["nodes"] += 1
+            return nodes(addresses, cur)
+
+        services.tree.nodes = counted
+        assert client.get(f"/tile/0/001.p/{width}").content == partial  # from the cache: no read
+        assert client.get(f"/tile/entries/001.p/{width}").content == bundle
+        assert reads["nodes"] == 0
+        _grow(web_ledger, 512)
+        wait_for_size(client, 512)
+        full = client.get("/tile/0/001").content  # not cached yet: read, 256 hashes, the partial one its prefix
+        assert reads["nodes"] == 1 and len(full) == 256 * 32 and full[: 32 * width] == partial
+        assert client.get(f"/tile/0/001.p/{width}").content == partial
+
+
+def test_the_tile_cache_keeps_to_its_byte_budget() -> None:
+    from web.tiles import TileCache
+
+    cache = TileCache(max_bytes=100)
+    cache.put("a", b"x" * 40)
+    cache.put("b", b"y" * 40)
+    assert cache.get("a") == b"x" * 40  # a is now the most recent
+    cache.put("c", b"z" * 40)  # over budget: b, the least recently used, goes
+    assert cache.get("b") is None and cache.get("a") is not None and cache.get("c") is not None
+    cache.put("big", b"w" * 101)  # larger than the whole budget: not kept
+    assert cache.get("big") is None and cache.get("a") is not None

@@ -29,6 +29,7 @@ from ledger.writer import Writer, state_cache_key
 from web.credentials import Credentials
 from web.feed_catalog import FeedCatalog
 from web.followers import DEFAULT_MODE
+from web.tiles import TileCache
 
 
 class LedgerSettings(Protocol):
@@ -154,6 +155,7 @@ class Services:
         cache_key = None if self.log_key is None else state_cache_key(self.log_key)
         self.writer = Writer(self.store, max_skew=dt.timedelta(seconds=settings.max_skew_seconds), cache_key=cache_key)
         self.tree = Tree(self.store)
+        self.tiles = TileCache()  # tlog-tiles already served: their bytes never change
         self.credentials = Credentials(self.store)
         self.evidence = EvidenceStore(settings.evidence_dir, options.evidence_max_bytes)
         self.sealer: Sealer | None = None

@@ -11,6 +11,8 @@ size implies one.
 from __future__ import annotations
 
 import re
+import threading
+from collections import OrderedDict
 from dataclasses import dataclass
 
 TILE_HEIGHT = 8
@@ -123,3 +125,33 @@ def entry_bundle(entries: list[bytes]) -> bytes:
             raise ValueError("entry longer than a uint16 length prefix allows")
         out += len(entry).to_bytes(2, "big") + entry
     return bytes(out)
+
+
+class TileCache:
+    """The bytes of tiles already served, by path, up to ``max_bytes`` (least recently used first out). A tile's
+    bytes never change — a full tile is final, and a partial one names its width — so nothing is ever invalidated;
+    a monitor or witness polling the same tiles is answered without touching the database."""
+
+    def __init__(self, max_bytes: int = 32 << 20) -> None:
+        self.max_bytes = max_bytes
+        self._held: OrderedDict[str, bytes] = OrderedDict()
+        self._bytes = 0
+        self._lock = threading.Lock()
+
+    def get(self, path: str) -> bytes | None:
+        with self._lock:
+            body = self._held.get(path)
+            if body is not None:
+                self._held.move_to_end(path)
+            return body
+
+    def put(self, path: str, body: bytes) -> None:
+        if len(body) > self.max_bytes:
+            return
+        with self._lock:
+            old = self._held.pop(path, None)
+            self._bytes += len(body) - (0 if old is None else len(old))
+            self._held[path] = body
+            while self._bytes > self.max_bytes:
+                _, dropped = self._held.popitem(last=False)
+                self._bytes -= len(dropped)

@@ -11,6 +11,7 @@ import base64
 from typing import Annotated
 
 from litestar import Controller, Response, get
+from litestar.concurrency import sync_to_thread
 from litestar.params import FromPath, PathParameter, QueryParameter
 
 from ledger.court import merkle
@@ -18,7 +19,16 @@ from web.deps import ServicesDep
 from web.openapi import ENTRY_SCHEMA, answers
 from web.problems import BadRequest, NotFound, Unavailable, problems
 from web.schemas import ConsistencyProof, InclusionProof
-from web.tiles import TilePathError, entry_bundle, exists, leaf_range, node_addresses, parse_tile_path
+from web.services import Services
+from web.tiles import (
+    TilePathError,
+    TileRef,
+    entry_bundle,
+    exists,
+    leaf_range,
+    node_addresses,
+    parse_tile_path,
+)
 
 TEXT = "text/plain"  # litestar adds "; charset=utf-8"
 OCTETS = "application/octet-stream"
@@ -123,8 +133,8 @@ class TilesController(Controller):
         _, note = _published(services)
         return Response(note, media_type=TEXT, headers={"Cache-Control": CHECKPOINT_CACHE})
 
-    @get("/tile/{tail:path}", media_type=OCTETS, responses=problems(404, 503), sync_to_thread=True)
-    def tile(self, services: ServicesDep, tail: FromPath[str]) -> Response[bytes]:
+    @get("/tile/{tail:path}", media_type=OCTETS, responses=problems(404, 503))
+    async def tile(self, services: ServicesDep, tail: FromPath[str]) -> Response[bytes]:
         """``/tile/<L>/<N>[.p/<W>]`` (256 hashes at height 8·L per full tile) or ``/tile/entries/<N>[.p/<W>]``
         (uint16-length-prefixed entries). 404 for anything beyond the latest checkpoint."""
         size, _ = _published(services)
@@ -134,10 +144,17 @@ class TilesController(Controller):
             raise NotFound(f"not a tile path: {exc}") from exc
         if not exists(ref, size):
             raise NotFound(f"{ref.path()} is beyond the latest checkpoint (size {size})")
-        if ref.level is None:
-            body = entry_bundle(services.entries_by_leaf(*leaf_range(ref)))
-        else:
-            addresses = node_addresses(ref)
-            found = services.tree.nodes(addresses)
-            body = b"".join(found[a] for a in addresses)
+        path = ref.path()
+        body = services.tiles.get(path)
+        if body is None:  # read from the database in a worker thread, then kept: a tile's bytes never change
+            body = await sync_to_thread(_tile_bytes, services, ref)
+            services.tiles.put(path, body)
         return Response(body, media_type=OCTETS, headers={"Cache-Control": IMMUTABLE})
+
+
+def _tile_bytes(services: Services, ref: TileRef) -> bytes:
+    if ref.level is None:
+        return entry_bundle(services.entries_by_leaf(*leaf_range(ref)))
+    addresses = node_addresses(ref)
+    found = services.tree.nodes(addresses)
+    return b"".join(found[a] for a in addresses)
