@@ -10,6 +10,7 @@ exactly the state the act lands on.
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
 import datetime as dt
 import hashlib
@@ -244,7 +245,7 @@ class Writer:
         self.recomputed = 0  # how many cached states could not be verified and were recomputed
         self._vkeys: dict[str, VerifierKey] = {}
         self._lock = threading.RLock()
-        self._queue: queue.Queue[tuple[bytes, Future[Receipt]] | None] = queue.Queue()
+        self._queue: queue.Queue[tuple[bytes, Future[Receipt] | _LoopFuture] | None] = queue.Queue()
         self._thread: threading.Thread | None = None
         self._snapshot_key = snapshot_key
         check_not_rolled_back(store, checkpoints_file)
@@ -579,6 +580,17 @@ class Writer:
         self._queue.put((envelope, future))
         return future
 
+    def submit_async(self, envelope: bytes) -> asyncio.Future[Receipt]:
+        """:meth:`submit` for a caller on an asyncio loop (the web service), called on that loop: the writer thread
+        settles a committed group's futures of one loop with a single ``call_soon_threadsafe``, where
+        ``asyncio.wrap_future`` costs one cross-thread call per act and a second future to chain."""
+        loop = asyncio.get_running_loop()
+        future: asyncio.Future[Receipt] = loop.create_future()
+        if self._thread is None:
+            self.start()
+        self._queue.put((envelope, _LoopFuture(loop, future)))
+        return future
+
     def start(self, max_group: int = 512) -> None:
         with self._lock:
             if self._thread is not None:
@@ -608,13 +620,36 @@ class Writer:
                     break
                 batch.append(nxt)
             try:
-                results = self.append_group([env for env, _ in batch])
+                results: Sequence[Receipt | Exception] = self.append_group([env for env, _ in batch])
             except Exception as exc:  # pragma: no cover - infrastructure failure fails the whole group
-                for _, fut in batch:
-                    fut.set_exception(exc)
-                continue
+                results = [exc] * len(batch)
+            on_loops: dict[asyncio.AbstractEventLoop, list[tuple[asyncio.Future[Receipt], Receipt | Exception]]] = {}
             for (_, fut), res in zip(batch, results, strict=True):
-                if isinstance(res, Exception):
+                if isinstance(fut, _LoopFuture):
+                    on_loops.setdefault(fut.loop, []).append((fut.future, res))
+                elif isinstance(res, Exception):
                     fut.set_exception(res)
                 else:
                     fut.set_result(res)
+            for loop, settled in on_loops.items():
+                with contextlib.suppress(RuntimeError):  # that loop has closed: nobody waits for these any more
+                    loop.call_soon_threadsafe(_settle, settled)
+
+
+@dataclass(frozen=True, slots=True)
+class _LoopFuture:
+    """A queued act's asyncio future and its loop (:meth:`Writer.submit_async`)."""
+
+    loop: asyncio.AbstractEventLoop
+    future: asyncio.Future[Receipt]
+
+
+def _settle(settled: list[tuple[asyncio.Future[Receipt], Receipt | Exception]]) -> None:
+    """On the caller's loop: a committed group's results (a caller that stopped waiting is skipped)."""
+    for future, res in settled:
+        if future.cancelled():
+            continue
+        if isinstance(res, Exception):
+            future.set_exception(res)
+        else:
+            future.set_result(res)

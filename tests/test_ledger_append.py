@@ -157,6 +157,32 @@ def test_queued_writer_commits_in_groups(ledger: LedgerFixture) -> None:
     assert sorted(f.result(timeout=30).stream for f in leads) == sorted(cases)
 
 
+def test_the_queued_writer_settles_asyncio_futures_on_their_loop(ledger: LedgerFixture) -> None:
+    """``submit_async`` (the web service's path): receipts and refusals arrive on the caller's loop, a group at a
+    time, and a caller that stopped waiting is skipped while its act is still appended."""
+    import asyncio
+
+    officer = ledger.register("officer/12")
+    cases = [str(uuid.uuid4()) for _ in range(20)]
+    lead = {"source": "complaint", "channel": "12345", "summary": "s", "catalog_item": None}
+
+    async def run() -> tuple[list[object], str]:
+        loop = asyncio.get_running_loop()
+        leads = [ledger.writer.submit_async(ledger.act(officer, c, 0, "lead.received", lead)) for c in cases[:-1]]
+        refused = ledger.writer.submit_async(ledger.act(officer, cases[0], 0, "case.note", {"text": "x"}))  # v0 again
+        abandoned = ledger.writer.submit_async(ledger.act(officer, cases[-1], 0, "lead.received", lead))
+        abandoned.cancel()
+        results = await asyncio.gather(*leads, refused, return_exceptions=True)
+        assert all(f.get_loop() is loop for f in leads)
+        await asyncio.sleep(0.2)
+        return list(results), cases[-1]
+
+    results, last = asyncio.run(run())
+    assert sorted(r.stream for r in results[:-1]) == sorted(cases[:-1])  # type: ignore[attr-defined]
+    assert isinstance(results[-1], Exception) and type(results[-1]).__name__ == "VersionConflict"
+    assert ledger.writer.submit(ledger.act(officer, last, 1, "case.note", {"text": "after"})).result(timeout=30).version == 2
+
+
 def test_initialise_twice_is_refused(ledger: LedgerFixture) -> None:
     with pytest.raises(AlreadyInitialised):
         initialise(

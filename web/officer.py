@@ -9,7 +9,6 @@ few hundred bytes) whose body is encoded in one msgspec call with the entry's ca
 
 from __future__ import annotations
 
-import asyncio
 import time
 from dataclasses import dataclass
 from typing import Any
@@ -120,7 +119,7 @@ class ActsController(Controller):
         body = await request.body()
         start = time.perf_counter()
         try:
-            receipt = await asyncio.wrap_future(services.writer.submit(body.strip()))
+            receipt = await services.writer.submit_async(body.strip())
         except Refusal as exc:
             ACTS_REFUSED.labels(code=exc.code).inc()
             raise
