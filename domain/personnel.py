@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+from typing import cast
 
 from domain.acts import ActRecord, payload_as, person_of
 from domain.calendar import local_date
@@ -73,14 +74,16 @@ def person(registry: Registry, person_id: str) -> Person:
 
 
 def roles_of(registry: Registry, person_id: str) -> frozenset[str]:
-    """Roles of the person's active keys plus assigned roles, minus withdrawn ones."""
-
-    def compute() -> frozenset[str]:
-        who = person(registry, person_id)
-        key_roles = {k.role for k in registry.keys_of(person_id) if k.active}
-        return frozenset((key_roles | who.assigned_roles) - who.withdrawn_roles)
-
-    return registry.remembered(("roles_of", person_id), compute)
+    """Roles of the person's active keys plus assigned roles, minus withdrawn ones (once per registry: every gate
+    asks, several times an act — the memo is read directly, without building ``remembered``'s closure)."""
+    key = ("roles_of", person_id)
+    found = registry.memo.get(key)
+    if found is not None:
+        return cast(frozenset[str], found)
+    who = person(registry, person_id)
+    key_roles = {k.role for k in registry.keys_of(person_id) if k.active}
+    roles = registry.memo[key] = frozenset((key_roles | who.assigned_roles) - who.withdrawn_roles)
+    return roles
 
 
 def agency_of(registry: Registry, person_id: str) -> str | None:

@@ -21,7 +21,7 @@ import datetime as dt
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from types import MappingProxyType
-from typing import TypeVar
+from typing import TypeVar, cast
 
 from domain.catalog_model import Agency, Item
 from domain.errors import DomainError, MalformedAct
@@ -29,6 +29,7 @@ from domain.personnel_model import Person
 from domain.review_model import ReviewPlan
 
 T = TypeVar("T")
+_MISSING = object()  # a memo entry not computed yet (None is an answer)
 
 ROLES = frozenset(
     {
@@ -183,13 +184,15 @@ class Registry:
             return found
 
     def role_of(self, person: str) -> str | None:
-        """The role of the person's most recently registered active key."""
-
-        def compute() -> str | None:
-            active = [k for k in self.keys_of(person) if k.active]
-            return max(active, key=lambda k: k.registered_version).role if active else None
-
-        return self.remembered(("role_of", person), compute)
+        """The role of the person's most recently registered active key (once per registry; the memo is read
+        directly: the timeline asks for every act)."""
+        key = ("role_of", person)
+        found = self.memo.get(key, _MISSING)
+        if found is not _MISSING:
+            return cast(str | None, found)
+        active = [k for k in self.keys_of(person) if k.active]
+        role = self.memo[key] = max(active, key=lambda k: k.registered_version).role if active else None
+        return role
 
     def _with_key(self, record: KeyRecord) -> Registry:
         keys = dict(self.keys)
