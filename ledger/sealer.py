@@ -17,6 +17,7 @@ from __future__ import annotations
 import contextlib
 import datetime as dt
 import fcntl
+import logging
 import threading
 import time
 from collections.abc import Iterator, Sequence
@@ -40,6 +41,9 @@ _SHIFT = 48  # node id = level << 48 | index (2^48 leaves is far beyond any one 
 
 def node_id(level: int, index: int) -> int:
     return (level << _SHIFT) | index
+
+
+log = logging.getLogger("zhifa.sealer")
 
 
 @dataclass(frozen=True)
@@ -257,7 +261,14 @@ class Sealer:
 
         def run() -> None:
             while not self._stop.is_set():
-                if self.seal_once() < self.batch:
+                try:
+                    full = self.seal_once() >= self.batch
+                except Exception:
+                    # A failed batch (the database locked past its timeout, a full disk) is one transaction, so
+                    # nothing of it stayed: log it and try again, instead of a sealer thread that died unseen.
+                    log.exception("sealing failed; retrying in %.1f s", interval)
+                    full = False
+                if not full:
                     self._stop.wait(interval)
 
         self._thread = threading.Thread(target=run, name="zhifa-sealer", daemon=True)

@@ -20,6 +20,7 @@ NOTIFY on the events channel only wakes the follower early; it always polls as w
 from __future__ import annotations
 
 import inspect
+import logging
 import threading
 import time
 from collections import OrderedDict
@@ -40,6 +41,8 @@ from ledger.envelope import entry_hash
 from ledger.errors import LedgerError
 from ledger.store import TOPIC_CASE, TOPIC_REGISTRY, Recorded, Store, position_column, unframe
 from projections.view import Applied, View, decode_recorded
+
+log = logging.getLogger("zhifa.projections")
 
 TRACKING_PREFIX = "projection:"
 DEFAULT_BATCH = 1000
@@ -413,7 +416,8 @@ class Runner:
         if self._thread is not None:
             return
         self._stop.clear()
-        self._thread = threading.Thread(target=self.follow, args=(self._stop, interval), name="zhifa-projections", daemon=True)
+        self._thread = threading.Thread(target=follow_retrying, args=(self, self._stop, interval), name="zhifa-projections",
+                                        daemon=True)
         self._thread.start()
 
     def stop(self) -> None:
@@ -468,6 +472,19 @@ class Runner:
         return out
 
 
+def follow_retrying(runner: Runner, stop: threading.Event, interval: float, logger: logging.Logger | None = None) -> None:
+    """``runner.follow`` until ``stop``, going on after a failed batch (the database locked past its timeout,
+    another runner moving a view first): a batch is one transaction, so nothing of it stayed; the error is logged
+    and the next poll starts again from the views' positions."""
+    logger = logger or log
+    while not stop.is_set():
+        try:
+            runner.follow(stop, interval)
+        except Exception:
+            logger.exception("projection batch failed; retrying in %.1f s", interval)
+            stop.wait(interval)
+
+
 def _handler(view: View) -> Callable[[Any, Tracking], None]:
     """The view's ``process_event`` implementation for an ``Applied``, resolved once per batch: eventsourcing's
     ``singledispatchmethod`` builds a wrapper on every attribute access and looks the type up again on every call."""
@@ -512,4 +529,4 @@ class _NotifyHint:
         self.conn.close()
 
 
-__all__ = ["CaseStates", "Runner", "RunnerConflict", "TrackingTable", "ViewStatus", "replay_registry"]
+__all__ = ["CaseStates", "Runner", "RunnerConflict", "TrackingTable", "ViewStatus", "follow_retrying", "replay_registry", "replay_states"]

@@ -359,3 +359,28 @@ def test_a_view_reading_the_state_at_an_act_gets_that_state_though_the_batch_is_
         assert any(s > v for v, s in theirs), theirs
     finally:
         fx.store.close()
+
+
+def test_a_runner_following_in_a_thread_logs_a_failed_batch_and_goes_on(ledger: LedgerFixture, caplog) -> None:  # type: ignore[no-untyped-def]
+    """``Runner.start`` (the web service's threads mode, tests): a failed batch is logged and retried, never the end
+    of following with nobody told."""
+    small_log(ledger, cases=1, notes=1)
+    runner = Runner(ledger.store, [CaseStateView()])
+    real = runner.run_once
+    failures = {"left": 1}
+
+    def flaky() -> int:
+        if failures["left"]:
+            failures["left"] -= 1
+            raise RuntimeError("database is locked")
+        return real()
+
+    runner.run_once = flaky  # type: ignore[method-assign]
+    with caplog.at_level("ERROR", logger="zhifa.projections"):
+        runner.start(0.01)
+        try:
+            assert runner.wait(ledger.store.position(), timeout=10)
+        finally:
+            runner.stop()
+    assert failures["left"] == 0
+    assert "projection batch failed" in caplog.text and "database is locked" in caplog.text

@@ -216,3 +216,33 @@ def test_under_a_steady_stream_of_appends_the_sealer_seals_at_most_once_per_inte
     with ledger.store.db.read() as cur:
         published = len(cur.execute("SELECT size FROM zhifa_checkpoints").fetchall()) - before
     assert 1 <= published <= elapsed / interval + 2
+
+
+def test_a_following_sealer_logs_a_failed_batch_and_goes_on(ledger: LedgerFixture, tmp_path: Path, caplog) -> None:  # type: ignore[no-untyped-def]
+    """The sealer's thread (threads mode of the web service, and the followers' process) must not die on the first
+    error — a database locked past its timeout — and leave the log unsealed with nobody told."""
+    import time
+
+    officer = ledger.register("officer/seal-retry")
+    sealer = Sealer(ledger.store, ledger.log_key, tmp_path / "checkpoints.log")
+    real = sealer.seal_once
+    failures = {"left": 2}
+
+    def flaky() -> int:
+        if failures["left"]:
+            failures["left"] -= 1
+            raise RuntimeError("database is locked")
+        return real()
+
+    sealer.seal_once = flaky  # type: ignore[method-assign]
+    ledger.lead(officer)
+    with caplog.at_level("ERROR", logger="zhifa.sealer"):
+        sealer.start(0.01)
+        try:
+            deadline = time.monotonic() + 10
+            while time.monotonic() < deadline and sealer.tree.size() < ledger.store.position():
+                time.sleep(0.01)
+        finally:
+            sealer.stop()
+    assert failures["left"] == 0 and sealer.tree.size() == ledger.store.position()
+    assert caplog.text.count("sealing failed") == 2 and "database is locked" in caplog.text

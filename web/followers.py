@@ -52,15 +52,10 @@ def checkpoint_wal(store: Store, stop: threading.Event, interval: float) -> None
 
 
 def follow_projections(runner: Runner, stop: threading.Event, interval: float) -> None:
-    """``runner.follow`` until ``stop``, going on after a failed batch (the database locked past its timeout,
-    another runner moving a view first): a batch is one transaction, so nothing of it stayed; the error is logged
-    and the next poll starts again from the views' positions."""
-    while not stop.is_set():
-        try:
-            runner.follow(stop, interval)
-        except Exception:
-            log.exception("projection batch failed; retrying in %.1f s", interval)
-            stop.wait(interval)
+    """``runner.follow`` until ``stop``, logging a failed batch and going on (``projections.runner.follow_retrying``)."""
+    from projections.runner import follow_retrying
+
+    follow_retrying(runner, stop, interval, log)
 
 
 def run(database_url: str, log_key_file: str, checkpoints_file: str, interval: float, parent: int | None = None) -> None:
