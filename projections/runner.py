@@ -321,7 +321,9 @@ class Runner:
                  needed: bool) -> tuple[list[Applied], Registry]:
         """Phase one of a batch: each act decoded once, with the registry as of it and, for case acts the keepers
         have not seen, the case's new state. States are applied in place (the runner owns them), so an act after
-        which some view reads the state as it then was (``View.state_per_act``) is handed a copy."""
+        which some view reads the state as it then was (``View.state_per_act``) is handed a copy — unless no later act
+        of the same case is in the batch: then nothing changes that state before the views have read it (the next
+        batch is prepared after this one is written), and it is handed as it is."""
         registry = self._registry_at(start)
         states = self._states
         if needed:
@@ -331,9 +333,13 @@ class Runner:
                 if missing:
                     states.held.update(replay_states(self.store, missing, base))
         per_act = self._state_per_act
+        last_of: dict[str, int] = {}  # each case's last act in the batch, by its index
+        if per_act and needed:
+            for i, note in enumerate(notes):
+                last_of[note.originator_id] = i
         batch: list[Applied] = []
         with self.store.db.read() as cur:
-            for note in notes:
+            for i, note in enumerate(notes):
                 event = cast(Recorded, self.mapper.to_domain_event(note))
                 entry, act, kid, record = decode_recorded(note.id, event)
                 state = None
@@ -341,7 +347,7 @@ class Runner:
                     registry = apply_registry(registry, record)
                 elif needed and note.id > base and note.topic == TOPIC_CASE:
                     state = states.apply(cur, source, record, registry)
-                    if record.type in per_act:
+                    if record.type in per_act and last_of[note.originator_id] > i:
                         state = copy_state(state)
                 batch.append(Applied(
                     position=note.id,
