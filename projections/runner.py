@@ -190,8 +190,10 @@ class CaseStates:
         before = self.held.get(case)
         if before is None:
             # With no source the runner has put every case of the batch that has acts before ``at`` here already
-            # (:func:`replay_states`), so a miss is a new case.
-            before = None if source is None else source.stored_state(cur, case)
+            # (:func:`replay_states`), so a miss is a new case. A lead opens its case: the ledger took it only as
+            # the case's first act, so there is nothing to read.
+            if source is not None and act.type != "lead.received":
+                before = source.stored_state(cur, case)
         else:
             self.held.move_to_end(case)
         # The states held here are the runner's own (decoded from a view's table or made by apply_case) and a
