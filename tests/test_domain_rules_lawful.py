@@ -762,3 +762,96 @@ def _on_the_spot_for(party: dict[str, Any]) -> tuple[CaseFile, dict[str, Any]]:
     case = standard_world().case()
     case.act("lead.received", OFFICER_1, lead(), at=START)
     return case, simple(party, ITEM_GRAFFITI, 5_000, [OFFICER_1, OFFICER_2], ENDED)
+
+
+# -- found by the rules audit (session 8) -----------------------------------------------------------------------------
+@pytest.mark.parametrize(
+    ("source", "kind"),
+    [("non_site_monitoring", "electronic"), ("电子技术监控设备抓拍", "audio_visual"), ("非现场执法系统", "documentary")],
+    ids=["lead-source-term", "device-named", "non-site-system"],
+)
+def test_evidence_from_a_monitoring_device_without_its_device_record_is_refused(source: str, kind: str) -> None:
+    """APL Art 41: a device's record counts only with the device's review, published location and record review;
+    evidence that says it came from a device but names no ``device`` record escapes none of them."""
+    case = filed_case(standard_world())
+    refuse(case, "evidence.collected", OFFICER_1, evidence([OFFICER_1, OFFICER_2], START + 2 * D, kind=kind, source=source),
+           START + 2 * D, r.NonSiteEvidenceNotAllowed, "non-site-evidence-not-allowed", f"{APL}第四十一条")
+    state = case.act("evidence.collected", OFFICER_1,
+                     evidence([OFFICER_1, OFFICER_2], START + 2 * D, kind=kind, source=source, device=_device()), at=START + 2 * D)
+    assert state.evidence[-1].kind == kind
+
+
+def _non_site_case() -> CaseFile:
+    """A case opened on a monitoring device's capture (lead source ``non_site_monitoring``), filed and prepared."""
+    world = standard_world()
+    case = world.case()
+    case.act("lead.received", OFFICER_1, {**lead(ITEM_EXPIRED_FOOD, COMPANY), "source": "non_site_monitoring", "channel": "赣A-抓拍-0012"}, at=START)
+    case.act("case.filed", OFFICER_1, filing(ITEM_EXPIRED_FOOD, COMPANY), at=START + H)
+    case.act("credentials.shown", OFFICER_1, {"officers": [OFFICER_1, OFFICER_2], "to": "party"}, at=START + H)
+    case.act("rights.informed", OFFICER_1, {"officers": [OFFICER_1, OFFICER_2], "rights": ["陈述权", "申辩权"]}, at=START + H)
+    return case
+
+
+def test_the_capture_of_a_non_site_lead_without_its_device_record_is_refused() -> None:
+    case = _non_site_case()
+    refuse(case, "evidence.collected", OFFICER_1, evidence([OFFICER_1, OFFICER_2], START + 2 * D, kind="audio_visual"),
+           START + 2 * D, r.NonSiteEvidenceNotAllowed, "non-site-evidence-not-allowed", f"{APL}第四十一条")
+    state = case.act("evidence.collected", OFFICER_1,
+                     evidence([OFFICER_1, OFFICER_2], START + 2 * D, kind="audio_visual", device=_device()), at=START + 2 * D)
+    assert state.evidence[-1].kind == "audio_visual"
+
+
+@pytest.mark.parametrize(("kind", "source"), [("documentary", ""), ("audio_visual", "现场检查"), ("electronic", "当事人提供")])
+def test_other_evidence_in_a_non_site_case_needs_no_device_record(kind: str, source: str) -> None:
+    """Evidence the officers gathered themselves (the party's papers, their own photographs) is no device's record."""
+    case = _non_site_case()
+    state = case.act("evidence.collected", OFFICER_1, evidence([OFFICER_1, OFFICER_2], START + 2 * D, kind=kind, source=source), at=START + 2 * D)
+    assert state.evidence[-1].kind == kind
+
+
+def _on_the_spot_licence(party: dict[str, Any], fine: int, **overrides: Any) -> tuple[CaseFile, dict[str, Any]]:
+    case = standard_world().case()
+    case.act("lead.received", OFFICER_1, lead(), at=START)
+    return case, simple(party, ITEM_LICENCE_DISPLAY, fine, [OFFICER_1, OFFICER_2], ENDED, **overrides)
+
+
+@pytest.mark.parametrize("band", [None, "general"], ids=["no-band", "general-band"])
+def test_an_on_the_spot_fine_for_a_minor_of_14_to_17_outside_the_lighter_bands_is_refused(band: str | None) -> None:
+    """APL Art 30 binds the simple procedure too: the form for a minor of 14–17 applies the lighter or mitigated band."""
+    case, payload = _on_the_spot_licence(_aged(16), 5_000, band=band)
+    refuse(case, "simple.decided", OFFICER_1, payload, START + H, r.MinorPenaltyNotMitigated, "minor-penalty-not-mitigated", f"{APL}第三十条")
+
+
+def test_an_on_the_spot_fine_for_a_minor_in_the_lighter_band_is_accepted() -> None:
+    case, payload = _on_the_spot_licence(_aged(17), 5_000, band="lighter")
+    state = case.act("simple.decided", OFFICER_1, payload, at=START + H)
+    assert state.decision is not None and state.decision.kind == "simple"
+    # An adult's on-the-spot fine names no band, as before.
+    case, payload = _on_the_spot_licence(_aged(18), 5_000)
+    assert case.act("simple.decided", OFFICER_1, payload, at=START + H).decision is not None
+
+
+def test_an_on_the_spot_warning_for_a_minor_states_the_lighter_band() -> None:
+    case, payload = _on_the_spot_for(_aged(15))
+    warning = {**payload, "penalties": ["warning"], "fine_fen": 0}
+    refuse(case, "simple.decided", OFFICER_1, warning, START + H, r.MinorPenaltyNotMitigated, "minor-penalty-not-mitigated", f"{APL}第三十条")
+    state = case.act("simple.decided", OFFICER_1, {**warning, "band": "lighter"}, at=START + H)
+    assert state.decision is not None and state.decision.penalties == ["warning"]
+
+
+def test_an_on_the_spot_fine_outside_the_band_it_names_is_refused() -> None:
+    """On the spot there is no stated reason and legal review to leave a band by (Art 58): the named band binds."""
+    case, payload = _on_the_spot_licence(CITIZEN, 20_000, band="general")
+    refuse(case, "simple.decided", OFFICER_1, payload, START + H, r.FineOutsideBand, "fine-outside-band", f"{APL}第三十四条")
+    assert case.act("simple.decided", OFFICER_1, {**payload, "band": "lighter"}, at=START + H).decision is not None
+
+
+def test_an_on_the_spot_fine_for_a_light_penalty_list_item_names_the_lighter_band() -> None:
+    """轻罚清单 (Art 32): a first violation corrected in time is fined in the lighter or mitigated band on the spot too."""
+    case = standard_world().case()
+    case.act("lead.received", LEHUA_1, lead(agency=LEHUA), at=START)
+    payload = simple(CITIZEN, ITEM_ROAD_OCCUPATION, 10_000, [LEHUA_1, LEHUA_2], ENDED, first_violation=True, corrected=True,
+                     deciding_agency=LEHUA)
+    refuse(case, "simple.decided", LEHUA_1, payload, START + H, r.LightPenaltyListIgnored, "light-penalty-list-ignored", f"{APL}第三十二条")
+    state = case.act("simple.decided", LEHUA_1, {**payload, "band": "lighter"}, at=START + H)
+    assert state.decision is not None and state.decision.fine_fen == 10_000

@@ -368,3 +368,49 @@ def test_a_child_under_14_is_not_penalised_on_the_spot_on_append(database_url: s
         assert state is not None and state[0] == at + 1
     finally:
         fx.store.close()
+
+
+def test_evidence_from_a_monitoring_device_without_its_device_record_writes_nothing(database_url: str) -> None:
+    """APL Art 41: evidence whose source is a monitoring device but that names no device record writes nothing; with
+    the device's review, published location and the record's review it is accepted."""
+    fx, keys, _ = _world(database_url)
+    try:
+        case = str(uuid.uuid4())
+        steps = sc.scenario("notified", START)
+        at = next(i for i, s in enumerate(steps) if s.type == "evidence.collected")
+        _play(fx, keys, case, steps[:at])
+        step = steps[at]
+        fx.clock.now = START + step.offset
+        captured = sc.Step(step.type, step.actor, {**step.payload, "kind": "electronic", "source": "电子技术监控设备"}, step.offset)
+        err = _refused(fx, keys, case, at, captured)
+        assert (err.code, err.cited_article, err.status) == ("non-site-evidence-not-allowed", "《行政处罚法》第四十一条", 422)
+        device = {"device_id": "赣A-抓拍-0012", "approval_ref": "赣市监法审〔2026〕3号", "location_published": True,
+                  "record_review_sha256": "7" * 64, "reviewed_by": sc.OFFICER_2}
+        _append(fx, keys, case, at, sc.Step(step.type, step.actor, {**captured.payload, "device": device}, step.offset))
+        state = fx.store.stream_state(case)
+        assert state is not None and state[0] == at + 1
+    finally:
+        fx.store.close()
+
+
+def test_an_on_the_spot_fine_for_a_minor_of_16_needs_the_lighter_band_on_append(database_url: str) -> None:
+    """APL Art 30: a 16-year-old's on-the-spot fine that applies no lighter or mitigated band writes nothing; the same
+    fine in the lighter band is accepted."""
+    fx, keys, _ = _world(database_url)
+    try:
+        case = str(uuid.uuid4())
+        steps = sc.scenario("simple", START)
+        at = next(i for i, s in enumerate(steps) if s.type == "simple.decided")
+        _play(fx, keys, case, steps[:at])
+        step = steps[at]
+        fx.clock.now = START + step.offset
+        ended = dt.date.fromisoformat(str(step.payload["violation_ended"]))
+        minor = {**step.payload["party"], "id_number": f"360102{ended.year - 16:04d}{ended:%m%d}0016"}
+        unmitigated = sc.Step(step.type, step.actor, {**step.payload, "party": minor}, step.offset)
+        err = _refused(fx, keys, case, at, unmitigated)
+        assert (err.code, err.cited_article, err.status) == ("minor-penalty-not-mitigated", "《行政处罚法》第三十条", 422)
+        _append(fx, keys, case, at, sc.Step(step.type, step.actor, {**unmitigated.payload, "band": "lighter"}, step.offset))
+        state = fx.store.stream_state(case)
+        assert state is not None and state[0] == at + 1
+    finally:
+        fx.store.close()

@@ -114,16 +114,16 @@ def _check_penalty(
     return outside
 
 
-def _check_age(party: Party | None, violation_ended: dt.date, band: str | None, on_the_spot: bool = False) -> None:
-    """APL Art 30, by the party's age on the day the violation ended (a continuing violation: its last day). An
-    on-the-spot decision names no band, so for a minor of 14–17 only the general procedure's band can show 从轻/减轻;
-    the simple procedure's own caps (Art 51) are left to stand for it."""
+def _check_age(party: Party | None, violation_ended: dt.date, band: str | None) -> None:
+    """APL Art 30, by the party's age on the day the violation ended (a continuing violation: its last day). 从轻或者
+    减轻 binds every procedure: an on-the-spot decision for a minor of 14–17 names the lighter or mitigated band too
+    (the simple procedure's caps, Art 51, are the procedure's limit, not a mitigation)."""
     age = age_on(party, violation_ended)
     if age is None:
         return
     if age < rule("party.age_not_penalised").value:
         raise MinorNotPenalised(f"the party was {age} when the violation ended on {violation_ended}; decide no penalty (minor_age)")
-    if not on_the_spot and age < rule("party.age_mitigated").value and band not in ("lighter", "mitigated"):
+    if age < rule("party.age_mitigated").value and band not in ("lighter", "mitigated"):
         raise MinorPenaltyNotMitigated(
             f"the party was {age} when the violation ended on {violation_ended}; the band is {band or 'none'}, not lighter or mitigated"
         )
@@ -162,11 +162,13 @@ def applicable_terms(registry: Registry, held: Holding, code: str, violation_end
     return held.terms if _lighter(held.terms, then) else then
 
 
-def _check_exemption(terms: ItemTerms, first: bool, corrected: bool, harm: str, band: str | None) -> None:
+def _check_exemption(terms: ItemTerms, first: bool, corrected: bool, harm: str, band: str | None, fined_unbanded: bool = False) -> None:
+    """免罚清单 binds (Art 33); a light-penalty-list item (Art 32) is fined in the lighter or mitigated band —
+    ``fined_unbanded``: an on-the-spot fine that names no band, so shows no 从轻 either."""
     if terms.exemption_list and first and corrected and harm in ("none", "slight"):
         raise ExemptFirstViolation(f"{terms.name} is on the exemption list (免罚清单); this is a first, corrected, slight violation")
-    if terms.light_penalty_list and first and corrected and band in ("general", "heavier"):
-        raise LightPenaltyListIgnored(f"{terms.name} is on the light-penalty list; the band is {band}")
+    if terms.light_penalty_list and first and corrected and (band in ("general", "heavier") or fined_unbanded):
+        raise LightPenaltyListIgnored(f"{terms.name} is on the light-penalty list; the band is {band or 'not named'}")
 
 
 def _check_limitation(s: CaseState, terms: ItemTerms, ended: dt.date, harm_to_life: bool) -> None:
@@ -317,10 +319,10 @@ def _simple(s: CaseState, act: ActRecord, p: SimpleDecided, registry: Registry) 
     terms = applicable_terms(registry, held, p.catalog_item, p.violation_ended)
     _check_limitation(s, terms, p.violation_ended, False)
     _check_no_penalty_grounds(p.minor, p.corrected, p.harm, p.no_fault_proven)
-    _check_age(party, p.violation_ended, None, on_the_spot=True)
+    _check_age(party, p.violation_ended, p.band)
     # Bands apply to the general procedure's fines; an on-the-spot fine stays inside the statutory range.
     _check_simple_range(terms, p)
-    _check_exemption(terms, p.first_violation, p.corrected, p.harm, None)
+    _check_exemption(terms, p.first_violation, p.corrected, p.harm, p.band, fined_unbanded=p.fine_fen > 0 and p.band is None and bool(terms.bands))
     note_investigators(s, officers)
     for officer in officers:
         if officer not in s.credentials_shown_by:
@@ -348,10 +350,21 @@ def _check_simple_range(terms: ItemTerms, p: SimpleDecided) -> None:
         raise PenaltyNotInBasis(f"{terms.basis} provides {terms.penalty_kinds}, not {unknown}")
     if ("fine" in p.penalties) != (p.fine_fen > 0):
         raise MalformedAct("fine_fen is positive exactly when the penalties include a fine")
-    if p.fine_fen and not terms.fine_min_fen <= p.fine_fen <= terms.fine_max_fen:
+    if not p.fine_fen:
+        return
+    below_ok = p.band == "mitigated"  # 减轻处罚 (Art 32) goes below the statutory minimum
+    if p.fine_fen > terms.fine_max_fen or (p.fine_fen < terms.fine_min_fen and not below_ok):
         raise FineOutsideRange(
             f"fine {p.fine_fen} fen; {terms.basis} allows {terms.fine_min_fen}–{terms.fine_max_fen} fen", article=terms.basis
         )
+    if p.band is None or not terms.bands:
+        return
+    band = next((b for b in terms.bands if b.level == p.band), None)
+    if band is None:
+        raise MalformedAct(f"the item has no {p.band} band")
+    # On the spot there is no reason-and-legal-review route out of a band (Art 58): the named band's range binds.
+    if not band.min_fen <= p.fine_fen <= band.max_fen:
+        raise FineOutsideBand(f"fine {p.fine_fen} fen is outside the {band.level} band {band.min_fen}–{band.max_fen} fen")
 
 
 def _simple_reported(s: CaseState, act: ActRecord, p: SimpleReported, registry: Registry) -> None:

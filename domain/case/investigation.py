@@ -123,6 +123,11 @@ def _evidence(s: CaseState, act: ActRecord, p: EvidenceCollected, registry: Regi
         raise MalformedAct("evidence cannot be collected after it is recorded")
     if p.device is not None:
         _check_device_record(s, act, p.device, registry)
+    elif from_monitoring_device(s, p):
+        raise NonSiteEvidenceNotAllowed(
+            f"{p.kind} evidence from a monitoring device ({p.source or 'a non-site monitoring lead'}) names no device "
+            "record: the device, its legal and technical review, its published location and the review of this record",
+        )
     s.evidence.append(
         Evidence(
             version=act.version,
@@ -136,6 +141,22 @@ def _evidence(s: CaseState, act: ActRecord, p: EvidenceCollected, registry: Regi
         )
     )
     add_pending(s, act, officers)
+
+
+# How evidence says it comes from an electronic monitoring device (非现场执法) when no device record is given: its
+# ``source`` names the lead source of that name or the device, or, in a case opened on a device's capture, an
+# audio-visual or electronic item that names no other source is the device's record.
+DEVICE_SOURCE_MARKERS = ("non_site_monitoring", "non-site", "non site", "非现场", "电子技术监控", "技术监控", "监控设备", "电子监控", "电子警察", "抓拍", "monitoring device")
+DEVICE_RECORD_KINDS = frozenset({"audio_visual", "electronic"})
+
+
+def from_monitoring_device(s: CaseState, p: EvidenceCollected) -> bool:
+    """Whether the evidence item is a monitoring device's record (APL Art 41), by its source or the case's lead."""
+    source = p.source.strip().lower()
+    if any(marker in source for marker in DEVICE_SOURCE_MARKERS):
+        return True
+    lead_from_device = s.lead is not None and s.lead.source == "non_site_monitoring"
+    return lead_from_device and not source and p.kind in DEVICE_RECORD_KINDS
 
 
 def _check_device_record(s: CaseState, act: ActRecord, d: DeviceRecord, registry: Registry) -> None:
