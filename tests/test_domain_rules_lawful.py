@@ -20,9 +20,10 @@ from domain import refusals as r
 from domain.calendar import local_date
 from domain.deadlines import deadlines
 from domain.errors import MalformedAct, NotAuthorised
-from domain.law import ACL, ALL, APL, CPL, MS_RULES
+from domain.law import ACL, ALL, APL, CPL, MINORS, MS_RULES
 from domain.procedure import measure_end
 from tests.builders import (
+    AUTHORITY,
     CaseFile,
     World,
     beijing,
@@ -59,6 +60,7 @@ from tests.test_domain_rules import (
     refuse,
 )
 from zhifa.scenarios import (
+    AUXILIARY,
     BUREAU,
     CATALOG_KEEPER,
     CITIZEN,
@@ -855,3 +857,137 @@ def test_an_on_the_spot_fine_for_a_light_penalty_list_item_names_the_lighter_ban
     refuse(case, "simple.decided", LEHUA_1, payload, START + H, r.LightPenaltyListIgnored, "light-penalty-list-ignored", f"{APL}第三十二条")
     state = case.act("simple.decided", LEHUA_1, {**payload, "band": "lighter"}, at=START + H)
     assert state.decision is not None and state.decision.fine_fen == 10_000
+
+
+def test_a_penalty_decision_on_a_case_without_any_evidence_is_refused() -> None:
+    """APL Art 40: 证据不足的，不得给予行政处罚 — a case with no evidence item and no inspection or interview record is
+    not penalised; once its evidence is recorded the same decision is accepted."""
+    case = filed_case(standard_world(), ITEM_LICENCE_DISPLAY)
+    case.act("notice.issued", OFFICER_1, notice(["fine"], 500_000, band="lighter"), at=START + 8 * D)
+    case.act("service.recorded", OFFICER_2, service("notice"), at=START + 8 * D + H)
+    payload = decision(["fine"], 500_000, ENDED, band="lighter")
+    refuse(case, "decision.made", HEAD, payload, DECIDE_AT, r.PenaltyWithoutEvidence, "no-evidence-no-penalty", f"{APL}第四十条")
+    case.act("inspection.recorded", OFFICER_1, {"officers": [OFFICER_1, OFFICER_2], "place": "经营场所", "findings": "未公示营业执照",
+                                                "record_sha256": sha("现场笔录"), "party_present": True}, at=DECIDE_AT - 2 * H)
+    case.act("act.cosigned", OFFICER_2, {"act_version": case.version}, at=DECIDE_AT - H)
+    state = case.act("decision.made", HEAD, payload, at=DECIDE_AT)
+    assert state.decision is not None and state.decision.kind == "penalty"
+
+
+def test_a_no_penalty_decision_needs_no_evidence() -> None:
+    """Art 57(3): 违法事实不能成立的，不予行政处罚 — deciding not to penalise rests on the absence of proof itself."""
+    case = filed_case(standard_world(), ITEM_LICENCE_DISPLAY)
+    state = case.act("no_penalty.decided", HEAD, no_penalty("first_violation_slight"), at=START + 5 * D)
+    assert state.decision is not None and state.decision.kind == "no_penalty"
+
+
+def test_a_legal_review_by_another_agencys_reviewer_is_refused() -> None:
+    """APL Art 58: the deciding agency's own legal reviewers review its decision (a township's bureau may too)."""
+    world = standard_world()
+    world.register_key("legal/3601-lehua", "legal_reviewer", LEHUA)
+    case = notified_case(world)
+    refuse(case, "legal.reviewed", "legal/3601-lehua", {"outcome": "passed", "opinion": "同意"}, DECIDE_AT - H,
+           r.LegalReviewerRequired, "legal-reviewer-required", f"{APL}第五十八条", 403)
+    state = case.act("legal.reviewed", REVIEWER, {"outcome": "passed", "opinion": "同意"}, at=DECIDE_AT - H)
+    assert state.reviews[-1].reviewer == REVIEWER
+
+
+def test_a_township_case_may_be_reviewed_by_its_bureaus_reviewer() -> None:
+    case = standard_world().case()
+    case.act("lead.received", LEHUA_1, lead(ITEM_ROAD_OCCUPATION, CITIZEN, agency=LEHUA), at=START)
+    case.act("case.filed", LEHUA_1, filing(ITEM_ROAD_OCCUPATION, CITIZEN), at=START + H)
+    state = case.act("legal.reviewed", REVIEWER, {"outcome": "passed", "opinion": "同意"}, at=START + 2 * H)
+    assert state.reviews[-1].reviewer == REVIEWER
+
+
+def _recused(case: CaseFile, person: str, at: dt.datetime) -> None:
+    case.act("recusal.requested", OFFICER_1, {"officer": person, "by": "self", "reason": "与当事人有亲属关系"}, at=at)
+    case.act("recusal.decided", HEAD, {"officer": person, "upheld": True, "reason": "回避理由成立"}, at=at + H)
+
+
+def test_a_head_whose_recusal_was_upheld_may_not_join_the_collective_discussion() -> None:
+    """APL Art 43: after an upheld recusal the person takes no part in the case — a discussing head neither."""
+    world = standard_world()
+    world.register_key("head/3601-0009", "agency_head", BUREAU)
+    case = notified_case(world)
+    _recused(case, DEPUTY_HEAD_1, START + 9 * D)
+    refuse(case, "collective.discussed", HEAD, {"participants": HEADS, "conclusion": "同意"}, START + 10 * D,
+           r.OfficerRecused, "officer-recused", f"{APL}第四十三条", 403)
+    others = [HEAD, HEADS[2], "head/3601-0009"]
+    state = case.act("collective.discussed", HEAD, {"participants": others, "conclusion": "同意"}, at=START + 10 * D)
+    assert state.discussions[-1].participants == others
+
+
+def test_a_recused_officer_may_not_review_a_device_record() -> None:
+    case = filed_case(standard_world())
+    _recused(case, OFFICER_3, START + 2 * H)
+    refuse(case, "evidence.collected", OFFICER_1,
+           evidence([OFFICER_1, OFFICER_2], START + 2 * D, kind="electronic", device=_device(reviewed_by=OFFICER_3)),
+           START + 2 * D, r.OfficerRecused, "officer-recused", f"{APL}第四十三条", 403)
+    state = case.act("evidence.collected", OFFICER_1, evidence([OFFICER_1, OFFICER_2], START + 2 * D, kind="electronic", device=_device()),
+                     at=START + 2 * D)
+    assert state.evidence[-1].kind == "electronic"
+
+
+def test_a_correction_by_staff_of_another_agency_is_refused() -> None:
+    """更正 is the acting agency's own act: an officer of another agency does not correct this case's acts."""
+    case = filed_case(standard_world())
+    correction = {"corrects": 2, "reason": "立案时间笔误", "correction": "更正为当日"}
+    refuse(case, "correction.recorded", LEHUA_1, correction, START + D, r.NotInCase, "not-in-case", f"{APL}第四十七条", 403)
+    state = case.act("correction.recorded", OFFICER_2, correction, at=START + D)
+    assert state.corrections == [2]
+
+
+def test_a_minors_penalty_is_never_published() -> None:
+    """未成年人保护法 Art 103: a party under 18 at the violation is not identified in public — its penalty is not
+    published; an adult's is."""
+    for party, published in ((_aged(16), False), (_aged(18), True)):
+        case = notified_case(standard_world(), party=party, fine=800_000, band="lighter")
+        state = case.act("decision.made", HEAD, decision(["fine"], 800_000, ENDED, band="lighter"), at=DECIDE_AT)
+        assert state.decision is not None
+        payload = {"decision_version": state.decision.version, "publicity_class": None, "note": ""}
+        if published:
+            assert case.act("disclosure.published", OFFICER_1, payload, at=DECIDE_AT + D).disclosures
+        else:
+            refuse(case, "disclosure.published", OFFICER_1, payload, DECIDE_AT + D, r.MinorNotPublic, "minor-not-public", f"{MINORS}第一百零三条")
+
+
+def test_no_penalty_for_minor_age_is_refused_for_a_party_who_was_not_under_14() -> None:
+    """APL Art 30: 不满十四周岁 is the ground only for a child under 14 at the violation."""
+    for party, lawful in ((_aged(14), False), (_aged(14, days_short=1), True)):
+        case = standard_world().case()
+        case.act("lead.received", OFFICER_1, lead(ITEM_LICENCE_DISPLAY, party), at=START)
+        case.act("case.filed", OFFICER_1, filing(ITEM_LICENCE_DISPLAY, party, violation_ended=ENDED.isoformat()), at=START + H)
+        if lawful:
+            state = case.act("no_penalty.decided", HEAD, no_penalty("minor_age"), at=START + D)
+            assert state.decision is not None and state.decision.ground == "minor_age"
+        else:
+            refuse(case, "no_penalty.decided", HEAD, no_penalty("minor_age"), START + D,
+                   r.NoPenaltyGroundUnfounded, "no-penalty-ground-unfounded", f"{APL}第三十条")
+
+
+@pytest.mark.parametrize(
+    ("began", "ended"), [(None, 30), (5, 0)], ids=["ends-after-the-decision", "ends-before-it-began"],
+)
+def test_a_decision_whose_violation_dates_are_impossible_is_malformed(began: int | None, ended: int) -> None:
+    case = notified_case(standard_world(), fine=800_000, band="lighter")
+    end = local_date(DECIDE_AT) + dt.timedelta(days=ended) if ended else ENDED
+    payload = decision(["fine"], 800_000, end, band="lighter",
+                       violation_began=None if began is None else (ENDED + dt.timedelta(days=began)).isoformat())
+    with pytest.raises(MalformedAct):
+        case.act("decision.made", HEAD, payload, at=DECIDE_AT)
+    assert case.act("decision.made", HEAD, decision(["fine"], 800_000, ENDED, band="lighter"), at=DECIDE_AT).decision is not None
+
+
+def test_auxiliary_staff_are_not_issued_an_enforcement_certificate() -> None:
+    """辅助人员 assist and never count as one of the two certified officers (Art 42): no certificate is issued."""
+    world = standard_world()
+    stream = f"person:{AUXILIARY}"
+    world.registry_act(stream, "exam.passed", AUTHORITY, {"exam": "执法资格考试", "passed_on": "2025-01-02", "score": 80})
+    cert = {"number": "赣aux-1", "agency": BUREAU, "domains": ["market_supervision"], "valid_from": "2025-02-01", "valid_until": "2030-01-01"}
+    with pytest.raises(r.AuxiliaryNotCertifiable) as info:
+        world.registry_act(stream, "certificate.issued", AUTHORITY, cert)
+    assert (info.value.code, info.value.cited_article) == ("auxiliary-not-certifiable", r.AuxiliaryNotCertifiable.article)
+    world.register_key("officer/3601-0042", "officer", BUREAU)
+    world.registry_act("person:officer/3601-0042", "exam.passed", AUTHORITY, {"exam": "执法资格考试", "passed_on": "2025-01-02", "score": 80})
+    world.registry_act("person:officer/3601-0042", "certificate.issued", AUTHORITY, {**cert, "number": "赣0042"})

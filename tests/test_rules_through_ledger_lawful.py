@@ -414,3 +414,39 @@ def test_an_on_the_spot_fine_for_a_minor_of_16_needs_the_lighter_band_on_append(
         assert state is not None and state[0] == at + 1
     finally:
         fx.store.close()
+
+
+def test_a_penalty_without_any_evidence_writes_nothing(database_url: str) -> None:
+    """APL Art 40: a decision on a case that recorded no evidence, inspection or interview writes nothing; once the
+    inspection record is made and co-signed the same decision is accepted."""
+    fx, keys, _ = _world(database_url)
+    try:
+        case = str(uuid.uuid4())
+        steps = sc.scenario("decided", START)
+        kept = [s for s in steps if s.type in ("lead.received", "case.filed", "officers.assigned", "credentials.shown",
+                                                  "rights.informed", "notice.issued", "service.recorded")]
+        _play(fx, keys, case, kept)
+        served = kept[-1].offset
+        waivers = [sc.Step("right.waived", sc.PARTY_STORE, {"right": right, "paper_sha256": None}, served + dt.timedelta(hours=i + 1))
+                   for i, right in enumerate(("statement", "hearing"))]
+        review = next(s for s in steps if s.type == "legal.reviewed")
+        later = [*waivers, sc.Step(review.type, review.actor, review.payload, served + dt.timedelta(hours=3))]
+        for version, step in enumerate(later, start=len(kept)):
+            fx.clock.now = START + step.offset
+            _append(fx, keys, case, version, step)
+        decided = steps[-1]
+        at = len(kept) + len(later)
+        decision = sc.Step(decided.type, decided.actor, decided.payload, served + dt.timedelta(days=1))
+        fx.clock.now = START + decision.offset
+        err = _refused(fx, keys, case, at, decision)
+        assert (err.code, err.cited_article, err.status) == ("no-evidence-no-penalty", "《行政处罚法》第四十条", 422)
+        inspection = next(s for s in steps if s.type == "inspection.recorded")
+        record = [sc.Step(inspection.type, inspection.actor, inspection.payload, decision.offset),
+                  sc.Step("act.cosigned", sc.OFFICER_2, {"act_version": at + 1}, decision.offset)]
+        for version, step in enumerate([*record, decision], start=at):
+            fx.clock.now = START + step.offset
+            _append(fx, keys, case, version, step)
+        state = fx.store.stream_state(case)
+        assert state is not None and state[0] == at + 3
+    finally:
+        fx.store.close()

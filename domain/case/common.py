@@ -101,12 +101,17 @@ Handler = Callable[[CaseState, ActRecord, Any, Registry], None]
 
 # -- gates -----------------------------------------------------------------------------------------------------
 def named(payload: Any) -> list[str]:
-    """People an act names as taking part (officers, presider, approver)."""
-    names: list[str] = list(getattr(payload, "officers", []) or [])
+    """People an act names as taking part (officers, discussing heads, presider, approver, a device record's
+    reviewer): none of them may be an officer whose recusal was upheld (Art 43)."""
+    names: list[str] = [*(getattr(payload, "officers", []) or []), *(getattr(payload, "participants", []) or [])]
     for attr in ("presider", "approved_by"):
         value = getattr(payload, attr, None)
         if isinstance(value, str):
             names.append(value)
+    device = getattr(payload, "device", None)
+    reviewer = getattr(device, "reviewed_by", None)
+    if isinstance(reviewer, str):
+        names.append(reviewer)
     return names
 
 

@@ -49,7 +49,7 @@ from domain.law import APL, rule
 from domain.local_rules import local_rule
 from domain.money import LimitationKind, limitation_expired
 from domain.parties import Party, age_on, check_party
-from domain.personnel import roles_of
+from domain.personnel import agency_of, roles_of
 from domain.refusals import (
     ActNotAllowedNow,
     AgencyHeadRequired,
@@ -72,8 +72,10 @@ from domain.refusals import (
     MinorNotPenalised,
     MinorPenaltyNotMitigated,
     NoFaultNotPenalised,
+    NoPenaltyGroundUnfounded,
     PenaltyNotInBasis,
     PenaltyTimeBarred,
+    PenaltyWithoutEvidence,
     SimpleProcedureNotAllowed,
     StatementWindowOpen,
     UnknownAgency,
@@ -187,6 +189,11 @@ def _reviewed(s: CaseState, act: ActRecord, p: LegalReviewed, registry: Registry
         raise LegalReviewerRequired(f"{act.actor} is not a legal reviewer")
     if act.actor in s.investigators:
         raise LegalReviewerRequired(f"{act.actor} investigated this case and may not review it")
+    # Art 58: the reviewer works for the deciding agency (its own, the entruster's, or a township's parent bureau).
+    agency = registry.agencies.get(s.agency) if s.agency is not None else None
+    reviewing = {s.agency, s.in_name_of, agency.parent if agency is not None else None} - {None}
+    if agency_of(registry, act.actor) not in reviewing:
+        raise LegalReviewerRequired(f"{act.actor} is not a legal reviewer of {s.in_name_of or s.agency}")
     s.reviews.append(Review(at=act.recorded_at, reviewer=act.actor, outcome=p.outcome))
 
 
@@ -220,6 +227,9 @@ def _decided(s: CaseState, act: ActRecord, p: DecisionMade, registry: Registry) 
     if n is None or n.served_at is None:
         raise DecisionWithoutNotice("no pre-decision notice has been served")
     today = when(act)
+    check_violation_dates(p.violation_began, p.violation_ended, today)
+    if not s.evidence and not s.records:
+        raise PenaltyWithoutEvidence(f"case {s.case_id} records no evidence, inspection or interview")
     window = proc.statement_window(s, registry)
     if window is not None and today <= window.date and s.statement_waived_at is None:
         raise StatementWindowOpen(f"the party may state and defend until {window.date} ({window.source}){window.note()}")
@@ -284,9 +294,31 @@ def _decided(s: CaseState, act: ActRecord, p: DecisionMade, registry: Registry) 
     s.violation_ended = p.violation_ended
 
 
+def check_violation_dates(began: dt.date | None, ended: dt.date | None, today: dt.date) -> None:
+    """A violation ends on or after the day it began, and not after the act that finds it."""
+    if began is not None and ended is not None and began > ended:
+        raise MalformedAct(f"the violation ended on {ended}, before it began on {began}")
+    if ended is not None and ended > today:
+        raise MalformedAct(f"the violation cannot end on {ended}, after the act of {today} that finds it")
+
+
+def _check_minor_age_ground(s: CaseState, ground: str, today: dt.date) -> None:
+    """Art 30: the ground ``minor_age`` fits only a child under 14 at the violation. Without its date, judged at the
+    earliest day a violation discovered now could have ended and still be pursued (the longest limitation)."""
+    if ground != "minor_age":
+        return
+    discovered = local_date(s.lead.received_at) if s.lead is not None else today
+    longest = rule("limitation.life_health_finance").value
+    day = s.violation_ended or discovered.replace(year=discovered.year - longest, day=min(discovered.day, 28))
+    age = age_on(s.party, day)
+    if age is not None and age >= rule("party.age_not_penalised").value:
+        raise NoPenaltyGroundUnfounded(f"the party was {age} on {day}; not under {rule('party.age_not_penalised').value}")
+
+
 def _no_penalty(s: CaseState, act: ActRecord, p: NoPenaltyDecided, registry: Registry) -> None:
     decision_ready(s, act, registry)
     deciding_agency = require_deciding_agency(s, case_holding(registry, s, act), p.deciding_agency)
+    _check_minor_age_ground(s, p.ground, when(act))
     check_time_limit(s, act)
     s.decision = Decision(
         version=act.version, kind="no_penalty", decided_at=act.recorded_at, by=act.actor, ground=p.ground,
@@ -315,6 +347,7 @@ def _simple(s: CaseState, act: ActRecord, p: SimpleDecided, registry: Registry) 
         raise CredentialsNotShown("the officers show their credentials on the spot", article=f"{APL}第五十二条")
     if not p.party_heard:
         raise DecisionWithoutNotice("the party is told the facts and heard on the spot", article=f"{APL}第五十二条")
+    check_violation_dates(None, p.violation_ended, when(act))
     s.party = party
     terms = applicable_terms(registry, held, p.catalog_item, p.violation_ended)
     _check_limitation(s, terms, p.violation_ended, False)

@@ -13,6 +13,8 @@ from domain.acts import ActRecord
 from domain.case.common import Handler, require_certified_or_head, require_head, when
 from domain.case_state import CaseState, Decision, Disclosure
 from domain.disclosure_acts import CreditRepaired, DisclosurePublished, DisclosureWithdrawn
+from domain.law import rule
+from domain.parties import age_on
 from domain.redact import find_personal_data
 from domain.refusals import (
     AlreadyDisclosed,
@@ -58,6 +60,11 @@ def _published(s: CaseState, act: ActRecord, p: DisclosurePublished, registry: R
         raise DisclosureWithoutDecision(f"case {s.case_id} has no decision in force taken at version {p.decision_version}")
     if not rules.may_disclose(d.ground):
         raise MinorNotPublic(f"the decision at version {p.decision_version} concerns a minor (ground {d.ground})")
+    age = age_on(s.party, s.violation_ended) if s.violation_ended is not None else None
+    if age is not None and age < rule("party.age_mitigated").value:
+        # 未成年人保护法 Art 103: nothing that could identify a minor is disclosed — the penalty of a party under 18
+        # at the violation is not published at all.
+        raise MinorNotPublic(f"the party was {age} when the violation ended on {s.violation_ended}")
     if disclosure_of(s, d.version) is not None:
         raise AlreadyDisclosed(f"the decision at version {d.version} was published already")
     found = find_personal_data(p.note)
