@@ -757,3 +757,13 @@ class NoPenaltyGroundUnfounded(DomainError):
     title = "不予行政处罚的理由与当事人情况不符"
     title_en = "The stated ground for no penalty does not fit the party (not under 14 at the violation)"
     article = f"{APL}第三十条"
+
+
+class LeftAtResidenceUnrecorded(DomainError):
+    """民事诉讼法 Art 89 (留置送达): the refusal is recorded on the service receipt signed by a witness, or the
+    leaving of the paper is photographed or filmed — without that record it is no service."""
+
+    code = "left-at-residence-unrecorded"
+    title = "留置送达应当记明拒收事由并由见证人签名，或者以拍照、录像等方式记录送达过程"
+    title_en = "Service by leaving the paper at the residence needs its record (witnessed receipt, photos or video)"
+    article = f"{CPL}第八十九条"

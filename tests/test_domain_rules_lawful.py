@@ -991,3 +991,24 @@ def test_auxiliary_staff_are_not_issued_an_enforcement_certificate() -> None:
     world.register_key("officer/3601-0042", "officer", BUREAU)
     world.registry_act("person:officer/3601-0042", "exam.passed", AUTHORITY, {"exam": "执法资格考试", "passed_on": "2025-01-02", "score": 80})
     world.registry_act("person:officer/3601-0042", "certificate.issued", AUTHORITY, {**cert, "number": "赣0042"})
+
+
+def test_a_notice_of_confiscation_states_its_value() -> None:
+    """Arts 58, 63: the hearing right and the legal review turn on the confiscation's value (较大数额、较大价值); a
+    confiscation without a value, or a value without a confiscation, is malformed."""
+    case = investigated_case(standard_world(), ITEM_EXPIRED_FOOD)
+    for penalties, value in ((["fine", "confiscate_property"], 0), (["fine"], 120_000)):
+        with pytest.raises(MalformedAct):
+            case.act("notice.issued", OFFICER_1, notice(penalties, 6_000_000, value, band="lighter"), at=START + 8 * D)
+    state = case.act("notice.issued", OFFICER_1, notice(["fine", "confiscate_property"], 6_000_000, 120_000, band="lighter"), at=START + 8 * D)
+    assert state.notice is not None and state.notice.confiscation_fen == 120_000
+
+
+def test_service_left_at_the_residence_needs_its_record() -> None:
+    """民事诉讼法 Art 89 (留置送达): the witnessed receipt or the photos or video of the leaving are named."""
+    case = investigated_case(standard_world())
+    case.act("notice.issued", OFFICER_1, notice(["fine"], 1_500_000, band="general"), at=START + 8 * D)
+    refuse(case, "service.recorded", OFFICER_2, service("notice", "left_at_residence"), START + 8 * D + H,
+           r.LeftAtResidenceUnrecorded, "left-at-residence-unrecorded", f"{CPL}第八十九条")
+    state = case.act("service.recorded", OFFICER_2, service("notice", "left_at_residence", receipt_sha256=sha("留置送达照片")), at=START + 8 * D + H)
+    assert state.notice is not None and state.notice.service_method == "left_at_residence"

@@ -450,3 +450,44 @@ def test_a_penalty_without_any_evidence_writes_nothing(database_url: str) -> Non
         assert state is not None and state[0] == at + 3
     finally:
         fx.store.close()
+
+
+def test_service_left_at_the_residence_without_its_record_writes_nothing(database_url: str) -> None:
+    """民事诉讼法 Art 89: leaving the notice at the residence with no witnessed receipt, photos or video writes
+    nothing; with the record named it is accepted."""
+    fx, keys, _ = _world(database_url)
+    try:
+        case = str(uuid.uuid4())
+        steps = sc.scenario("notified", START)
+        at = next(i for i, s in enumerate(steps) if s.type == "service.recorded" and s.payload["document"] == "notice")
+        _play(fx, keys, case, steps[:at])
+        served = steps[at]
+        fx.clock.now = START + served.offset
+        left = sc.Step(served.type, served.actor, {**served.payload, "method": "left_at_residence"}, served.offset)
+        err = _refused(fx, keys, case, at, left)
+        assert (err.code, err.cited_article, err.status) == ("left-at-residence-unrecorded", "《民事诉讼法》第八十九条", 422)
+        _append(fx, keys, case, at, sc.Step(left.type, left.actor, {**left.payload, "receipt_sha256": "6" * 64}, left.offset))
+        state = fx.store.stream_state(case)
+        assert state is not None and state[0] == at + 1
+    finally:
+        fx.store.close()
+
+
+def test_a_legal_review_by_another_agencys_reviewer_writes_nothing(database_url: str) -> None:
+    """APL Art 58: the review is the deciding agency's; a township's reviewer does not review the bureau's case."""
+    fx, keys, _ = _world(database_url)
+    try:
+        case = str(uuid.uuid4())
+        steps = sc.scenario("decided", START)
+        at = next(i for i, s in enumerate(steps) if s.type == "legal.reviewed")
+        _play(fx, keys, case, steps[:at])
+        review = steps[at]
+        fx.clock.now = START + review.offset
+        keys["legal/lehua-01"] = fx.register("legal/lehua-01", role="legal_reviewer", agency=sc.LEHUA)
+        err = _refused(fx, keys, case, at, sc.Step(review.type, "legal/lehua-01", review.payload, review.offset))
+        assert (err.code, err.cited_article, err.status) == ("legal-reviewer-required", "《行政处罚法》第五十八条", 403)
+        _append(fx, keys, case, at, review)
+        state = fx.store.stream_state(case)
+        assert state is not None and state[0] == at + 1
+    finally:
+        fx.store.close()

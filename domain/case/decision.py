@@ -43,7 +43,7 @@ from domain.case_state import (
     Discussion,
     Review,
 )
-from domain.catalog import SIMPLE_KINDS, Holding, ItemTerms, item_of, require_holding
+from domain.catalog import MONEY_KINDS, SIMPLE_KINDS, Holding, ItemTerms, item_of, require_holding
 from domain.errors import MalformedAct
 from domain.law import APL, rule
 from domain.local_rules import local_rule
@@ -83,12 +83,20 @@ from domain.refusals import (
 from domain.registry import Registry
 
 
+def check_confiscation(penalties: list[str], confiscation_fen: int) -> None:
+    """A confiscation states its value, and only a confiscation has one: the value decides the hearing right and
+    the legal review (Arts 58, 63: 较大数额、较大价值), so leaving it out would take them away."""
+    if bool(set(penalties) & MONEY_KINDS - {"fine"}) != (confiscation_fen > 0):
+        raise MalformedAct("confiscation_fen is positive exactly when the penalties include a confiscation (its value)")
+
+
 def _check_penalty(
     terms: ItemTerms,
     penalties: list[str],
     fine_fen: int,
     band_level: str | None,
     reason_outside_band: str | None,
+    confiscation_fen: int = 0,
 ) -> bool:
     """Penalty kinds in the basis, fine inside the range and band. Returns whether the fine is outside the band."""
     unknown = sorted(set(penalties) - set(terms.penalty_kinds))
@@ -96,6 +104,7 @@ def _check_penalty(
         raise PenaltyNotInBasis(f"{terms.basis} provides {terms.penalty_kinds}, not {unknown}")
     if ("fine" in penalties) != (fine_fen > 0):
         raise MalformedAct("fine_fen is positive exactly when the penalties include a fine")
+    check_confiscation(penalties, confiscation_fen)
     if fine_fen == 0:
         return False
     band = next((b for b in terms.bands if b.level == band_level), None)
@@ -254,7 +263,7 @@ def _decided(s: CaseState, act: ActRecord, p: DecisionMade, registry: Registry) 
     _check_limitation(s, terms, p.violation_ended, p.life_health_finance_harm)
     _check_no_penalty_grounds(p.minor, p.corrected, p.harm, p.no_fault_proven)
     _check_age(s.party, p.violation_ended, p.band)
-    outside = _check_penalty(terms, list(p.penalties), p.fine_fen, p.band, p.reason_outside_band)
+    outside = _check_penalty(terms, list(p.penalties), p.fine_fen, p.band, p.reason_outside_band, p.confiscation_fen)
     _check_exemption(terms, p.first_violation, p.corrected, p.harm, p.band)
     heavier = sorted(set(p.penalties) - set(n.penalties))
     if heavier or p.fine_fen > n.fine_fen or p.confiscation_fen > n.confiscation_fen:
