@@ -767,3 +767,13 @@ class LeftAtResidenceUnrecorded(DomainError):
     title = "留置送达应当记明拒收事由并由见证人签名，或者以拍照、录像等方式记录送达过程"
     title_en = "Service by leaving the paper at the residence needs its record (witnessed receipt, photos or video)"
     article = f"{CPL}第八十九条"
+
+
+class RecusalPending(DomainError):
+    """APL Art 43: a recusal asked for is decided by the head; the investigation goes on meanwhile, the decision on
+    the case waits for it — else the person the party objected to may have shaped the outcome unanswered."""
+
+    code = "recusal-pending"
+    title = "回避申请尚未决定，不得作出处理决定"
+    title_en = "A recusal request is still undecided; the case is not decided before it"
+    article = f"{APL}第四十三条"

@@ -1012,3 +1012,15 @@ def test_service_left_at_the_residence_needs_its_record() -> None:
            r.LeftAtResidenceUnrecorded, "left-at-residence-unrecorded", f"{CPL}第八十九条")
     state = case.act("service.recorded", OFFICER_2, service("notice", "left_at_residence", receipt_sha256=sha("留置送达照片")), at=START + 8 * D + H)
     assert state.notice is not None and state.notice.service_method == "left_at_residence"
+
+
+def test_the_case_is_not_decided_while_a_recusal_request_is_undecided() -> None:
+    """APL Art 43: the investigation goes on while the head considers a recusal; the decision on the case waits."""
+    case = notified_case(standard_world(), fine=800_000, band="lighter")
+    case.act("recusal.requested", OFFICER_2, {"officer": OFFICER_1, "by": "party", "reason": "执法人员与竞争对手有利害关系"}, at=START + 9 * D)
+    payload = decision(["fine"], 800_000, ENDED, band="lighter")
+    refuse(case, "decision.made", HEAD, payload, DECIDE_AT, r.RecusalPending, "recusal-pending", f"{APL}第四十三条")
+    refuse(case, "no_penalty.decided", HEAD, no_penalty(), DECIDE_AT, r.RecusalPending, "recusal-pending", f"{APL}第四十三条")
+    case.act("recusal.decided", HEAD, {"officer": OFFICER_1, "upheld": False, "reason": "理由不成立"}, at=DECIDE_AT - H)
+    state = case.act("decision.made", HEAD, payload, at=DECIDE_AT)
+    assert state.decision is not None and state.decision.kind == "penalty"

@@ -491,3 +491,27 @@ def test_a_legal_review_by_another_agencys_reviewer_writes_nothing(database_url:
         assert state is not None and state[0] == at + 1
     finally:
         fx.store.close()
+
+
+def test_a_decision_while_a_recusal_request_is_undecided_writes_nothing(database_url: str) -> None:
+    """APL Art 43: the party's recusal request is decided before the case is; then the decision is accepted."""
+    fx, keys, _ = _world(database_url)
+    try:
+        case = str(uuid.uuid4())
+        steps = sc.scenario("decided", START)
+        _play(fx, keys, case, steps[:-1])
+        decided = steps[-1]
+        asked = sc.Step("recusal.requested", sc.PARTY_STORE, {"officer": sc.OFFICER_2, "by": "party", "reason": "利害关系"},
+                        decided.offset - dt.timedelta(hours=2))
+        fx.clock.now = START + asked.offset
+        _append(fx, keys, case, len(steps) - 1, asked)
+        fx.clock.now = START + decided.offset
+        err = _refused(fx, keys, case, len(steps), decided)
+        assert (err.code, err.cited_article, err.status) == ("recusal-pending", "《行政处罚法》第四十三条", 422)
+        answer = sc.Step("recusal.decided", sc.HEAD, {"officer": sc.OFFICER_2, "upheld": False, "reason": "理由不成立"}, decided.offset)
+        _append(fx, keys, case, len(steps), answer)
+        _append(fx, keys, case, len(steps) + 1, decided)
+        state = fx.store.stream_state(case)
+        assert state is not None and state[0] == len(steps) + 2
+    finally:
+        fx.store.close()

@@ -51,6 +51,7 @@ from domain.refusals import (
     OfficerNotCertified,
     OfficerRecused,
     PenaltyInsteadOfTransfer,
+    RecusalPending,
     RightsNotInformed,
     TooFewOfficers,
 )
@@ -338,6 +339,9 @@ def decision_ready(s: CaseState, act: ActRecord, registry: Registry) -> None:
         raise ActNotAllowedNow("the case is already decided, terminated or transferred", article=f"{APL}第五十九条")
     require_no_transfer_under_way(s)
     require_head(registry, s, act.actor, "deciding the case")
+    pending = [r.officer for r in s.recusals if r.upheld is None]
+    if pending and act.type in ("decision.made", "no_penalty.decided"):
+        raise RecusalPending(f"the recusal of {', '.join(pending)} awaits the head's decision")
 
 
 def require_no_transfer_under_way(s: CaseState) -> None:
