@@ -87,6 +87,7 @@ from zhifa.scenarios import (
     REVIEWER,
     STORE,
     SUPERVISOR,
+    URBAN_ONLY,
     hearing_case,
     investigated,
     organisation_case,
@@ -1024,3 +1025,17 @@ def test_the_case_is_not_decided_while_a_recusal_request_is_undecided() -> None:
     case.act("recusal.decided", HEAD, {"officer": OFFICER_1, "upheld": False, "reason": "理由不成立"}, at=DECIDE_AT - H)
     state = case.act("decision.made", HEAD, payload, at=DECIDE_AT)
     assert state.decision is not None and state.decision.kind == "penalty"
+
+
+def test_the_party_is_told_its_rights_by_certified_officers_only() -> None:
+    """APL Art 55: the investigating officers tell the party its rights; an auxiliary naming only itself, or an
+    officer uncertified for the case's domain, does not count as telling — evidence then still waits."""
+    case = standard_world().case()
+    case.act("lead.received", OFFICER_1, lead(ITEM_EXPIRED_FOOD, COMPANY), at=START)
+    case.act("case.filed", OFFICER_1, filing(ITEM_EXPIRED_FOOD, COMPANY), at=START + H)
+    case.act("credentials.shown", OFFICER_1, {"officers": [OFFICER_1, OFFICER_2], "to": "party"}, at=START + H)
+    for actor, officers in ((AUXILIARY, [AUXILIARY]), (URBAN_ONLY, [URBAN_ONLY])):
+        refuse(case, "rights.informed", actor, {"officers": officers, "rights": ["陈述权"]}, START + H,
+               r.OfficerNotCertified, "officer-not-certified", f"{APL}第四十二条", 403)
+    state = case.act("rights.informed", AUXILIARY, {"officers": [OFFICER_1, OFFICER_2], "rights": ["陈述权"]}, at=START + H)
+    assert state.rights_informed_at == START + H

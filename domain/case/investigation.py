@@ -73,7 +73,18 @@ def _credentials(s: CaseState, act: ActRecord, p: CredentialsShown, registry: Re
 
 
 def _rights(s: CaseState, act: ActRecord, p: RightsInformed, registry: Registry) -> None:
+    """Art 55: the officers conducting the investigation tell the party its rights — certified officers, with the
+    signer among them (or an auxiliary assisting them), never an auxiliary alone."""
     require_staff(registry, act.actor)
+    if act.actor not in p.officers and not is_auxiliary_only(registry, act.actor):
+        raise MalformedAct("the signer is among the officers who told the party its rights")
+    if not p.officers:
+        raise MalformedAct("name the officers who told the party its rights")
+    for officer in p.officers:
+        if s.domain is not None:
+            require_certified(registry, s, officer, act.recorded_at)
+        elif "officer" not in roles_of(registry, officer):
+            raise OfficerNotCertified(f"{officer} is not an officer")
     s.rights_informed_at = act.recorded_at
 
 
