@@ -834,11 +834,12 @@ def test_an_on_the_spot_fine_for_a_minor_in_the_lighter_band_is_accepted() -> No
     assert case.act("simple.decided", OFFICER_1, payload, at=START + H).decision is not None
 
 
-def test_an_on_the_spot_warning_for_a_minor_states_the_lighter_band() -> None:
+def test_an_on_the_spot_warning_for_a_minor_is_the_lightest_penalty_but_a_fine_beside_it_is_not() -> None:
+    """A warning alone is the lightest penalty there is (Art 9): it needs no band; a fine added to it does."""
     case, payload = _on_the_spot_for(_aged(15))
-    warning = {**payload, "penalties": ["warning"], "fine_fen": 0}
-    refuse(case, "simple.decided", OFFICER_1, warning, START + H, r.MinorPenaltyNotMitigated, "minor-penalty-not-mitigated", f"{APL}第三十条")
-    state = case.act("simple.decided", OFFICER_1, {**warning, "band": "lighter"}, at=START + H)
+    both = {**payload, "penalties": ["warning", "fine"]}
+    refuse(case, "simple.decided", OFFICER_1, both, START + H, r.MinorPenaltyNotMitigated, "minor-penalty-not-mitigated", f"{APL}第三十条")
+    state = case.act("simple.decided", OFFICER_1, {**payload, "penalties": ["warning"], "fine_fen": 0}, at=START + H)
     assert state.decision is not None and state.decision.penalties == ["warning"]
 
 
@@ -1039,3 +1040,24 @@ def test_the_party_is_told_its_rights_by_certified_officers_only() -> None:
                r.OfficerNotCertified, "officer-not-certified", f"{APL}第四十二条", 403)
     state = case.act("rights.informed", AUXILIARY, {"officers": [OFFICER_1, OFFICER_2], "rights": ["陈述权"]}, at=START + H)
     assert state.rights_informed_at == START + H
+
+
+def test_a_warning_alone_for_a_minor_needs_no_band_in_the_general_procedure_either() -> None:
+    case = notified_case(standard_world(), item=ITEM_GRAFFITI, party=_aged(16), penalties=["warning"], fine=0, band=None)
+    refuse(case, "decision.made", HEAD, decision(["warning", "fine"], 50_000, ENDED), DECIDE_AT,
+           r.MinorPenaltyNotMitigated, "minor-penalty-not-mitigated", f"{APL}第三十条")
+    state = case.act("decision.made", HEAD, decision(["warning"], 0, ENDED), at=DECIDE_AT)
+    assert state.decision is not None and state.decision.penalties == ["warning"]
+
+
+def test_a_no_penalty_decision_on_a_minor_is_not_published_even_without_the_violation_date() -> None:
+    """A party under 18 when the lead came in was under 18 at the violation: its decision stays unpublished."""
+    for party, published in ((_aged(17), False), (_aged(19), True)):
+        case = filed_case(standard_world(), ITEM_LICENCE_DISPLAY, party=party)
+        state = case.act("no_penalty.decided", HEAD, no_penalty("first_violation_slight"), at=START + 5 * D)
+        assert state.decision is not None
+        payload = {"decision_version": state.decision.version, "publicity_class": None, "note": ""}
+        if published:
+            assert case.act("disclosure.published", OFFICER_1, payload, at=START + 6 * D).disclosures
+        else:
+            refuse(case, "disclosure.published", OFFICER_1, payload, START + 6 * D, r.MinorNotPublic, "minor-not-public", f"{MINORS}第一百零三条")

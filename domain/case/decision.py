@@ -125,16 +125,18 @@ def _check_penalty(
     return outside
 
 
-def _check_age(party: Party | None, violation_ended: dt.date, band: str | None) -> None:
+def _check_age(party: Party | None, violation_ended: dt.date, band: str | None, penalties: list[str]) -> None:
     """APL Art 30, by the party's age on the day the violation ended (a continuing violation: its last day). 从轻或者
     减轻 binds every procedure: an on-the-spot decision for a minor of 14–17 names the lighter or mitigated band too
-    (the simple procedure's caps, Art 51, are the procedure's limit, not a mitigation)."""
+    (the simple procedure's caps, Art 51, are the procedure's limit, not a mitigation). A warning alone is the
+    lightest penalty there is (Art 9) and needs no band to show it."""
     age = age_on(party, violation_ended)
     if age is None:
         return
     if age < rule("party.age_not_penalised").value:
         raise MinorNotPenalised(f"the party was {age} when the violation ended on {violation_ended}; decide no penalty (minor_age)")
-    if age < rule("party.age_mitigated").value and band not in ("lighter", "mitigated"):
+    warning_only = set(penalties) <= {"warning"}
+    if age < rule("party.age_mitigated").value and band not in ("lighter", "mitigated") and not warning_only:
         raise MinorPenaltyNotMitigated(
             f"the party was {age} when the violation ended on {violation_ended}; the band is {band or 'none'}, not lighter or mitigated"
         )
@@ -262,7 +264,7 @@ def _decided(s: CaseState, act: ActRecord, p: DecisionMade, registry: Registry) 
     check_time_limit(s, act)
     _check_limitation(s, terms, p.violation_ended, p.life_health_finance_harm)
     _check_no_penalty_grounds(p.minor, p.corrected, p.harm, p.no_fault_proven)
-    _check_age(s.party, p.violation_ended, p.band)
+    _check_age(s.party, p.violation_ended, p.band, list(p.penalties))
     outside = _check_penalty(terms, list(p.penalties), p.fine_fen, p.band, p.reason_outside_band, p.confiscation_fen)
     _check_exemption(terms, p.first_violation, p.corrected, p.harm, p.band)
     heavier = sorted(set(p.penalties) - set(n.penalties))
@@ -361,7 +363,7 @@ def _simple(s: CaseState, act: ActRecord, p: SimpleDecided, registry: Registry) 
     terms = applicable_terms(registry, held, p.catalog_item, p.violation_ended)
     _check_limitation(s, terms, p.violation_ended, False)
     _check_no_penalty_grounds(p.minor, p.corrected, p.harm, p.no_fault_proven)
-    _check_age(party, p.violation_ended, p.band)
+    _check_age(party, p.violation_ended, p.band, list(p.penalties))
     # Bands apply to the general procedure's fines; an on-the-spot fine stays inside the statutory range.
     _check_simple_range(terms, p)
     _check_exemption(terms, p.first_violation, p.corrected, p.harm, p.band, fined_unbanded=p.fine_fen > 0 and p.band is None and bool(terms.bands))
