@@ -399,7 +399,10 @@ class NoPenaltyDecided(Payload):
 
 
 class SimpleDecided(Payload):
-    """当场处罚 (Arts 51–52): warning or a small fine, on a standard form, credentials shown, party heard."""
+    """当场处罚 (Arts 51–52): warning or a small fine, on a standard form, credentials shown, party heard.
+
+    ``band`` is the discretion band the form applies; a minor of 14–17 (Art 30) is penalised only in the ``lighter``
+    or ``mitigated`` band, and a named band's range binds the fine as in the general procedure."""
 
     party: Party
     catalog_item: Text
@@ -419,6 +422,7 @@ class SimpleDecided(Payload):
     no_fault_proven: bool = False
     deciding_agency: str | None = None
     remedies_stated: bool = True
+    band: Band | None = None
 
 
 class SimpleReported(Payload):

@@ -35,7 +35,13 @@ from domain.personnel_model import (
     RoleWithdrawn,
     TrainingRecorded,
 )
-from domain.refusals import DomainNotExercised, ExamRequired, UnknownAgency, UnknownCertificate
+from domain.refusals import (
+    AuxiliaryNotCertifiable,
+    DomainNotExercised,
+    ExamRequired,
+    UnknownAgency,
+    UnknownCertificate,
+)
 from domain.registry import Registry
 
 # The records are re-exported: ``from domain.personnel import Person`` reads as the domain speaks.
@@ -104,8 +110,8 @@ def is_auxiliary_only(registry: Registry, person_id: str) -> bool:
 def certificate_for(registry: Registry, person_id: str, agency: str, domain: str, when: dt.datetime) -> Certificate | None:
     """The certificate in force for this agency and domain on the act's local date, if any."""
     who = registry.persons.get(person_id)
-    if who is None or who.exited:
-        return None
+    if who is None or who.exited or is_auxiliary_only(registry, person_id):
+        return None  # an auxiliary's certificate (had one been issued before the role) never makes an officer
     on = local_date(when)
     for cert in who.certificates:
         if cert.in_force(agency, domain, on):
@@ -202,6 +208,8 @@ def apply_personnel(registry: Registry, act: ActRecord) -> Person:
         return dataclasses.replace(who, exams=(*who.exams, (exam.exam, exam.passed_on)))
     if act.type == "certificate.issued":
         issued = payload_as(act, CertificateIssued)
+        if is_auxiliary_only(registry, person_id):
+            raise AuxiliaryNotCertifiable(f"{person_id} is auxiliary staff; a certificate is for officers")
         if not any(day <= issued.valid_from for _, day in who.exams):
             raise ExamRequired(f"{person_id} has passed no enforcement exam by {issued.valid_from}")
         if issued.valid_until < issued.valid_from or not issued.domains:

@@ -729,3 +729,51 @@ class PreservationSeizedWithoutMeasure(DomainError):
     title_en = "Preserved items are seized only by a coercive measure imposed under the ACL"
     article = f"{ACL}第十八条"
     status = 422
+
+
+# -- found by the rules audit (session 8) ---------------------------------------------------------------------------
+class PenaltyWithoutEvidence(DomainError):
+    """APL Art 40: 违法事实不清、证据不足的，不得给予行政处罚 — a penalty rests on evidence or records of this case."""
+
+    code = "no-evidence-no-penalty"
+    title = "违法事实不清、证据不足的，不得给予行政处罚"
+    title_en = "No penalty without evidence: the case records no evidence item, inspection or interview record"
+    article = f"{APL}第四十条"
+
+
+class AuxiliaryNotCertifiable(DomainError):
+    """辅助人员 hold no enforcement certificate: they assist certified officers and never count as one (Art 42)."""
+
+    code = "auxiliary-not-certifiable"
+    title = "辅助人员不得核发行政执法证件"
+    title_en = "Auxiliary staff are not issued enforcement certificates"
+    article = f"{APL}第四十二条；{GUANYUN}（辅助人员管理）"
+
+
+class NoPenaltyGroundUnfounded(DomainError):
+    """APL Art 30: 不满十四周岁 is a ground only for a child under 14 at the violation."""
+
+    code = "no-penalty-ground-unfounded"
+    title = "不予行政处罚的理由与当事人情况不符"
+    title_en = "The stated ground for no penalty does not fit the party (not under 14 at the violation)"
+    article = f"{APL}第三十条"
+
+
+class LeftAtResidenceUnrecorded(DomainError):
+    """民事诉讼法 Art 89 (留置送达): the refusal is recorded on the service receipt signed by a witness, or the
+    leaving of the paper is photographed or filmed — without that record it is no service."""
+
+    code = "left-at-residence-unrecorded"
+    title = "留置送达应当记明拒收事由并由见证人签名，或者以拍照、录像等方式记录送达过程"
+    title_en = "Service by leaving the paper at the residence needs its record (witnessed receipt, photos or video)"
+    article = f"{CPL}第八十九条"
+
+
+class RecusalPending(DomainError):
+    """APL Art 43: a recusal asked for is decided by the head; the investigation goes on meanwhile, the decision on
+    the case waits for it — else the person the party objected to may have shaped the outcome unanswered."""
+
+    code = "recusal-pending"
+    title = "回避申请尚未决定，不得作出处理决定"
+    title_en = "A recusal request is still undecided; the case is not decided before it"
+    article = f"{APL}第四十三条"

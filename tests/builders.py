@@ -282,6 +282,7 @@ def simple(party: dict[str, Any], item: str, fine_fen: int, officers: list[str],
             "minor": False,
             "no_fault_proven": False,
             "deciding_agency": BUREAU,
+            **({"band": None} if "band" in overrides else {}),  # only a form applying a band names it (Art 30)
         },
         overrides,
     )

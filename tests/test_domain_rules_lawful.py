@@ -20,9 +20,10 @@ from domain import refusals as r
 from domain.calendar import local_date
 from domain.deadlines import deadlines
 from domain.errors import MalformedAct, NotAuthorised
-from domain.law import ACL, ALL, APL, CPL, MS_RULES
+from domain.law import ACL, ALL, APL, CPL, MINORS, MS_RULES
 from domain.procedure import measure_end
 from tests.builders import (
+    AUTHORITY,
     CaseFile,
     World,
     beijing,
@@ -59,6 +60,7 @@ from tests.test_domain_rules import (
     refuse,
 )
 from zhifa.scenarios import (
+    AUXILIARY,
     BUREAU,
     CATALOG_KEEPER,
     CITIZEN,
@@ -85,6 +87,7 @@ from zhifa.scenarios import (
     REVIEWER,
     STORE,
     SUPERVISOR,
+    URBAN_ONLY,
     hearing_case,
     investigated,
     organisation_case,
@@ -762,3 +765,299 @@ def _on_the_spot_for(party: dict[str, Any]) -> tuple[CaseFile, dict[str, Any]]:
     case = standard_world().case()
     case.act("lead.received", OFFICER_1, lead(), at=START)
     return case, simple(party, ITEM_GRAFFITI, 5_000, [OFFICER_1, OFFICER_2], ENDED)
+
+
+# -- found by the rules audit (session 8) -----------------------------------------------------------------------------
+@pytest.mark.parametrize(
+    ("source", "kind"),
+    [("non_site_monitoring", "electronic"), ("电子技术监控设备抓拍", "audio_visual"), ("非现场执法系统", "documentary")],
+    ids=["lead-source-term", "device-named", "non-site-system"],
+)
+def test_evidence_from_a_monitoring_device_without_its_device_record_is_refused(source: str, kind: str) -> None:
+    """APL Art 41: a device's record counts only with the device's review, published location and record review;
+    evidence that says it came from a device but names no ``device`` record escapes none of them."""
+    case = filed_case(standard_world())
+    refuse(case, "evidence.collected", OFFICER_1, evidence([OFFICER_1, OFFICER_2], START + 2 * D, kind=kind, source=source),
+           START + 2 * D, r.NonSiteEvidenceNotAllowed, "non-site-evidence-not-allowed", f"{APL}第四十一条")
+    state = case.act("evidence.collected", OFFICER_1,
+                     evidence([OFFICER_1, OFFICER_2], START + 2 * D, kind=kind, source=source, device=_device()), at=START + 2 * D)
+    assert state.evidence[-1].kind == kind
+
+
+def _non_site_case() -> CaseFile:
+    """A case opened on a monitoring device's capture (lead source ``non_site_monitoring``), filed and prepared."""
+    world = standard_world()
+    case = world.case()
+    case.act("lead.received", OFFICER_1, {**lead(ITEM_EXPIRED_FOOD, COMPANY), "source": "non_site_monitoring", "channel": "赣A-抓拍-0012"}, at=START)
+    case.act("case.filed", OFFICER_1, filing(ITEM_EXPIRED_FOOD, COMPANY), at=START + H)
+    case.act("credentials.shown", OFFICER_1, {"officers": [OFFICER_1, OFFICER_2], "to": "party"}, at=START + H)
+    case.act("rights.informed", OFFICER_1, {"officers": [OFFICER_1, OFFICER_2], "rights": ["陈述权", "申辩权"]}, at=START + H)
+    return case
+
+
+def test_the_capture_of_a_non_site_lead_without_its_device_record_is_refused() -> None:
+    case = _non_site_case()
+    refuse(case, "evidence.collected", OFFICER_1, evidence([OFFICER_1, OFFICER_2], START + 2 * D, kind="audio_visual"),
+           START + 2 * D, r.NonSiteEvidenceNotAllowed, "non-site-evidence-not-allowed", f"{APL}第四十一条")
+    state = case.act("evidence.collected", OFFICER_1,
+                     evidence([OFFICER_1, OFFICER_2], START + 2 * D, kind="audio_visual", device=_device()), at=START + 2 * D)
+    assert state.evidence[-1].kind == "audio_visual"
+
+
+@pytest.mark.parametrize(("kind", "source"), [("documentary", ""), ("audio_visual", "现场检查"), ("electronic", "当事人提供")])
+def test_other_evidence_in_a_non_site_case_needs_no_device_record(kind: str, source: str) -> None:
+    """Evidence the officers gathered themselves (the party's papers, their own photographs) is no device's record."""
+    case = _non_site_case()
+    state = case.act("evidence.collected", OFFICER_1, evidence([OFFICER_1, OFFICER_2], START + 2 * D, kind=kind, source=source), at=START + 2 * D)
+    assert state.evidence[-1].kind == kind
+
+
+def _on_the_spot_licence(party: dict[str, Any], fine: int, **overrides: Any) -> tuple[CaseFile, dict[str, Any]]:
+    case = standard_world().case()
+    case.act("lead.received", OFFICER_1, lead(), at=START)
+    return case, simple(party, ITEM_LICENCE_DISPLAY, fine, [OFFICER_1, OFFICER_2], ENDED, **overrides)
+
+
+@pytest.mark.parametrize("band", [None, "general"], ids=["no-band", "general-band"])
+def test_an_on_the_spot_fine_for_a_minor_of_14_to_17_outside_the_lighter_bands_is_refused(band: str | None) -> None:
+    """APL Art 30 binds the simple procedure too: the form for a minor of 14–17 applies the lighter or mitigated band."""
+    case, payload = _on_the_spot_licence(_aged(16), 5_000, band=band)
+    refuse(case, "simple.decided", OFFICER_1, payload, START + H, r.MinorPenaltyNotMitigated, "minor-penalty-not-mitigated", f"{APL}第三十条")
+
+
+def test_an_on_the_spot_fine_for_a_minor_in_the_lighter_band_is_accepted() -> None:
+    case, payload = _on_the_spot_licence(_aged(17), 5_000, band="lighter")
+    state = case.act("simple.decided", OFFICER_1, payload, at=START + H)
+    assert state.decision is not None and state.decision.kind == "simple"
+    # An adult's on-the-spot fine names no band, as before.
+    case, payload = _on_the_spot_licence(_aged(18), 5_000)
+    assert case.act("simple.decided", OFFICER_1, payload, at=START + H).decision is not None
+
+
+def test_an_on_the_spot_warning_for_a_minor_is_the_lightest_penalty_but_a_fine_beside_it_is_not() -> None:
+    """A warning alone is the lightest penalty there is (Art 9): it needs no band; a fine added to it does."""
+    case, payload = _on_the_spot_for(_aged(15))
+    both = {**payload, "penalties": ["warning", "fine"]}
+    refuse(case, "simple.decided", OFFICER_1, both, START + H, r.MinorPenaltyNotMitigated, "minor-penalty-not-mitigated", f"{APL}第三十条")
+    state = case.act("simple.decided", OFFICER_1, {**payload, "penalties": ["warning"], "fine_fen": 0}, at=START + H)
+    assert state.decision is not None and state.decision.penalties == ["warning"]
+
+
+def test_an_on_the_spot_fine_outside_the_band_it_names_is_refused() -> None:
+    """On the spot there is no stated reason and legal review to leave a band by (Art 58): the named band binds."""
+    case, payload = _on_the_spot_licence(CITIZEN, 20_000, band="general")
+    refuse(case, "simple.decided", OFFICER_1, payload, START + H, r.FineOutsideBand, "fine-outside-band", f"{APL}第三十四条")
+    assert case.act("simple.decided", OFFICER_1, {**payload, "band": "lighter"}, at=START + H).decision is not None
+
+
+def test_an_on_the_spot_fine_for_a_light_penalty_list_item_names_the_lighter_band() -> None:
+    """轻罚清单 (Art 32): a first violation corrected in time is fined in the lighter or mitigated band on the spot too."""
+    case = standard_world().case()
+    case.act("lead.received", LEHUA_1, lead(agency=LEHUA), at=START)
+    payload = simple(CITIZEN, ITEM_ROAD_OCCUPATION, 10_000, [LEHUA_1, LEHUA_2], ENDED, first_violation=True, corrected=True,
+                     deciding_agency=LEHUA)
+    refuse(case, "simple.decided", LEHUA_1, payload, START + H, r.LightPenaltyListIgnored, "light-penalty-list-ignored", f"{APL}第三十二条")
+    state = case.act("simple.decided", LEHUA_1, {**payload, "band": "lighter"}, at=START + H)
+    assert state.decision is not None and state.decision.fine_fen == 10_000
+
+
+def test_a_penalty_decision_on_a_case_without_any_evidence_is_refused() -> None:
+    """APL Art 40: 证据不足的，不得给予行政处罚 — a case with no evidence item and no inspection or interview record is
+    not penalised; once its evidence is recorded the same decision is accepted."""
+    case = filed_case(standard_world(), ITEM_LICENCE_DISPLAY)
+    case.act("notice.issued", OFFICER_1, notice(["fine"], 500_000, band="lighter"), at=START + 8 * D)
+    case.act("service.recorded", OFFICER_2, service("notice"), at=START + 8 * D + H)
+    payload = decision(["fine"], 500_000, ENDED, band="lighter")
+    refuse(case, "decision.made", HEAD, payload, DECIDE_AT, r.PenaltyWithoutEvidence, "no-evidence-no-penalty", f"{APL}第四十条")
+    case.act("inspection.recorded", OFFICER_1, {"officers": [OFFICER_1, OFFICER_2], "place": "经营场所", "findings": "未公示营业执照",
+                                                "record_sha256": sha("现场笔录"), "party_present": True}, at=DECIDE_AT - 2 * H)
+    case.act("act.cosigned", OFFICER_2, {"act_version": case.version}, at=DECIDE_AT - H)
+    state = case.act("decision.made", HEAD, payload, at=DECIDE_AT)
+    assert state.decision is not None and state.decision.kind == "penalty"
+
+
+def test_a_no_penalty_decision_needs_no_evidence() -> None:
+    """Art 57(3): 违法事实不能成立的，不予行政处罚 — deciding not to penalise rests on the absence of proof itself."""
+    case = filed_case(standard_world(), ITEM_LICENCE_DISPLAY)
+    state = case.act("no_penalty.decided", HEAD, no_penalty("first_violation_slight"), at=START + 5 * D)
+    assert state.decision is not None and state.decision.kind == "no_penalty"
+
+
+def test_a_legal_review_by_another_agencys_reviewer_is_refused() -> None:
+    """APL Art 58: the deciding agency's own legal reviewers review its decision (a township's bureau may too)."""
+    world = standard_world()
+    world.register_key("legal/3601-lehua", "legal_reviewer", LEHUA)
+    case = notified_case(world)
+    refuse(case, "legal.reviewed", "legal/3601-lehua", {"outcome": "passed", "opinion": "同意"}, DECIDE_AT - H,
+           r.LegalReviewerRequired, "legal-reviewer-required", f"{APL}第五十八条", 403)
+    state = case.act("legal.reviewed", REVIEWER, {"outcome": "passed", "opinion": "同意"}, at=DECIDE_AT - H)
+    assert state.reviews[-1].reviewer == REVIEWER
+
+
+def test_a_township_case_may_be_reviewed_by_its_bureaus_reviewer() -> None:
+    case = standard_world().case()
+    case.act("lead.received", LEHUA_1, lead(ITEM_ROAD_OCCUPATION, CITIZEN, agency=LEHUA), at=START)
+    case.act("case.filed", LEHUA_1, filing(ITEM_ROAD_OCCUPATION, CITIZEN), at=START + H)
+    state = case.act("legal.reviewed", REVIEWER, {"outcome": "passed", "opinion": "同意"}, at=START + 2 * H)
+    assert state.reviews[-1].reviewer == REVIEWER
+
+
+def _recused(case: CaseFile, person: str, at: dt.datetime) -> None:
+    case.act("recusal.requested", OFFICER_1, {"officer": person, "by": "self", "reason": "与当事人有亲属关系"}, at=at)
+    case.act("recusal.decided", HEAD, {"officer": person, "upheld": True, "reason": "回避理由成立"}, at=at + H)
+
+
+def test_a_head_whose_recusal_was_upheld_may_not_join_the_collective_discussion() -> None:
+    """APL Art 43: after an upheld recusal the person takes no part in the case — a discussing head neither."""
+    world = standard_world()
+    world.register_key("head/3601-0009", "agency_head", BUREAU)
+    case = notified_case(world)
+    _recused(case, DEPUTY_HEAD_1, START + 9 * D)
+    refuse(case, "collective.discussed", HEAD, {"participants": HEADS, "conclusion": "同意"}, START + 10 * D,
+           r.OfficerRecused, "officer-recused", f"{APL}第四十三条", 403)
+    others = [HEAD, HEADS[2], "head/3601-0009"]
+    state = case.act("collective.discussed", HEAD, {"participants": others, "conclusion": "同意"}, at=START + 10 * D)
+    assert state.discussions[-1].participants == others
+
+
+def test_a_recused_officer_may_not_review_a_device_record() -> None:
+    case = filed_case(standard_world())
+    _recused(case, OFFICER_3, START + 2 * H)
+    refuse(case, "evidence.collected", OFFICER_1,
+           evidence([OFFICER_1, OFFICER_2], START + 2 * D, kind="electronic", device=_device(reviewed_by=OFFICER_3)),
+           START + 2 * D, r.OfficerRecused, "officer-recused", f"{APL}第四十三条", 403)
+    state = case.act("evidence.collected", OFFICER_1, evidence([OFFICER_1, OFFICER_2], START + 2 * D, kind="electronic", device=_device()),
+                     at=START + 2 * D)
+    assert state.evidence[-1].kind == "electronic"
+
+
+def test_a_correction_by_staff_of_another_agency_is_refused() -> None:
+    """更正 is the acting agency's own act: an officer of another agency does not correct this case's acts."""
+    case = filed_case(standard_world())
+    correction = {"corrects": 2, "reason": "立案时间笔误", "correction": "更正为当日"}
+    refuse(case, "correction.recorded", LEHUA_1, correction, START + D, r.NotInCase, "not-in-case", f"{APL}第四十七条", 403)
+    state = case.act("correction.recorded", OFFICER_2, correction, at=START + D)
+    assert state.corrections == [2]
+
+
+def test_a_minors_penalty_is_never_published() -> None:
+    """未成年人保护法 Art 103: a party under 18 at the violation is not identified in public — its penalty is not
+    published; an adult's is."""
+    for party, published in ((_aged(16), False), (_aged(18), True)):
+        case = notified_case(standard_world(), party=party, fine=800_000, band="lighter")
+        state = case.act("decision.made", HEAD, decision(["fine"], 800_000, ENDED, band="lighter"), at=DECIDE_AT)
+        assert state.decision is not None
+        payload = {"decision_version": state.decision.version, "publicity_class": None, "note": ""}
+        if published:
+            assert case.act("disclosure.published", OFFICER_1, payload, at=DECIDE_AT + D).disclosures
+        else:
+            refuse(case, "disclosure.published", OFFICER_1, payload, DECIDE_AT + D, r.MinorNotPublic, "minor-not-public", f"{MINORS}第一百零三条")
+
+
+def test_no_penalty_for_minor_age_is_refused_for_a_party_who_was_not_under_14() -> None:
+    """APL Art 30: 不满十四周岁 is the ground only for a child under 14 at the violation."""
+    for party, lawful in ((_aged(14), False), (_aged(14, days_short=1), True)):
+        case = standard_world().case()
+        case.act("lead.received", OFFICER_1, lead(ITEM_LICENCE_DISPLAY, party), at=START)
+        case.act("case.filed", OFFICER_1, filing(ITEM_LICENCE_DISPLAY, party, violation_ended=ENDED.isoformat()), at=START + H)
+        if lawful:
+            state = case.act("no_penalty.decided", HEAD, no_penalty("minor_age"), at=START + D)
+            assert state.decision is not None and state.decision.ground == "minor_age"
+        else:
+            refuse(case, "no_penalty.decided", HEAD, no_penalty("minor_age"), START + D,
+                   r.NoPenaltyGroundUnfounded, "no-penalty-ground-unfounded", f"{APL}第三十条")
+
+
+@pytest.mark.parametrize(
+    ("began", "ended"), [(None, 30), (5, 0)], ids=["ends-after-the-decision", "ends-before-it-began"],
+)
+def test_a_decision_whose_violation_dates_are_impossible_is_malformed(began: int | None, ended: int) -> None:
+    case = notified_case(standard_world(), fine=800_000, band="lighter")
+    end = local_date(DECIDE_AT) + dt.timedelta(days=ended) if ended else ENDED
+    payload = decision(["fine"], 800_000, end, band="lighter",
+                       violation_began=None if began is None else (ENDED + dt.timedelta(days=began)).isoformat())
+    with pytest.raises(MalformedAct):
+        case.act("decision.made", HEAD, payload, at=DECIDE_AT)
+    assert case.act("decision.made", HEAD, decision(["fine"], 800_000, ENDED, band="lighter"), at=DECIDE_AT).decision is not None
+
+
+def test_auxiliary_staff_are_not_issued_an_enforcement_certificate() -> None:
+    """辅助人员 assist and never count as one of the two certified officers (Art 42): no certificate is issued."""
+    world = standard_world()
+    stream = f"person:{AUXILIARY}"
+    world.registry_act(stream, "exam.passed", AUTHORITY, {"exam": "执法资格考试", "passed_on": "2025-01-02", "score": 80})
+    cert = {"number": "赣aux-1", "agency": BUREAU, "domains": ["market_supervision"], "valid_from": "2025-02-01", "valid_until": "2030-01-01"}
+    with pytest.raises(r.AuxiliaryNotCertifiable) as info:
+        world.registry_act(stream, "certificate.issued", AUTHORITY, cert)
+    assert (info.value.code, info.value.cited_article) == ("auxiliary-not-certifiable", r.AuxiliaryNotCertifiable.article)
+    world.register_key("officer/3601-0042", "officer", BUREAU)
+    world.registry_act("person:officer/3601-0042", "exam.passed", AUTHORITY, {"exam": "执法资格考试", "passed_on": "2025-01-02", "score": 80})
+    world.registry_act("person:officer/3601-0042", "certificate.issued", AUTHORITY, {**cert, "number": "赣0042"})
+
+
+def test_a_notice_of_confiscation_states_its_value() -> None:
+    """Arts 58, 63: the hearing right and the legal review turn on the confiscation's value (较大数额、较大价值); a
+    confiscation without a value, or a value without a confiscation, is malformed."""
+    case = investigated_case(standard_world(), ITEM_EXPIRED_FOOD)
+    for penalties, value in ((["fine", "confiscate_property"], 0), (["fine"], 120_000)):
+        with pytest.raises(MalformedAct):
+            case.act("notice.issued", OFFICER_1, notice(penalties, 6_000_000, value, band="lighter"), at=START + 8 * D)
+    state = case.act("notice.issued", OFFICER_1, notice(["fine", "confiscate_property"], 6_000_000, 120_000, band="lighter"), at=START + 8 * D)
+    assert state.notice is not None and state.notice.confiscation_fen == 120_000
+
+
+def test_service_left_at_the_residence_needs_its_record() -> None:
+    """民事诉讼法 Art 89 (留置送达): the witnessed receipt or the photos or video of the leaving are named."""
+    case = investigated_case(standard_world())
+    case.act("notice.issued", OFFICER_1, notice(["fine"], 1_500_000, band="general"), at=START + 8 * D)
+    refuse(case, "service.recorded", OFFICER_2, service("notice", "left_at_residence"), START + 8 * D + H,
+           r.LeftAtResidenceUnrecorded, "left-at-residence-unrecorded", f"{CPL}第八十九条")
+    state = case.act("service.recorded", OFFICER_2, service("notice", "left_at_residence", receipt_sha256=sha("留置送达照片")), at=START + 8 * D + H)
+    assert state.notice is not None and state.notice.service_method == "left_at_residence"
+
+
+def test_the_case_is_not_decided_while_a_recusal_request_is_undecided() -> None:
+    """APL Art 43: the investigation goes on while the head considers a recusal; the decision on the case waits."""
+    case = notified_case(standard_world(), fine=800_000, band="lighter")
+    case.act("recusal.requested", OFFICER_2, {"officer": OFFICER_1, "by": "party", "reason": "执法人员与竞争对手有利害关系"}, at=START + 9 * D)
+    payload = decision(["fine"], 800_000, ENDED, band="lighter")
+    refuse(case, "decision.made", HEAD, payload, DECIDE_AT, r.RecusalPending, "recusal-pending", f"{APL}第四十三条")
+    refuse(case, "no_penalty.decided", HEAD, no_penalty(), DECIDE_AT, r.RecusalPending, "recusal-pending", f"{APL}第四十三条")
+    case.act("recusal.decided", HEAD, {"officer": OFFICER_1, "upheld": False, "reason": "理由不成立"}, at=DECIDE_AT - H)
+    state = case.act("decision.made", HEAD, payload, at=DECIDE_AT)
+    assert state.decision is not None and state.decision.kind == "penalty"
+
+
+def test_the_party_is_told_its_rights_by_certified_officers_only() -> None:
+    """APL Art 55: the investigating officers tell the party its rights; an auxiliary naming only itself, or an
+    officer uncertified for the case's domain, does not count as telling — evidence then still waits."""
+    case = standard_world().case()
+    case.act("lead.received", OFFICER_1, lead(ITEM_EXPIRED_FOOD, COMPANY), at=START)
+    case.act("case.filed", OFFICER_1, filing(ITEM_EXPIRED_FOOD, COMPANY), at=START + H)
+    case.act("credentials.shown", OFFICER_1, {"officers": [OFFICER_1, OFFICER_2], "to": "party"}, at=START + H)
+    for actor, officers in ((AUXILIARY, [AUXILIARY]), (URBAN_ONLY, [URBAN_ONLY])):
+        refuse(case, "rights.informed", actor, {"officers": officers, "rights": ["陈述权"]}, START + H,
+               r.OfficerNotCertified, "officer-not-certified", f"{APL}第四十二条", 403)
+    state = case.act("rights.informed", AUXILIARY, {"officers": [OFFICER_1, OFFICER_2], "rights": ["陈述权"]}, at=START + H)
+    assert state.rights_informed_at == START + H
+
+
+def test_a_warning_alone_for_a_minor_needs_no_band_in_the_general_procedure_either() -> None:
+    case = notified_case(standard_world(), item=ITEM_GRAFFITI, party=_aged(16), penalties=["warning"], fine=0, band=None)
+    refuse(case, "decision.made", HEAD, decision(["warning", "fine"], 50_000, ENDED), DECIDE_AT,
+           r.MinorPenaltyNotMitigated, "minor-penalty-not-mitigated", f"{APL}第三十条")
+    state = case.act("decision.made", HEAD, decision(["warning"], 0, ENDED), at=DECIDE_AT)
+    assert state.decision is not None and state.decision.penalties == ["warning"]
+
+
+def test_a_no_penalty_decision_on_a_minor_is_not_published_even_without_the_violation_date() -> None:
+    """A party under 18 when the lead came in was under 18 at the violation: its decision stays unpublished."""
+    for party, published in ((_aged(17), False), (_aged(19), True)):
+        case = filed_case(standard_world(), ITEM_LICENCE_DISPLAY, party=party)
+        state = case.act("no_penalty.decided", HEAD, no_penalty("first_violation_slight"), at=START + 5 * D)
+        assert state.decision is not None
+        payload = {"decision_version": state.decision.version, "publicity_class": None, "note": ""}
+        if published:
+            assert case.act("disclosure.published", OFFICER_1, payload, at=START + 6 * D).disclosures
+        else:
+            refuse(case, "disclosure.published", OFFICER_1, payload, START + 6 * D, r.MinorNotPublic, "minor-not-public", f"{MINORS}第一百零三条")

@@ -368,3 +368,150 @@ def test_a_child_under_14_is_not_penalised_on_the_spot_on_append(database_url: s
         assert state is not None and state[0] == at + 1
     finally:
         fx.store.close()
+
+
+def test_evidence_from_a_monitoring_device_without_its_device_record_writes_nothing(database_url: str) -> None:
+    """APL Art 41: evidence whose source is a monitoring device but that names no device record writes nothing; with
+    the device's review, published location and the record's review it is accepted."""
+    fx, keys, _ = _world(database_url)
+    try:
+        case = str(uuid.uuid4())
+        steps = sc.scenario("notified", START)
+        at = next(i for i, s in enumerate(steps) if s.type == "evidence.collected")
+        _play(fx, keys, case, steps[:at])
+        step = steps[at]
+        fx.clock.now = START + step.offset
+        captured = sc.Step(step.type, step.actor, {**step.payload, "kind": "electronic", "source": "电子技术监控设备"}, step.offset)
+        err = _refused(fx, keys, case, at, captured)
+        assert (err.code, err.cited_article, err.status) == ("non-site-evidence-not-allowed", "《行政处罚法》第四十一条", 422)
+        device = {"device_id": "赣A-抓拍-0012", "approval_ref": "赣市监法审〔2026〕3号", "location_published": True,
+                  "record_review_sha256": "7" * 64, "reviewed_by": sc.OFFICER_2}
+        _append(fx, keys, case, at, sc.Step(step.type, step.actor, {**captured.payload, "device": device}, step.offset))
+        state = fx.store.stream_state(case)
+        assert state is not None and state[0] == at + 1
+    finally:
+        fx.store.close()
+
+
+def test_an_on_the_spot_fine_for_a_minor_of_16_needs_the_lighter_band_on_append(database_url: str) -> None:
+    """APL Art 30: a 16-year-old's on-the-spot fine that applies no lighter or mitigated band writes nothing; the same
+    fine in the lighter band is accepted."""
+    fx, keys, _ = _world(database_url)
+    try:
+        case = str(uuid.uuid4())
+        steps = sc.scenario("simple", START)
+        at = next(i for i, s in enumerate(steps) if s.type == "simple.decided")
+        _play(fx, keys, case, steps[:at])
+        step = steps[at]
+        fx.clock.now = START + step.offset
+        ended = dt.date.fromisoformat(str(step.payload["violation_ended"]))
+        minor = {**step.payload["party"], "id_number": f"360102{ended.year - 16:04d}{ended:%m%d}0016"}
+        unmitigated = sc.Step(step.type, step.actor, {**step.payload, "party": minor}, step.offset)
+        err = _refused(fx, keys, case, at, unmitigated)
+        assert (err.code, err.cited_article, err.status) == ("minor-penalty-not-mitigated", "《行政处罚法》第三十条", 422)
+        _append(fx, keys, case, at, sc.Step(step.type, step.actor, {**unmitigated.payload, "band": "lighter"}, step.offset))
+        state = fx.store.stream_state(case)
+        assert state is not None and state[0] == at + 1
+    finally:
+        fx.store.close()
+
+
+def test_a_penalty_without_any_evidence_writes_nothing(database_url: str) -> None:
+    """APL Art 40: a decision on a case that recorded no evidence, inspection or interview writes nothing; once the
+    inspection record is made and co-signed the same decision is accepted."""
+    fx, keys, _ = _world(database_url)
+    try:
+        case = str(uuid.uuid4())
+        steps = sc.scenario("decided", START)
+        kept = [s for s in steps if s.type in ("lead.received", "case.filed", "officers.assigned", "credentials.shown",
+                                                  "rights.informed", "notice.issued", "service.recorded")]
+        _play(fx, keys, case, kept)
+        served = kept[-1].offset
+        waivers = [sc.Step("right.waived", sc.PARTY_STORE, {"right": right, "paper_sha256": None}, served + dt.timedelta(hours=i + 1))
+                   for i, right in enumerate(("statement", "hearing"))]
+        review = next(s for s in steps if s.type == "legal.reviewed")
+        later = [*waivers, sc.Step(review.type, review.actor, review.payload, served + dt.timedelta(hours=3))]
+        for version, step in enumerate(later, start=len(kept)):
+            fx.clock.now = START + step.offset
+            _append(fx, keys, case, version, step)
+        decided = steps[-1]
+        at = len(kept) + len(later)
+        decision = sc.Step(decided.type, decided.actor, decided.payload, served + dt.timedelta(days=1))
+        fx.clock.now = START + decision.offset
+        err = _refused(fx, keys, case, at, decision)
+        assert (err.code, err.cited_article, err.status) == ("no-evidence-no-penalty", "《行政处罚法》第四十条", 422)
+        inspection = next(s for s in steps if s.type == "inspection.recorded")
+        record = [sc.Step(inspection.type, inspection.actor, inspection.payload, decision.offset),
+                  sc.Step("act.cosigned", sc.OFFICER_2, {"act_version": at + 1}, decision.offset)]
+        for version, step in enumerate([*record, decision], start=at):
+            fx.clock.now = START + step.offset
+            _append(fx, keys, case, version, step)
+        state = fx.store.stream_state(case)
+        assert state is not None and state[0] == at + 3
+    finally:
+        fx.store.close()
+
+
+def test_service_left_at_the_residence_without_its_record_writes_nothing(database_url: str) -> None:
+    """民事诉讼法 Art 89: leaving the notice at the residence with no witnessed receipt, photos or video writes
+    nothing; with the record named it is accepted."""
+    fx, keys, _ = _world(database_url)
+    try:
+        case = str(uuid.uuid4())
+        steps = sc.scenario("notified", START)
+        at = next(i for i, s in enumerate(steps) if s.type == "service.recorded" and s.payload["document"] == "notice")
+        _play(fx, keys, case, steps[:at])
+        served = steps[at]
+        fx.clock.now = START + served.offset
+        left = sc.Step(served.type, served.actor, {**served.payload, "method": "left_at_residence"}, served.offset)
+        err = _refused(fx, keys, case, at, left)
+        assert (err.code, err.cited_article, err.status) == ("left-at-residence-unrecorded", "《民事诉讼法》第八十九条", 422)
+        _append(fx, keys, case, at, sc.Step(left.type, left.actor, {**left.payload, "receipt_sha256": "6" * 64}, left.offset))
+        state = fx.store.stream_state(case)
+        assert state is not None and state[0] == at + 1
+    finally:
+        fx.store.close()
+
+
+def test_a_legal_review_by_another_agencys_reviewer_writes_nothing(database_url: str) -> None:
+    """APL Art 58: the review is the deciding agency's; a township's reviewer does not review the bureau's case."""
+    fx, keys, _ = _world(database_url)
+    try:
+        case = str(uuid.uuid4())
+        steps = sc.scenario("decided", START)
+        at = next(i for i, s in enumerate(steps) if s.type == "legal.reviewed")
+        _play(fx, keys, case, steps[:at])
+        review = steps[at]
+        fx.clock.now = START + review.offset
+        keys["legal/lehua-01"] = fx.register("legal/lehua-01", role="legal_reviewer", agency=sc.LEHUA)
+        err = _refused(fx, keys, case, at, sc.Step(review.type, "legal/lehua-01", review.payload, review.offset))
+        assert (err.code, err.cited_article, err.status) == ("legal-reviewer-required", "《行政处罚法》第五十八条", 403)
+        _append(fx, keys, case, at, review)
+        state = fx.store.stream_state(case)
+        assert state is not None and state[0] == at + 1
+    finally:
+        fx.store.close()
+
+
+def test_a_decision_while_a_recusal_request_is_undecided_writes_nothing(database_url: str) -> None:
+    """APL Art 43: the party's recusal request is decided before the case is; then the decision is accepted."""
+    fx, keys, _ = _world(database_url)
+    try:
+        case = str(uuid.uuid4())
+        steps = sc.scenario("decided", START)
+        _play(fx, keys, case, steps[:-1])
+        decided = steps[-1]
+        asked = sc.Step("recusal.requested", sc.PARTY_STORE, {"officer": sc.OFFICER_2, "by": "party", "reason": "利害关系"},
+                        decided.offset - dt.timedelta(hours=2))
+        fx.clock.now = START + asked.offset
+        _append(fx, keys, case, len(steps) - 1, asked)
+        fx.clock.now = START + decided.offset
+        err = _refused(fx, keys, case, len(steps), decided)
+        assert (err.code, err.cited_article, err.status) == ("recusal-pending", "《行政处罚法》第四十三条", 422)
+        answer = sc.Step("recusal.decided", sc.HEAD, {"officer": sc.OFFICER_2, "upheld": False, "reason": "理由不成立"}, decided.offset)
+        _append(fx, keys, case, len(steps), answer)
+        _append(fx, keys, case, len(steps) + 1, decided)
+        state = fx.store.stream_state(case)
+        assert state is not None and state[0] == len(steps) + 2
+    finally:
+        fx.store.close()

@@ -51,6 +51,7 @@ from domain.refusals import (
     OfficerNotCertified,
     OfficerRecused,
     PenaltyInsteadOfTransfer,
+    RecusalPending,
     RightsNotInformed,
     TooFewOfficers,
 )
@@ -101,12 +102,17 @@ Handler = Callable[[CaseState, ActRecord, Any, Registry], None]
 
 # -- gates -----------------------------------------------------------------------------------------------------
 def named(payload: Any) -> list[str]:
-    """People an act names as taking part (officers, presider, approver)."""
-    names: list[str] = list(getattr(payload, "officers", []) or [])
+    """People an act names as taking part (officers, discussing heads, presider, approver, a device record's
+    reviewer): none of them may be an officer whose recusal was upheld (Art 43)."""
+    names: list[str] = [*(getattr(payload, "officers", []) or []), *(getattr(payload, "participants", []) or [])]
     for attr in ("presider", "approved_by"):
         value = getattr(payload, attr, None)
         if isinstance(value, str):
             names.append(value)
+    device = getattr(payload, "device", None)
+    reviewer = getattr(device, "reviewed_by", None)
+    if isinstance(reviewer, str):
+        names.append(reviewer)
     return names
 
 
@@ -333,6 +339,9 @@ def decision_ready(s: CaseState, act: ActRecord, registry: Registry) -> None:
         raise ActNotAllowedNow("the case is already decided, terminated or transferred", article=f"{APL}第五十九条")
     require_no_transfer_under_way(s)
     require_head(registry, s, act.actor, "deciding the case")
+    pending = [r.officer for r in s.recusals if r.upheld is None]
+    if pending and act.type in ("decision.made", "no_penalty.decided"):
+        raise RecusalPending(f"the recusal of {', '.join(pending)} awaits the head's decision")
 
 
 def require_no_transfer_under_way(s: CaseState) -> None:

@@ -43,13 +43,13 @@ from domain.case_state import (
     Discussion,
     Review,
 )
-from domain.catalog import SIMPLE_KINDS, Holding, ItemTerms, item_of, require_holding
+from domain.catalog import MONEY_KINDS, SIMPLE_KINDS, Holding, ItemTerms, item_of, require_holding
 from domain.errors import MalformedAct
 from domain.law import APL, rule
 from domain.local_rules import local_rule
 from domain.money import LimitationKind, limitation_expired
 from domain.parties import Party, age_on, check_party
-from domain.personnel import roles_of
+from domain.personnel import agency_of, roles_of
 from domain.refusals import (
     ActNotAllowedNow,
     AgencyHeadRequired,
@@ -72,13 +72,22 @@ from domain.refusals import (
     MinorNotPenalised,
     MinorPenaltyNotMitigated,
     NoFaultNotPenalised,
+    NoPenaltyGroundUnfounded,
     PenaltyNotInBasis,
     PenaltyTimeBarred,
+    PenaltyWithoutEvidence,
     SimpleProcedureNotAllowed,
     StatementWindowOpen,
     UnknownAgency,
 )
 from domain.registry import Registry
+
+
+def check_confiscation(penalties: list[str], confiscation_fen: int) -> None:
+    """A confiscation states its value, and only a confiscation has one: the value decides the hearing right and
+    the legal review (Arts 58, 63: 较大数额、较大价值), so leaving it out would take them away."""
+    if bool(set(penalties) & MONEY_KINDS - {"fine"}) != (confiscation_fen > 0):
+        raise MalformedAct("confiscation_fen is positive exactly when the penalties include a confiscation (its value)")
 
 
 def _check_penalty(
@@ -87,6 +96,7 @@ def _check_penalty(
     fine_fen: int,
     band_level: str | None,
     reason_outside_band: str | None,
+    confiscation_fen: int = 0,
 ) -> bool:
     """Penalty kinds in the basis, fine inside the range and band. Returns whether the fine is outside the band."""
     unknown = sorted(set(penalties) - set(terms.penalty_kinds))
@@ -94,6 +104,7 @@ def _check_penalty(
         raise PenaltyNotInBasis(f"{terms.basis} provides {terms.penalty_kinds}, not {unknown}")
     if ("fine" in penalties) != (fine_fen > 0):
         raise MalformedAct("fine_fen is positive exactly when the penalties include a fine")
+    check_confiscation(penalties, confiscation_fen)
     if fine_fen == 0:
         return False
     band = next((b for b in terms.bands if b.level == band_level), None)
@@ -114,16 +125,18 @@ def _check_penalty(
     return outside
 
 
-def _check_age(party: Party | None, violation_ended: dt.date, band: str | None, on_the_spot: bool = False) -> None:
-    """APL Art 30, by the party's age on the day the violation ended (a continuing violation: its last day). An
-    on-the-spot decision names no band, so for a minor of 14–17 only the general procedure's band can show 从轻/减轻;
-    the simple procedure's own caps (Art 51) are left to stand for it."""
+def _check_age(party: Party | None, violation_ended: dt.date, band: str | None, penalties: list[str]) -> None:
+    """APL Art 30, by the party's age on the day the violation ended (a continuing violation: its last day). 从轻或者
+    减轻 binds every procedure: an on-the-spot decision for a minor of 14–17 names the lighter or mitigated band too
+    (the simple procedure's caps, Art 51, are the procedure's limit, not a mitigation). A warning alone is the
+    lightest penalty there is (Art 9) and needs no band to show it."""
     age = age_on(party, violation_ended)
     if age is None:
         return
     if age < rule("party.age_not_penalised").value:
         raise MinorNotPenalised(f"the party was {age} when the violation ended on {violation_ended}; decide no penalty (minor_age)")
-    if not on_the_spot and age < rule("party.age_mitigated").value and band not in ("lighter", "mitigated"):
+    warning_only = set(penalties) <= {"warning"}
+    if age < rule("party.age_mitigated").value and band not in ("lighter", "mitigated") and not warning_only:
         raise MinorPenaltyNotMitigated(
             f"the party was {age} when the violation ended on {violation_ended}; the band is {band or 'none'}, not lighter or mitigated"
         )
@@ -162,11 +175,13 @@ def applicable_terms(registry: Registry, held: Holding, code: str, violation_end
     return held.terms if _lighter(held.terms, then) else then
 
 
-def _check_exemption(terms: ItemTerms, first: bool, corrected: bool, harm: str, band: str | None) -> None:
+def _check_exemption(terms: ItemTerms, first: bool, corrected: bool, harm: str, band: str | None, fined_unbanded: bool = False) -> None:
+    """免罚清单 binds (Art 33); a light-penalty-list item (Art 32) is fined in the lighter or mitigated band —
+    ``fined_unbanded``: an on-the-spot fine that names no band, so shows no 从轻 either."""
     if terms.exemption_list and first and corrected and harm in ("none", "slight"):
         raise ExemptFirstViolation(f"{terms.name} is on the exemption list (免罚清单); this is a first, corrected, slight violation")
-    if terms.light_penalty_list and first and corrected and band in ("general", "heavier"):
-        raise LightPenaltyListIgnored(f"{terms.name} is on the light-penalty list; the band is {band}")
+    if terms.light_penalty_list and first and corrected and (band in ("general", "heavier") or fined_unbanded):
+        raise LightPenaltyListIgnored(f"{terms.name} is on the light-penalty list; the band is {band or 'not named'}")
 
 
 def _check_limitation(s: CaseState, terms: ItemTerms, ended: dt.date, harm_to_life: bool) -> None:
@@ -185,6 +200,11 @@ def _reviewed(s: CaseState, act: ActRecord, p: LegalReviewed, registry: Registry
         raise LegalReviewerRequired(f"{act.actor} is not a legal reviewer")
     if act.actor in s.investigators:
         raise LegalReviewerRequired(f"{act.actor} investigated this case and may not review it")
+    # Art 58: the reviewer works for the deciding agency (its own, the entruster's, or a township's parent bureau).
+    agency = registry.agencies.get(s.agency) if s.agency is not None else None
+    reviewing = {s.agency, s.in_name_of, agency.parent if agency is not None else None} - {None}
+    if agency_of(registry, act.actor) not in reviewing:
+        raise LegalReviewerRequired(f"{act.actor} is not a legal reviewer of {s.in_name_of or s.agency}")
     s.reviews.append(Review(at=act.recorded_at, reviewer=act.actor, outcome=p.outcome))
 
 
@@ -218,6 +238,9 @@ def _decided(s: CaseState, act: ActRecord, p: DecisionMade, registry: Registry) 
     if n is None or n.served_at is None:
         raise DecisionWithoutNotice("no pre-decision notice has been served")
     today = when(act)
+    check_violation_dates(p.violation_began, p.violation_ended, today)
+    if not s.evidence and not s.records:
+        raise PenaltyWithoutEvidence(f"case {s.case_id} records no evidence, inspection or interview")
     window = proc.statement_window(s, registry)
     if window is not None and today <= window.date and s.statement_waived_at is None:
         raise StatementWindowOpen(f"the party may state and defend until {window.date} ({window.source}){window.note()}")
@@ -241,8 +264,8 @@ def _decided(s: CaseState, act: ActRecord, p: DecisionMade, registry: Registry) 
     check_time_limit(s, act)
     _check_limitation(s, terms, p.violation_ended, p.life_health_finance_harm)
     _check_no_penalty_grounds(p.minor, p.corrected, p.harm, p.no_fault_proven)
-    _check_age(s.party, p.violation_ended, p.band)
-    outside = _check_penalty(terms, list(p.penalties), p.fine_fen, p.band, p.reason_outside_band)
+    _check_age(s.party, p.violation_ended, p.band, list(p.penalties))
+    outside = _check_penalty(terms, list(p.penalties), p.fine_fen, p.band, p.reason_outside_band, p.confiscation_fen)
     _check_exemption(terms, p.first_violation, p.corrected, p.harm, p.band)
     heavier = sorted(set(p.penalties) - set(n.penalties))
     if heavier or p.fine_fen > n.fine_fen or p.confiscation_fen > n.confiscation_fen:
@@ -282,9 +305,31 @@ def _decided(s: CaseState, act: ActRecord, p: DecisionMade, registry: Registry) 
     s.violation_ended = p.violation_ended
 
 
+def check_violation_dates(began: dt.date | None, ended: dt.date | None, today: dt.date) -> None:
+    """A violation ends on or after the day it began, and not after the act that finds it."""
+    if began is not None and ended is not None and began > ended:
+        raise MalformedAct(f"the violation ended on {ended}, before it began on {began}")
+    if ended is not None and ended > today:
+        raise MalformedAct(f"the violation cannot end on {ended}, after the act of {today} that finds it")
+
+
+def _check_minor_age_ground(s: CaseState, ground: str, today: dt.date) -> None:
+    """Art 30: the ground ``minor_age`` fits only a child under 14 at the violation. Without its date, judged at the
+    earliest day a violation discovered now could have ended and still be pursued (the longest limitation)."""
+    if ground != "minor_age":
+        return
+    discovered = local_date(s.lead.received_at) if s.lead is not None else today
+    longest = rule("limitation.life_health_finance").value
+    day = s.violation_ended or discovered.replace(year=discovered.year - longest, day=min(discovered.day, 28))
+    age = age_on(s.party, day)
+    if age is not None and age >= rule("party.age_not_penalised").value:
+        raise NoPenaltyGroundUnfounded(f"the party was {age} on {day}; not under {rule('party.age_not_penalised').value}")
+
+
 def _no_penalty(s: CaseState, act: ActRecord, p: NoPenaltyDecided, registry: Registry) -> None:
     decision_ready(s, act, registry)
     deciding_agency = require_deciding_agency(s, case_holding(registry, s, act), p.deciding_agency)
+    _check_minor_age_ground(s, p.ground, when(act))
     check_time_limit(s, act)
     s.decision = Decision(
         version=act.version, kind="no_penalty", decided_at=act.recorded_at, by=act.actor, ground=p.ground,
@@ -313,14 +358,15 @@ def _simple(s: CaseState, act: ActRecord, p: SimpleDecided, registry: Registry) 
         raise CredentialsNotShown("the officers show their credentials on the spot", article=f"{APL}第五十二条")
     if not p.party_heard:
         raise DecisionWithoutNotice("the party is told the facts and heard on the spot", article=f"{APL}第五十二条")
+    check_violation_dates(None, p.violation_ended, when(act))
     s.party = party
     terms = applicable_terms(registry, held, p.catalog_item, p.violation_ended)
     _check_limitation(s, terms, p.violation_ended, False)
     _check_no_penalty_grounds(p.minor, p.corrected, p.harm, p.no_fault_proven)
-    _check_age(party, p.violation_ended, None, on_the_spot=True)
+    _check_age(party, p.violation_ended, p.band, list(p.penalties))
     # Bands apply to the general procedure's fines; an on-the-spot fine stays inside the statutory range.
     _check_simple_range(terms, p)
-    _check_exemption(terms, p.first_violation, p.corrected, p.harm, None)
+    _check_exemption(terms, p.first_violation, p.corrected, p.harm, p.band, fined_unbanded=p.fine_fen > 0 and p.band is None and bool(terms.bands))
     note_investigators(s, officers)
     for officer in officers:
         if officer not in s.credentials_shown_by:
@@ -348,10 +394,21 @@ def _check_simple_range(terms: ItemTerms, p: SimpleDecided) -> None:
         raise PenaltyNotInBasis(f"{terms.basis} provides {terms.penalty_kinds}, not {unknown}")
     if ("fine" in p.penalties) != (p.fine_fen > 0):
         raise MalformedAct("fine_fen is positive exactly when the penalties include a fine")
-    if p.fine_fen and not terms.fine_min_fen <= p.fine_fen <= terms.fine_max_fen:
+    if not p.fine_fen:
+        return
+    below_ok = p.band == "mitigated"  # 减轻处罚 (Art 32) goes below the statutory minimum
+    if p.fine_fen > terms.fine_max_fen or (p.fine_fen < terms.fine_min_fen and not below_ok):
         raise FineOutsideRange(
             f"fine {p.fine_fen} fen; {terms.basis} allows {terms.fine_min_fen}–{terms.fine_max_fen} fen", article=terms.basis
         )
+    if p.band is None or not terms.bands:
+        return
+    band = next((b for b in terms.bands if b.level == p.band), None)
+    if band is None:
+        raise MalformedAct(f"the item has no {p.band} band")
+    # On the spot there is no reason-and-legal-review route out of a band (Art 58): the named band's range binds.
+    if not band.min_fen <= p.fine_fen <= band.max_fen:
+        raise FineOutsideBand(f"fine {p.fine_fen} fen is outside the {band.level} band {band.min_fen}–{band.max_fen} fen")
 
 
 def _simple_reported(s: CaseState, act: ActRecord, p: SimpleReported, registry: Registry) -> None:

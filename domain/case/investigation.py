@@ -73,7 +73,18 @@ def _credentials(s: CaseState, act: ActRecord, p: CredentialsShown, registry: Re
 
 
 def _rights(s: CaseState, act: ActRecord, p: RightsInformed, registry: Registry) -> None:
+    """Art 55: the officers conducting the investigation tell the party its rights — certified officers, with the
+    signer among them (or an auxiliary assisting them), never an auxiliary alone."""
     require_staff(registry, act.actor)
+    if act.actor not in p.officers and not is_auxiliary_only(registry, act.actor):
+        raise MalformedAct("the signer is among the officers who told the party its rights")
+    if not p.officers:
+        raise MalformedAct("name the officers who told the party its rights")
+    for officer in p.officers:
+        if s.domain is not None:
+            require_certified(registry, s, officer, act.recorded_at)
+        elif "officer" not in roles_of(registry, officer):
+            raise OfficerNotCertified(f"{officer} is not an officer")
     s.rights_informed_at = act.recorded_at
 
 
@@ -123,6 +134,11 @@ def _evidence(s: CaseState, act: ActRecord, p: EvidenceCollected, registry: Regi
         raise MalformedAct("evidence cannot be collected after it is recorded")
     if p.device is not None:
         _check_device_record(s, act, p.device, registry)
+    elif from_monitoring_device(s, p):
+        raise NonSiteEvidenceNotAllowed(
+            f"{p.kind} evidence from a monitoring device ({p.source or 'a non-site monitoring lead'}) names no device "
+            "record: the device, its legal and technical review, its published location and the review of this record",
+        )
     s.evidence.append(
         Evidence(
             version=act.version,
@@ -136,6 +152,22 @@ def _evidence(s: CaseState, act: ActRecord, p: EvidenceCollected, registry: Regi
         )
     )
     add_pending(s, act, officers)
+
+
+# How evidence says it comes from an electronic monitoring device (非现场执法) when no device record is given: its
+# ``source`` names the lead source of that name or the device, or, in a case opened on a device's capture, an
+# audio-visual or electronic item that names no other source is the device's record.
+DEVICE_SOURCE_MARKERS = ("non_site_monitoring", "non-site", "non site", "非现场", "电子技术监控", "技术监控", "监控设备", "电子监控", "电子警察", "抓拍", "monitoring device")
+DEVICE_RECORD_KINDS = frozenset({"audio_visual", "electronic"})
+
+
+def from_monitoring_device(s: CaseState, p: EvidenceCollected) -> bool:
+    """Whether the evidence item is a monitoring device's record (APL Art 41), by its source or the case's lead."""
+    source = p.source.strip().lower()
+    if any(marker in source for marker in DEVICE_SOURCE_MARKERS):
+        return True
+    lead_from_device = s.lead is not None and s.lead.source == "non_site_monitoring"
+    return lead_from_device and not source and p.kind in DEVICE_RECORD_KINDS
 
 
 def _check_device_record(s: CaseState, act: ActRecord, d: DeviceRecord, registry: Registry) -> None:

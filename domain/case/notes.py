@@ -13,6 +13,7 @@ from domain.case.common import (
     Handler,
     is_head,
     require_certified,
+    require_in_case,
     require_staff,
 )
 from domain.case_acts import (
@@ -47,6 +48,8 @@ def _note(s: CaseState, act: ActRecord, p: CaseNote, registry: Registry) -> None
 
 def _correction(s: CaseState, act: ActRecord, p: CorrectionRecorded, registry: Registry) -> None:
     require_staff(registry, act.actor)
+    # Only the agency that made the act corrects it: staff of the case's agency or people named in the case.
+    require_in_case(s, act, registry)
     if not 1 <= p.corrects < act.version:
         raise MalformedAct(f"a correction names an earlier act of this case, not version {p.corrects}")
     s.corrections.append(p.corrects)

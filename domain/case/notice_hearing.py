@@ -17,7 +17,7 @@ from domain.case.common import (
     require_open_investigation,
     when,
 )
-from domain.case.decision import applicable_terms
+from domain.case.decision import applicable_terms, check_confiscation
 from domain.case_acts import (
     HearingHeld,
     HearingRecorded,
@@ -63,6 +63,7 @@ def _notice(s: CaseState, act: ActRecord, p: NoticeIssued, registry: Registry) -
         raise PenaltyNotInBasis(f"{terms.basis} provides {terms.penalty_kinds}, not {unknown}")
     if ("fine" in p.penalties) != (p.fine_fen > 0):
         raise MalformedAct("fine_fen is positive exactly when the penalties include a fine")
+    check_confiscation(list(p.penalties), p.confiscation_fen)
     threshold = proc.hearing_threshold(registry, s, s.party, act.recorded_at)
     proc.rely_rule(s, threshold)
     _no_heavier_after_defence(s, p)

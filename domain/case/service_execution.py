@@ -41,6 +41,7 @@ from domain.refusals import (
     EnforcementPremature,
     HearingNoticeTooShort,
     LateFeeExcessive,
+    LeftAtResidenceUnrecorded,
     OnTheSpotCollectionNotAllowed,
 )
 from domain.registry import Registry
@@ -51,6 +52,8 @@ def _served(s: CaseState, act: ActRecord, p: ServiceRecorded, registry: Registry
     if p.method == "electronic" and not (p.consent_ref and p.confirmation_ref):
         raise ActNotAllowedNow("electronic service needs the party's consent and a signed confirmation", article=f"{APL}第六十一条")
     served_at = act.recorded_at
+    if p.method == "left_at_residence" and p.receipt_sha256 is None:
+        raise LeftAtResidenceUnrecorded("name the record of the service (receipt_sha256): the witnessed receipt, or photos or video")
     if p.method == "announcement":
         _check_announcement(p, act)
         served_at = act.recorded_at + dt.timedelta(days=rule("service.announcement_deemed").value)
