@@ -168,6 +168,17 @@ def may_disclose(ground: str | None) -> bool:
     return ground != "minor_age"
 
 
+def minor_at_violation(state: CaseState) -> int | None:
+    """The party's age at the violation if it was under 18 (未成年人保护法 Art 103: nothing that could identify a
+    minor is disclosed), else None. Without the violation's date, a party under 18 when the lead came in was under
+    18 at the violation too."""
+    from domain.parties import age_on
+
+    day = state.violation_ended or local_date(state.lead.received_at if state.lead is not None else state.opened_at)
+    age = age_on(state.party, day)
+    return age if age is not None and age < rule("party.age_mitigated").value else None
+
+
 def disclosure_due(decided_at: dt.datetime, kind: DecisionKind) -> Deadline:
     """The last day to publish the decision (working days from the decision's Beijing date)."""
     return period(decided_at, disclosure_rule(kind))
@@ -364,7 +375,9 @@ def obligations(state: CaseState) -> list[Obligation]:
     for d in sorted(decisions, key=lambda d: d.version):
         kind: DecisionKind = d.kind  # type: ignore[assignment]
         item = published.get(d.version)
-        if must_disclose(kind, d.penalties, d.ground) and (item is not None or not d.void):
+        if must_disclose(kind, d.penalties, d.ground) and (item is not None or not d.void) and (
+            item is not None or minor_at_violation(state) is None  # a minor's decision is never published
+        ):
             out.append(
                 Obligation(
                     "publish", d.version, kind, d.decided_at, disclosure_due(d.decided_at, kind),

@@ -894,6 +894,15 @@ def test_a_legal_review_by_another_agencys_reviewer_is_refused() -> None:
     assert state.reviews[-1].reviewer == REVIEWER
 
 
+def test_a_legal_reviewer_registered_with_no_agency_is_not_refused_for_its_agency() -> None:
+    """Art 58's agency check needs the reviewer's agency: a reviewer registered without one (a 司法局 reviewer the
+    registry names no agency for) is judged by the other review rules only, not refused for an agency unknown."""
+    world = standard_world()
+    world.register_key("legal/unattached", "legal_reviewer", None)
+    state = notified_case(world).act("legal.reviewed", "legal/unattached", {"outcome": "passed", "opinion": "同意"}, at=DECIDE_AT - H)
+    assert state.reviews[-1].reviewer == "legal/unattached"
+
+
 def test_a_township_case_may_be_reviewed_by_its_bureaus_reviewer() -> None:
     case = standard_world().case()
     case.act("lead.received", LEHUA_1, lead(ITEM_ROAD_OCCUPATION, CITIZEN, agency=LEHUA), at=START)
@@ -943,10 +952,14 @@ def test_a_correction_by_staff_of_another_agency_is_refused() -> None:
 def test_a_minors_penalty_is_never_published() -> None:
     """未成年人保护法 Art 103: a party under 18 at the violation is not identified in public — its penalty is not
     published; an adult's is."""
+    from domain.disclosure import obligations
+
     for party, published in ((_aged(16), False), (_aged(18), True)):
         case = notified_case(standard_world(), party=party, fine=800_000, band="lighter")
         state = case.act("decision.made", HEAD, decision(["fine"], 800_000, ENDED, band="lighter"), at=DECIDE_AT)
         assert state.decision is not None
+        # the duty follows the same rule: no publication is owed (none can be made) for a minor's decision
+        assert [o.kind for o in obligations(state)] == (["publish"] if published else [])
         payload = {"decision_version": state.decision.version, "publicity_class": None, "note": ""}
         if published:
             assert case.act("disclosure.published", OFFICER_1, payload, at=DECIDE_AT + D).disclosures

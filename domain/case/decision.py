@@ -203,8 +203,9 @@ def _reviewed(s: CaseState, act: ActRecord, p: LegalReviewed, registry: Registry
     # Art 58: the reviewer works for the deciding agency (its own, the entruster's, or a township's parent bureau).
     agency = registry.agencies.get(s.agency) if s.agency is not None else None
     reviewing = {s.agency, s.in_name_of, agency.parent if agency is not None else None} - {None}
-    if agency_of(registry, act.actor) not in reviewing:
-        raise LegalReviewerRequired(f"{act.actor} is not a legal reviewer of {s.in_name_of or s.agency}")
+    reviewer_agency = agency_of(registry, act.actor)
+    if reviewer_agency is not None and reviewer_agency not in reviewing:  # a reviewer registered with no agency: not judged here
+        raise LegalReviewerRequired(f"{act.actor} is a legal reviewer of {reviewer_agency}, not of {s.in_name_of or s.agency}")
     s.reviews.append(Review(at=act.recorded_at, reviewer=act.actor, outcome=p.outcome))
 
 

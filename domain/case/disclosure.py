@@ -10,12 +10,9 @@ from __future__ import annotations
 
 from domain import disclosure as rules
 from domain.acts import ActRecord
-from domain.calendar import local_date
 from domain.case.common import Handler, require_certified_or_head, require_head, when
 from domain.case_state import CaseState, Decision, Disclosure
 from domain.disclosure_acts import CreditRepaired, DisclosurePublished, DisclosureWithdrawn
-from domain.law import rule
-from domain.parties import age_on
 from domain.redact import find_personal_data
 from domain.refusals import (
     AlreadyDisclosed,
@@ -61,13 +58,11 @@ def _published(s: CaseState, act: ActRecord, p: DisclosurePublished, registry: R
         raise DisclosureWithoutDecision(f"case {s.case_id} has no decision in force taken at version {p.decision_version}")
     if not rules.may_disclose(d.ground):
         raise MinorNotPublic(f"the decision at version {p.decision_version} concerns a minor (ground {d.ground})")
-    # 未成年人保护法 Art 103: nothing that could identify a minor is disclosed — the decision on a party under 18 at
-    # the violation is not published at all. Without the violation's date, a party under 18 when the lead came in
-    # was under 18 at the violation too.
-    day = s.violation_ended or local_date(s.lead.received_at if s.lead is not None else s.opened_at)
-    age = age_on(s.party, day)
-    if age is not None and age < rule("party.age_mitigated").value:
-        raise MinorNotPublic(f"the party was {age} on {day}, when the violation {'ended' if s.violation_ended else 'was discovered'}")
+    # 未成年人保护法 Art 103: the decision on a party under 18 at the violation is not published at all (and owes no
+    # publication: rules.obligations).
+    age = rules.minor_at_violation(s)
+    if age is not None:
+        raise MinorNotPublic(f"the party was {age} at the violation{'' if s.violation_ended else ' (as when it was discovered)'}")
     if disclosure_of(s, d.version) is not None:
         raise AlreadyDisclosed(f"the decision at version {d.version} was published already")
     found = find_personal_data(p.note)
