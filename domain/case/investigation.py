@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import datetime as dt
+from collections.abc import Sequence
 from typing import Any
 
 from domain import procedure as proc
@@ -63,13 +65,20 @@ def _credentials(s: CaseState, act: ActRecord, p: CredentialsShown, registry: Re
     require_staff(registry, act.actor)
     if act.actor not in p.officers and not is_auxiliary_only(registry, act.actor):
         raise MalformedAct("the signer is among the officers who showed credentials")
+    _require_officers(s, registry, p.officers, act.recorded_at)
     for officer in p.officers:
-        if s.domain is not None:
-            require_certified(registry, s, officer, act.recorded_at)
-        elif "officer" not in roles_of(registry, officer):
-            raise OfficerNotCertified(f"{officer} is not an officer")
         if officer not in s.credentials_shown_by:
             s.credentials_shown_by.append(officer)
+
+
+def _require_officers(s: CaseState, registry: Registry, officers: Sequence[str], at: dt.datetime) -> None:
+    """Each named person is an officer certified for the case's agency and domain (before filing fixes the domain:
+    an officer at all)."""
+    for officer in officers:
+        if s.domain is not None:
+            require_certified(registry, s, officer, at)
+        elif "officer" not in roles_of(registry, officer):
+            raise OfficerNotCertified(f"{officer} is not an officer")
 
 
 def _rights(s: CaseState, act: ActRecord, p: RightsInformed, registry: Registry) -> None:
@@ -80,11 +89,7 @@ def _rights(s: CaseState, act: ActRecord, p: RightsInformed, registry: Registry)
         raise MalformedAct("the signer is among the officers who told the party its rights")
     if not p.officers:
         raise MalformedAct("name the officers who told the party its rights")
-    for officer in p.officers:
-        if s.domain is not None:
-            require_certified(registry, s, officer, act.recorded_at)
-        elif "officer" not in roles_of(registry, officer):
-            raise OfficerNotCertified(f"{officer} is not an officer")
+    _require_officers(s, registry, p.officers, act.recorded_at)
     s.rights_informed_at = act.recorded_at
 
 
