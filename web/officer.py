@@ -65,16 +65,13 @@ class _OctetBody(Operation):
         )
 
 
-class _ReceiptWire(msgspec.Struct, kw_only=True):
-    """:class:`web.schemas.ActReceipt` as sent: the same fields in the same order, the entry as its stored JSON."""
-
-    stream: str
-    version: int
-    type: str
-    position: int
-    recorded_at: str
-    entry_hash: str
-    entry: msgspec.Raw
+# ActReceipt as sent: its fields in its order (taken from it, so the two cannot drift), but the entry as its stored
+# JSON (msgspec.Raw, copied into the body without a decode and re-encode).
+_ReceiptWire = msgspec.defstruct(
+    "_ReceiptWire",
+    [(f.name, msgspec.Raw if f.name == "entry" else f.type) for f in msgspec.structs.fields(ActReceipt)],
+    kw_only=True,
+)
 
 
 _encode_receipt = msgspec.json.Encoder().encode
