@@ -106,7 +106,8 @@ def test_serve_runs_the_followers_as_a_child_process_unless_told_otherwise() -> 
 def test_a_failed_projection_batch_is_logged_and_following_goes_on(caplog) -> None:  # type: ignore[no-untyped-def]
     import threading
 
-    from web.followers import follow_projections
+    from projections.runner import follow_retrying
+    from web.followers import log
 
     stop = threading.Event()
     calls: list[float] = []
@@ -119,7 +120,7 @@ def test_a_failed_projection_batch_is_logged_and_following_goes_on(caplog) -> No
             stop_event.set()
 
     with caplog.at_level("ERROR", logger="zhifa.followers"):
-        follow_projections(FailingOnce(), stop, 0.01)  # type: ignore[arg-type]
+        follow_retrying(FailingOnce(), stop, 0.01, log)  # type: ignore[arg-type]  # as web.followers.run calls it
     assert calls == [0.01, 0.01] and stop.is_set()
     assert "projection batch failed" in caplog.text and "database is locked" in caplog.text
 

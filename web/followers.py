@@ -24,7 +24,6 @@ from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
     from ledger.store import Store
-    from projections.runner import Runner
 
 log = logging.getLogger("zhifa.followers")
 
@@ -51,19 +50,12 @@ def checkpoint_wal(store: Store, stop: threading.Event, interval: float) -> None
             log.exception("WAL checkpoint failed; retrying in %.1f s", interval)
 
 
-def follow_projections(runner: Runner, stop: threading.Event, interval: float) -> None:
-    """``runner.follow`` until ``stop``, logging a failed batch and going on (``projections.runner.follow_retrying``)."""
-    from projections.runner import follow_retrying
-
-    follow_retrying(runner, stop, interval, log)
-
-
 def run(database_url: str, log_key_file: str, checkpoints_file: str, interval: float, parent: int | None = None) -> None:
     from ledger.court.keys import read_private_key
     from ledger.sealer import Sealer
     from ledger.store import Store
     from projections.catalog import default_views
-    from projections.runner import Runner
+    from projections.runner import Runner, follow_retrying
 
     os.nice(FOLLOWER_NICENESS)
     store = Store(database_url)
@@ -80,7 +72,7 @@ def run(database_url: str, log_key_file: str, checkpoints_file: str, interval: f
         threading.Thread(target=checkpoint_wal, args=(store, stop, interval), name="zhifa-checkpoint", daemon=True).start()
     runner = Runner(store, default_views())
     try:
-        follow_projections(runner, stop, interval)
+        follow_retrying(runner, stop, interval, log)  # a failed batch is logged here, and following goes on
     except KeyboardInterrupt:
         pass
     finally:
