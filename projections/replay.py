@@ -14,16 +14,15 @@ import datetime as dt
 import json
 import re
 from dataclasses import dataclass
-from typing import Any, cast
+from typing import Any
 
 from domain.calendar import LEGAL_TZ
 from domain.case import CaseState, apply_case
-from domain.registry_acts import apply_registry
 from ledger import canonical
 from ledger.envelope import entry_hash
 from ledger.errors import LedgerError
-from ledger.store import TOPIC_REGISTRY, Recorded, Store, position_column, unframe
-from projections.runner import replay_registry
+from ledger.store import Recorded, Store, position_column, unframe
+from projections.runner import RegistryBefore
 from projections.timeline import TimelineRow, evidence_of
 from projections.titles import title_of
 from projections.view import decode_recorded
@@ -143,18 +142,13 @@ def case_at(store: Store, case_id: str, version: int | None = None, as_of: dt.da
         target = min(target, recorded[-1])
     chosen = decoded[:target]
     # The registry as the writer saw it before each act: registry acts in log order, interleaved by position.
-    registry = replay_registry(store, 0)[0]  # the genesis registry: origin and log key
-    registry_notes = iter(store.iter_notifications(after=0, batch=2000, topics=[TOPIC_REGISTRY]))
-    pending = next(registry_notes, None)
+    registries = RegistryBefore(store)
     leaves = _leaves(store, [d[0] for d in chosen])
     state: CaseState | None = None
     pending_cosigns: dict[int, list[str]] = {}
     acts: list[TimelineRow] = []
     for position, entry_data, entry, act, _kid, record in chosen:
-        while pending is not None and pending.id < position:
-            event = cast(Recorded, store.app.mapper.to_domain_event(pending))
-            registry = apply_registry(registry, decode_recorded(pending.id, event)[3])
-            pending = next(registry_notes, None)
+        registry = registries.at(position)
         state = apply_case(state, record, registry)
         if record.type == "act.cosigned":
             pending_cosigns.setdefault(int(record.payload.get("act_version", 0)), []).append(record.actor)

@@ -150,18 +150,30 @@ def replay_states(store: Store, cases: set[str], upto: int) -> dict[str, CaseSta
     if not rows:
         return states
     rows.sort()
-    registry = replay_registry(store, 0)[0]
-    registry_notes = store.iter_notifications(after=0, batch=2000, topics=[TOPIC_REGISTRY])
-    pending = next(registry_notes, None)
+    registry = RegistryBefore(store)
     for position, case, framed in rows:
-        while pending is not None and pending.id < position:
-            event = cast(Recorded, store.app.mapper.to_domain_event(pending))
-            registry = apply_registry(registry, decode_recorded(pending.id, event)[3])
-            pending = next(registry_notes, None)
         entry_data, envelope = unframe(framed)
         record = decode_recorded(position, Recorded(case, 0, TOPIC_CASE, entry_data, envelope))[3]
-        states[case] = apply_case(states.get(case), record, registry, owned=True)
+        states[case] = apply_case(states.get(case), record, registry.at(position), owned=True)
     return states
+
+
+class RegistryBefore:
+    """The registry as the writer saw it before the act at each log position (every registry act at a lower
+    position applied), asked in ascending order of position: one pass over the registry's acts, from the genesis."""
+
+    def __init__(self, store: Store) -> None:
+        self.store = store
+        self.registry = replay_registry(store, 0)[0]  # the genesis registry: origin and log key
+        self._notes = store.iter_notifications(after=0, batch=2000, topics=[TOPIC_REGISTRY])
+        self._pending = next(self._notes, None)
+
+    def at(self, position: int) -> Registry:
+        while self._pending is not None and self._pending.id < position:
+            event = cast(Recorded, self.store.app.mapper.to_domain_event(self._pending))
+            self.registry = apply_registry(self.registry, decode_recorded(self._pending.id, event)[3])
+            self._pending = next(self._notes, None)
+        return self.registry
 
 
 class CaseStates:
@@ -537,4 +549,4 @@ class _NotifyHint:
         self.conn.close()
 
 
-__all__ = ["CaseStates", "Runner", "RunnerConflict", "TrackingTable", "ViewStatus", "follow_retrying", "replay_registry", "replay_states"]
+__all__ = ["CaseStates", "RegistryBefore", "Runner", "RunnerConflict", "TrackingTable", "ViewStatus", "follow_retrying", "replay_registry", "replay_states"]
