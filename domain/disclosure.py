@@ -35,7 +35,7 @@ from domain.case_state import CaseState
 from domain.catalog_model import BANDS, DOMAINS, PENALTY_KINDS, ItemTerms
 from domain.law import GB118, NDRC_CREDIT, rule
 from domain.money import format_yuan
-from domain.parties import Party
+from domain.parties import Party, age_on
 from domain.redact import mask_person_name, scrub_text
 from domain.uscc import is_valid_uscc
 
@@ -172,8 +172,6 @@ def minor_at_violation(state: CaseState) -> int | None:
     """The party's age at the violation if it was under 18 (未成年人保护法 Art 103: nothing that could identify a
     minor is disclosed), else None. Without the violation's date, a party under 18 when the lead came in was under
     18 at the violation too."""
-    from domain.parties import age_on
-
     day = state.violation_ended or local_date(state.lead.received_at if state.lead is not None else state.opened_at)
     age = age_on(state.party, day)
     return age if age is not None and age < rule("party.age_mitigated").value else None

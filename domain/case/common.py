@@ -181,6 +181,14 @@ def require_in_case(s: CaseState, act: ActRecord, registry: Registry) -> None:
     raise NotInCase(f"{actor} has no role in case {s.case_id} or in {s.agency}")
 
 
+def check_violation_dates(began: dt.date | None, ended: dt.date | None, today: dt.date) -> None:
+    """A violation ends on or after the day it began, and not after the act that finds it."""
+    if began is not None and ended is not None and began > ended:
+        raise MalformedAct(f"the violation ended on {ended}, before it began on {began}")
+    if ended is not None and ended > today:
+        raise MalformedAct(f"the violation cannot end on {ended}, after the act of {today} that finds it")
+
+
 # -- shared checks ---------------------------------------------------------------------------------------------
 def when(act: ActRecord) -> dt.date:
     return local_date(act.recorded_at)

@@ -17,6 +17,7 @@ from domain.case.common import (
     add_pending,
     case_holding,
     check_time_limit,
+    check_violation_dates,
     decision_ready,
     discussion_signed,
     is_head,
@@ -304,14 +305,6 @@ def _decided(s: CaseState, act: ActRecord, p: DecisionMade, registry: Registry) 
         remedies_stated=p.remedies_stated,
     )
     s.violation_ended = p.violation_ended
-
-
-def check_violation_dates(began: dt.date | None, ended: dt.date | None, today: dt.date) -> None:
-    """A violation ends on or after the day it began, and not after the act that finds it."""
-    if began is not None and ended is not None and began > ended:
-        raise MalformedAct(f"the violation ended on {ended}, before it began on {began}")
-    if ended is not None and ended > today:
-        raise MalformedAct(f"the violation cannot end on {ended}, after the act of {today} that finds it")
 
 
 def _check_minor_age_ground(s: CaseState, ground: str, today: dt.date) -> None:

@@ -7,6 +7,7 @@ from domain.acts import ActRecord
 from domain.case.common import (
     Handler,
     add_pending,
+    check_violation_dates,
     gate_auxiliary,
     is_head,
     require_certified,
@@ -101,10 +102,7 @@ def _filed(s: CaseState, act: ActRecord, p: CaseFiled, registry: Registry) -> No
     if party is None:
         raise MalformedAct("filing names the party")
     s.party = check_party(party)
-    if p.violation_began is not None and p.violation_ended is not None and p.violation_began > p.violation_ended:
-        raise MalformedAct(f"the violation ended on {p.violation_ended}, before it began on {p.violation_began}")
-    if p.violation_ended is not None and p.violation_ended > when(act):
-        raise MalformedAct(f"the violation cannot end on {p.violation_ended}, after the filing")
+    check_violation_dates(p.violation_began, p.violation_ended, when(act))
     s.filed_at, s.filed_by, s.procedure = act.recorded_at, act.actor, "general"
     s.violation_began, s.violation_ended = p.violation_began, p.violation_ended
     s.major_public_interest |= p.major_public_interest
