@@ -47,9 +47,11 @@ from typing import Any, Literal, cast
 import msgspec
 
 from domain import disclosure as rules
+from domain.acts import ActRecord
 from domain.calendar import LEGAL_TZ, local_date
 from domain.case import CaseState
 from domain.catalog_model import DOMAINS, ItemTerms
+from domain.parties import Party
 from domain.personnel import certificate_for
 from domain.registry import Registry
 from ledger import canonical
@@ -116,6 +118,26 @@ def _expiry_text(title: str, max_end: str) -> tuple[str, str, str]:
     )
 
 
+@dataclass(frozen=True, slots=True)
+class _Seen:
+    """What the view reads of a case's state right after one of its ``state_per_act`` acts, taken by the runner in
+    its first phase (:meth:`DisclosureView.capture`): the runner goes on applying the batch's later acts to that
+    state in place, and a deep copy of the whole state per such act was the largest single cost of a rebuild after
+    ``apply_case``. Every field is immutable (``Party`` is frozen) or computed then."""
+
+    case_id: str
+    agency: str | None
+    in_name_of: str | None
+    domain: str | None
+    catalog_item: str | None
+    party: Party | None
+    #: disclosure.published: the publicity class of that publication, and the decision it discloses
+    publicity_class: str | None = None
+    decided: tuple[tuple[str, ...], int, int, dt.datetime] | None = None  # penalties, fine, confiscation, decided_at
+    #: the case's disclosure duties, after a duty act (``rules.obligations``)
+    obligations: tuple[rules.Obligation, ...] | None = None
+
+
 class DisclosureView(View):
     """Public items, decisions and their publicity, duties (for the overdue list) and the officer directory."""
 
@@ -125,6 +147,19 @@ class DisclosureView(View):
     tables = (ITEMS, DECISIONS, OBLIGATIONS, OFFICERS, META)
     reads_case_states = True  # the runner's, kept by the cases view: a second copy cost a tenth of a rebuild
     state_per_act = frozenset({*_DUTY_ACTS, "credentials.shown", "notice.issued"})  # what _case_act reads the state of
+
+    def capture(self, act: ActRecord, state: CaseState) -> _Seen:
+        publicity_class = decided = None
+        if act.type == "disclosure.published":
+            version = int(act.payload["decision_version"])
+            publicity_class = next(d.publicity_class for d in state.disclosures if d.decision_version == version)
+            d = next(d for d in [state.decision, *state.voided_decisions] if d is not None and d.version == version)
+            decided = (tuple(d.penalties), d.fine_fen, d.confiscation_fen, d.decided_at)
+        return _Seen(
+            case_id=state.case_id, agency=state.agency, in_name_of=state.in_name_of, domain=state.domain,
+            catalog_item=state.catalog_item, party=state.party, publicity_class=publicity_class, decided=decided,
+            obligations=tuple(rules.obligations(state)) if act.type in _DUTY_ACTS else None,
+        )
 
     def __init__(self) -> None:
         super().__init__()
@@ -240,8 +275,9 @@ class DisclosureView(View):
 
     # -- case acts -----------------------------------------------------------------------------------------------
     def _case_act(self, cur: Cursor, act: Applied) -> None:
-        state = act.state
-        assert state is not None, "the runner computes the state of every case act for this view"
+        if act.seen is None:
+            return  # not an act this view publishes or whose duties it follows (``state_per_act``)
+        state: _Seen = act.seen[self.name]
         kind = act.type
         if kind in rules.DECISION_ACTS:
             self._decision(cur, act, state)
@@ -258,7 +294,7 @@ class DisclosureView(View):
         if kind in _DUTY_ACTS:
             self._duties(cur, state)
 
-    def _decision(self, cur: Cursor, act: Applied, state: CaseState) -> None:
+    def _decision(self, cur: Cursor, act: Applied, state: _Seen) -> None:
         payload = act.record.payload
         party = state.party
         facts, basis = payload.get("facts"), payload.get("basis")
@@ -274,7 +310,7 @@ class DisclosureView(View):
              act.entry.recorded_at, msgspec.json.encode(detail).decode()),
         )
 
-    def _case_context(self, act: Applied, state: CaseState) -> dict[str, Any]:
+    def _case_context(self, act: Applied, state: _Seen) -> dict[str, Any]:
         agency = state.in_name_of or state.agency
         return {
             "case_id": act.stream,
@@ -283,7 +319,7 @@ class DisclosureView(View):
             "domain": state.domain,
         }
 
-    def _credentials(self, cur: Cursor, act: Applied, state: CaseState) -> None:
+    def _credentials(self, cur: Cursor, act: Applied, state: _Seen) -> None:
         officers = act.record.payload.get("officers") or []
         shown = []
         for officer in officers:
@@ -301,7 +337,7 @@ class DisclosureView(View):
             published_at=act.record.recorded_at, **ctx,
         )
 
-    def _notice(self, cur: Cursor, act: Applied, state: CaseState) -> None:
+    def _notice(self, cur: Cursor, act: Applied, state: _Seen) -> None:
         payload = act.record.payload
         party = rules.public_party(state.party)
         penalties = [p for p in payload.get("penalties") or [] if isinstance(p, str)]
@@ -319,7 +355,7 @@ class DisclosureView(View):
             published_at=act.record.recorded_at, party=party, **ctx,
         )
 
-    def _published(self, cur: Cursor, act: Applied, state: CaseState) -> None:
+    def _published(self, cur: Cursor, act: Applied, state: _Seen) -> None:
         version = int(act.record.payload["decision_version"])
         row = cur.execute(
             f"SELECT subject_position, entry_hash, kind, decided_at, detail FROM {DECISIONS} "
@@ -329,20 +365,20 @@ class DisclosureView(View):
         assert row is not None, f"published decision {act.stream}@{version} not seen"
         subject, entry_hash, kind, decided_at_text, detail_text = row
         decided_at = _parse(decided_at_text)
-        record = next(d for d in state.disclosures if d.decision_version == version)
-        decision = next(d for d in [state.decision, *state.voided_decisions] if d is not None and d.version == version)
-        window = rules.publicity_window(decided_at, record.publicity_class)  # type: ignore[arg-type]
+        assert state.decided is not None and state.publicity_class is not None
+        penalties, fine_fen, confiscation_fen, decision_decided_at = state.decided
+        window = rules.publicity_window(decided_at, state.publicity_class)  # type: ignore[arg-type]
         due = rules.disclosure_due(decided_at, kind)
         detail = msgspec.json.decode(detail_text)
         party = rules.public_party(state.party)
         ctx = self._case_context(act, state)
-        terms = _item_terms(act.registry, state.catalog_item, decision.decided_at)
+        terms = _item_terms(act.registry, state.catalog_item, decision_decided_at)
         met = "按期公示" if rules.on_time(due, act.record.recorded_at) else "逾期公示"
         what = "不予行政处罚决定" if kind == "no_penalty" else "行政处罚决定"
         title = f"{ctx['agency_name'] or ''}{what}：{rules.party_text(party)}"
         summary = rules.decision_summary(
             kind=kind, agency_name=ctx["agency_name"] or "", party=party, item_name=None if terms is None else terms.name,
-            penalties=list(decision.penalties), fine_fen=decision.fine_fen, confiscation_fen=decision.confiscation_fen,
+            penalties=list(penalties), fine_fen=fine_fen, confiscation_fen=confiscation_fen,
             facts=detail.get("facts"), basis=detail.get("basis"), decided_on=window.starts, window=window,
             ground=detail.get("reason"),
         )
@@ -357,12 +393,12 @@ class DisclosureView(View):
         cur.execute(
             f"UPDATE {DECISIONS} SET item_seq=?, publication_position=?, publication_hash=?, publicity_class=?, max_end=?, "
             "ends_at=?, status='public', title=? WHERE case_id=? AND decision_version=?",
-            (seq, act.position, act.entry_hash.hex(), record.publicity_class, window.max_end.isoformat(),
+            (seq, act.position, act.entry_hash.hex(), state.publicity_class, window.max_end.isoformat(),
              _ts(window.ends_at), title, act.stream, version),
         )
         self._next_end = _UNKNOWN
 
-    def _ended(self, cur: Cursor, act: Applied, state: CaseState, kind: Literal["withdrawal", "expiry"]) -> None:
+    def _ended(self, cur: Cursor, act: Applied, state: _Seen, kind: Literal["withdrawal", "expiry"]) -> None:
         version = int(act.record.payload["decision_version"])
         row = cur.execute(
             f"SELECT subject_position, item_seq, title FROM {DECISIONS} WHERE case_id=? AND decision_version=?",
@@ -395,7 +431,7 @@ class DisclosureView(View):
         )
         self._next_end = _UNKNOWN
 
-    def _duties(self, cur: Cursor, state: CaseState) -> None:
+    def _duties(self, cur: Cursor, state: _Seen) -> None:
         cur.execute(f"DELETE FROM {OBLIGATIONS} WHERE case_id=?", (state.case_id,))
         party = rules.public_party(state.party)
         rows = [
@@ -404,7 +440,7 @@ class DisclosureView(View):
                 None if party is None else party.name, _ts(o.arose_at), o.due.date.isoformat(), int(o.due.provisional),
                 None if o.done_at is None else _ts(o.done_at), o.done_version,
             )
-            for o in rules.obligations(state)
+            for o in state.obligations or ()
         ]
         if rows:
             cur.executemany(

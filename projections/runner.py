@@ -32,7 +32,7 @@ from typing import Any, ClassVar, cast
 from eventsourcing.persistence import Tracking, TrackingRecorder
 
 from domain.acts import ActRecord
-from domain.case import CaseState, apply_case, copy_state
+from domain.case import CaseState, apply_case
 from domain.registry import Registry
 from domain.registry_acts import apply_registry
 from ledger.canonical import format_timestamp
@@ -250,7 +250,11 @@ class Runner:
         self.mapper = store.app.mapper
         self._registry: tuple[Registry, int] | None = None
         self._states = CaseStates()
-        self._state_per_act = frozenset[str]().union(*(v.state_per_act for v in self.views))
+        # Act type → the views capturing the state right after such an act (View.state_per_act), with their hooks.
+        self._captures: dict[str, list[tuple[str, Callable[[ActRecord, CaseState], Any]]]] = {}
+        for v in self.views:
+            for kind in v.state_per_act:
+                self._captures.setdefault(kind, []).append((v.name, v.capture))
         self._stop = threading.Event()
         self._thread: threading.Thread | None = None
         with store.db.write() as cur:
@@ -335,9 +339,8 @@ class Runner:
                  needed: bool) -> tuple[list[Applied], Registry]:
         """Phase one of a batch: each act decoded once, with the registry as of it and, for case acts the keepers
         have not seen, the case's new state. States are applied in place (the runner owns them), so an act after
-        which some view reads the state as it then was (``View.state_per_act``) is handed a copy — unless no later act
-        of the same case is in the batch: then nothing changes that state before the views have read it (the next
-        batch is prepared after this one is written), and it is handed as it is."""
+        which some view reads the state as it then was (``View.state_per_act``) is also handed what that view captured
+        of it right then (``View.capture``, into ``Applied.seen``)."""
         registry = self._registry_at(start)
         states = self._states
         if needed:
@@ -346,23 +349,20 @@ class Runner:
                 missing = {str(n.originator_id) for n in notes if n.id > base and n.topic == TOPIC_CASE} - states.held.keys()
                 if missing:
                     states.held.update(replay_states(self.store, missing, base))
-        per_act = self._state_per_act
-        last_of: dict[str, int] = {}  # each case's last act in the batch, by its index
-        if per_act and needed:
-            for i, note in enumerate(notes):
-                last_of[note.originator_id] = i
+        captures = self._captures
         batch: list[Applied] = []
         with self.store.db.read() as cur:
-            for i, note in enumerate(notes):
+            for note in notes:
                 event = cast(Recorded, self.mapper.to_domain_event(note))
                 entry, act, kid, record = decode_recorded(note.id, event)
-                state = None
+                state = seen = None
                 if note.topic == TOPIC_REGISTRY:
                     registry = apply_registry(registry, record)
                 elif needed and note.id > base and note.topic == TOPIC_CASE:
                     state = states.apply(cur, source, record, registry)
-                    if record.type in per_act and last_of[note.originator_id] > i:
-                        state = copy_state(state)
+                    takers = captures.get(record.type)
+                    if takers is not None:
+                        seen = {name: capture(record, state) for name, capture in takers}
                 batch.append(Applied(
                     position=note.id,
                     topic=note.topic,
@@ -375,6 +375,7 @@ class Runner:
                     record=record,
                     registry=registry,
                     state=state,
+                    seen=seen,
                 ))
         return batch, registry
 

@@ -18,7 +18,7 @@ from eventsourcing.persistence import Tracking
 from eventsourcing.projection import Projection
 
 from domain.acts import ActRecord
-from domain.case import CaseState
+from domain.case import CaseState, copy_state
 from domain.registry import Registry
 from ledger import canonical
 from ledger.db import Cursor
@@ -43,7 +43,9 @@ class Applied:
     ``registry`` is the registry at the act's position in the log (after the act, if it is a registry act), which is
     the registry the writer judged the act against. ``state`` is the case's ``CaseState`` after a case act, computed
     once by the runner for every view that keeps or reads case states (``View.keeps_case_states``,
-    ``View.reads_case_states``); None otherwise.
+    ``View.reads_case_states``); None otherwise. ``seen`` holds, by view name, what each view asking for the state as
+    it was right after this act (``View.state_per_act``) captured of it in the runner's first phase
+    (:meth:`View.capture`); None if no view asked.
     """
 
     position: int
@@ -57,6 +59,7 @@ class Applied:
     record: ActRecord
     registry: Registry
     state: CaseState | None = None
+    seen: dict[str, Any] | None = None
 
     @property
     def stream(self) -> str:
@@ -117,9 +120,10 @@ class View(Projection[Any]):
     #: ledger (one pass of the registry for the batch); resetting such a view resets the keepers with it, so that
     #: rebuilds run in step and never take that slower path.
     reads_case_states: ClassVar[bool] = False
-    #: Act types after which the view reads ``Applied.state`` as it was right after that act (not only the latest
-    #: state of the case, which every view that stores states may read at its flush): the runner hands those acts a
-    #: copy, since it computes a batch's states before its views see the batch (see the runner's docstring).
+    #: Act types after which the view reads the case's state as it was right after that act (not only the latest
+    #: state of the case, which every view that stores states may read at its flush): the runner computes a whole
+    #: batch's states, in place, before its views see the batch, so for those acts it calls :meth:`capture` right
+    #: after the act and hands the view the result in ``Applied.seen[name]``.
     state_per_act: ClassVar[frozenset[str]] = frozenset()
 
     def __init__(self) -> None:
@@ -148,6 +152,12 @@ class View(Projection[Any]):
     def stored_state(self, cur: Cursor, case: str) -> CaseState | None:
         """The case's state as the view's tables hold it (views that keep case states implement this)."""
         raise NotImplementedError
+
+    def capture(self, act: ActRecord, state: CaseState) -> Any:
+        """What :meth:`apply` will read of ``state``, the case's state right after ``act`` (an act of
+        ``state_per_act``), taken before the runner applies the batch's later acts to it: by default a deep copy; a
+        view that reads a few fields returns only those, or what it computes from them."""
+        return copy_state(state)
 
     def reset(self, cur: Cursor) -> None:
         """Empty the view's tables (a rebuild starts from here)."""

@@ -318,8 +318,9 @@ def test_under_a_steady_stream_of_appends_the_follower_takes_one_batch_per_inter
 
 
 class StateAtAct(View):
-    """Records, per act, the version of the state it is handed: as it was after that act for ``state_per_act``
-    types, possibly a later one (the runner applies a whole batch first, in place) for the others."""
+    """Records, per act, the version of the state it reads: what it captured right after that act for
+    ``state_per_act`` types (the default capture, a deep copy), else the live state it is handed — possibly a later
+    one (the runner applies a whole batch first, in place)."""
 
     name = "state_at_act"
     topics = (TOPIC_CASE,)
@@ -334,7 +335,8 @@ class StateAtAct(View):
 
     def apply(self, cur: Cursor, act: Applied) -> None:
         assert act.state is not None
-        self.seen.append((act.type, act.version, act.state.version))
+        state = act.seen[self.name] if act.type in self.state_per_act and act.seen is not None else act.state
+        self.seen.append((act.type, act.version, state.version))
 
 
 def test_a_view_reading_the_state_at_an_act_gets_that_state_though_the_batch_is_computed_first(database_url: str) -> None:
