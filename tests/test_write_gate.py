@@ -142,3 +142,24 @@ def test_commits_leave_the_wal_to_checkpoint_when_another_process_does_it(tmp_pa
         assert os.path.getsize(f"{path}-wal") // 4096 == wal_pages
     finally:
         store.close()
+
+
+def test_a_projection_commit_checkpoints_later_and_leaves_the_connection_as_it_was(tmp_path: Path) -> None:
+    """``write(durable=False)`` (projection batches) runs with the bulk autocheckpoint and NORMAL sync, and the
+    pooled connection goes back to SQLite's defaults for the ledger's own commits; every connection has the larger
+    page cache."""
+    from ledger.db import BULK_AUTOCHECKPOINT, SQLITE_CACHE_KIB
+
+    store = _ledger(tmp_path / "l.sqlite")
+    try:
+        with store.db.write(durable=False) as cur:
+            inside = (cur.execute("PRAGMA wal_autocheckpoint").fetchone(), cur.execute("PRAGMA synchronous").fetchone())
+        with store.db.write() as cur:
+            after = (cur.execute("PRAGMA wal_autocheckpoint").fetchone(), cur.execute("PRAGMA synchronous").fetchone())
+        with store.db.read() as cur:
+            cache = cur.execute("PRAGMA cache_size").fetchone()
+        assert inside == ((BULK_AUTOCHECKPOINT,), (1,))  # 1 = NORMAL
+        assert after == ((1000,), (2,))  # 2 = FULL
+        assert cache == (-SQLITE_CACHE_KIB,)
+    finally:
+        store.close()
