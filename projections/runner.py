@@ -19,6 +19,7 @@ NOTIFY on the events channel only wakes the follower early; it always polls as w
 
 from __future__ import annotations
 
+import bisect
 import gc
 import inspect
 import logging
@@ -325,15 +326,17 @@ class Runner:
         with self._batch() as (cur, pending):
             if self.tracking.positions(list(positions), cur) != positions:
                 raise RunnerConflict("another runner moved these views meanwhile")
-            dispatch = [(view.name, _handler(view), positions[view.name]) for view in self.views]
-            insert_tracking = self.tracking.insert_tracking
-            for applied in batch:
-                for name, process_event, position in dispatch:
-                    if applied.position > position:
-                        tracking = Tracking(name, applied.position)
-                        process_event(applied, tracking)
-                        insert_tracking(tracking)
+            # View by view (they write only their own tables): each is handed its acts past its position in log
+            # order, each with its Tracking; the last one's position is the view's, written with the rows below.
+            at = [applied.position for applied in batch]
             for view in self.views:
+                name, process_event = view.name, _handler(view)
+                tracking = None
+                for applied in batch[bisect.bisect_right(at, positions[name]):]:
+                    tracking = Tracking(name, applied.position)
+                    process_event(applied, tracking)
+                if tracking is not None:
+                    self.tracking.insert_tracking(tracking)
                 view.flush(cur)
             for name, new in pending.items():
                 self.tracking.advance(cur, name, positions[name], new)
