@@ -483,9 +483,13 @@ class Runner:
 
     def rebuild(self, name: str | None = None, progress: Callable[[int], None] | None = None) -> int:
         """Empty the named view (every view if None; with the views that keep case states, if it reads them) and
-        apply the whole log again."""
-        for view in self._in_step(self.views if name is None else [self.view(name)]):
-            self.reset(view.name)
+        apply the whole log again. The views are emptied together, in one transaction: a crash never leaves a
+        reader of case states reset without its keepers (nor the reverse); it need not be synced, as what it empties
+        is rebuilt from the log anyway."""
+        with self.store.db.write(durable=False) as cur:
+            for view in self._in_step(self.views if name is None else [self.view(name)]):
+                view.reset(cur)
+                self.tracking.set(cur, view.name, 0)
         batch, self.batch = self.batch, max(self.batch, REBUILD_BATCH)
         try:
             return self.catch_up(progress)

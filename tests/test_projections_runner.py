@@ -386,3 +386,37 @@ def test_a_runner_following_in_a_thread_logs_a_failed_batch_and_goes_on(ledger: 
             runner.stop()
     assert failures["left"] == 0
     assert "projection batch failed" in caplog.text and "database is locked" in caplog.text
+
+
+def test_the_timeline_of_version_1_is_replaced_by_its_clustered_table_and_rebuilt(ledger: LedgerFixture) -> None:
+    """Timeline version 2 is a ``WITHOUT ROWID`` table on SQLite: a database holding version 1's rowid table gets
+    the new table, rebuilt from the log, the first time a runner hosts the new version."""
+    from projections.timeline import TABLE, TimelineView, timeline
+
+    ids = small_log(ledger, cases=2, notes=2)
+    runner = Runner(ledger.store, [TimelineView()])
+    runner.catch_up()
+    before = {case: timeline_rows(ledger, case) for case in ids}
+    if ledger.store.kind == "sqlite":
+        with ledger.store.db.write() as cur:  # what version 1 left: its table and its version
+            cur.execute(f"DROP TABLE {TABLE}")
+            cur.execute(f"CREATE TABLE {TABLE} (case_id TEXT NOT NULL, version INTEGER NOT NULL, position INTEGER NOT NULL, "
+                        "type TEXT NOT NULL, actor TEXT NOT NULL, role TEXT, recorded_at TEXT NOT NULL, claimed_at TEXT NOT NULL, "
+                        "cosigners TEXT NOT NULL, evidence TEXT NOT NULL, entry_hash TEXT NOT NULL, PRIMARY KEY (case_id, version))")
+            cur.execute("UPDATE zhifa_meta SET value='1' WHERE key='projection:timeline:version'")
+        upgraded = Runner(ledger.store, [TimelineView()])
+        assert upgraded.positions() == {"timeline": 0}
+        upgraded.catch_up()
+        with ledger.store.db.read() as cur:
+            sql = cur.execute("SELECT sql FROM sqlite_master WHERE name=?", (TABLE,)).fetchone()[0]
+        assert "WITHOUT ROWID" in sql
+    assert {case: timeline_rows(ledger, case) for case in ids} == before
+    with ledger.store.db.read() as cur:
+        assert all(len(timeline(cur, case)) == len(before[case]) > 0 for case in ids)
+
+
+def timeline_rows(ledger: LedgerFixture, case: str) -> list[tuple[object, ...]]:
+    with ledger.store.db.read() as cur:
+        return [tuple(r) for r in cur.execute(
+            "SELECT case_id, version, position, type, actor, role, recorded_at, claimed_at, cosigners, evidence, entry_hash "
+            "FROM zhifa_proj_timeline WHERE case_id=? ORDER BY version", (case,)).fetchall()]
