@@ -57,8 +57,9 @@ def _ts(moment: object) -> str | None:
     return None if moment is None else local_iso(moment)  # type: ignore[arg-type]
 
 
-def row_of(state: CaseState, position: int) -> tuple[object, ...]:
-    """The view's row for a state (after the act at log ``position``)."""
+def row_of(state: CaseState, position: int, *, utf8: bool = False) -> tuple[object, ...]:
+    """The view's row for a state (after the act at log ``position``); ``utf8``: the state column as its UTF-8 JSON
+    bytes, for SQL that casts it to text (SQLite), not as a ``str``."""
     lead, party, d = state.lead, state.party, state.decision
     return (
         state.case_id,
@@ -80,7 +81,7 @@ def row_of(state: CaseState, position: int) -> tuple[object, ...]:
         _ts(None if d is None else d.decided_at),
         _ts(state.closed_at),
         _ts(state.updated_at),
-        encode_state(state).decode(),
+        encode_state(state) if utf8 else encode_state(state).decode(),
     )
 
 
@@ -114,9 +115,13 @@ class CaseStateView(View):
         self._dirty[act.stream] = (act.state, act.position)
 
     def flush(self, cur: Cursor) -> None:
-        rows = [row_of(state, position) for state, position in self._dirty.values()]
+        # On SQLite the state's JSON is bound as the encoder's UTF-8 bytes and cast to TEXT in SQL (SQLite takes the
+        # bytes as they are): decoding them to a str for the driver to encode again cost more than the upsert itself.
+        sqlite = cur.kind == "sqlite"
+        rows = [row_of(state, position, utf8=sqlite) for state, position in self._dirty.values()]
+        marks = ",".join("?" * len(COLUMNS)) + (",CAST(? AS TEXT)" if sqlite else ",?")
         cur.executemany(
-            "INSERT INTO zhifa_proj_cases (case_id, " + ", ".join(COLUMNS) + ") VALUES (" + ",".join("?" * (len(COLUMNS) + 1)) + ") "
+            "INSERT INTO zhifa_proj_cases (case_id, " + ", ".join(COLUMNS) + ") VALUES (" + marks + ") "
             "ON CONFLICT (case_id) DO UPDATE SET " + ", ".join(f"{c}=excluded.{c}" for c in COLUMNS),
             rows,
         )

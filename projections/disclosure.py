@@ -138,6 +138,18 @@ class _Seen:
     obligations: tuple[rules.Obligation, ...] | None = None
 
 
+def _duty_rows(state: _Seen) -> list[tuple[Any, ...]]:
+    party = rules.public_party(state.party)
+    return [
+        (
+            state.case_id, o.kind, o.decision_version, o.decision_kind, state.in_name_of or state.agency, state.domain,
+            None if party is None else party.name, _ts(o.arose_at), o.due.date.isoformat(), int(o.due.provisional),
+            None if o.done_at is None else _ts(o.done_at), o.done_version,
+        )
+        for o in state.obligations or ()
+    ]
+
+
 class DisclosureView(View):
     """Public items, decisions and their publicity, duties (for the overdue list) and the officer directory."""
 
@@ -164,7 +176,8 @@ class DisclosureView(View):
     def __init__(self) -> None:
         super().__init__()
         self._seq: int | None = None
-        self._next_end: object = _UNKNOWN  # the earliest ends_at of a public decision ('' none), or unknown
+        self._next_end: object = _UNKNOWN
+        self._duties_of: dict[str, _Seen] = {}  # case → what it was after its last duty act of this batch  # the earliest ends_at of a public decision ('' none), or unknown
 
     # -- schema --------------------------------------------------------------------------------------------------
     def schema(self, cur: Cursor) -> None:
@@ -202,6 +215,22 @@ class DisclosureView(View):
     def discard(self) -> None:
         self._seq = None
         self._next_end = _UNKNOWN
+        self._duties_of.clear()
+
+    def flush(self, cur: Cursor) -> None:
+        """Each case's disclosure duties after its last duty act of the batch (nothing reads them before): one
+        rewrite per case and batch, not one per act."""
+        deleted = [(case,) for case in self._duties_of]
+        rows = [row for state in self._duties_of.values() for row in _duty_rows(state)]
+        if deleted:
+            cur.executemany(f"DELETE FROM {OBLIGATIONS} WHERE case_id=?", deleted)
+        if rows:
+            cur.executemany(
+                f"INSERT INTO {OBLIGATIONS} (case_id, kind, decision_version, decision_kind, agency, domain, party_name, "
+                "arose_at, due, provisional, done_at, done_version) VALUES (?,?,?,?,?,?,?,?,?,?,?,?)",
+                rows,
+            )
+        self._duties_of.clear()
 
     # -- applying ------------------------------------------------------------------------------------------------
     def apply(self, cur: Cursor, act: Applied) -> None:
@@ -432,22 +461,8 @@ class DisclosureView(View):
         self._next_end = _UNKNOWN
 
     def _duties(self, cur: Cursor, state: _Seen) -> None:
-        cur.execute(f"DELETE FROM {OBLIGATIONS} WHERE case_id=?", (state.case_id,))
-        party = rules.public_party(state.party)
-        rows = [
-            (
-                state.case_id, o.kind, o.decision_version, o.decision_kind, state.in_name_of or state.agency, state.domain,
-                None if party is None else party.name, _ts(o.arose_at), o.due.date.isoformat(), int(o.due.provisional),
-                None if o.done_at is None else _ts(o.done_at), o.done_version,
-            )
-            for o in state.obligations or ()
-        ]
-        if rows:
-            cur.executemany(
-                f"INSERT INTO {OBLIGATIONS} (case_id, kind, decision_version, decision_kind, agency, domain, party_name, "
-                "arose_at, due, provisional, done_at, done_version) VALUES (?,?,?,?,?,?,?,?,?,?,?,?)",
-                rows,
-            )
+        self._duties_of.pop(state.case_id, None)
+        self._duties_of[state.case_id] = state  # written at the end of the batch (flush), in the order last seen
 
     # -- registry acts (事前) -------------------------------------------------------------------------------------
     def _registry_act(self, cur: Cursor, act: Applied) -> None:

@@ -15,7 +15,7 @@ from eventsourcing.persistence import Tracking
 
 from ledger.db import Cursor
 from ledger.store import TOPIC_CASE, TOPIC_REGISTRY, Store
-from projections.cases import CaseStateView, decode_state
+from projections.cases import CaseStateView, decode_state, encode_state
 from projections.disclosure import DisclosureView
 from projections.replay import case_at
 from projections.runner import Runner, RunnerConflict, replay_states
@@ -115,6 +115,11 @@ def test_the_case_state_view_equals_the_writers_state(ledger: LedgerFixture) -> 
             written = ledger.store.stream_state(case)
             assert written is not None and written[2] is not None
             assert decode_state(view_state) == decode_state(written[2])
+            # Stored as text on both backends (on SQLite the UTF-8 bytes are cast in SQL), readable by SQL's JSON.
+            assert isinstance(view_state, str) and view_state == encode_state(decode_state(view_state)).decode()
+        if ledger.store.kind == "sqlite":
+            kinds = cur.execute("SELECT DISTINCT typeof(state), json_valid(state) FROM zhifa_proj_cases").fetchall()
+            assert kinds == [("text", 1)]
 
 
 def state_rows(ledger: LedgerFixture) -> tuple[list[tuple[object, ...]], dict[str, list[tuple[object, ...]]]]:
