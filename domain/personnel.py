@@ -74,6 +74,9 @@ __all__ = [
 ]
 
 
+_NOT_ASKED = object()  # no memo entry yet (None is an answer)
+
+
 # -- queries ----------------------------------------------------------------------------------------------------
 def person(registry: Registry, person_id: str) -> Person:
     return registry.persons.get(person_id) or Person(person_id)
@@ -108,15 +111,20 @@ def is_auxiliary_only(registry: Registry, person_id: str) -> bool:
 
 
 def certificate_for(registry: Registry, person_id: str, agency: str, domain: str, when: dt.datetime) -> Certificate | None:
-    """The certificate in force for this agency and domain on the act's local date, if any."""
-    who = registry.persons.get(person_id)
-    if who is None or who.exited or is_auxiliary_only(registry, person_id):
-        return None  # an auxiliary's certificate (had one been issued before the role) never makes an officer
+    """The certificate in force for this agency and domain on the act's local date, if any (once per registry and
+    day: nearly every act asks for each officer it names)."""
     on = local_date(when)
-    for cert in who.certificates:
-        if cert.in_force(agency, domain, on):
-            return cert
-    return None
+    key = ("certificate_for", person_id, agency, domain, on.isoformat())
+    found = registry.memo.get(key, _NOT_ASKED)
+    if found is not _NOT_ASKED:
+        return cast(Certificate | None, found)
+    cert: Certificate | None = None
+    who = registry.persons.get(person_id)
+    # An auxiliary's certificate (had one been issued before the role) never makes an officer.
+    if who is not None and not who.exited and not is_auxiliary_only(registry, person_id):
+        cert = next((c for c in who.certificates if c.in_force(agency, domain, on)), None)
+    registry.memo[key] = cert
+    return cert
 
 
 def is_head_of(registry: Registry, person_id: str, agency: str | None) -> bool:
