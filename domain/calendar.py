@@ -161,6 +161,9 @@ CHINESE_CALENDAR_YEARS = range(
 )
 
 
+_MAX_REMEMBERED_ENDS = 65_536
+
+
 class WorkCalendar:
     """Working days by the official schedule; ``extra_years`` (year → {date: is_working}) extends or corrects it.
 
@@ -174,6 +177,9 @@ class WorkCalendar:
         self.extra_years: dict[int, dict[dt.date, bool]] = {y: dict(d) for y, d in (extra_years or {}).items()}
         self._overrides: dict[dt.date, bool] = {}
         self._extra_years: frozenset[int] = frozenset(extra_years or {})
+        #: Periods without pauses, once computed (the schedule is fixed at construction): a replay asks for the same
+        #: few periods from the same days again and again, each a walk over the days it spans.
+        self._ends: dict[tuple[dt.date, int, str], Deadline] = {}
         for year, days in (extra_years or {}).items():
             for day, working in days.items():
                 if day.year != year:
@@ -233,7 +239,17 @@ class WorkCalendar:
             raise TypeError("period_end takes a local date; use period() or local_date() for a timestamp")
         if n < 0:
             raise ValueError(f"a period cannot be negative ({n} {unit})")
-        paused = paused_days(pauses)
+        if not pauses:
+            key = (start, n, unit)
+            found = self._ends.get(key)
+            if found is None:
+                if len(self._ends) >= _MAX_REMEMBERED_ENDS:
+                    self._ends.clear()
+                found = self._ends[key] = self._period_end(start, n, unit, frozenset())
+            return found
+        return self._period_end(start, n, unit, paused_days(pauses))
+
+    def _period_end(self, start: dt.date, n: int, unit: str, paused: frozenset[dt.date]) -> Deadline:
         if unit == "working_days":
             return self._count_working_days(start, n, paused)
         if unit == "calendar_days":

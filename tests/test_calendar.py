@@ -373,3 +373,16 @@ def test_pause_extends_a_month_period():
     assert period(D(2026, 1, 15), "litigation.window").date == D(2026, 7, 15)
     paused = period(D(2026, 1, 15), "litigation.window", [(D(2026, 1, 20), D(2026, 1, 30))])
     assert paused.date == D(2026, 7, 27)
+
+
+def test_a_period_remembered_by_one_calendar_is_its_own_and_the_same_each_time() -> None:
+    """``period_end`` keeps the periods it computed without pauses: asked again it answers alike, and another
+    calendar (another schedule) keeps its own."""
+    plain = WorkCalendar()
+    day = dt.date(2031, 3, 3)  # a Monday past chinese-calendar's years: Monday-Friday, provisional
+    moved = WorkCalendar({2031: {dt.date(2031, 3, 4): False}})  # the Tuesday a rest day in this schedule
+    first = plain.period_end(day, 3, "working_days")
+    assert plain.period_end(day, 3, "working_days") == first == Deadline(dt.date(2031, 3, 6), True)
+    assert moved.period_end(day, 3, "working_days") == Deadline(dt.date(2031, 3, 7), False)
+    assert plain.period_end(day, 3, "working_days", [(dt.date(2031, 3, 3), dt.date(2031, 3, 4))]).date == dt.date(2031, 3, 7)
+    assert plain.period_end(day, 3, "working_days") == first
