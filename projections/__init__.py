@@ -19,9 +19,10 @@ envelope. Optionally ``flush(cur)`` (end of a batch, same transaction: write wha
 ``discard()`` (the batch rolled back: forget it). A view that needs each case's state sets ``reads_case_states``
 (the disclosures) — or ``keeps_case_states`` and implements ``stored_state(cur, case)`` if it stores them (the
 cases view, which every reader's misses come from): the runner then computes every case act's new state once for
-all such views (``act.state``) instead of each replaying ``apply_case``. ``act.state`` is the runner's own state object of the
-case, by the time a view sees it already past every act of the case in the batch (all are applied first, in place), so a view that needs it as it was right after some act names those types in
-``state_per_act`` and implements ``capture(act, state)`` (default: a deep copy), whose result it finds in
+all such views (``act.state``) instead of each replaying ``apply_case``. ``act.state`` is the runner's own state
+object of the case, by the time a view sees it already past every act of the case in the batch (all are applied
+first, in place), so a view that needs it as it was right after some act names those types in ``state_per_act`` and
+implements ``capture(act, state)`` (default: a deep copy), whose result it finds in
 ``act.seen[name]``. Write only through ``cur``; never commit. Add the view to
 ``projections.catalog.default_views()`` so ``zhifa run projections`` hosts it, and put its queries (plain functions
 taking a ``Store`` or a ``Cursor``) beside it so the CLI and the web API share them. Test it on both backends with
