@@ -7,8 +7,8 @@ wall-clock rates there measure the neighbours; the work is single-threaded, so C
 1. Rebuild: every view (``projections.catalog.default_views``) from position 0 over the demo's 22 stories appended
    ``copies`` times through the real writer, one process, one thread. Baseline in the same process over the same log:
    an eventsourcing ``Projection`` whose ``process_event`` only records its ``Tracking`` (the same pull loop:
-   ``select_notifications`` in batches of 1,000, the ledger application's mapper, one transaction per batch with the
-   position). The ratio is what decoding every act, replaying ``apply_case`` and writing the views' rows costs.
+   ``select_notifications`` in batches of ``REBUILD_BATCH`` like the rebuild's, the ledger application's mapper, one
+   transaction per batch with the position). The ratio is what decoding every act, replaying ``apply_case`` and writing the views' rows costs.
 2. Lag: ``zhifa run projections`` as its own process follows a ledger taking leads at a steady 1,000 acts/s through
    the writer's queue (group commit); a monitor samples the views' lowest position every 5 ms, and each act's lag is
    the moment every view first covers it minus its acknowledgement. p99 target ≤ 1 s.
@@ -37,7 +37,7 @@ from rich.table import Table
 from ledger.store import Store
 from ledger.writer import Receipt
 from projections.catalog import default_views
-from projections.runner import Runner, TrackingTable
+from projections.runner import REBUILD_BATCH, Runner, TrackingTable
 from zhifa.console import progress_bar
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -53,7 +53,7 @@ class NoOpProjection(Projection[TrackingTable]):
         self.view.insert_tracking(tracking)
 
 
-def noop_rebuild(store: Store, batch: int = 1000) -> tuple[int, float]:
+def noop_rebuild(store: Store, batch: int = REBUILD_BATCH) -> tuple[int, float]:
     tracking = TrackingTable(store)
     projection = NoOpProjection(tracking)
     with store.db.write() as cur:
