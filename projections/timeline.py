@@ -100,7 +100,7 @@ class TimelineView(View):
             cur.execute(f"UPDATE {TABLE} SET cosigners=? WHERE case_id=? AND version=?", (_json(signers), case, version))
 
     def flush(self, cur: Cursor) -> None:
-        rows = [(*r[:8], _json(r[8]), *r[9:]) for r in self._rows.values()]
+        rows = [(*r[:8], _json(r[8]) if r[8] else "[]", *r[9:]) for r in self._rows.values()]  # most acts: no co-signer
         cur.executemany(
             f"INSERT INTO {TABLE} (case_id, version, position, type, actor, role, recorded_at, claimed_at, cosigners, "
             "evidence, entry_hash) VALUES (?,?,?,?,?,?,?,?,?,?,?)",
