@@ -193,8 +193,11 @@ class Item:
 
     def terms_at(self, when: dt.datetime) -> ItemTerms | None:
         """The latest version in force at ``when`` (versions are dated; later acts may take effect later)."""
-        current = [(since, terms) for since, terms in self.versions if since <= when]
-        return max(current, key=lambda v: v[0])[1] if current else None
+        found: tuple[dt.datetime, ItemTerms] | None = None
+        for version in self.versions:  # the first of the latest, as max() would pick it, without a list per call
+            if version[0] <= when and (found is None or version[0] > found[0]):
+                found = version
+        return None if found is None else found[1]
 
     @property
     def latest(self) -> ItemTerms:
