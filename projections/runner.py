@@ -42,7 +42,7 @@ from ledger.db import Cursor
 from ledger.envelope import entry_hash
 from ledger.errors import LedgerError
 from ledger.store import TOPIC_CASE, TOPIC_REGISTRY, Recorded, Store, position_column, unframe
-from projections.view import Applied, View, decode_recorded
+from projections.view import Applied, View, decode_recorded, decode_signed
 
 log = logging.getLogger("zhifa.projections")
 
@@ -365,7 +365,7 @@ class Runner:
         with self.store.db.read() as cur:
             for note in notes:
                 event = cast(Recorded, self.mapper.to_domain_event(note))
-                entry, act, kid, record = decode_recorded(note.id, event)
+                entry, act, kid, record, act_bytes = decode_signed(note.id, event)
                 state = seen = None
                 if note.topic == TOPIC_REGISTRY:
                     registry = apply_registry(registry, record)
@@ -381,6 +381,7 @@ class Runner:
                     entry_bytes=event.entry,
                     entry_hash=entry_hash(event.entry),
                     envelope=event.envelope,
+                    act_bytes=act_bytes,
                     act=act,
                     kid=kid,
                     record=record,

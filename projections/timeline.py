@@ -84,8 +84,9 @@ class TimelineView(View):
             act.entry.recorded_at,  # already the canonical UTC text
             act.act.claimed_at,
             [],
-            # Most acts name no file: their encoded payload (one C call) has no "sha256" key, and the walk is skipped.
-            _json(evidence_of(record.payload)) if b"sha256" in _ENCODE(record.payload) else "[]",
+            # Most acts name no file: the act's signed JSON holds no "sha256" (a key naming a file would be there as
+            # it is: the ledger took only canonical bytes), and the walk is skipped.
+            _json(evidence_of(record.payload)) if b"sha256" in act.act_bytes else "[]",
             act.entry_hash.hex(),
         ]
 

@@ -54,6 +54,7 @@ class Applied:
     entry_bytes: bytes
     entry_hash: bytes
     envelope: bytes
+    act_bytes: bytes  # the act's canonical JSON as signed (inside the envelope)
     act: Act
     kid: str
     record: ActRecord
@@ -80,6 +81,12 @@ class Applied:
 
 def decode_recorded(position: int, event: Recorded) -> tuple[Entry, Act, str, ActRecord]:
     """The entry, act, signer's kid and the domain's record of one stored event (no signature check: see above)."""
+    entry, act, kid, record, _ = decode_signed(position, event)
+    return entry, act, kid, record
+
+
+def decode_signed(position: int, event: Recorded) -> tuple[Entry, Act, str, ActRecord, bytes]:
+    """:func:`decode_recorded` and the act's canonical bytes as signed."""
     entry = _ENTRY.decode(event.entry)
     signed = _SIGNED.decode(event.envelope)
     act = _ACT.decode(signed.act)
@@ -94,7 +101,7 @@ def decode_recorded(position: int, event: Recorded) -> tuple[Entry, Act, str, Ac
         recorded_at=_from_iso(entry.recorded_at),
         claimed_at=_from_iso(act.claimed_at),
     )
-    return entry, act, signed.kid, record
+    return entry, act, signed.kid, record, signed.act
 
 
 class View(Projection[Any]):
@@ -182,4 +189,4 @@ def local_iso(moment: dt.datetime) -> str:
     return canonical.format_timestamp(moment)
 
 
-__all__ = ["ALL_TOPICS", "Applied", "View", "decode_recorded", "entry_hash", "local_iso"]
+__all__ = ["ALL_TOPICS", "Applied", "View", "decode_recorded", "decode_signed", "entry_hash", "local_iso"]

@@ -19,6 +19,7 @@ from projections.cases import CaseStateView, decode_state, encode_state
 from projections.disclosure import DisclosureView
 from projections.replay import case_at
 from projections.runner import Runner, RunnerConflict, replay_states
+from projections.timeline import TimelineView
 from projections.view import Applied, View
 from tests.conftest import LedgerFixture
 
@@ -396,7 +397,7 @@ def test_a_runner_following_in_a_thread_logs_a_failed_batch_and_goes_on(ledger: 
 def test_the_timeline_of_version_1_is_replaced_by_its_clustered_table_and_rebuilt(ledger: LedgerFixture) -> None:
     """Timeline version 2 is a ``WITHOUT ROWID`` table on SQLite: a database holding version 1's rowid table gets
     the new table, rebuilt from the log, the first time a runner hosts the new version."""
-    from projections.timeline import TABLE, TimelineView, timeline
+    from projections.timeline import TABLE, timeline
 
     ids = small_log(ledger, cases=2, notes=2)
     runner = Runner(ledger.store, [TimelineView()])
@@ -425,3 +426,32 @@ def timeline_rows(ledger: LedgerFixture, case: str) -> list[tuple[object, ...]]:
         return [tuple(r) for r in cur.execute(
             "SELECT case_id, version, position, type, actor, role, recorded_at, claimed_at, cosigners, evidence, entry_hash "
             "FROM zhifa_proj_timeline WHERE case_id=? ORDER BY version", (case,)).fetchall()]
+
+
+def test_the_timeline_lists_the_files_an_act_names_and_none_for_the_others(database_url: str) -> None:
+    """Every ``sha256`` (with its ``size``) and ``*_sha256`` field of a payload, with where it sits; an act naming no
+    file (or only empty ``*_sha256`` fields) lists none. The runner skips the walk for acts whose signed bytes hold
+    no ``sha256``: this checks the skip misses nothing."""
+    from projections.timeline import evidence_of, timeline
+    from tests.test_rules_through_ledger import START, _append, _world
+    from zhifa import scenarios as sc
+
+    fx, keys, _ = _world(database_url)
+    try:
+        case = str(uuid.uuid4())
+        steps = sc.scenario("decided", START)
+        for version, step in enumerate(steps):
+            fx.clock.now = START + step.offset
+            _append(fx, keys, case, version, step)
+        Runner(fx.store, [TimelineView()]).catch_up()
+        with fx.store.db.read() as cur:
+            rows = timeline(cur, case)
+        assert [r.type for r in rows] == [s.type for s in steps]
+        for row, step in zip(rows, steps, strict=True):
+            assert row.evidence == evidence_of(step.payload), row.type
+        photo = next(r for r in rows if r.type == "evidence.collected")
+        assert photo.evidence == [{"field": "sha256", "sha256": steps[rows.index(photo)].payload["sha256"], "size": 2_345_678}]
+        assert any(r.evidence and r.evidence[0]["field"] == "record_sha256" for r in rows)
+        assert any(not r.evidence for r in rows)
+    finally:
+        fx.store.close()
