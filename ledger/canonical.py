@@ -7,6 +7,7 @@ Written over msgspec rather than a general JCS library because the format is exa
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import re
 from typing import Any, TypeVar
 
@@ -80,7 +81,14 @@ def format_timestamp(moment: dt.datetime) -> str:
     """``YYYY-MM-DDTHH:MM:SS.ffffffZ`` in UTC, always six fractional digits."""
     if moment.tzinfo is None:
         raise ValueError("timestamps must be timezone-aware")
-    # isoformat, not strftime: the same text (always four year digits, six fraction digits) in a fifth of the time.
+    return _utc_text(moment)
+
+
+@functools.lru_cache(maxsize=8192)
+def _utc_text(moment: dt.datetime) -> str:
+    """Remembered for recent moments (a projection writes a case's opening, filing, decision… times again with
+    every row of it, at about 2 µs each); equal instants hash alike whatever their zone, and have one UTC text.
+    isoformat, not strftime: the same text (always four year digits, six fraction digits) in a fifth of the time."""
     return moment.astimezone(dt.UTC).replace(tzinfo=None).isoformat(timespec="microseconds") + "Z"
 
 
