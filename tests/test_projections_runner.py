@@ -8,7 +8,7 @@ import time
 import uuid
 from pathlib import Path
 from types import SimpleNamespace
-from typing import cast
+from typing import Any, cast
 
 import pytest
 from eventsourcing.persistence import Tracking
@@ -346,15 +346,11 @@ class StateAtAct(View):
 
 
 def test_a_view_reading_the_state_at_an_act_gets_that_state_though_the_batch_is_computed_first(database_url: str) -> None:
-    from tests.test_rules_through_ledger import START, _append, _world
-    from zhifa import scenarios as sc
+    from tests.test_rules_through_ledger import _world
 
     fx, keys, _ = _world(database_url)
     try:
-        case = str(uuid.uuid4())
-        for version, step in enumerate(sc.scenario("decided", START)):
-            fx.clock.now = START + step.offset
-            _append(fx, keys, case, version, step)
+        _decided_case(fx, keys)
         every = frozenset({"case.filed", "evidence.collected", "notice.issued", "decision.made", "service.recorded"})
         asked, ignored = StateAtAct(every), StateAtAct(frozenset())
         # The whole case in one batch, each time from the start of the log (rebuild: the case states view too).
@@ -433,16 +429,11 @@ def test_the_timeline_lists_the_files_an_act_names_and_none_for_the_others(datab
     file (or only empty ``*_sha256`` fields) lists none. The runner skips the walk for acts whose signed bytes hold
     no ``sha256``: this checks the skip misses nothing."""
     from projections.timeline import evidence_of, timeline
-    from tests.test_rules_through_ledger import START, _append, _world
-    from zhifa import scenarios as sc
+    from tests.test_rules_through_ledger import _world
 
     fx, keys, _ = _world(database_url)
     try:
-        case = str(uuid.uuid4())
-        steps = sc.scenario("decided", START)
-        for version, step in enumerate(steps):
-            fx.clock.now = START + step.offset
-            _append(fx, keys, case, version, step)
+        case, steps = _decided_case(fx, keys)
         Runner(fx.store, [TimelineView()]).catch_up()
         with fx.store.db.read() as cur:
             rows = timeline(cur, case)
@@ -455,3 +446,16 @@ def test_the_timeline_lists_the_files_an_act_names_and_none_for_the_others(datab
         assert any(not r.evidence for r in rows)
     finally:
         fx.store.close()
+
+
+def _decided_case(fx: Any, keys: Any) -> tuple[str, list[Any]]:
+    """A new case through the writer up to its decision (the "decided" story): its id and its steps."""
+    from tests.test_rules_through_ledger import START, _append
+    from zhifa import scenarios as sc
+
+    case = str(uuid.uuid4())
+    steps = list(sc.scenario("decided", START))
+    for version, step in enumerate(steps):
+        fx.clock.now = START + step.offset
+        _append(fx, keys, case, version, step)
+    return case, steps
