@@ -31,6 +31,7 @@ DEFAULT_PERIOD_DAYS = 30
 class InspectionsView(View):
     name = "inspections"
     topics = (TOPIC_CASE,)
+    act_types = INSPECTION_ACTS
     version = 1
     tables = (TABLE,)
 

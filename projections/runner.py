@@ -328,16 +328,17 @@ class Runner:
             if self.tracking.positions(list(positions), cur) != positions:
                 raise RunnerConflict("another runner moved these views meanwhile")
             # View by view (they write only their own tables): each is handed its acts past its position in log
-            # order, each with its Tracking; the last one's position is the view's, written with the rows below.
+            # order (only those of its ``act_types``, if it names them), each with its Tracking; its new position is
+            # the batch's last act — it has seen everything up to there that it reads — written with the rows below.
             at = [applied.position for applied in batch]
             for view in self.views:
-                name, process_event = view.name, _handler(view)
-                tracking = None
-                for applied in batch[bisect.bisect_right(at, positions[name]):]:
-                    tracking = Tracking(name, applied.position)
-                    process_event(applied, tracking)
-                if tracking is not None:
-                    self.tracking.insert_tracking(tracking)
+                name, process_event, kinds = view.name, _handler(view), view.act_types
+                past = batch[bisect.bisect_right(at, positions[name]):]
+                for applied in past:
+                    if kinds is None or applied.record.type in kinds:
+                        process_event(applied, Tracking(name, applied.position))
+                if past:
+                    self.tracking.insert_tracking(Tracking(name, past[-1].position))
                 view.flush(cur)
             for name, new in pending.items():
                 self.tracking.advance(cur, name, positions[name], new)

@@ -127,6 +127,9 @@ class View(Projection[Any]):
     #: ledger (one pass of the registry for the batch); resetting such a view resets the keepers with it, so that
     #: rebuilds run in step and never take that slower path.
     reads_case_states: ClassVar[bool] = False
+    #: The act types the view reads, if it reads only a few (None: every act of its ``topics``): the runner hands it
+    #: only those, and moves its position over the others with the rest of the batch.
+    act_types: ClassVar[frozenset[str] | None] = None
     #: Act types after which the view reads the case's state as it was right after that act (not only the latest
     #: state of the case, which every view that stores states may read at its flush): the runner computes a whole
     #: batch's states, in place, before its views see the batch, so for those acts it calls :meth:`capture` right

@@ -459,3 +459,33 @@ def _decided_case(fx: Any, keys: Any) -> tuple[str, list[Any]]:
         fx.clock.now = START + step.offset
         _append(fx, keys, case, version, step)
     return case, steps
+
+
+class NotesOnly(View):
+    """A view naming the act types it reads: it is handed only those, with their Tracking records."""
+
+    name = "notes_only"
+    topics = (TOPIC_CASE,)
+    act_types = frozenset({"case.note"})
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.seen: list[tuple[str, int]] = []
+
+    def schema(self, cur: Cursor) -> None:
+        pass
+
+    def apply(self, cur: Cursor, act: Applied) -> None:
+        self.seen.append((act.type, act.position))
+
+
+def test_a_view_naming_its_act_types_gets_only_those_and_its_position_still_reaches_the_head(ledger: LedgerFixture) -> None:
+    small_log(ledger, cases=2, notes=3)
+    view, counter = NotesOnly(), ActCounter()
+    runner = Runner(ledger.store, [view, counter], batch=4)  # batches that end on other acts, too
+    runner.catch_up()
+    head = ledger.store.position()
+    assert {t for t, _ in view.seen} == {"case.note"} and len(view.seen) == 6
+    assert [p for _, p in view.seen] == sorted(p for _, p in view.seen)
+    assert runner.positions() == {"notes_only": head, "act_counter": head}
+    assert sum(counts(ledger).values()) == head  # the other view still sees every act
