@@ -176,8 +176,8 @@ class DisclosureView(View):
     def __init__(self) -> None:
         super().__init__()
         self._seq: int | None = None
-        self._next_end: object = _UNKNOWN
-        self._duties_of: dict[str, _Seen] = {}  # case → what it was after its last duty act of this batch  # the earliest ends_at of a public decision ('' none), or unknown
+        self._next_end: object = _UNKNOWN  # the earliest ends_at of a public decision ('' none), or unknown
+        self._duties_of: dict[str, _Seen] = {}  # case → what it was after its last duty act of this batch
 
     # -- schema --------------------------------------------------------------------------------------------------
     def schema(self, cur: Cursor) -> None:
@@ -461,8 +461,7 @@ class DisclosureView(View):
         self._next_end = _UNKNOWN
 
     def _duties(self, cur: Cursor, state: _Seen) -> None:
-        self._duties_of.pop(state.case_id, None)
-        self._duties_of[state.case_id] = state  # written at the end of the batch (flush), in the order last seen
+        self._duties_of[state.case_id] = state  # written at the end of the batch (flush)
 
     # -- registry acts (事前) -------------------------------------------------------------------------------------
     def _registry_act(self, cur: Cursor, act: Applied) -> None:
