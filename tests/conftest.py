@@ -136,3 +136,17 @@ def ledger(database_url: str) -> Iterator[LedgerFixture]:
     yield fx
     fx.writer.stop()
     fx.store.close()
+
+
+class FailingFirst:
+    """``call`` that raises ``RuntimeError(message)`` its first ``times`` calls, then answers as ``call`` does: a
+    batch that fails (the database locked past its timeout) before the retry loop goes on."""
+
+    def __init__(self, call: Any, times: int, message: str = "database is locked") -> None:
+        self.call, self.left, self.message = call, times, message
+
+    def __call__(self) -> Any:
+        if self.left:
+            self.left -= 1
+            raise RuntimeError(self.message)
+        return self.call()

@@ -21,7 +21,7 @@ from projections.replay import case_at
 from projections.runner import Runner, RunnerConflict, replay_states
 from projections.timeline import TimelineView
 from projections.view import Applied, View
-from tests.conftest import LedgerFixture
+from tests.conftest import FailingFirst, LedgerFixture
 
 
 class ActCounter(View):
@@ -370,15 +370,7 @@ def test_a_runner_following_in_a_thread_logs_a_failed_batch_and_goes_on(ledger: 
     of following with nobody told."""
     small_log(ledger, cases=1, notes=1)
     runner = Runner(ledger.store, [CaseStateView()])
-    real = runner.run_once
-    failures = {"left": 1}
-
-    def flaky() -> int:
-        if failures["left"]:
-            failures["left"] -= 1
-            raise RuntimeError("database is locked")
-        return real()
-
+    flaky = FailingFirst(runner.run_once, 1)
     runner.run_once = flaky  # type: ignore[method-assign]
     with caplog.at_level("ERROR", logger="zhifa.projections"):
         runner.start(0.01)
@@ -386,7 +378,7 @@ def test_a_runner_following_in_a_thread_logs_a_failed_batch_and_goes_on(ledger: 
             assert runner.wait(ledger.store.position(), timeout=10)
         finally:
             runner.stop()
-    assert failures["left"] == 0
+    assert flaky.left == 0
     assert "projection batch failed" in caplog.text and "database is locked" in caplog.text
 
 

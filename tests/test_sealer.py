@@ -22,7 +22,7 @@ from ledger.envelope import entry_hash
 from ledger.ledger import entries
 from ledger.sealer import RolledBack, Sealer, Tree
 from ledger.store import Store
-from tests.conftest import LedgerFixture, make_ledger
+from tests.conftest import FailingFirst, LedgerFixture, make_ledger
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -225,15 +225,7 @@ def test_a_following_sealer_logs_a_failed_batch_and_goes_on(ledger: LedgerFixtur
 
     officer = ledger.register("officer/seal-retry")
     sealer = Sealer(ledger.store, ledger.log_key, tmp_path / "checkpoints.log")
-    real = sealer.seal_once
-    failures = {"left": 2}
-
-    def flaky() -> int:
-        if failures["left"]:
-            failures["left"] -= 1
-            raise RuntimeError("database is locked")
-        return real()
-
+    flaky = FailingFirst(sealer.seal_once, 2)
     sealer.seal_once = flaky  # type: ignore[method-assign]
     ledger.lead(officer)
     with caplog.at_level("ERROR", logger="zhifa.sealer"):
@@ -244,5 +236,5 @@ def test_a_following_sealer_logs_a_failed_batch_and_goes_on(ledger: LedgerFixtur
                 time.sleep(0.01)
         finally:
             sealer.stop()
-    assert failures["left"] == 0 and sealer.tree.size() == ledger.store.position()
+    assert flaky.left == 0 and sealer.tree.size() == ledger.store.position()
     assert caplog.text.count("sealing failed") == 2 and "database is locked" in caplog.text
