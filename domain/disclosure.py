@@ -373,8 +373,9 @@ def obligations(state: CaseState) -> list[Obligation]:
     for d in sorted(decisions, key=lambda d: d.version):
         kind: DecisionKind = d.kind  # type: ignore[assignment]
         item = published.get(d.version)
-        if must_disclose(kind, d.penalties, d.ground) and (item is not None or not d.void) and (
-            item is not None or minor_at_violation(state) is None  # a minor's decision is never published
+        # Once published, the duty stands; unpublished, a void decision no longer can be, nor a minor's ever.
+        if must_disclose(kind, d.penalties, d.ground) and (
+            item is not None or (not d.void and minor_at_violation(state) is None)
         ):
             out.append(
                 Obligation(
