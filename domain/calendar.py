@@ -26,7 +26,6 @@ from __future__ import annotations
 
 import calendar as _stdlib_calendar
 import datetime as dt
-import functools
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from importlib import resources
@@ -48,16 +47,13 @@ _EXTRA_FILE = "data/holidays_extra.json"
 
 
 def local_date(ts: dt.datetime) -> dt.date:
-    """The Asia/Shanghai calendar date of an aware timestamp: legal days are Beijing days, not UTC days."""
+    """The Asia/Shanghai calendar date of an aware timestamp: legal days are Beijing days, not UTC days.
+
+    Computed each time, not remembered: the moments asked about are mostly new objects (each act's decoded
+    ``recorded_at``), and hashing a new aware datetime for a cache key cost about as much as the conversion itself —
+    with the lookup on top, an LRU made a replay's calls about twice as slow (1.5 µs against 0.55 µs)."""
     if ts.tzinfo is not dt.UTC and (ts.tzinfo is None or ts.utcoffset() is None):
         raise ValueError(f"legal time needs an aware timestamp, got naive {ts.isoformat()}")
-    return _local_date_of(ts)
-
-
-@functools.lru_cache(maxsize=4096)
-def _local_date_of(ts: dt.datetime) -> dt.date:
-    """Remembered: the rules ask for the date of the same few moments many times an act (a replay, ~1.4 times per
-    act); equal instants hash alike whatever their zone, and map to the same date."""
     return ts.astimezone(LEGAL_TZ).date()
 
 

@@ -30,19 +30,27 @@ def _json(value: Any) -> str:
 def evidence_of(payload: Any, path: str = "") -> list[dict[str, Any]]:
     """Every file an act references: ``sha256`` (with its ``size``) or a ``*_sha256`` field, with where it sits."""
     found: list[dict[str, Any]] = []
-    if isinstance(payload, dict):
-        for key in sorted(payload):
-            value = payload[key]
-            here = f"{path}.{key}" if path else key
-            if isinstance(value, str) and (key == "sha256" or key.endswith("_sha256")):
-                size = payload.get("size") if key == "sha256" else None
-                found.append({"field": here, "sha256": value, "size": size if isinstance(size, int) else None})
-            elif isinstance(value, dict | list):
-                found.extend(evidence_of(value, here))
-    elif isinstance(payload, list):
-        for i, value in enumerate(payload):
-            found.extend(evidence_of(value, f"{path}[{i}]"))
+    _walk(payload, path, found)
     return found
+
+
+def _walk(value: Any, path: str, found: list[dict[str, Any]]) -> None:
+    # One list for the whole walk, and a field's path spelled only where a file or a nested value sits (most keys
+    # hold neither): the timeline walks every act that names a file.
+    if isinstance(value, dict):
+        for key in sorted(value):
+            item = value[key]
+            if isinstance(item, str):
+                if key == "sha256" or key.endswith("_sha256"):
+                    size = value.get("size") if key == "sha256" else None
+                    found.append({"field": f"{path}.{key}" if path else key, "sha256": item,
+                                  "size": size if isinstance(size, int) else None})
+            elif isinstance(item, (dict, list)):
+                _walk(item, f"{path}.{key}" if path else key, found)
+    elif isinstance(value, list):
+        for i, item in enumerate(value):
+            if isinstance(item, (dict, list)):
+                _walk(item, f"{path}[{i}]", found)
 
 
 class TimelineView(View):
