@@ -375,21 +375,10 @@ class Runner:
                     takers = captures.get(record.type)
                     if takers is not None:
                         seen = {name: capture(record, state) for name, capture in takers}
-                batch.append(Applied(
-                    position=note.id,
-                    topic=note.topic,
-                    entry=entry,
-                    entry_bytes=event.entry,
-                    entry_hash=entry_hash(event.entry),
-                    envelope=event.envelope,
-                    act_bytes=act_bytes,
-                    act=act,
-                    kid=kid,
-                    record=record,
-                    registry=registry,
-                    state=state,
-                    seen=seen,
-                ))
+                # By position, in the order of Applied's fields (position, topic, entry, entry_bytes, entry_hash,
+                # envelope, act_bytes, act, kid, record, registry, state, seen): a third of the time by keyword.
+                batch.append(Applied(note.id, note.topic, entry, event.entry, entry_hash(event.entry), event.envelope,
+                                     act_bytes, act, kid, record, registry, state, seen))
         return batch, registry
 
     @contextmanager
