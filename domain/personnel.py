@@ -114,7 +114,7 @@ def certificate_for(registry: Registry, person_id: str, agency: str, domain: str
     """The certificate in force for this agency and domain on the act's local date, if any (once per registry and
     day: nearly every act asks for each officer it names)."""
     on = local_date(when)
-    key = ("certificate_for", person_id, agency, domain, on)
+    key = ("certificate_for", person_id, agency, domain, on.isoformat())
     found = registry.memo.get(key, _NOT_ASKED)
     if found is not _NOT_ASKED:
         return cast(Certificate | None, found)
