@@ -376,7 +376,7 @@ class Runner:
                     if takers is not None:
                         seen = {name: capture(record, state) for name, capture in takers}
                 # By position, in the order of Applied's fields (position, topic, entry, entry_bytes, entry_hash,
-                # envelope, act_bytes, act, kid, record, registry, state, seen): a third of the time by keyword.
+                # envelope, act_bytes, act, kid, record, registry, state, seen): by keyword it took three times as long.
                 batch.append(Applied(note.id, note.topic, entry, event.entry, entry_hash(event.entry), event.envelope,
                                      act_bytes, act, kid, record, registry, state, seen))
         return batch, registry
