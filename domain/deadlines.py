@@ -5,6 +5,12 @@ seizures, preserved evidence, the party's windows, service, payment, court enfor
 the simple-procedure report), each with its last day (Asia/Shanghai), whether that day is provisional (a year the
 official calendar does not cover yet), the rule and its article. A clock that has been met (the act it waits for
 was recorded) is not listed; ``overdue(today)`` says whether a listed one has run out.
+
+The party's own windows — statement and defence, hearing request, reconsideration, lawsuit — are listed only while
+they are open on ``now``'s date: when one closes, nobody is late (the party let its right lapse and the agency may go
+on), so it never turns overdue. The agency's limits and the party's payment stay listed past their last day, overdue,
+until the act they wait for is recorded (an unpaid fine past its window is a default the agency must act on: the
+reminder, the late fee, the court).
 """
 
 from __future__ import annotations
@@ -40,6 +46,13 @@ TITLES: dict[str, tuple[str, str]] = {
     "transfer.hand_over": ("移送案卷", "hand the file over"),
     "simple.report_within": ("当场处罚决定备案", "file the on-the-spot decision with the agency"),
 }
+
+
+#: The party's windows: listed while open, dropped (not overdue) once closed.
+PARTY_WINDOWS = frozenset(
+    {"notice.statement_window", "hearing.request_window", "reconsideration.window", "reconsideration.window_untold",
+     "litigation.window", "litigation.window_untold", "litigation.after_reconsideration"}
+)
 
 
 class CaseDeadline(msgspec.Struct, frozen=True, kw_only=True):
@@ -92,7 +105,8 @@ def _from(start: dt.datetime, key: str, subject: str | None = None) -> CaseDeadl
 
 
 def deadlines(state: CaseState, registry: Registry, now: dt.datetime | None = None) -> list[CaseDeadline]:
-    """Every clock still running on the case, earliest first. Open pauses count as running until ``now``."""
+    """Every clock still running on the case on ``now``, earliest first (a party's window only while open, see
+    above). Open pauses count as running until ``now``."""
     now = now or state.updated_at
     out: list[CaseDeadline] = []
     finished = state.closed_at is not None or state.archived_at is not None
@@ -159,6 +173,8 @@ def deadlines(state: CaseState, registry: Registry, now: dt.datetime | None = No
             out.append(_from(t.reported_at, "transfer.head_decides"))
         elif t.approved and t.sent_at is None and t.approved_at is not None:
             out.append(_hours("transfer.hand_over", t.approved_at))
+    today = local_date(now)
+    out = [c for c in out if c.rule not in PARTY_WINDOWS or not c.overdue(today)]
     return sorted(out, key=lambda c: (c.due, c.rule, c.subject or ""))
 
 

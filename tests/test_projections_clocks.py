@@ -102,3 +102,48 @@ def test_cards_per_township_and_officer_for_a_delegated_township_case(tmp_path: 
     assert warnings(store, start + dt.timedelta(days=200), township="agency/elsewhere") == []
     assert [x.case_id for x in warnings(store, start + dt.timedelta(days=200), officer=sc.LEHUA_1)] == [case]
     store.close()
+
+
+def _cards_by_day(store: Store, case: str, first: dt.datetime, days: int) -> list[dict[str, str | None]]:
+    return [
+        {w.rule: w.card for w in warnings(store, first + dt.timedelta(days=n)) if w.case_id == case}
+        for n in range(days)
+    ]
+
+
+def test_a_party_window_goes_yellow_while_open_and_is_never_overdue_once_closed(tmp_path: Path) -> None:
+    # The party's statement and hearing-request windows (APL Arts 45, 64) close without anyone being late: they show
+    # a yellow card near their end and then leave the lists, while the agency's 90-day limit (Art 60) turns red.
+    store = Store(f"sqlite:///{tmp_path / 'w.sqlite'}")
+    start = dt.datetime(2026, 3, 2, 1, 0, tzinfo=dt.UTC)
+    w = start_world(store, start)
+    run_stories(w, [("notified", None, 0)], start)
+    Runner(store, default_views()).catch_up()
+    (case,) = w.cases
+    days = _cards_by_day(store, case, start, 120)
+    for window in ("notice.statement_window", "hearing.request_window"):
+        seen = [d[window] for d in days if window in d]
+        assert "yellow" in seen and "red" not in seen, window
+        last = max(n for n, d in enumerate(days) if window in d)
+        assert all(window not in d for d in days[last + 1:])  # closed: gone, not overdue
+    assert days[-1].get("decision.time_limit") == "red"
+    assert [x.rule for x in overdue(store, start + dt.timedelta(days=119)) if x.case_id == case] == ["decision.time_limit"]
+    store.close()
+
+
+def test_an_unpaid_fine_stays_overdue_past_its_window(tmp_path: Path) -> None:
+    # Art 67: the party pays within 15 days of service; past that the fine is in default (late fee, reminder, court)
+    # and the clock stays red until payment, while the remedy windows simply close.
+    store = Store(f"sqlite:///{tmp_path / 'w.sqlite'}")
+    start = dt.datetime(2026, 3, 2, 1, 0, tzinfo=dt.UTC)
+    w = start_world(store, start)
+    run_stories(w, [("served", None, 0)], start)
+    Runner(store, default_views()).catch_up()
+    (case,) = w.cases
+    days = _cards_by_day(store, case, start, 300)
+    payment = [d.get("payment.window") for d in days]
+    first_red = payment.index("red")
+    assert "yellow" in payment[:first_red] and all(card == "red" for card in payment[first_red:])
+    remedies = {"reconsideration.window", "litigation.window"}
+    assert not any(d.get(r) == "red" for d in days for r in remedies)
+    store.close()
