@@ -315,10 +315,20 @@ def enforcement_earliest(state: CaseState) -> Deadline | None:
 
 
 # -- who the case's people are ------------------------------------------------------------------------------------
+def defences(state: CaseState) -> list[dt.datetime]:
+    """When the party stated or defended itself: its statements, and a hearing it attended (Art 64(7): the party
+    defends and cross-examines there; Art 45 protects that defence as much as a written one). Absence is a waiver."""
+    times = [s.at for s in state.statements]
+    h = state.hearing
+    if h is not None and h.withdrawn_at is None and h.held_at is not None and h.party_present:
+        times.append(h.held_at)
+    return times
+
+
 def defended(state: CaseState) -> bool:
-    """The party stated or defended itself after the current notice was issued."""
+    """The party stated or defended itself (in writing, orally or at the hearing) after the current notice was issued."""
     notice = state.notice
-    return notice is not None and any(s.at >= notice.issued_at for s in state.statements)
+    return notice is not None and any(at >= notice.issued_at for at in defences(state))
 
 
 def hearing_pending(state: CaseState) -> bool:

@@ -85,17 +85,19 @@ def _notice(s: CaseState, act: ActRecord, p: NoticeIssued, registry: Registry) -
 
 
 def _no_heavier_after_defence(s: CaseState, p: NoticeIssued) -> None:
-    """Art 45: a new notice heavier than the one the party defended against needs new facts or evidence recorded
-    after the defence — otherwise a second notice would be a way round the rule."""
+    """Art 45: a new notice heavier than the one the party defended against (in a statement, or at a hearing it
+    attended) needs new facts or evidence recorded after the defence — otherwise a second notice would be a way
+    round the rule."""
     notices = [*s.earlier_notices, *([s.notice] if s.notice is not None else [])]
-    defended = [n for n in notices if any(st.at >= n.issued_at for st in s.statements)]
+    defences = proc.defences(s)
+    defended = [n for n in notices if any(at >= n.issued_at for at in defences)]
     heavier = [
         n for n in defended
         if set(p.penalties) - set(n.penalties) or p.fine_fen > n.fine_fen or p.confiscation_fen > n.confiscation_fen
     ]
     if not heavier:
         return
-    last = max(st.at for st in s.statements)
+    last = max(defences)
     new_evidence = any(e.recorded_at is not None and e.recorded_at > last for e in s.evidence)
     if not (new_evidence or any(r.at > last for r in s.records)):
         raise HeavierAfterDefence(

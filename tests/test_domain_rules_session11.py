@@ -1,0 +1,77 @@
+"""Session 11, a third adversarial review of DOMAIN.md against the rules: acts the ledger accepted although the law
+forbids them (or refused although it allows them). Each unlawful act is refused with its code and article, leaving
+the case as it was, and its lawful variant at the same point is accepted.
+
+1 a heavier new notice after the party defended itself at the hearing (APL Art 45) · 2 a waiver of the statement or
+hearing right before the notice reached the party (APL Arts 44, 62, 64) · 3 a late fee counted past the day the
+fine was paid (APL Art 72) · 4 court enforcement counted from a reminder announced but not yet deemed served (ACL
+Arts 38, 54; 民诉法 Art 95) · 5 a lawsuit refused although the reconsideration body let its time run out (行政诉讼法
+Art 45; 复议法 Arts 30, 62).
+Dates are Beijing dates; START is Monday 2026-03-02, 09:00.
+"""
+
+from __future__ import annotations
+
+from domain import refusals as r
+from domain.law import APL
+from tests.builders import (
+    CaseFile,
+    evidence,
+    hearing_at,
+    notice,
+    sha,
+    standard_world,
+)
+from tests.test_domain_rules import (
+    START,
+    D,
+    H,
+    refuse,
+)
+from tests.test_domain_rules_lawful import _cosign
+from zhifa.scenarios import (
+    HEAD,
+    OFFICER_1,
+    OFFICER_2,
+    OFFICER_3,
+    PARTY_STORE,
+    hearing_case,
+)
+
+# -- 1. APL Art 45: a defence at the hearing is a defence — no heavier new notice for it ------------------------
+# The hearing case's notice (day 10): a 60,000-yuan fine and 1,200 yuan of gains confiscated; no written statement.
+HEAVIER = notice(["fine", "confiscate_gains"], 7_000_000, 120_000, band="lighter")
+
+
+def _heard(party_present: bool = True) -> CaseFile:
+    """The sole trader asked for a hearing (no written statement) and was heard on day 35, the record signed."""
+    case = standard_world().case()
+    case.play(hearing_case(START, until="notified"), START)
+    case.act("hearing.requested", PARTY_STORE, {"paper_sha256": None}, at=START + 13 * D)
+    case.act("hearing.scheduled", HEAD, hearing_at(START + 35 * D, OFFICER_3), at=START + 14 * D)
+    case.act("hearing.held", OFFICER_3, {"presider": OFFICER_3, "party_present": party_present, "attendees": []}, at=START + 35 * D)
+    if party_present:
+        case.act("hearing.recorded", OFFICER_3, {"record_sha256": sha("听证笔录"), "signed_by_party": True}, at=START + 35 * D + 2 * H)
+    assert case.state is not None and not case.state.statements
+    return case
+
+
+def test_a_heavier_new_notice_after_the_party_defended_at_the_hearing_is_refused() -> None:
+    refuse(_heard(), "notice.issued", OFFICER_1, HEAVIER, START + 37 * D,
+           r.HeavierAfterDefence, "heavier-after-defence", f"{APL}第四十五条")
+
+
+def test_a_heavier_new_notice_on_evidence_found_after_the_hearing_or_after_an_absence_is_accepted() -> None:
+    case = _heard()
+    found = case.act("evidence.collected", OFFICER_1, evidence([OFFICER_1, OFFICER_2], START + 36 * D), at=START + 36 * D).version
+    _cosign(case, found, OFFICER_2, at=START + 36 * D + H)
+    state = case.act("notice.issued", OFFICER_1, HEAVIER, at=START + 37 * D)
+    assert state.notice is not None and state.notice.fine_fen == 7_000_000
+    # A party who stayed away from the hearing (a waiver, Art 64(8)) made no defence there.
+    absent = _heard(party_present=False).act("notice.issued", OFFICER_1, HEAVIER, at=START + 37 * D)
+    assert absent.notice is not None and absent.notice.fine_fen == 7_000_000
+
+
+def test_the_same_notice_again_after_the_hearing_is_accepted() -> None:
+    same = notice(["fine", "confiscate_gains"], 6_000_000, 120_000, band="lighter")
+    assert _heard().act("notice.issued", OFFICER_1, same, at=START + 37 * D).notice is not None

