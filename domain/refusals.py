@@ -777,3 +777,14 @@ class RecusalPending(DomainError):
     title = "回避申请尚未决定，不得作出处理决定"
     title_en = "A recusal request is still undecided; the case is not decided before it"
     article = f"{APL}第四十三条"
+
+
+class WaiverBeforeNotice(DomainError):
+    """APL Arts 44, 62: the party waives the statement (or, Art 64, the hearing) only once the notice told it the
+    facts, the proposed penalty and the right — a waiver signed before the notice was served waives nothing, and
+    would let the decision follow the service at once."""
+
+    code = "waiver-before-notice-served"
+    title = "告知书送达前当事人放弃陈述、申辩或者听证权利的，不发生放弃的效力"
+    title_en = "A right is waived only after the pre-decision notice was served on the party"
+    article = f"{APL}第四十四条、第六十二条"

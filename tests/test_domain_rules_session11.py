@@ -19,6 +19,7 @@ from tests.builders import (
     evidence,
     hearing_at,
     notice,
+    service,
     sha,
     standard_world,
 )
@@ -26,15 +27,19 @@ from tests.test_domain_rules import (
     START,
     D,
     H,
+    investigated_case,
     refuse,
 )
 from tests.test_domain_rules_lawful import _cosign
 from zhifa.scenarios import (
+    COMPANY,
     HEAD,
+    ITEM_EXPIRED_FOOD,
     OFFICER_1,
     OFFICER_2,
     OFFICER_3,
     PARTY_STORE,
+    STORE,
     hearing_case,
 )
 
@@ -75,3 +80,45 @@ def test_a_heavier_new_notice_on_evidence_found_after_the_hearing_or_after_an_ab
 def test_the_same_notice_again_after_the_hearing_is_accepted() -> None:
     same = notice(["fine", "confiscate_gains"], 6_000_000, 120_000, band="lighter")
     assert _heard().act("notice.issued", OFFICER_1, same, at=START + 37 * D).notice is not None
+
+
+# -- 2. APL Arts 44, 62, 64: a right is waived only once the notice told the party of it ---------------------------
+def _issued(party: dict[str, object] = COMPANY, fine: int = 1_500_000, item: str | None = None) -> CaseFile:
+    """Notice issued on day 8, not yet served."""
+    case = investigated_case(standard_world(), **({"item": item} if item else {}), party=party)
+    case.act("notice.issued", OFFICER_1, notice(["fine"], fine, band="general" if item is None else "lighter"), at=START + 8 * D)
+    return case
+
+
+WAIVE_STATEMENT = {"right": "statement", "paper_sha256": sha("放弃陈述申辩")}
+WAIVE_HEARING = {"right": "hearing", "paper_sha256": sha("放弃听证")}
+
+
+def test_waiving_the_statement_before_the_notice_was_served_is_refused() -> None:
+    refuse(_issued(), "right.waived", OFFICER_1, WAIVE_STATEMENT, START + 8 * D + H,
+           r.WaiverBeforeNotice, "waiver-before-notice-served", f"{APL}第四十四条、第六十二条")
+
+
+def test_waiving_the_hearing_before_the_notice_was_served_is_refused() -> None:
+    case = _issued(STORE, 6_000_000, ITEM_EXPIRED_FOOD)
+    assert case.state is not None and case.state.notice is not None and case.state.notice.hearing_eligible
+    refuse(case, "right.waived", PARTY_STORE, {**WAIVE_HEARING, "paper_sha256": None}, START + 8 * D + H,
+           r.WaiverBeforeNotice, "waiver-before-notice-served", f"{APL}第六十四条")
+
+
+def test_waiving_after_the_notice_was_served_is_accepted_and_closes_the_window() -> None:
+    case = _issued()
+    case.act("service.recorded", OFFICER_2, service("notice"), at=START + 8 * D + H)
+    state = case.act("right.waived", OFFICER_1, WAIVE_STATEMENT, at=START + 8 * D + 2 * H)
+    assert state.statement_waived_at == START + 8 * D + 2 * H
+    # Served on the spot and waived in the same minute: the waiver follows the service, so it counts.
+    spot = _issued(STORE, 6_000_000, ITEM_EXPIRED_FOOD)
+    spot.act("service.recorded", OFFICER_2, service("notice", "on_the_spot"), at=START + 8 * D + H)
+    assert spot.act("right.waived", PARTY_STORE, {**WAIVE_HEARING, "paper_sha256": None}, at=START + 8 * D + H).hearing_waived_at
+
+
+def test_a_statement_before_the_notice_was_served_is_still_heard() -> None:
+    """Speaking early is no waiver: the right to be heard is not lost by using it (Art 45)."""
+    state = _issued().act("statement.made", OFFICER_1, {"summary": "申辩", "content_sha256": sha("申辩"), "paper_sha256": sha("纸")},
+                          at=START + 8 * D + H)
+    assert len(state.statements) == 1

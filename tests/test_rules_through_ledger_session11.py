@@ -44,3 +44,22 @@ def test_a_heavier_notice_after_the_hearing_defence_is_refused_on_append(databas
         assert _version(fx, case) == len(steps) + 1
     finally:
         fx.store.close()
+
+
+def test_a_waiver_before_the_notice_was_served_is_refused_on_append(database_url: str) -> None:
+    fx, keys, _ = _world(database_url)
+    try:
+        case = str(uuid.uuid4())
+        steps = sc.hearing_case(START, until="notified")
+        served = next(i for i, s in enumerate(steps) if s.type == "service.recorded" and s.payload["document"] == "notice")
+        _play(fx, keys, case, steps[:served])  # the notice issued on day 10, not yet served
+        waiver = sc.Step("right.waived", sc.PARTY_STORE, {"right": "hearing", "paper_sha256": None}, _at(fx, 10.02))
+        err = _refused(fx, keys, case, served, waiver)
+        assert (err.code, err.cited_article, err.status) == ("waiver-before-notice-served", "《行政处罚法》第六十四条", 422)
+        assert _version(fx, case) == served
+        _at(fx, 10.05)  # the notice served (day 10, one hour after it was issued), then the waiver
+        _append(fx, keys, case, served, steps[served])
+        _append(fx, keys, case, served + 1, sc.Step("right.waived", sc.PARTY_STORE, {"right": "hearing", "paper_sha256": None}, _at(fx, 10.1)))
+        assert _version(fx, case) == served + 2
+    finally:
+        fx.store.close()

@@ -46,6 +46,7 @@ from domain.refusals import (
     HearingRequestLate,
     HeavierAfterDefence,
     PenaltyNotInBasis,
+    WaiverBeforeNotice,
 )
 from domain.registry import Registry
 
@@ -134,6 +135,11 @@ def _statement(s: CaseState, act: ActRecord, p: StatementMade, registry: Registr
 def _waived(s: CaseState, act: ActRecord, p: RightWaived, registry: Registry) -> None:
     n = _require_notice(s, act)
     party_or_recorder(registry, s, act, p.paper_sha256)
+    if n.served_at is None:
+        # Arts 44, 62, 64: a waiver needs the notice served first. During an announcement's 30 days a party who comes
+        # in and signs a waiver has read the notice: that counts (refusing it would keep the party from its choice).
+        article = f"{APL}第六十四条" if p.right == "hearing" else None
+        raise WaiverBeforeNotice(f"the notice of {local_date(n.issued_at)} has not been served on the party", article=article)
     if p.right == "statement":
         s.statement_waived_at = act.recorded_at
     else:
