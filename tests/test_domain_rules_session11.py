@@ -16,9 +16,11 @@ from domain import refusals as r
 from domain.law import APL
 from tests.builders import (
     CaseFile,
+    beijing,
     evidence,
     hearing_at,
     notice,
+    payment,
     service,
     sha,
     standard_world,
@@ -41,6 +43,7 @@ from zhifa.scenarios import (
     PARTY_STORE,
     STORE,
     hearing_case,
+    organisation_case,
 )
 
 # -- 1. APL Art 45: a defence at the hearing is a defence — no heavier new notice for it ------------------------
@@ -122,3 +125,41 @@ def test_a_statement_before_the_notice_was_served_is_still_heard() -> None:
     state = _issued().act("statement.made", OFFICER_1, {"summary": "申辩", "content_sha256": sha("申辩"), "paper_sha256": sha("纸")},
                           at=START + 8 * D + H)
     assert len(state.statements) == 1
+
+
+# -- 3. APL Art 72: the late fee runs while the fine is unpaid, not after -------------------------------------------
+# The company's 15,000-yuan fine, served Saturday 2026-03-28: due Monday 04-13 (04-12 is a Sunday); 450 yuan a day.
+def _served_fine() -> CaseFile:
+    case = standard_world().case()
+    case.play(organisation_case(START, until="served"), START)
+    return case
+
+
+def _paid_late() -> CaseFile:
+    """The fine paid in full on 04-20, seven days late."""
+    case = _served_fine()
+    case.act("payment.recorded", OFFICER_2, payment(1_500_000), at=beijing(2026, 4, 20, 10))
+    return case
+
+
+def test_a_late_fee_counted_past_the_day_the_fine_was_paid_is_refused() -> None:
+    refuse(_paid_late(), "late_fee.assessed", OFFICER_1, {"amount_fen": 315_001, "as_of": "2026-05-20"}, beijing(2026, 5, 20),
+           r.LateFeeExcessive, "late-fee-excessive", f"{APL}第七十二条")
+
+
+def test_a_late_fee_for_the_days_the_fine_was_unpaid_is_accepted_and_then_owed() -> None:
+    case = _paid_late()
+    state = case.act("late_fee.assessed", OFFICER_1, {"amount_fen": 315_000, "as_of": "2026-05-20"}, at=beijing(2026, 5, 20))
+    assert state.late_fees_fen == 315_000 and state.status == "served"
+    assert case.act("payment.recorded", OFFICER_2, payment(315_000), at=beijing(2026, 5, 25)).status == "performed"
+    # Still unpaid: the fee runs on to the day assessed (37 days by 05-20, capped at the fine itself).
+    unpaid = _served_fine().act("late_fee.assessed", OFFICER_1, {"amount_fen": 1_500_000, "as_of": "2026-05-20"}, at=beijing(2026, 5, 20))
+    assert unpaid.late_fees_fen == 1_500_000
+
+
+def test_a_part_payment_does_not_stop_the_late_fee() -> None:
+    """Art 72 counts on the fine; only the day the whole sum is paid ends it."""
+    case = _served_fine()
+    case.act("payment.recorded", OFFICER_2, payment(1_000_000), at=beijing(2026, 4, 20, 10))
+    state = case.act("late_fee.assessed", OFFICER_1, {"amount_fen": 450_000, "as_of": "2026-04-23"}, at=beijing(2026, 4, 23))
+    assert state.late_fees_fen == 450_000

@@ -63,3 +63,22 @@ def test_a_waiver_before_the_notice_was_served_is_refused_on_append(database_url
         assert _version(fx, case) == served + 2
     finally:
         fx.store.close()
+
+
+def test_a_late_fee_past_the_payment_is_refused_on_append(database_url: str) -> None:
+    fx, keys, _ = _world(database_url)
+    try:
+        case = str(uuid.uuid4())
+        steps = sc.organisation_case(START, until="served")  # served Saturday 04-04: due Monday 04-20, 450 yuan a day
+        steps.append(sc.Step("payment.recorded", sc.OFFICER_2, {"amount_fen": 1_500_000, "method": "bank", "receipt_ref": "3601-2026-000789",
+                                                               "hard_to_collect": False, "remote_area": False}, _at(fx, 50)))  # 04-28
+        _play(fx, keys, case, steps)
+        at = _at(fx, 70)
+        as_of = (START + at).date().isoformat()
+        err = _refused(fx, keys, case, len(steps), sc.Step("late_fee.assessed", sc.OFFICER_1, {"amount_fen": 360_001, "as_of": as_of}, at))
+        assert (err.code, err.cited_article, err.status) == ("late-fee-excessive", "《行政处罚法》第七十二条", 422)
+        assert _version(fx, case) == len(steps)
+        _append(fx, keys, case, len(steps), sc.Step("late_fee.assessed", sc.OFFICER_1, {"amount_fen": 360_000, "as_of": as_of}, at))
+        assert _version(fx, case) == len(steps) + 1
+    finally:
+        fx.store.close()
