@@ -308,6 +308,7 @@ class CaseState(msgspec.Struct, kw_only=True):
     deferral: Deferral | None = None
     late_fees_fen: int = 0
     reminders: list[dt.datetime] = msgspec.field(default_factory=list)
+    """When each written reminder (催告) was served: an announced one 30 days after it went up (ACL Arts 38, 54)."""
     court_applied_at: dt.datetime | None = None
     court_outcome: str | None = None
     remedies: list[Remedy] = msgspec.field(default_factory=list)

@@ -13,7 +13,7 @@ Dates are Beijing dates; START is Monday 2026-03-02, 09:00.
 from __future__ import annotations
 
 from domain import refusals as r
-from domain.law import APL
+from domain.law import ACL, APL
 from tests.builders import (
     CaseFile,
     beijing,
@@ -163,3 +163,25 @@ def test_a_part_payment_does_not_stop_the_late_fee() -> None:
     case.act("payment.recorded", OFFICER_2, payment(1_000_000), at=beijing(2026, 4, 20, 10))
     state = case.act("late_fee.assessed", OFFICER_1, {"amount_fen": 450_000, "as_of": "2026-04-23"}, at=beijing(2026, 4, 23))
     assert state.late_fees_fen == 450_000
+
+
+# -- 4. ACL Arts 38, 54: the 10 working days run from the reminder's service; an announcement is served after 30 days --
+# The remedy periods of the fine served 03-28 end 09-28 (6 months); the reminder goes out Friday 09-18.
+COURT = {"court": "南昌铁路运输法院"}
+
+
+def _reminded(method: str) -> CaseFile:
+    case = _served_fine()
+    case.act("reminder.sent", OFFICER_1, {"amount_due_fen": 1_500_000, "method": method}, at=beijing(2026, 9, 18))
+    return case
+
+
+def test_court_enforcement_ten_working_days_after_an_announced_reminder_is_refused() -> None:
+    # Announced 09-18, deemed served 10-18 (民诉法 Art 95): the 10 working days end 10-30, not 10-09.
+    refuse(_reminded("announcement"), "court_enforcement.applied", HEAD, COURT, beijing(2026, 10, 12),
+           r.EnforcementPremature, "enforcement-premature", f"{ACL}第五十三条、第五十四条")
+
+
+def test_court_enforcement_after_the_announced_reminder_was_served_and_a_direct_one_at_once_is_accepted() -> None:
+    assert _reminded("announcement").act("court_enforcement.applied", HEAD, COURT, at=beijing(2026, 11, 2)).court_applied_at
+    assert _reminded("direct").act("court_enforcement.applied", HEAD, COURT, at=beijing(2026, 10, 12)).court_applied_at

@@ -82,3 +82,21 @@ def test_a_late_fee_past_the_payment_is_refused_on_append(database_url: str) -> 
         assert _version(fx, case) == len(steps) + 1
     finally:
         fx.store.close()
+
+
+def test_court_enforcement_before_an_announced_reminder_was_served_is_refused_on_append(database_url: str) -> None:
+    fx, keys, _ = _world(database_url)
+    try:
+        case = str(uuid.uuid4())
+        steps = sc.organisation_case(START, until="served")  # the remedy periods end 2026-10-08
+        # Announced Friday 09-25: deemed served 10-25, so the 10 working days end 11-06 (sent directly: 10-15).
+        steps.append(sc.Step("reminder.sent", sc.OFFICER_1, {"amount_due_fen": 1_500_000, "method": "announcement"}, _at(fx, 200)))
+        _play(fx, keys, case, steps)
+        court = {"court": "南昌铁路运输法院"}
+        err = _refused(fx, keys, case, len(steps), sc.Step("court_enforcement.applied", sc.HEAD, court, _at(fx, 226)))
+        assert (err.code, err.cited_article, err.status) == ("enforcement-premature", "《行政强制法》第五十三条、第五十四条", 422)
+        assert _version(fx, case) == len(steps)
+        _append(fx, keys, case, len(steps), sc.Step("court_enforcement.applied", sc.HEAD, court, _at(fx, 260)))
+        assert _version(fx, case) == len(steps) + 1
+    finally:
+        fx.store.close()

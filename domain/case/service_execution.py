@@ -204,7 +204,12 @@ def _reminder(s: CaseState, act: ActRecord, p: ReminderSent, registry: Registry)
         last = "" if due is None else f" {due.date}{due.note()}"
         raise ActNotAllowedNow(f"a reminder follows non-payment after the due day{last}", article=f"{ACL}第五十四条")
     proc.rely_on(s, due)
-    s.reminders.append(act.recorded_at)
+    # ACL Art 54 (催告书送达十日后): the wait runs from the reminder's service. Served by announcement (ACL Art 38 →
+    # 《民事诉讼法》第九十五条), it is deemed served 30 days after it went up: the wait starts then.
+    served_at = act.recorded_at
+    if p.method == "announcement":
+        served_at += dt.timedelta(days=rule("service.announcement_deemed").value)
+    s.reminders.append(served_at)
 
 
 def _court_applied(s: CaseState, act: ActRecord, p: CourtEnforcementApplied, registry: Registry) -> None:
