@@ -194,6 +194,7 @@ class Remedy(_S):
     kind: str  # reconsideration / litigation
     filed_at: dt.datetime
     body: str
+    received_on: dt.date | None = None  # the day the body received it (lodged_on), when not the day recorded
     decided_at: dt.datetime | None = None
     outcome: str | None = None
     final: bool = True

@@ -79,6 +79,9 @@ _TABLE: tuple[Rule, ...] = (
     # Remedies
     Rule("reconsideration.window", 60, "calendar_days", f"{ARL}第二十条", "law", "apply for reconsideration within 60 days of knowing"),
     Rule("reconsideration.window_untold", 1, "years", f"{ARL}第二十条", "law", "up to 1 year if not told of the right"),
+    Rule("reconsideration.acceptance_review", 5, "working_days", f"{ARL}第三十条", "law", "the body examines an application within 5 working days; not refused by then, it is deemed accepted"),
+    Rule("reconsideration.decide_within", 60, "calendar_days", f"{ARL}第六十二条", "law", "the body decides within 60 days of accepting (general procedure)"),
+    Rule("reconsideration.max_extension", 30, "calendar_days", f"{ARL}第六十二条", "law", "an extension of at most 30 days, approved and notified in writing"),
     Rule("litigation.window", 6, "months", f"{ALL}第四十六条", "law", "lawsuit within 6 months"),
     Rule("litigation.window_untold", 1, "years", SPC_ALL_INTERPRETATION + "第六十四条", "law", "at most 1 year from knowing the act when the decision did not state the lawsuit period"),
     Rule("litigation.after_reconsideration", 15, "calendar_days", f"{ALL}第四十五条", "law", "lawsuit within 15 days after a reconsideration decision"),

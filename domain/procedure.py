@@ -224,6 +224,17 @@ def reconsideration_window(state: CaseState, obstacle: tuple[dt.date, dt.date] |
     return period(decision.served_at, key, [obstacle] if obstacle is not None else [])
 
 
+def reconsideration_body_last_day(remedy: Remedy) -> Deadline:
+    """The last day a reconsideration body can still decide in time, whatever it did: deemed accepted when its 5
+    working days of examination end (复议法 Art 30), then 60 days and the longest extension of 30 (Art 62). After it
+    the body is overdue for certain and the party may sue instead (行政诉讼法 Art 45: within 15 days)."""
+    received = remedy.received_on or local_date(remedy.filed_at)
+    accepted = period_end(received, rule("reconsideration.acceptance_review").value, "working_days")
+    days = rule("reconsideration.decide_within").value + rule("reconsideration.max_extension").value
+    end = period_end(accepted.date, days, "calendar_days")
+    return Deadline(end.date, end.provisional or accepted.provisional, "reconsideration.decide_within")
+
+
 def litigation_window(state: CaseState) -> Deadline | None:
     """The last day to sue while no lawsuit is filed: 15 days from the service of a reconsideration decision
     (行政诉讼法 Art 45), else 6 months from the decision's service (Art 46); none while a reconsideration is

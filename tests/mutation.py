@@ -45,6 +45,7 @@ FULL_SUITE = [
     "tests/test_domain_scenarios.py",
     "tests/test_domain_rules_lawful.py",
     "tests/test_domain_rules_review.py",
+    "tests/test_domain_rules_session11.py",
 ]
 
 R = "tests/test_domain_rules.py::"
@@ -55,6 +56,7 @@ M = "tests/test_money.py::"
 G = "tests/test_domain_registry.py::"
 RL = "tests/test_domain_rules_lawful.py::"
 RV = "tests/test_domain_rules_review.py::"
+S11 = "tests/test_domain_rules_session11.py::"
 
 MUTATION_MAP: dict[str, list[str]] = {
     "filing.decide_window": [C + "test_filing_window_without_testing_is_15_working_days"],
@@ -89,6 +91,12 @@ MUTATION_MAP: dict[str, list[str]] = {
     "payment.cash_hand_in": [L + "test_cash_collected_on_the_spot_is_handed_in_within_2_working_days"],
     "enforcement.reminder_wait": [L + "test_court_enforcement_waits_10_working_days_after_the_reminder"],
     "enforcement.apply_within": [L + "test_court_enforcement_is_applied_for_within_3_months"],
+    "reconsideration.acceptance_review": [S11 + "test_a_lawsuit_while_the_body_may_still_decide_is_refused",
+                                          S11 + "test_a_lawsuit_once_the_body_let_its_longest_period_run_out_is_accepted"],
+    "reconsideration.decide_within": [S11 + "test_a_lawsuit_while_the_body_may_still_decide_is_refused",
+                                      S11 + "test_a_lawsuit_once_the_body_let_its_longest_period_run_out_is_accepted"],
+    "reconsideration.max_extension": [S11 + "test_a_lawsuit_while_the_body_may_still_decide_is_refused",
+                                      S11 + "test_a_lawsuit_once_the_body_let_its_longest_period_run_out_is_accepted"],
     "reconsideration.window": [L + "test_reconsideration_window_is_60_days"],
     "reconsideration.window_untold": [L + "test_reconsideration_window_untold_is_one_year"],
     "litigation.window": [L + "test_litigation_window_is_6_months"],

@@ -13,7 +13,7 @@ Dates are Beijing dates; START is Monday 2026-03-02, 09:00.
 from __future__ import annotations
 
 from domain import refusals as r
-from domain.law import ACL, APL
+from domain.law import ACL, ALL, APL, ARL
 from tests.builders import (
     CaseFile,
     beijing,
@@ -185,3 +185,42 @@ def test_court_enforcement_ten_working_days_after_an_announced_reminder_is_refus
 def test_court_enforcement_after_the_announced_reminder_was_served_and_a_direct_one_at_once_is_accepted() -> None:
     assert _reminded("announcement").act("court_enforcement.applied", HEAD, COURT, at=beijing(2026, 11, 2)).court_applied_at
     assert _reminded("direct").act("court_enforcement.applied", HEAD, COURT, at=beijing(2026, 10, 12)).court_applied_at
+
+
+# -- 5. 行政诉讼法 Art 45: a body that lets its time run out no longer holds the lawsuit back ----------------------------
+# The company applied for reconsideration on Wednesday 04-01: examined by 04-09 (5 working days, Qingming 04-04..06
+# off), deemed accepted then (复议法 Art 30); 60 days and the longest extension of 30 (Art 62) end 07-08.
+SUIT = {"body": "南昌铁路运输法院"}
+
+
+def _reconsidering() -> CaseFile:
+    case = standard_world().case()
+    case.play(organisation_case(START, until="under_reconsideration"), START)
+    return case
+
+
+def test_a_lawsuit_while_the_body_may_still_decide_is_refused() -> None:
+    refuse(_reconsidering(), "litigation.filed", OFFICER_2, SUIT, beijing(2026, 7, 8, 16),
+           r.RemedyChannelTaken, "remedy-channel-taken", f"{ARL}第二十九条")
+
+
+def test_a_lawsuit_once_the_body_let_its_longest_period_run_out_is_accepted() -> None:
+    state = _reconsidering().act("litigation.filed", OFFICER_2, SUIT, at=beijing(2026, 7, 9))
+    assert [x.kind for x in state.remedies] == ["reconsideration", "litigation"] and state.status == "under_review"
+    assert _reconsidering().act("litigation.filed", OFFICER_2, SUIT, at=beijing(2026, 7, 23, 16)).remedies[-1].kind == "litigation"
+
+
+def test_a_lawsuit_more_than_15_days_after_the_body_ran_out_is_refused() -> None:
+    refuse(_reconsidering(), "litigation.filed", OFFICER_2, SUIT, beijing(2026, 7, 24),
+           r.LitigationWindowClosed, "litigation-window-closed", f"{ALL}第四十五条")
+
+
+def test_the_body_period_counts_from_the_day_it_received_the_application() -> None:
+    """Recorded late, the application names the day the body received it (lodged_on): the period runs from then."""
+    case = standard_world().case()
+    case.play(organisation_case(START, until="served"), START)
+    lodged = {"body": "赣江新区管委会（行政复议机关）", "lodged_on": "2026-03-30", "lodged_sha256": sha("受理通知书")}
+    case.act("reconsideration.filed", OFFICER_2, lodged, at=beijing(2026, 4, 1))
+    # 03-30 + 5 working days = 04-07 (Qingming off); + 90 days = 07-06.
+    refuse(case, "litigation.filed", OFFICER_2, SUIT, beijing(2026, 7, 6, 16), r.RemedyChannelTaken, "remedy-channel-taken", f"{ARL}第二十九条")
+    assert case.act("litigation.filed", OFFICER_2, SUIT, at=beijing(2026, 7, 7)).remedies[-1].kind == "litigation"

@@ -100,3 +100,20 @@ def test_court_enforcement_before_an_announced_reminder_was_served_is_refused_on
         assert _version(fx, case) == len(steps) + 1
     finally:
         fx.store.close()
+
+
+def test_a_lawsuit_after_the_reconsideration_body_ran_out_of_time_is_accepted_on_append(database_url: str) -> None:
+    """A lawful act refused before: 行政诉讼法 Art 45 lets the party sue once the body's period (复议法 Arts 30, 62) ran out."""
+    fx, keys, _ = _world(database_url)
+    try:
+        case = str(uuid.uuid4())
+        steps = sc.organisation_case(START, until="under_reconsideration")  # received 04-08: the body has until 07-14
+        _play(fx, keys, case, steps)
+        suit = {"body": "南昌铁路运输法院", "posted_on": None, "envelope_sha256": None}
+        err = _refused(fx, keys, case, len(steps), sc.Step("litigation.filed", sc.OFFICER_2, suit, _at(fx, 127)))
+        assert (err.code, err.cited_article, err.status) == ("remedy-channel-taken", "《行政复议法》第二十九条", 422)
+        assert _version(fx, case) == len(steps)
+        _append(fx, keys, case, len(steps), sc.Step("litigation.filed", sc.OFFICER_2, suit, _at(fx, 128)))
+        assert _version(fx, case) == len(steps) + 1
+    finally:
+        fx.store.close()

@@ -6,7 +6,7 @@ import datetime as dt
 
 from domain import procedure as proc
 from domain.acts import ActRecord
-from domain.calendar import local_date
+from domain.calendar import local_date, period_end
 from domain.case.common import (
     Handler,
     require_certified_or_head,
@@ -50,7 +50,8 @@ def _remedy_filed(kind: str) -> Handler:
             require_staff(registry, act.actor)
         if any(r.kind == kind and r.decided_at is None for r in s.remedies):
             raise ActNotAllowedNow(f"a {kind} is already pending", article=f"{APL}第七条")
-        _one_channel(s, kind)
+        received = p.lodged_on or local_date(act.recorded_at)
+        _one_channel(s, kind, p.posted_on or received)
         if kind == "litigation" and d.kind == "simple" and not any(
             r.kind == "reconsideration" and r.decided_at is not None for r in s.remedies
         ):
@@ -64,7 +65,6 @@ def _remedy_filed(kind: str) -> Handler:
         if p.lodged_on is not None and p.lodged_on > local_date(act.recorded_at):
             raise MalformedAct(f"lodged on {p.lodged_on}, after it is recorded")
         # The application's day: lodged with the body (its notice shows it), else the day it is recorded here.
-        received = p.lodged_on or local_date(act.recorded_at)
         if kind == "reconsideration":
             _reconsideration_in_time(s, p, received)
         if kind == "litigation":
@@ -72,17 +72,34 @@ def _remedy_filed(kind: str) -> Handler:
             sent = p.posted_on or received  # 《民事诉讼法》第八十五条: time in the post not counted
             if window is not None and sent > window.date:
                 raise LitigationWindowClosed(f"the lawsuit window closed on {window.date}; filed {sent}", article=rule(window.rule_key or "litigation.window").article)
-        s.remedies.append(Remedy(kind=kind, filed_at=act.recorded_at, body=p.body))
+        s.remedies.append(Remedy(kind=kind, filed_at=act.recorded_at, body=p.body, received_on=p.lodged_on))
 
     return handler
 
 
-def _one_channel(s: CaseState, kind: str) -> None:
+def _one_channel(s: CaseState, kind: str, sent: dt.date) -> None:
     """复议法 Art 29: no lawsuit while a reconsideration runs, no reconsideration once a lawsuit is filed, and no
-    second reconsideration of the same decision (the party sues within 15 days instead, 行诉法 Art 45)."""
+    second reconsideration of the same decision (the party sues within 15 days instead, 行诉法 Art 45).
+
+    A reconsideration the body left undecided past the longest time it could have (复议法 Arts 30, 62) no longer
+    holds the lawsuit back: 行政诉讼法 Art 45 lets the party sue within 15 days after the body's period ran out."""
     mine = proc.current_remedies(s)
-    if kind == "litigation" and any(r.kind == "reconsideration" and (r.decided_at is None or not r.final) for r in mine):
-        raise RemedyChannelTaken("a reconsideration of this decision is pending; the lawsuit follows its decision")
+    if kind == "litigation":
+        for r in mine:
+            if r.kind != "reconsideration" or (r.decided_at is not None and r.final):
+                continue
+            last = proc.reconsideration_body_last_day(r) if r.decided_at is None else None
+            if last is None or sent <= last.date:
+                until = f" (the body's period runs at most until {last.date}{last.note()})" if last is not None else ""
+                raise RemedyChannelTaken(f"a reconsideration of this decision is pending; the lawsuit follows its decision{until}")
+            law = rule("litigation.after_reconsideration")
+            closes = period_end(last.date, law.value, law.unit)
+            if sent > closes.date:
+                raise LitigationWindowClosed(
+                    f"the reconsideration body's period ran out on {last.date}; the lawsuit was due by {closes.date}, filed {sent}",
+                    article=law.article,
+                )
+            proc.rely(s, law.key, law.article, closes)
     if kind == "reconsideration" and any(r.kind == "litigation" for r in mine):
         raise RemedyChannelTaken("a lawsuit against this decision was filed; it is not reconsidered as well")
     if kind == "reconsideration" and any(r.kind == "reconsideration" and r.decided_at is not None and r.final for r in mine):
