@@ -12,8 +12,12 @@ Dates are Beijing dates; START is Monday 2026-03-02, 09:00.
 
 from __future__ import annotations
 
+import datetime as dt
+
+from domain import procedure as proc
 from domain import refusals as r
 from domain.law import ACL, ALL, APL, ARL
+from domain.money import late_fee
 from tests.builders import (
     CaseFile,
     beijing,
@@ -163,6 +167,26 @@ def test_a_part_payment_does_not_stop_the_late_fee() -> None:
     case.act("payment.recorded", OFFICER_2, payment(1_000_000), at=beijing(2026, 4, 20, 10))
     state = case.act("late_fee.assessed", OFFICER_1, {"amount_fen": 450_000, "as_of": "2026-04-23"}, at=beijing(2026, 4, 23))
     assert state.late_fees_fen == 450_000
+
+
+def test_the_late_fee_stops_when_the_fine_is_paid_though_confiscated_gains_are_still_owed() -> None:
+    """Art 72 adds 3 % a day *of the fine* while the fine is unpaid: the gains confiscated beside it (still owed) do
+    not keep a fee on a paid fine running."""
+    case = standard_world().case()
+    state = case.play(hearing_case(START, until="served"), START)
+    d = state.decision
+    assert d is not None and d.confiscation_fen > 0 and "confiscate_gains" in d.penalties
+    due = proc.payment_due(state)
+    assert due is not None
+    paid_on = due.date + dt.timedelta(days=4)
+    case.act("payment.recorded", OFFICER_2, payment(d.fine_fen), at=beijing(paid_on.year, paid_on.month, paid_on.day, 10))
+    as_of = (due.date + dt.timedelta(days=20)).isoformat()
+    cap = late_fee(d.fine_fen, due.date, paid_on)
+    assert 0 < cap < d.fine_fen
+    at = beijing(due.date.year, due.date.month, due.date.day) + dt.timedelta(days=20)
+    refuse(case, "late_fee.assessed", OFFICER_1, {"amount_fen": cap + 1, "as_of": as_of}, at,
+           r.LateFeeExcessive, "late-fee-excessive", f"{APL}第七十二条")
+    assert case.act("late_fee.assessed", OFFICER_1, {"amount_fen": cap, "as_of": as_of}, at=at).late_fees_fen == cap
 
 
 # -- 4. ACL Arts 38, 54: the 10 working days run from the reminder's service; an announcement is served after 30 days --

@@ -172,13 +172,14 @@ def _late_fee(s: CaseState, act: ActRecord, p: LateFeeAssessed, registry: Regist
         raise ActNotAllowedNow("a late fee is assessed on a past day after the due date", article=f"{APL}第七十二条")
     excluded = [(r.filed_at, r.decided_at or act.recorded_at) for r in s.remedies]
     fine = d.fine_fen if d.changed_fine_fen is None else d.changed_fine_fen
-    # Art 72 (到期不缴纳罚款的，每日…加处罚款): the fee runs while the sum is unpaid, so it stops on the day the
-    # payments first covered what the decision orders (paid to the fine first: a late fee is never owed on it).
-    paid_on = _paid_in_full_on(s, d)
+    # Art 72 (到期不缴纳罚款的，每日按罚款数额的百分之三加处罚款): the fee runs on the fine while it is unpaid, so it
+    # stops on the day the payments first covered the fine (taken to the fine first: confiscated gains still
+    # owed do not keep a fee on a paid fine running).
+    paid_on = _fine_paid_on(s, fine)
     until = min(p.as_of, paid_on) if paid_on is not None else p.as_of
     cap = late_fee(fine, due.date, until, excluded)
     if s.late_fees_fen + p.amount_fen > cap:
-        paid = f", the sum paid in full on {paid_on}" if paid_on is not None and paid_on < p.as_of else ""
+        paid = f", the fine paid in full on {paid_on}" if paid_on is not None and paid_on < p.as_of else ""
         raise LateFeeExcessive(
             f"at most {cap} fen by {p.as_of} (due {due.date}{paid}); {s.late_fees_fen} fen already assessed{due.note()}"
         )
@@ -186,12 +187,12 @@ def _late_fee(s: CaseState, act: ActRecord, p: LateFeeAssessed, registry: Regist
     s.late_fees_fen += p.amount_fen
 
 
-def _paid_in_full_on(s: CaseState, d: Decision) -> dt.date | None:
-    """The day the payments first reached the money the decision orders (fine and confiscated gains), if they did."""
+def _fine_paid_on(s: CaseState, fine: int) -> dt.date | None:
+    """The day the payments first reached the fine (as changed on review), if they did."""
     total = 0
     for payment in s.payments:
         total += payment.amount_fen
-        if total >= d.money_due_fen:
+        if total >= fine:
             return local_date(payment.at)
     return None
 
