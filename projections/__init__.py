@@ -10,7 +10,8 @@ How to add a view
 Subclass :class:`projections.view.View` in a module of its own and set ``name`` (its tracking key — always set it:
 eventsourcing names a projection after its class otherwise), ``topics`` (``ledger.store.TOPIC_CASE``,
 ``TOPIC_REGISTRY`` or both), ``tables`` (what a rebuild empties; names start with ``zhifa_`` so that PostgreSQL's
-schema is applied) and ``version`` (bump it when a row's meaning changes: the runner then rebuilds the view).
+schema is applied) and ``version`` (bump it when a row's meaning changes: the runner then rebuilds the view; it does so too when any
+file under ``domain/`` changed, ``View.version_key``).
 Implement ``schema(cur)`` (``CREATE TABLE/INDEX IF NOT EXISTS``, SQL with ``?`` markers that
 ``ledger.db.Cursor`` adapts to both backends) and ``apply(cur, act)``, where ``act`` is a
 :class:`projections.view.Applied`: ``act.record`` is the domain's ``ActRecord`` (type, stream, version, actor,

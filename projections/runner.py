@@ -268,11 +268,11 @@ class Runner:
                 self.tracking.ensure(cur, view.name)
                 key = f"{TRACKING_PREFIX}{view.name}:version"
                 row = cur.execute("SELECT value FROM zhifa_meta WHERE key=?", (key,)).fetchone()
-                if row is None or row[0] != str(view.version):
+                if row is None or row[0] != view.version_key():
                     changed.append(view)
-                    cur.execute(store.db.upsert("zhifa_meta", ["key"], ["value"]), (key, str(view.version)))
-            # A new view, or its tables changed meaning: start it again from the beginning of the log (in step with
-            # the keepers of case states, if it reads them).
+                    cur.execute(store.db.upsert("zhifa_meta", ["key"], ["value"]), (key, view.version_key()))
+            # A new view, its tables changed meaning, or the rules that make its rows changed (View.version_key):
+            # start it again from the beginning of the log (in step with the keepers of case states, if it reads them).
             for view in self._in_step(changed):
                 view.reset(cur)
                 self.tracking.set(cur, view.name, 0)

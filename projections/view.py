@@ -9,7 +9,9 @@ without its position or a position without its rows.
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any, ClassVar
 
 import msgspec
@@ -17,6 +19,7 @@ from eventsourcing.dispatch import singledispatchmethod
 from eventsourcing.persistence import Tracking
 from eventsourcing.projection import Projection
 
+import domain
 from domain.acts import ActRecord
 from domain.case import CaseState, copy_state
 from domain.registry import Registry
@@ -33,6 +36,23 @@ _ENTRY = msgspec.json.Decoder(Entry)
 _SIGNED = msgspec.json.Decoder(SignedAct)
 _ACT = msgspec.json.Decoder(Act)
 _from_iso = dt.datetime.fromisoformat
+
+
+def rules_fingerprint(root: Path | None = None) -> str:
+    """The first 16 hex digits of SHA-256 over the rules' code and data: every file under ``domain/`` (its path
+    and bytes, in path order). Every view is a function of the log *and* of the rules (``apply_case``, the registry,
+    titles, disclosure texts and redaction all live there), so the runner stores this beside each view's version
+    and rebuilds a view from the start of the log when it changed: after an upgrade of the rules a view never
+    keeps rows that the new rules would not give (the cases view equal to ``apply_case`` replayed, and the rest)."""
+    base = root or Path(domain.__file__).resolve().parent
+    digest = hashlib.sha256()
+    for path in sorted(p for p in base.rglob("*") if p.is_file() and "__pycache__" not in p.parts):
+        digest.update(path.relative_to(base).as_posix().encode() + b"\0")
+        digest.update(hashlib.sha256(path.read_bytes()).digest())
+    return digest.hexdigest()[:16]
+
+
+RULES_FINGERPRINT = rules_fingerprint()
 
 
 @dataclass(slots=True)  # not frozen: a frozen dataclass sets each of its 11 fields through object.__setattr__, per act
@@ -141,6 +161,12 @@ class View(Projection[Any]):
         super().__init__(view=None)
         self.cursor: Cursor | None = None
 
+    @classmethod
+    def version_key(cls) -> str:
+        """What the runner stores as the view's version: ``version`` and the rules' fingerprint
+        (:func:`rules_fingerprint`); either changing starts the view again from the beginning of the log."""
+        return f"{cls.version}+rules-{RULES_FINGERPRINT}"
+
     def attach(self, tracking: Any) -> None:
         self._view = tracking
 
@@ -192,4 +218,4 @@ def local_iso(moment: dt.datetime) -> str:
     return canonical.format_timestamp(moment)
 
 
-__all__ = ["ALL_TOPICS", "Applied", "View", "decode_recorded", "decode_signed", "entry_hash", "local_iso"]
+__all__ = ["ALL_TOPICS", "RULES_FINGERPRINT", "Applied", "View", "decode_recorded", "decode_signed", "entry_hash", "local_iso", "rules_fingerprint"]

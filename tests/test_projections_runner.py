@@ -481,3 +481,49 @@ def test_a_view_naming_its_act_types_gets_only_those_and_its_position_still_reac
     assert [p for _, p in view.seen] == sorted(p for _, p in view.seen)
     assert runner.positions() == {"notes_only": head, "act_counter": head}
     assert sum(counts(ledger).values()) == head  # the other view still sees every act
+
+
+def test_a_view_made_by_other_rules_is_rebuilt_and_one_made_by_these_is_kept(ledger: LedgerFixture) -> None:
+    """Each view is stored with its version and the fingerprint of ``domain/`` (``View.version_key``): a database
+    whose cases view was written under other rules — here a state that these rules would not give, and the
+    fingerprint of other code — is emptied and rebuilt by the next runner, equal again to the replay; one written
+    under these rules stays where it is."""
+    from projections.cases import case_state
+
+    ids = small_log(ledger, cases=2, notes=2)
+    head = ledger.store.position()
+    Runner(ledger.store, [CaseStateView()]).catch_up()
+    assert Runner(ledger.store, [CaseStateView()]).positions() == {"cases": head}  # same rules: kept
+    with ledger.store.db.write() as cur:  # what an older release left: its rows and its fingerprint
+        stale = case_state(cur, ids[0])
+        assert stale is not None
+        stale.status = "archived"
+        cur.execute("UPDATE zhifa_proj_cases SET state=? WHERE case_id=?", (encode_state(stale).decode(), ids[0]))
+        cur.execute("UPDATE zhifa_meta SET value=? WHERE key='projection:cases:version'", (f"{CaseStateView.version}+rules-0000000000000000",))
+    upgraded = Runner(ledger.store, [CaseStateView()])
+    assert upgraded.positions() == {"cases": 0}
+    upgraded.catch_up()
+    with ledger.store.db.read() as cur:
+        for case in ids:
+            assert case_state(cur, case) == case_at(ledger.store, case).state
+        assert cur.execute("SELECT value FROM zhifa_meta WHERE key='projection:cases:version'").fetchone()[0] == CaseStateView.version_key()
+
+
+def test_the_rules_fingerprint_follows_every_file_under_domain(tmp_path: Path) -> None:
+    import shutil
+
+    import domain
+    from projections.view import RULES_FINGERPRINT, rules_fingerprint
+
+    copy = tmp_path / "domain"
+    shutil.copytree(Path(domain.__file__).parent, copy, ignore=shutil.ignore_patterns("__pycache__"))
+    assert rules_fingerprint(copy) == RULES_FINGERPRINT
+    (copy / "__pycache__").mkdir(exist_ok=True)
+    (copy / "__pycache__" / "x.pyc").write_bytes(b"bytecode")
+    assert rules_fingerprint(copy) == RULES_FINGERPRINT  # compiled files are not the rules
+    law = copy / "law.py"
+    law.write_bytes(law.read_bytes() + b"\n")
+    changed = rules_fingerprint(copy)
+    assert changed != RULES_FINGERPRINT
+    (copy / "data" / "extra.json").write_text("{}")
+    assert rules_fingerprint(copy) not in (changed, RULES_FINGERPRINT)
