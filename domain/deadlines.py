@@ -6,6 +6,10 @@ the simple-procedure report), each with its last day (Asia/Shanghai), whether th
 official calendar does not cover yet), the rule and its article. A clock that has been met (the act it waits for
 was recorded) is not listed; ``overdue(today)`` says whether a listed one has run out.
 
+The agency's duties that outlive the case — publishing a decision (118号: 7 working days for a penalty, 20 for
+another decision) or withdrawing a published one (APL Art 48: 3 working days), and sending a referred lead's result
+back (抄告) — are listed until done, also on a closed, archived or declined case.
+
 The party's own windows — statement and defence, hearing request, reconsideration, lawsuit — are listed only while
 they are open on ``now``'s date: when one closes, nobody is late (the party let its right lapse and the agency may go
 on), so it never turns overdue. The agency's limits and the party's payment stay listed past their last day, overdue,
@@ -20,8 +24,9 @@ import datetime as dt
 import msgspec
 
 from domain import procedure as proc
-from domain.calendar import Deadline, hours_after, local_date, period
+from domain.calendar import Deadline, hours_after, local_date, period, period_end
 from domain.case_state import CaseState
+from domain.disclosure import obligations
 from domain.law import rule
 from domain.registry import Registry
 
@@ -45,6 +50,10 @@ TITLES: dict[str, tuple[str, str]] = {
     "transfer.head_decides": ("负责人决定是否移送", "the head decides on the transfer"),
     "transfer.hand_over": ("移送案卷", "hand the file over"),
     "simple.report_within": ("当场处罚决定备案", "file the on-the-spot decision with the agency"),
+    "disclosure.penalty_within": ("公示行政处罚决定", "publish the penalty decision"),
+    "disclosure.other_within": ("公示行政执法决定", "publish the enforcement decision"),
+    "disclosure.withdraw_within": ("撤下已公示的决定并公开理由", "withdraw the published decision and publish why"),
+    "referral.result_within": ("将处理结果抄告移送部门", "send the result back to the referring regulator"),
 }
 
 
@@ -108,10 +117,10 @@ def deadlines(state: CaseState, registry: Registry, now: dt.datetime | None = No
     """Every clock still running on the case on ``now``, earliest first (a party's window only while open, see
     above). Open pauses count as running until ``now``."""
     now = now or state.updated_at
-    out: list[CaseDeadline] = []
+    out: list[CaseDeadline] = _duties(state, registry)
     finished = state.closed_at is not None or state.archived_at is not None
     if finished:
-        return out
+        return sorted(out, key=lambda c: (c.due, c.rule, c.subject or ""))
     d = state.decision
     open_case = d is None and state.terminated_at is None and not state.transfer_sent
     if state.filed_at is None and state.declined_at is None and d is None:
@@ -176,6 +185,23 @@ def deadlines(state: CaseState, registry: Registry, now: dt.datetime | None = No
     today = local_date(now)
     out = [c for c in out if c.rule not in PARTY_WINDOWS or not c.overdue(today)]
     return sorted(out, key=lambda c: (c.due, c.rule, c.subject or ""))
+
+
+def _duties(state: CaseState, registry: Registry) -> list[CaseDeadline]:
+    """The duties listed until done, whatever the case's stage: disclosure (publish, withdraw) and the referral's
+    result sent back."""
+    out = [
+        _of(o.due.rule_key or "disclosure.penalty_within", o.due, f"v{o.decision_version}")
+        for o in obligations(state)
+        if o.done_at is None
+    ]
+    lead = state.lead
+    handled = state.filed_at or state.declined_at
+    if lead is not None and lead.source == "referral" and state.referral_result_at is None and handled is not None:
+        applied = proc.case_rule(registry, state, "referral.result_within", handled)
+        end = period_end(local_date(handled), applied.value, applied.unit)
+        out.append(_clock("referral.result_within", end.date, end.provisional, source=applied.describe()))
+    return out
 
 
 def overdue(state: CaseState, registry: Registry, now: dt.datetime) -> list[CaseDeadline]:

@@ -5,7 +5,9 @@ Nothing here is stored: every clock is recomputed from the current-state view's 
 day has passed, **yellow** when at most ``yellow_days`` working days are left (3 by default, configurable), with
 the provisional flag of a last day that lies in a year the official calendar does not cover yet. Cards are listed
 per case and counted per agency, township (the agency itself when it is a township or street, else its parent if
-that is one) and officer. The CLI and the web API call these functions; they take a ``Store`` and plain values.
+that is one) and officer. A finished case (closed, archived, declined) still shows the duties that outlive it: a
+decision to publish or withdraw, a referred lead's result to send back. The CLI and the web API call these
+functions; they take a ``Store`` and plain values.
 """
 
 from __future__ import annotations
@@ -28,13 +30,15 @@ from ledger.db import Cursor
 from ledger.store import Store
 from projections.cases import TABLE as CASES
 from projections.cases import decode_state
-from projections.runner import replay_registry
+from projections.disclosure import OBLIGATIONS, DisclosureView
+from projections.runner import TRACKING_PREFIX, replay_registry
 
 Card = Literal["yellow", "red"]
 DEFAULT_YELLOW_DAYS = 3  # local practice (粤执法, 浙江 platforms): yellow card this many working days before
 FINISHED = ("closed", "archived", "declined")
 REVERSED = frozenset({"changed", "revoked", "confirmed_illegal", "confirmed_void", "remake"})
 TOWNSHIP_KINDS = frozenset({"township", "street", "town"})
+DISCLOSURES = DisclosureView.name
 
 
 @dataclass(frozen=True)
@@ -80,9 +84,14 @@ def township_of(registry: Registry, agency: str | None) -> str | None:
 
 
 def open_states(cur: Cursor, agency: str | None = None) -> Iterator[CaseState]:
-    """Every case the view holds that is not finished (closed, archived, declined), optionally of one agency."""
+    """Every case the view holds that is not finished (closed, archived, declined), optionally of one agency — and
+    every finished one that may still owe a duty outliving it (``domain.deadlines``): a referred lead (its result
+    sent back), and, where the disclosure view is hosted, a decision it lists as not yet published or withdrawn."""
     marks = ",".join("?" * len(FINISHED))
-    sql = f"SELECT state FROM {CASES} WHERE status NOT IN ({marks})"
+    owing = "referred_by IS NOT NULL"
+    if cur.execute("SELECT 1 FROM zhifa_tracking WHERE name=?", (TRACKING_PREFIX + DISCLOSURES,)).fetchone() is not None:
+        owing += f" OR case_id IN (SELECT case_id FROM {OBLIGATIONS} WHERE done_at IS NULL)"
+    sql = f"SELECT state FROM {CASES} WHERE (status NOT IN ({marks}) OR {owing})"
     params: list[Any] = list(FINISHED)
     if agency is not None:
         sql += " AND (agency = ? OR in_name_of = ?)"

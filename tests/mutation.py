@@ -57,6 +57,7 @@ G = "tests/test_domain_registry.py::"
 RL = "tests/test_domain_rules_lawful.py::"
 RV = "tests/test_domain_rules_review.py::"
 S11 = "tests/test_domain_rules_session11.py::"
+DL = "tests/test_domain_deadlines.py::"
 
 MUTATION_MAP: dict[str, list[str]] = {
     "filing.decide_window": [C + "test_filing_window_without_testing_is_15_working_days"],
@@ -118,6 +119,7 @@ MUTATION_MAP: dict[str, list[str]] = {
     "disclosure.penalty_within": [L + "test_disclosure_deadlines"],
     "disclosure.other_within": [L + "test_disclosure_deadlines"],
     "disclosure.withdraw_within": [L + "test_disclosure_deadlines"],
+    "referral.result_within": [DL + "test_a_referred_lead_owes_its_result_back_until_sent_even_once_declined"],
     "publicity.minor_min": [L + "test_publicity_periods"],
     "publicity.minor_max": [L + "test_publicity_periods"],
     "publicity.general_min": [L + "test_publicity_periods"],

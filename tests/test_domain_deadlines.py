@@ -51,8 +51,11 @@ def test_a_requested_hearing_stops_the_request_window() -> None:
 
 def test_served_decision_runs_payment_remedies_and_enforcement_clocks() -> None:
     clocks = _clocks("served")
-    assert set(clocks) == {"payment.window", "reconsideration.window", "litigation.window", "enforcement.apply_within"}
+    assert set(clocks) == {"payment.window", "reconsideration.window", "litigation.window", "enforcement.apply_within",
+                           "disclosure.penalty_within"}
     served = dt.date(2026, 4, 11)  # day 40
+    # Decided Saturday 4-11 and not yet published: 7 working days (118号), 4-13 … 4-21.
+    assert clocks["disclosure.penalty_within"].due == dt.date(2026, 4, 21)
     assert clocks["payment.window"].due == dt.date(2026, 4, 27)  # 4-26 is a Sunday: the next working day
     assert clocks["litigation.window"].due == dt.date(2026, 10, 12)  # 10-11 is a Sunday after National Day
     assert clocks["payment.window"].due > served
@@ -63,7 +66,7 @@ def test_payment_clock_goes_once_paid_and_overdue_reports_it_before() -> None:
     case = world.case()
     state = case.play(organisation_case(START, until="served"), START)
     late = START + 60 * D
-    assert [c.rule for c in overdue(state, world.registry, late)] == ["payment.window"]
+    assert [c.rule for c in overdue(state, world.registry, late)] == ["disclosure.penalty_within", "payment.window"]
     case.act("payment.recorded", OFFICER_2, {"amount_fen": 1_500_000, "method": "bank", "receipt_ref": "x", "hard_to_collect": False}, at=late)
     assert case.state is not None and "payment.window" not in {c.rule for c in deadlines(case.state, world.registry)}
 
@@ -159,3 +162,36 @@ def test_the_head_extends_the_filing_clock_once_by_15_working_days() -> None:
     clocks = {c.rule: c for c in deadlines(state, world.registry)}
     # 3-24 … 4-3 (9), Qingming 4-4..4-6, then 4-7 … 4-14 (15).
     assert clocks["filing.decide_window"].due == dt.date(2026, 4, 14)
+
+
+def test_a_referred_lead_owes_its_result_back_until_sent_even_once_declined() -> None:
+    # 管罚分离: declined Thursday 3-5 (day 3), the result goes back to the referring regulator within 5 working days
+    # (local default): 3-6, 3-9 … 3-12. Sending it ends the clock; a case of the bureau's own finding has none.
+    world = standard_world()
+    case = world.case()
+    steps = scenario("declined", START)
+    state = case.play(steps[: next(i for i, s in enumerate(steps) if s.type == "referral.result_sent")], START)
+    assert state.status == "declined" and state.referral_result_at is None
+    clocks = {c.rule: c for c in deadlines(state, world.registry)}
+    assert list(clocks) == ["referral.result_within"] and clocks["referral.result_within"].due == dt.date(2026, 3, 12)
+    assert "national default" in clocks["referral.result_within"].source
+    assert [c.rule for c in overdue(state, world.registry, beijing(2026, 3, 13))] == ["referral.result_within"]
+    assert overdue(state, world.registry, beijing(2026, 3, 12)) == []
+    sent = case.act("referral.result_sent", OFFICER_1, {"to": "agency/360100-scjg", "result": "declined", "copy_to": [], "note": "不予立案"},
+                    at=beijing(2026, 3, 10))
+    assert deadlines(sent, world.registry) == []
+    assert "referral.result_within" not in _clocks("filed")  # not referred: nothing to send back
+
+
+def test_a_publication_owed_outlives_the_closing_of_the_case_until_it_is_done() -> None:
+    # 118号: the penalty decision is published within 7 working days, whatever happens to the case meanwhile; an
+    # archived case that never published it still shows the duty, and the publication ends it.
+    world = standard_world()
+    case = world.case()
+    state = case.play(scenario("archived", START), START)
+    assert state.archived_at is not None and state.decision is not None and not state.disclosures
+    clocks = deadlines(state, world.registry)
+    assert [c.rule for c in clocks] == ["disclosure.penalty_within"] and clocks[0].subject == f"v{state.decision.version}"
+    published = case.act("disclosure.published", OFFICER_1, {"decision_version": state.decision.version, "publicity_class": None, "note": ""},
+                         at=state.updated_at + D)
+    assert deadlines(published, world.registry) == []

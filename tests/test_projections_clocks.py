@@ -147,3 +147,37 @@ def test_an_unpaid_fine_stays_overdue_past_its_window(tmp_path: Path) -> None:
     remedies = {"reconsideration.window", "litigation.window"}
     assert not any(d.get(r) == "red" for d in days for r in remedies)
     store.close()
+
+
+def test_duties_outliving_the_case_are_carded_on_finished_cases_until_done(tmp_path: Path) -> None:
+    # A referred lead declined without its result sent back (管罚分离 抄告), and an archived case whose penalty decision
+    # was never published (118号): neither case is open, both duties still show, yellow then red, on the
+    # supervisor's lists — and nothing else of those finished cases does.
+    store = Store(f"sqlite:///{tmp_path / 'w.sqlite'}")
+    start = dt.datetime(2026, 3, 2, 1, 0, tzinfo=dt.UTC)
+    w = start_world(store, start)
+    declined = sc.scenario("declined", start)
+    cut = next(i for i, step in enumerate(declined) if step.type == "referral.result_sent")
+    run_stories(w, [("declined", cut, 0), ("archived", None, 0)], start)
+    runner = Runner(store, default_views())
+    runner.catch_up()
+    by_name = {name: case for case, name in w.cases.items()}
+    referral_id, archived_id = by_name["declined"], by_name["archived"]
+
+    def cards(day: int) -> dict[str, dict[str, str | None]]:
+        found: dict[str, dict[str, str | None]] = {}
+        for x in warnings(store, start + dt.timedelta(days=day)):
+            found.setdefault(x.case_id, {})[x.rule] = x.card
+        return found
+
+    assert cards(4).get(referral_id) is None  # declined Thursday 3-5: due 3-12, 4 working days left on 3-6
+    assert cards(8).get(referral_id) == {"referral.result_within": "yellow"}
+    assert cards(30).get(referral_id) == {"referral.result_within": "red"}
+    assert cards(200).get(archived_id) == {"disclosure.penalty_within": "red"}
+    assert {x.case_id for x in overdue(store, start + dt.timedelta(days=200))} == {referral_id, archived_id}
+    w.clock.now = start + dt.timedelta(days=20)  # the result sent back, late
+    step = declined[cut]
+    assert w.append(referral_id, step.type, step.actor, step.payload)
+    runner.catch_up()
+    assert referral_id not in cards(200)
+    store.close()
