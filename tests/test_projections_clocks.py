@@ -15,7 +15,7 @@ from projections.catalog import default_views
 from projections.runner import Runner
 from projections.supervision import card_counts, overdue, warnings
 from tests.conftest import FakeClock, LedgerFixture, make_ledger
-from tests.workload import run_stories, start_world
+from tests.workload import Workload, run_stories, start_world
 from zhifa import scenarios as sc
 
 
@@ -88,11 +88,7 @@ def test_cards_are_counted_per_agency_and_officer(national_day: tuple[LedgerFixt
 
 
 def test_cards_per_township_and_officer_for_a_delegated_township_case(tmp_path: Path) -> None:
-    store = Store(f"sqlite:///{tmp_path / 'w.sqlite'}")
-    start = dt.datetime(2026, 3, 2, 1, 0, tzinfo=dt.UTC)
-    w = start_world(store, start)
-    run_stories(w, [("township_delegated", None, 0)], start)
-    Runner(store, default_views()).catch_up()
+    store, w, start, _ = _stories(tmp_path, [("township_delegated", None, 0)])
     (case,) = w.cases
     late = warnings(store, start + dt.timedelta(days=200))
     assert {x.rule for x in late} == {"decision.time_limit"} and all(x.card == "red" for x in late)
@@ -102,6 +98,17 @@ def test_cards_per_township_and_officer_for_a_delegated_township_case(tmp_path: 
     assert warnings(store, start + dt.timedelta(days=200), township="agency/elsewhere") == []
     assert [x.case_id for x in warnings(store, start + dt.timedelta(days=200), officer=sc.LEHUA_1)] == [case]
     store.close()
+
+
+def _stories(tmp_path: Path, plan: list[tuple[str, int | None, float]]) -> tuple[Store, Workload, dt.datetime, Runner]:
+    """A SQLite ledger with the demo cast and ``plan``'s stories from Monday 2026-03-02 09:00 Beijing, views caught up."""
+    store = Store(f"sqlite:///{tmp_path / 'w.sqlite'}")
+    start = dt.datetime(2026, 3, 2, 1, 0, tzinfo=dt.UTC)
+    w = start_world(store, start)
+    run_stories(w, plan, start)
+    runner = Runner(store, default_views())
+    runner.catch_up()
+    return store, w, start, runner
 
 
 def _cards_by_day(store: Store, case: str, first: dt.datetime, days: int) -> list[dict[str, str | None]]:
@@ -114,11 +121,7 @@ def _cards_by_day(store: Store, case: str, first: dt.datetime, days: int) -> lis
 def test_a_party_window_goes_yellow_while_open_and_is_never_overdue_once_closed(tmp_path: Path) -> None:
     # The party's statement and hearing-request windows (APL Arts 45, 64) close without anyone being late: they show
     # a yellow card near their end and then leave the lists, while the agency's 90-day limit (Art 60) turns red.
-    store = Store(f"sqlite:///{tmp_path / 'w.sqlite'}")
-    start = dt.datetime(2026, 3, 2, 1, 0, tzinfo=dt.UTC)
-    w = start_world(store, start)
-    run_stories(w, [("notified", None, 0)], start)
-    Runner(store, default_views()).catch_up()
+    store, w, start, _ = _stories(tmp_path, [("notified", None, 0)])
     (case,) = w.cases
     days = _cards_by_day(store, case, start, 120)
     for window in ("notice.statement_window", "hearing.request_window"):
@@ -134,11 +137,7 @@ def test_a_party_window_goes_yellow_while_open_and_is_never_overdue_once_closed(
 def test_an_unpaid_fine_stays_overdue_past_its_window(tmp_path: Path) -> None:
     # Art 67: the party pays within 15 days of service; past that the fine is in default (late fee, reminder, court)
     # and the clock stays red until payment, while the remedy windows simply close.
-    store = Store(f"sqlite:///{tmp_path / 'w.sqlite'}")
-    start = dt.datetime(2026, 3, 2, 1, 0, tzinfo=dt.UTC)
-    w = start_world(store, start)
-    run_stories(w, [("served", None, 0)], start)
-    Runner(store, default_views()).catch_up()
+    store, w, start, _ = _stories(tmp_path, [("served", None, 0)])
     (case,) = w.cases
     days = _cards_by_day(store, case, start, 300)
     payment = [d.get("payment.window") for d in days]
@@ -153,14 +152,9 @@ def test_duties_outliving_the_case_are_carded_on_finished_cases_until_done(tmp_p
     # A referred lead declined without its result sent back (管罚分离 抄告), and an archived case whose penalty decision
     # was never published (118号): neither case is open, both duties still show, yellow then red, on the
     # supervisor's lists — and nothing else of those finished cases does.
-    store = Store(f"sqlite:///{tmp_path / 'w.sqlite'}")
-    start = dt.datetime(2026, 3, 2, 1, 0, tzinfo=dt.UTC)
-    w = start_world(store, start)
-    declined = sc.scenario("declined", start)
+    declined = sc.scenario("declined", dt.datetime(2026, 3, 2, 1, 0, tzinfo=dt.UTC))
     cut = next(i for i, step in enumerate(declined) if step.type == "referral.result_sent")
-    run_stories(w, [("declined", cut, 0), ("archived", None, 0)], start)
-    runner = Runner(store, default_views())
-    runner.catch_up()
+    store, w, start, runner = _stories(tmp_path, [("declined", cut, 0), ("archived", None, 0)])
     by_name = {name: case for case, name in w.cases.items()}
     referral_id, archived_id = by_name["declined"], by_name["archived"]
 
