@@ -254,6 +254,19 @@ class Reliance(_S):
         return f"{self.source or self.rule}{day}{flag}"
 
 
+class Nonconformity(_S):
+    """A recorded act that today's rules refuse (they were tightened after the writer accepted it): the act stays
+    in the ledger and in the full-process record, but changes nothing in the state; supervisors see it here and
+    ``zhifa check`` names it (``rules-refuse``)."""
+
+    version: int
+    act_type: str
+    recorded_at: dt.datetime
+    code: str
+    article: str
+    reason: str
+
+
 class CaseState(msgspec.Struct, kw_only=True):
     """One case. ``status`` is derived from the fields after every act (see ``domain.case.status_of``)."""
 
@@ -326,6 +339,9 @@ class CaseState(msgspec.Struct, kw_only=True):
     disclosures: list[Disclosure] = msgspec.field(default_factory=list)
     relied_on: list[Reliance] = msgspec.field(default_factory=list)
     """What the last accepted act rested on (rule sources, days and whether provisional); reset by every act."""
+    nonconforming: list[Nonconformity] = msgspec.field(default_factory=list)
+    """Recorded acts the rules now refuse, in version order (``domain.case.apply_recorded``); empty on a ledger
+    written under the rules that replay it."""
 
     @property
     def paid_fen(self) -> int:

@@ -24,6 +24,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
+from domain.fingerprint import RULES_FINGERPRINT
 from domain.registry import Registry
 from ledger.court.keys import SigningKey
 from ledger.store import Store, position_column, unframe
@@ -47,7 +48,9 @@ def snapshot_key(log_key: SigningKey) -> bytes:
 
 
 def _mac(key: bytes, position: int, entry_hash: bytes, body: bytes) -> bytes:
-    return hmac.new(key, _DOMAIN + position.to_bytes(8, "big") + entry_hash + body, hashlib.sha256).digest()
+    # Bound to the rules (domain.fingerprint) too: a registry replayed by other rules is replayed again, not believed.
+    return hmac.new(key, _DOMAIN + RULES_FINGERPRINT.encode() + position.to_bytes(8, "big") + entry_hash + body,
+                    hashlib.sha256).digest()
 
 
 def _ensure_table(store: Store) -> None:

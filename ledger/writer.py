@@ -27,10 +27,11 @@ from typing import Any
 import msgspec
 
 from domain.acts import ActRecord, stream_kind
-from domain.case import CaseState, apply_case
+from domain.case import CaseState, apply_case, apply_recorded
 from domain.errors import DomainError
+from domain.fingerprint import RULES_FINGERPRINT
 from domain.registry import Registry
-from domain.registry_acts import apply_registry
+from domain.registry_acts import apply_registry, apply_registry_recorded
 from ledger import canonical
 from ledger.act_form import open_act
 from ledger.court.keys import KeyFormatError, SigningKey, VerifierKey, parse_verifier_key
@@ -148,8 +149,9 @@ def state_cache_key(log_key: SigningKey) -> bytes:
 
 
 def state_seal(key: bytes, stream: str, version: int, head: bytes, state: bytes) -> bytes:
-    """HMAC-SHA256 binding a case state to the stream, version and head entry it was computed at."""
-    message = b"\x00".join((STATE_SEAL_DOMAIN, stream.encode(), str(version).encode(), head, state))
+    """HMAC-SHA256 binding a case state to the stream, version and head entry it was computed at, and to the rules
+    that computed it (``domain.fingerprint``): after an upgrade of the rules a cached state is recomputed, not believed."""
+    message = b"\x00".join((STATE_SEAL_DOMAIN, RULES_FINGERPRINT.encode(), stream.encode(), str(version).encode(), head, state))
     return hmac.new(key, message, hashlib.sha256).digest()
 
 
@@ -162,8 +164,9 @@ class CaseStateUnverifiable(LedgerError):
 
 def replay_case_state(store: Store, stream: str, upto_version: int) -> CaseState | None:
     """A case's state recomputed from the log alone: the registry replayed from the log key, and the case's acts
-    applied in log order with the registry as of each act — what the writer uses when it cannot verify a cache.
-    Raises :class:`CaseStateUnverifiable` (naming the version) if a recorded act no longer replays."""
+    applied in log order with the registry as of each act — what the writer uses when it cannot verify a cache. An
+    act the rules now refuse is noted on the state, not applied (``apply_recorded``); raises
+    :class:`CaseStateUnverifiable` (naming the version) if a recorded entry of the case no longer decodes."""
     rows = store.stream_rows(stream, upto_version)
     if not rows:
         return None
@@ -180,9 +183,9 @@ def replay_case_state(store: Store, stream: str, upto_version: int) -> CaseState
             entry = canonical.decode(entry_data, Entry)
             record = act_record(open_envelope(envelope), entry.version, canonical.parse_timestamp(entry.recorded_at))
             if stream_kind(record.type) == "registry":
-                registry = apply_registry(registry, record)
+                registry = apply_registry_recorded(registry, record)
             else:
-                state = apply_case(state, record, registry)
+                state = apply_recorded(state, record, registry)
         except (DomainError, EnvelopeError, ValueError, canonical.NonCanonicalError) as exc:
             if row_stream != stream:
                 continue  # a bad registry row elsewhere is for `zhifa check` to name
@@ -270,7 +273,7 @@ class Writer:
             entry_data, envelope = unframe(state)
             entry = canonical.decode(entry_data, Entry)
             record = act_record(open_envelope(envelope), entry.version, canonical.parse_timestamp(entry.recorded_at))
-            self.registry = apply_registry(self.registry, record)
+            self.registry = apply_registry_recorded(self.registry, record)
             digest = entry_hash(entry_data)
             self._heads[stream] = (int(version), digest)
             last, replayed = (int(position), digest), replayed + 1
@@ -293,7 +296,7 @@ class Writer:
                 entry = canonical.decode(entry_data, Entry)
                 opened = open_envelope(envelope)
                 record = act_record(opened, entry.version, canonical.parse_timestamp(entry.recorded_at))
-                self.registry = apply_registry(self.registry, record)
+                self.registry = apply_registry_recorded(self.registry, record)
                 self._heads[stream] = (entry.version, entry_hash(entry_data))
             else:
                 self._heads.pop(stream, None)

@@ -2,7 +2,8 @@
 
 ``case_at(store, case_id, version=…, as_of=…)`` reads the case's entries and envelopes from the event store and
 applies them with ``apply_case`` against the registry as it stood at each act's position in the log — exactly
-what the writer judged — and returns the state after the chosen act with the acts up to it. A time resolves to the
+what the writer judged (an act the rules now refuse is noted on the state, ``CaseState.nonconforming``, not
+applied: ``domain.case.apply_recorded``) — and returns the state after the chosen act with the acts up to it. A time resolves to the
 last entry recorded at or before it (:func:`parse_moment`: Asia/Shanghai when no offset is given; the ledger's own
 ``2026-05-01T02:00:00.000000Z`` is accepted as printed). The web service calls this for
 ``GET /api/cases/{id}?as_of=|?version=``; the CLI for ``zhifa case show`` and ``zhifa case timeline``.
@@ -17,7 +18,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from domain.calendar import LEGAL_TZ
-from domain.case import CaseState, apply_case
+from domain.case import CaseState, apply_recorded
 from ledger import canonical
 from ledger.envelope import entry_hash
 from ledger.errors import LedgerError
@@ -149,7 +150,7 @@ def case_at(store: Store, case_id: str, version: int | None = None, as_of: dt.da
     acts: list[TimelineRow] = []
     for position, entry_data, entry, act, _kid, record in chosen:
         registry = registries.at(position)
-        state = apply_case(state, record, registry)
+        state = apply_recorded(state, record, registry)
         if record.type == "act.cosigned":
             pending_cosigns.setdefault(int(record.payload.get("act_version", 0)), []).append(record.actor)
         title, title_en = title_of(record.type)

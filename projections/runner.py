@@ -34,9 +34,10 @@ from typing import Any, ClassVar, cast
 from eventsourcing.persistence import Tracking, TrackingRecorder
 
 from domain.acts import ActRecord
-from domain.case import CaseState, apply_case
+from domain.case import CaseState, apply_case, apply_recorded
+from domain.errors import DomainError
 from domain.registry import Registry
-from domain.registry_acts import apply_registry
+from domain.registry_acts import apply_registry_recorded
 from ledger.canonical import format_timestamp
 from ledger.db import Cursor
 from ledger.envelope import entry_hash
@@ -131,7 +132,7 @@ def replay_registry(store: Store, upto: int | None = None, start: tuple[Registry
         if upto is not None and note.id > upto:
             break
         event = cast(Recorded, store.app.mapper.to_domain_event(note))
-        registry = apply_registry(registry, decode_recorded(note.id, event)[3])
+        registry = apply_registry_recorded(registry, decode_recorded(note.id, event)[3])
         after = note.id
     return registry, (after if upto is None else max(after, upto))
 
@@ -139,7 +140,17 @@ def replay_registry(store: Store, upto: int | None = None, start: tuple[Registry
 def replay_states(store: Store, cases: set[str], upto: int) -> dict[str, CaseState]:
     """Each of ``cases``'s state after its acts at log positions ≤ ``upto``, replayed from the ledger with
     ``apply_case`` against the registry as of each act (one pass of the registry's acts for all of them); a case
-    with no act by then is absent."""
+    with no act by then is absent. An act today's rules refuse is noted, not applied (:func:`apply_owned`)."""
+    return _replay(store, cases, upto, owned=True)
+
+
+def replay_case(store: Store, case: str, before: int) -> CaseState | None:
+    """One case's state after its acts at log positions < ``before``, each act applied to a copy
+    (``apply_recorded``): the safe path an in-place replay falls back to when the rules refuse a recorded act."""
+    return _replay(store, {case}, before - 1, owned=False).get(case)
+
+
+def _replay(store: Store, cases: set[str], upto: int, *, owned: bool) -> dict[str, CaseState]:
     rows: list[tuple[int, str, bytes]] = []
     with store.db.read() as cur:
         column = position_column(cur.kind)
@@ -157,8 +168,30 @@ def replay_states(store: Store, cases: set[str], upto: int) -> dict[str, CaseSta
     for position, case, framed in rows:
         entry_data, envelope = unframe(framed)
         record = decode_recorded(position, Recorded(case, 0, TOPIC_CASE, entry_data, envelope))[3]
-        states[case] = apply_case(states.get(case), record, registry.at(position), owned=True)
+        at = registry.at(position)
+        if owned:
+            states[case] = apply_owned(store, states.get(case), record, at, position)
+        else:
+            states[case] = apply_recorded(states.get(case), record, at)
     return states
+
+
+def apply_owned(store: Store, before: CaseState | None, act: ActRecord, registry: Registry, position: int) -> CaseState:
+    """``apply_case`` in place on a state the caller owns, for an act the ledger holds at ``position``. If today's
+    rules refuse it (``domain.case.apply_recorded``), the half-changed state is set back from the ledger (the case's
+    acts before ``position``, replayed on copies) and the refusal noted on it; ``before`` itself is updated in place,
+    so that whatever else holds it (an earlier act's ``Applied`` of this batch) sees the same state."""
+    try:
+        return apply_case(before, act, registry, owned=True)
+    except DomainError:
+        log.warning("case %s v%d (%s, log position %d) is refused by the current rules: noted on the state, not applied",
+                    act.stream, act.version, act.type, position)
+        state = apply_recorded(replay_case(store, act.stream, position), act, registry)
+        if before is None:
+            return state
+        for name in state.__struct_fields__:
+            setattr(before, name, getattr(state, name))
+        return before
 
 
 class RegistryBefore:
@@ -174,7 +207,7 @@ class RegistryBefore:
     def at(self, position: int) -> Registry:
         while self._pending is not None and self._pending.id < position:
             event = cast(Recorded, self.store.app.mapper.to_domain_event(self._pending))
-            self.registry = apply_registry(self.registry, decode_recorded(self._pending.id, event)[3])
+            self.registry = apply_registry_recorded(self.registry, decode_recorded(self._pending.id, event)[3])
             self._pending = next(self._notes, None)
         return self.registry
 
@@ -191,7 +224,8 @@ class CaseStates:
 
     size: ClassVar[int] = 4096
 
-    def __init__(self) -> None:
+    def __init__(self, store: Store) -> None:
+        self.store = store
         self.held: OrderedDict[str, CaseState] = OrderedDict()
         self.at: int | None = None
 
@@ -200,7 +234,7 @@ class CaseStates:
             self.held.clear()
             self.at = base
 
-    def apply(self, cur: Cursor, source: View | None, act: ActRecord, registry: Registry) -> CaseState:
+    def apply(self, cur: Cursor, source: View | None, act: ActRecord, registry: Registry, position: int) -> CaseState:
         case = act.stream
         before = self.held.get(case)
         if before is None:
@@ -213,7 +247,7 @@ class CaseStates:
             self.held.move_to_end(case)
         # The states held here are the runner's own (decoded from a view's table or made by apply_case) and a
         # refusal forgets them with the batch, so the act is applied in place (no deep copy per act).
-        state = apply_case(before, act, registry, owned=True)
+        state = apply_owned(self.store, before, act, registry, position)
         self.held[case] = state
         return state
 
@@ -252,7 +286,7 @@ class Runner:
         self.tracking = TrackingTable(store)
         self.mapper = store.app.mapper
         self._registry: tuple[Registry, int] | None = None
-        self._states = CaseStates()
+        self._states = CaseStates(store)
         # Act type → the views capturing the state right after such an act (View.state_per_act), with their hooks.
         self._captures: dict[str, list[tuple[str, Callable[[ActRecord, CaseState], Any]]]] = {}
         for v in self.views:
@@ -369,11 +403,12 @@ class Runner:
                 entry, act, kid, record, act_bytes = decode_signed(note.id, event)
                 state = seen = None
                 if note.topic == TOPIC_REGISTRY:
-                    registry = apply_registry(registry, record)
+                    registry = apply_registry_recorded(registry, record)
                 elif needed and note.id > base and note.topic == TOPIC_CASE:
-                    state = states.apply(cur, source, record, registry)
+                    state = states.apply(cur, source, record, registry, note.id)
                     takers = captures.get(record.type)
-                    if takers is not None:
+                    # An act the rules now refuse changed nothing a view could capture (apply_owned).
+                    if takers is not None and not (state.nonconforming and state.nonconforming[-1].version == record.version):
                         seen = {name: capture(record, state) for name, capture in takers}
                 # By position, in the order of Applied's fields (position, topic, entry, entry_bytes, entry_hash,
                 # envelope, act_bytes, act, kid, record, registry, state, seen): by keyword it took three times as long.

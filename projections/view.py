@@ -9,9 +9,7 @@ without its position or a position without its rows.
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
 from dataclasses import dataclass
-from pathlib import Path
 from typing import Any, ClassVar
 
 import msgspec
@@ -19,9 +17,9 @@ from eventsourcing.dispatch import singledispatchmethod
 from eventsourcing.persistence import Tracking
 from eventsourcing.projection import Projection
 
-import domain
 from domain.acts import ActRecord
 from domain.case import CaseState, copy_state
+from domain.fingerprint import RULES_FINGERPRINT, rules_fingerprint
 from domain.registry import Registry
 from ledger import canonical
 from ledger.db import Cursor
@@ -38,21 +36,6 @@ _ACT = msgspec.json.Decoder(Act)
 _from_iso = dt.datetime.fromisoformat
 
 
-def rules_fingerprint(root: Path | None = None) -> str:
-    """The first 16 hex digits of SHA-256 over the rules' code and data: every file under ``domain/`` (its path
-    and bytes, in path order). Every view is a function of the log *and* of the rules (``apply_case``, the registry,
-    titles, disclosure texts and redaction all live there), so the runner stores this beside each view's version
-    and rebuilds a view from the start of the log when it changed: after an upgrade of the rules a view never
-    keeps rows that the new rules would not give (the cases view equal to ``apply_case`` replayed, and the rest)."""
-    base = root or Path(domain.__file__).resolve().parent
-    digest = hashlib.sha256()
-    for path in sorted(p for p in base.rglob("*") if p.is_file() and "__pycache__" not in p.parts):
-        digest.update(path.relative_to(base).as_posix().encode() + b"\0")
-        digest.update(hashlib.sha256(path.read_bytes()).digest())
-    return digest.hexdigest()[:16]
-
-
-RULES_FINGERPRINT = rules_fingerprint()
 
 
 @dataclass(slots=True)  # not frozen: a frozen dataclass sets each of its 11 fields through object.__setattr__, per act

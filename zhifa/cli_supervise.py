@@ -123,6 +123,9 @@ def case_show(settings: Settings, case_id: str, as_of: str | None, version: int 
         f"  paid       {s.paid_fen} fen",
         f"  remedies   {', '.join(r.kind + ':' + (r.outcome or 'pending') for r in s.remedies) or '-'}",
     ]
+    # Recorded acts the current rules refuse (tightened since they were taken): on record, not applied.
+    lines += [f"  refused    v{n.version} {n.act_type}: {n.code} {n.article} — {n.reason} (recorded, not applied)"
+              for n in s.nonconforming]
     click.echo("\n".join(lines))
 
 

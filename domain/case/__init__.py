@@ -92,9 +92,16 @@ dispatch table: ``dispatch``.
 from __future__ import annotations
 
 from domain.case.common import CaseAlreadyOpen, CaseNotOpen
-from domain.case.dispatch import apply_case, copy_state, invariant_violations, status_of
+from domain.case.dispatch import (
+           apply_case,
+           apply_recorded,
+           copy_state,
+           invariant_violations,
+           note_refused,
+           status_of,
+)
 from domain.case_acts import LeadReceived
 from domain.case_state import CaseState
 
-__all__ = ["CaseAlreadyOpen", "CaseNotOpen", "CaseState", "LeadReceived", "apply_case", "copy_state", "invariant_violations",
-           "status_of"]
+__all__ = ["CaseAlreadyOpen", "CaseNotOpen", "CaseState", "LeadReceived", "apply_case", "apply_recorded", "copy_state",
+           "invariant_violations", "note_refused", "status_of"]

@@ -25,8 +25,8 @@ from domain.case import (
 from domain.case.common import CaseAlreadyOpen, CaseNotOpen, Handler, gate, gate_recused, require_in_case
 from domain.case.filing import open_case
 from domain.case_acts import CASE_ACTS, LeadReceived
-from domain.case_state import CaseState
-from domain.errors import MalformedAct
+from domain.case_state import CaseState, Nonconformity
+from domain.errors import DomainError, MalformedAct
 from domain.law import rule
 from domain.registry import Registry
 
@@ -93,6 +93,37 @@ def apply_case(state: CaseState | None, act: ActRecord, registry: Registry, *, o
     new.updated_at = act.recorded_at
     new.acts.append(act.type)
     new.status = status_of(new)
+    return new
+
+
+def apply_recorded(state: CaseState | None, act: ActRecord, registry: Registry) -> CaseState:
+    """Replay one act the ledger already holds: ``apply_case``, except that a refusal does not stop the replay.
+
+    The writer judged the act by the rules of its day; when the rules have been tightened since (an upgrade that
+    closes a gap), today's rules may refuse an act that is nevertheless on record, signed and sealed. Stopping there
+    would hide the rest of the case — and, in the runner, every later act of every case. So the act is noted on the
+    state as a :class:`Nonconformity` (version, type, refusal code, article, reason) and otherwise changes nothing
+    but the version, the time and the list of acts; later acts are judged against that state (and may be noted
+    in turn). Never used for a new act: the writer appends with ``apply_case`` and refuses."""
+    try:
+        return apply_case(state, act, registry)
+    except DomainError as exc:
+        return note_refused(state, act, exc)
+
+
+def note_refused(state: CaseState | None, act: ActRecord, exc: DomainError) -> CaseState:
+    """``state`` (not changed) advanced past ``act`` with the refusal noted (see :func:`apply_recorded`)."""
+    if state is None:  # the case's first recorded act refused (a lead today's rules would not take)
+        new = CaseState(case_id=act.stream, version=act.version, status="lead", opened_at=act.recorded_at,
+                        updated_at=act.recorded_at)
+    else:
+        new = copy_state(state)
+    new.version = act.version
+    new.updated_at = act.recorded_at
+    new.acts.append(act.type)
+    new.relied_on = []
+    new.nonconforming.append(Nonconformity(version=act.version, act_type=act.type, recorded_at=act.recorded_at,
+                                           code=exc.code, article=exc.cited_article, reason=exc.detail))
     return new
 
 
