@@ -77,6 +77,10 @@ _case_encoder = msgspec.json.Encoder()
 _case_decoder = msgspec.json.Decoder(CaseState)
 
 
+def decode_case(data: bytes) -> CaseState:
+    return _case_decoder.decode(data)
+
+
 def encode_case(state: CaseState) -> bytes:
     """A case state as the writer caches it (``zhifa_stream_state.state``)."""
     return _case_encoder.encode(state)

@@ -13,6 +13,7 @@ A tightened rule is simulated by replacing one act type's handler (or the regist
 from __future__ import annotations
 
 import datetime as dt
+import json
 import logging
 from collections.abc import Iterator
 from pathlib import Path
@@ -199,3 +200,20 @@ def test_cached_states_and_the_registry_snapshot_are_bound_to_the_rules(demo: An
     upgraded.append(note(version + 1))
     assert upgraded.recomputed == 1  # other rules: recomputed from the log, not believed
     assert registry_snapshot.load(store, snapshot_key, ORIGIN) is None  # replayed again, not believed
+
+
+def test_a_cache_written_before_a_field_was_added_is_not_taken_for_a_forgery(demo: Any) -> None:
+    # A state cached by an older release lacks the fields added since; it decodes with their defaults and equals the
+    # state the acts give. An edited value is still named (tests/test_state_cache.py).
+    store, _tmp, cases, _url = demo
+    case = cases["archived"]
+    version, _head, cached, _seal = store.cached_states([case])[case]
+    old = json.loads(cached or b"null")
+    del old["nonconforming"]
+    with store.db.write() as cur:
+        cur.execute("UPDATE zhifa_stream_state SET state=? WHERE stream=?", (json.dumps(old).encode(), case))
+    assert check_case_states(store).ok
+    old["late_fees_fen"] = 1
+    with store.db.write() as cur:
+        cur.execute("UPDATE zhifa_stream_state SET state=? WHERE stream=?", (json.dumps(old).encode(), case))
+    assert [(p.code, p.stream, p.version) for p in check_case_states(store).problems] == [("state-cache", case, version)]
