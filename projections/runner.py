@@ -139,18 +139,8 @@ def replay_registry(store: Store, upto: int | None = None, start: tuple[Registry
 
 def replay_states(store: Store, cases: set[str], upto: int) -> dict[str, CaseState]:
     """Each of ``cases``'s state after its acts at log positions ≤ ``upto``, replayed from the ledger with
-    ``apply_case`` against the registry as of each act (one pass of the registry's acts for all of them); a case
-    with no act by then is absent. An act today's rules refuse is noted, not applied (:func:`apply_owned`)."""
-    return _replay(store, cases, upto, owned=True)
-
-
-def replay_case(store: Store, case: str, before: int) -> CaseState | None:
-    """One case's state after its acts at log positions < ``before``, each act applied to a copy
-    (``apply_recorded``): the safe path an in-place replay falls back to when the rules refuse a recorded act."""
-    return _replay(store, {case}, before - 1, owned=False).get(case)
-
-
-def _replay(store: Store, cases: set[str], upto: int, *, owned: bool) -> dict[str, CaseState]:
+    ``apply_case`` against the registry as of each act (one pass of the registry's acts for all of them), in place; a
+    case with no act by then is absent. An act today's rules refuse is noted, not applied (:func:`set_back`)."""
     rows: list[tuple[int, str, bytes]] = []
     with store.db.read() as cur:
         column = position_column(cur.kind)
@@ -165,33 +155,38 @@ def _replay(store: Store, cases: set[str], upto: int, *, owned: bool) -> dict[st
         return states
     rows.sort()
     registry = RegistryBefore(store)
+    trails: dict[str, list[tuple[ActRecord, Registry]]] = {}
     for position, case, framed in rows:
         entry_data, envelope = unframe(framed)
         record = decode_recorded(position, Recorded(case, 0, TOPIC_CASE, entry_data, envelope))[3]
         at = registry.at(position)
-        if owned:
-            states[case] = apply_owned(store, states.get(case), record, at, position)
-        else:
-            states[case] = apply_recorded(states.get(case), record, at)
+        trail = trails.setdefault(case, [])
+        try:
+            states[case] = apply_case(states.get(case), record, at, owned=True)
+        except DomainError:
+            states[case] = set_back(states.get(case), None, trail, record, at)
+        trail.append((record, at))
     return states
 
 
-def apply_owned(store: Store, before: CaseState | None, act: ActRecord, registry: Registry, position: int) -> CaseState:
-    """``apply_case`` in place on a state the caller owns, for an act the ledger holds at ``position``. If today's
-    rules refuse it (``domain.case.apply_recorded``), the half-changed state is set back from the ledger (the case's
-    acts before ``position``, replayed on copies) and the refusal noted on it; ``before`` itself is updated in place,
-    so that whatever else holds it (an earlier act's ``Applied`` of this batch) sees the same state."""
-    try:
-        return apply_case(before, act, registry, owned=True)
-    except DomainError:
-        log.warning("case %s v%d (%s, log position %d) is refused by the current rules: noted on the state, not applied",
-                    act.stream, act.version, act.type, position)
-        state = apply_recorded(replay_case(store, act.stream, position), act, registry)
-        if before is None:
-            return state
-        for name in state.__struct_fields__:
-            setattr(before, name, getattr(state, name))
-        return before
+def set_back(before: CaseState | None, start: CaseState | None, trail: Sequence[tuple[ActRecord, Registry]],
+             act: ActRecord, registry: Registry) -> CaseState:
+    """A recorded act the rules now refuse (``domain.case.apply_recorded``), met while applying acts in place: the
+    refusal may have half-changed ``before``, so the state is made again on copies — from ``start`` (the case where
+    this pass began) and the ``trail`` of this pass's earlier acts of the case, each with the registry it was judged
+    by — and the refusal noted. ``before`` is updated in place, so that whatever else holds it (an earlier act's
+    ``Applied`` of the batch) sees the same state."""
+    log.warning("case %s v%d (%s) is refused by the current rules: noted on the state, not applied",
+                act.stream, act.version, act.type)
+    fresh = start
+    for record, judged_by in trail:
+        fresh = apply_recorded(fresh, record, judged_by)
+    state = apply_recorded(fresh, act, registry)
+    if before is None:
+        return state
+    for name in state.__struct_fields__:
+        setattr(before, name, getattr(state, name))
+    return before
 
 
 class RegistryBefore:
@@ -228,13 +223,17 @@ class CaseStates:
         self.store = store
         self.held: OrderedDict[str, CaseState] = OrderedDict()
         self.at: int | None = None
+        # This batch's acts of each case so far, with the registry each was judged by: what sets a state back when
+        # the rules refuse a recorded act half-way through changing it in place (:meth:`_set_back`).
+        self.trail: dict[str, list[tuple[ActRecord, Registry]]] = {}
 
     def start(self, base: int) -> None:
+        self.trail = {}
         if self.at != base:
             self.held.clear()
             self.at = base
 
-    def apply(self, cur: Cursor, source: View | None, act: ActRecord, registry: Registry, position: int) -> CaseState:
+    def apply(self, cur: Cursor, source: View | None, act: ActRecord, registry: Registry) -> CaseState:
         case = act.stream
         before = self.held.get(case)
         if before is None:
@@ -245,11 +244,23 @@ class CaseStates:
                 before = source.stored_state(cur, case)
         else:
             self.held.move_to_end(case)
-        # The states held here are the runner's own (decoded from a view's table or made by apply_case) and a
-        # refusal forgets them with the batch, so the act is applied in place (no deep copy per act).
-        state = apply_owned(self.store, before, act, registry, position)
+        # The states held here are the runner's own (decoded from a view's table or made by apply_case), so the act
+        # is applied in place (no deep copy per act).
+        try:
+            state = apply_case(before, act, registry, owned=True)
+        except DomainError:
+            state = self._set_back(cur, source, before, act, registry)
+        self.trail.setdefault(case, []).append((act, registry))
         self.held[case] = state
         return state
+
+    def _set_back(self, cur: Cursor, source: View | None, before: CaseState | None, act: ActRecord,
+                  registry: Registry) -> CaseState:
+        """:func:`set_back` from the case's state where the batch starts: the source view's row, or else the ledger."""
+        assert self.at is not None
+        case = act.stream
+        start = source.stored_state(cur, case) if source is not None else replay_states(self.store, {case}, self.at).get(case)
+        return set_back(before, start, self.trail.get(case, []), act, registry)
 
     def end(self, position: int) -> None:
         self.at = position
@@ -405,9 +416,9 @@ class Runner:
                 if note.topic == TOPIC_REGISTRY:
                     registry = apply_registry_recorded(registry, record)
                 elif needed and note.id > base and note.topic == TOPIC_CASE:
-                    state = states.apply(cur, source, record, registry, note.id)
+                    state = states.apply(cur, source, record, registry)
                     takers = captures.get(record.type)
-                    # An act the rules now refuse changed nothing a view could capture (apply_owned).
+                    # An act the rules now refuse changed nothing a view could capture (set_back).
                     if takers is not None and not (state.nonconforming and state.nonconforming[-1].version == record.version):
                         seen = {name: capture(record, state) for name, capture in takers}
                 # By position, in the order of Applied's fields (position, topic, entry, entry_bytes, entry_hash,

@@ -37,6 +37,7 @@ from ledger.ledger import make_act, sign_act
 from ledger.store import Store
 from ledger.writer import Writer, state_cache_key
 from projections.catalog import default_views
+from projections.disclosure import ITEMS, DisclosureView
 from projections.replay import case_at
 from projections.runner import Runner
 from projections.timeline import timeline
@@ -117,6 +118,13 @@ def test_views_and_replay_go_on_past_a_recorded_act_the_rules_now_refuse(demo: A
         for other, state in before.items():
             if other != case:
                 assert runner.view("cases").stored_state(cur, other) == state
+        items = cur.execute(f"SELECT seq, kind, case_id, summary FROM {ITEMS} ORDER BY seq").fetchall()
+    # A runner hosting the disclosures alone (no view keeping states) replays states from the ledger: same items.
+    alone = Runner(store, [DisclosureView()])
+    alone.rebuild()
+    with store.db.read() as cur:
+        assert cur.execute(f"SELECT seq, kind, case_id, summary FROM {ITEMS} ORDER BY seq").fetchall() == items
+    assert not any(i[2] == case and i[1] == "decision" for i in items)  # its decision was noted, not applied
 
 
 def test_the_writer_still_starts_and_appends_and_check_names_the_act(demo: Any, monkeypatch: pytest.MonkeyPatch) -> None:
