@@ -33,7 +33,7 @@ from cryptography.exceptions import InvalidSignature
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
 
 from domain.acts import stream_kind
-from domain.case import CaseState, apply_case
+from domain.case import CaseState, apply_case, note_refused
 from domain.errors import DomainError
 from domain.registry import Registry
 from domain.registry_acts import apply_registry
@@ -529,11 +529,14 @@ def check_case_states(store: Store, *, progress: Callable[[int, int], None] | No
         if kind == "registry":
             with contextlib.suppress(DomainError):  # a refused registry act is named by the entry check
                 registry = apply_registry(registry, record)
-        elif stream not in refused:
+        else:
+            # As every reader replays (domain.case.apply_recorded): a refused act is named and the replay goes on,
+            # so each later act the rules refuse is named too, judged against the state without the earlier ones.
             try:
                 states[stream] = apply_case(states.get(stream), record, registry)
             except DomainError as exc:
                 refused.add(stream)
+                states[stream] = note_refused(states.get(stream), record, exc)
                 report.problems.append(
                     Problem("rules-refuse", stream, version, note.id, f"the rules refuse this recorded act on replay: {exc.one_line()}")
                 )

@@ -141,6 +141,9 @@ def test_the_writer_still_starts_and_appends_and_check_names_the_act(demo: Any, 
     assert writer.recomputed == 1
     problems = [(p.code, p.stream, p.version) for p in check_case_states(store).problems]
     assert ("rules-refuse", case, refused) in problems
+    # check names every act the replay notes, not only the first
+    noted = [n.version for n in case_at(store, case).state.nonconforming]
+    assert [v for code, stream, v in problems if code == "rules-refuse" and stream == case] == noted
     env = {"ZHIFA_VAR_DIR": str(tmp), "ZHIFA_ORIGIN": ORIGIN, "ZHIFA_DATABASE_URL": url}
     res = CliRunner().invoke(main, ["case", "show", case], env=env)
     assert res.exit_code == 0, res.output
