@@ -111,11 +111,19 @@ class CaseDeclined(Payload):
     reason: Text
 
 
+ReferralResult = Literal["filed", "declined", "decided", "terminated", "transferred"]
+"""What a referred lead's result says: filed (立案), declined (不予立案), decided (处罚或不予处罚决定), terminated (终止调查,
+no penalty), transferred (移送司法机关). All but "filed" are final: they name how the case ended."""
+
+
 class ReferralResultSent(Payload):
-    """抄告: the result of a referred lead goes back to the referring regulator (and the approval department)."""
+    """抄告: the result of a referred lead goes back to the referring regulator (and the approval department).
+
+    ``to`` is the referring regulator; ``result`` names the case's stage when it is sent — "filed" while the case
+    runs, then its outcome, which is the final result closure waits for."""
 
     to: Text
-    result: Literal["filed", "declined", "decided", "transferred"]
+    result: ReferralResult
     copy_to: list[str] = msgspec.field(default_factory=list)
     note: str = ""
 

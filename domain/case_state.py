@@ -29,6 +29,14 @@ class Lead(_S):
     received_by: str | None = None
 
 
+class ReferralReport(_S):
+    """One 抄告 of a referred lead's result to the referring regulator: what it stated, when, at which version."""
+
+    version: int
+    result: str
+    at: dt.datetime
+
+
 class Pending(_S):
     """An act some named officers or approvers have still to co-sign."""
 
@@ -293,7 +301,8 @@ class CaseState(msgspec.Struct, kw_only=True):
     filing_extended_at: dt.datetime | None = None
     declined_at: dt.datetime | None = None
     decline_ground: str | None = None
-    referral_result_at: dt.datetime | None = None
+    referral_reports: list[ReferralReport] = msgspec.field(default_factory=list)
+    """Every result of a referred lead sent back (抄告), in order; ``referral_final_at`` says which one closes it."""
     officers: list[str] = msgspec.field(default_factory=list)
     investigators: list[str] = msgspec.field(default_factory=list)
     credentials_shown_by: list[str] = msgspec.field(default_factory=list)
@@ -351,3 +360,50 @@ class CaseState(msgspec.Struct, kw_only=True):
     def transfer_sent(self) -> bool:
         """The file is with the judicial organ: sent and not returned (国务院令310 Art 9: not filed, file returned)."""
         return self.transfer is not None and self.transfer.sent_at is not None and self.transfer.returned_at is None
+
+    @property
+    def referral_outcome(self) -> tuple[str, dt.datetime] | None:
+        """How the lead ended, as the result sent back names it, and since when: declined, transferred (the file
+        with the judicial organ), terminated, or decided (the decision in force, a remade one from its own day);
+        None while the case runs. The final result of a referral (管罚分离 抄告) is the one naming this outcome."""
+        if self.declined_at is not None:
+            return "declined", self.declined_at
+        if self.transfer_sent and self.transfer is not None and self.transfer.sent_at is not None:
+            return "transferred", self.transfer.sent_at
+        if self.terminated_at is not None:
+            return "terminated", self.terminated_at
+        if self.decision is not None:
+            return "decided", self.decision.decided_at
+        return None
+
+    @property
+    def referral_result_owed(self) -> str:
+        """The result the case's stage lets the agency send back now: its outcome, else "filed" (or "referred" before
+        filing, which no result names)."""
+        outcome = self.referral_outcome
+        if outcome is not None:
+            return outcome[0]
+        return "filed" if self.filed_at is not None else "referred"
+
+    @property
+    def referral_final_at(self) -> dt.datetime | None:
+        """When the final result went back: the first report naming the outcome, sent once the outcome arose. A
+        "filed" report alone never closes the loop, nor a "decided" one sent before the decision was remade."""
+        outcome = self.referral_outcome
+        if outcome is None:
+            return None
+        for report in self.referral_reports:
+            if report.result == outcome[0] and report.at >= outcome[1]:
+                return report.at
+        return None
+
+    @property
+    def referral_result_due_from(self) -> dt.datetime | None:
+        """From when a result is owed and not yet sent (the clock ``referral.result_within`` runs from it): the filing
+        while nothing went back since it, then the outcome until its final result; None when nothing is owed."""
+        if self.lead is None or self.lead.source != "referral" or self.referral_final_at is not None:
+            return None
+        if self.filed_at is not None and not any(r.at >= self.filed_at for r in self.referral_reports):
+            return self.filed_at
+        outcome = self.referral_outcome
+        return outcome[1] if outcome is not None else None

@@ -195,9 +195,9 @@ def _duties(state: CaseState, registry: Registry) -> list[CaseDeadline]:
         for o in obligations(state)
         if o.done_at is None
     ]
-    lead = state.lead
-    handled = state.filed_at or state.declined_at
-    if lead is not None and lead.source == "referral" and state.referral_result_at is None and handled is not None:
+    # 管罚分离 抄告: the filing goes back, then the outcome (the final result); the clock runs from whichever is owed.
+    handled = state.referral_result_due_from
+    if handled is not None:
         applied = proc.case_rule(registry, state, "referral.result_within", handled)
         end = period_end(local_date(handled), applied.value, applied.unit)
         out.append(_clock("referral.result_within", end.date, end.provisional, source=applied.describe()))

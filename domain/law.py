@@ -102,7 +102,7 @@ _TABLE: tuple[Rule, ...] = (
     Rule("disclosure.penalty_within", 7, "working_days", f"{GB118}", "law", "penalty decisions disclosed within 7 working days"),
     Rule("disclosure.other_within", 20, "working_days", f"{GB118}", "law", "other enforcement decisions disclosed within 20 working days"),
     Rule("disclosure.withdraw_within", 3, "working_days", f"{APL}第四十八条", "law", "withdraw a changed/revoked decision's disclosure within 3 working days"),
-    Rule("referral.result_within", 5, "working_days", GANJIANG, "local", "send the filing or declining of a referred lead back to the referring regulator (抄告); the reform sets no number, local practice gives 5 working days to tell the departments concerned of a decision — set the agency's own with agency.rule_set"),
+    Rule("referral.result_within", 5, "working_days", GANJIANG, "local", "send a referred lead's filing, then its outcome (declined, decided, terminated, transferred: the final result), back to the referring regulator (抄告), each from the day it arose; the reform sets no number, local practice gives 5 working days to tell the departments concerned of a decision — set the agency's own with agency.rule_set"),
     Rule("publicity.minor_min", 0, "months", f"{NDRC_CREDIT}", "law", "minor penalties: in principle not published, so no minimum"),
     Rule("publicity.minor_max", 3, "months", f"{NDRC_CREDIT}", "law", "minor penalties: at most 3 months if published"),
     Rule("publicity.general_min", 3, "months", f"{NDRC_CREDIT}", "law", "general penalties: at least 3 months"),

@@ -788,3 +788,16 @@ class WaiverBeforeNotice(DomainError):
     title = "告知书送达前当事人放弃陈述、申辩或者听证权利的，不发生放弃的效力"
     title_en = "A right is waived only after the pre-decision notice was served on the party"
     article = f"{APL}第四十四条、第六十二条"
+
+
+# -- found by the rules audit (session 12) --------------------------------------------------------------------------
+
+
+class ReferralResultMismatch(DomainError):
+    """管罚分离 抄告: the result sent back names the stage the case has reached — "filed" once filed, then how it ended
+    (declined, decided, terminated, transferred) — and goes to the regulator that referred the lead."""
+
+    code = "referral-result-mismatch"
+    title = "抄告的处理结果与案件办理情况不符"
+    title_en = "The result sent back does not match the case's stage, or does not go to the referring regulator"
+    article = GANJIANG

@@ -16,7 +16,7 @@ import datetime as dt
 from collections import Counter, defaultdict
 from collections.abc import Iterator
 from dataclasses import dataclass, field
-from typing import Any, Literal
+from typing import Any, Literal, cast
 
 from domain import procedure as proc
 from domain.calendar import default_calendar, local_date
@@ -297,23 +297,40 @@ def officer_metrics(registry: Registry, now: dt.datetime) -> tuple[list[dict[str
 
 
 # -- referral loops (管罚分离) ---------------------------------------------------------------------------------------
+ReferralStage = Literal["referred", "filed", "filing_reported", "declined", "decided", "terminated", "transferred", "result_sent"]
+
+
 @dataclass(frozen=True)
 class ReferralLoop:
     case_id: str
     referred_by: str
     referral_ref: str | None
     received_at: str
-    stage: Literal["referred", "filed", "declined", "result_sent"]
-    result_sent_at: str | None
-    age_days: int  # calendar days from receipt to the result sent back, or to ``now`` while open
+    stage: ReferralStage
+    result_sent_at: str | None  # the final result (the one naming the outcome), which closes the loop
+    age_days: int  # calendar days from receipt to the final result sent back, or to ``now`` while open
     open: bool
 
     def as_dict(self) -> dict[str, Any]:
         return dict(self.__dict__)
 
 
+def _referral_stage(s: CaseState) -> ReferralStage:
+    """Where the loop stands: the final result sent; else the outcome awaiting it; else filed (its filing reported
+    or not); else referred."""
+    if s.referral_final_at is not None:
+        return "result_sent"
+    outcome = s.referral_outcome
+    if outcome is not None:
+        return cast(ReferralStage, outcome[0])
+    if s.filed_at is not None:
+        return "filing_reported" if s.referral_reports else "filed"
+    return "referred"
+
+
 def referrals(store: Store, now: dt.datetime, *, open_only: bool = False, agency: str | None = None) -> list[ReferralLoop]:
-    """Every referred lead: referred → filed or declined → result sent back (抄告); open ones with their age."""
+    """Every referred lead: referred → filed (reported back) → declined, decided, terminated or transferred → the
+    final result sent back (抄告), which alone closes the loop; open ones with their age."""
     sql, params = f"SELECT state FROM {CASES} WHERE referred_by IS NOT NULL", []
     if agency is not None:
         sql += " AND (agency = ? OR in_name_of = ?)"
@@ -325,13 +342,10 @@ def referrals(store: Store, now: dt.datetime, *, open_only: bool = False, agency
         s = decode_state(raw)
         lead = s.lead
         assert lead is not None and lead.referred_by is not None
-        sent = s.referral_result_at
-        stage: Literal["referred", "filed", "declined", "result_sent"] = (
-            "result_sent" if sent is not None else "declined" if s.declined_at is not None else "filed" if s.filed_at is not None else "referred"
-        )
+        sent = s.referral_final_at
         if open_only and sent is not None:
             continue
         age = (local_date(sent or now) - local_date(lead.received_at)).days
-        out.append(ReferralLoop(s.case_id, lead.referred_by, lead.referral_ref, canonical.format_timestamp(lead.received_at), stage,
-                                None if sent is None else canonical.format_timestamp(sent), age, sent is None))
+        out.append(ReferralLoop(s.case_id, lead.referred_by, lead.referral_ref, canonical.format_timestamp(lead.received_at),
+                                _referral_stage(s), None if sent is None else canonical.format_timestamp(sent), age, sent is None))
     return out

@@ -46,6 +46,7 @@ FULL_SUITE = [
     "tests/test_domain_rules_lawful.py",
     "tests/test_domain_rules_review.py",
     "tests/test_domain_rules_session11.py",
+    "tests/test_domain_rules_session12.py",
 ]
 
 R = "tests/test_domain_rules.py::"
@@ -119,7 +120,8 @@ MUTATION_MAP: dict[str, list[str]] = {
     "disclosure.penalty_within": [L + "test_disclosure_deadlines"],
     "disclosure.other_within": [L + "test_disclosure_deadlines"],
     "disclosure.withdraw_within": [L + "test_disclosure_deadlines"],
-    "referral.result_within": [DL + "test_a_referred_lead_owes_its_result_back_until_sent_even_once_declined"],
+    "referral.result_within": [DL + "test_a_referred_lead_owes_its_result_back_until_sent_even_once_declined",
+                               DL + "test_a_referred_case_owes_its_filing_then_its_final_result_each_within_5_working_days"],
     "publicity.minor_min": [L + "test_publicity_periods"],
     "publicity.minor_max": [L + "test_publicity_periods"],
     "publicity.general_min": [L + "test_publicity_periods"],

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import datetime as dt
 
+from domain.case_state import CaseState
 from domain.deadlines import CaseDeadline, deadlines, overdue
 from domain.law import APL, rule
-from tests.builders import DEFAULT_START, CaseFile, beijing, coercion, standard_world
+from tests.builders import DEFAULT_START, CaseFile, World, beijing, coercion, standard_world
 from zhifa.scenarios import (
     COMPANY,
     HEAD,
@@ -14,6 +15,8 @@ from zhifa.scenarios import (
     OFFICER_1,
     OFFICER_2,
     organisation_case,
+    referral_result,
+    referred,
     scenario,
 )
 
@@ -171,7 +174,7 @@ def test_a_referred_lead_owes_its_result_back_until_sent_even_once_declined() ->
     case = world.case()
     steps = scenario("declined", START)
     state = case.play(steps[: next(i for i, s in enumerate(steps) if s.type == "referral.result_sent")], START)
-    assert state.status == "declined" and state.referral_result_at is None
+    assert state.status == "declined" and state.referral_final_at is None
     clocks = {c.rule: c for c in deadlines(state, world.registry)}
     assert list(clocks) == ["referral.result_within"] and clocks["referral.result_within"].due == dt.date(2026, 3, 12)
     assert "national default" in clocks["referral.result_within"].source
@@ -179,8 +182,30 @@ def test_a_referred_lead_owes_its_result_back_until_sent_even_once_declined() ->
     assert overdue(state, world.registry, beijing(2026, 3, 12)) == []
     sent = case.act("referral.result_sent", OFFICER_1, {"to": "agency/360100-scjg", "result": "declined", "copy_to": [], "note": "不予立案"},
                     at=beijing(2026, 3, 10))
-    assert deadlines(sent, world.registry) == []
+    assert deadlines(sent, world.registry) == [] and sent.referral_final_at == beijing(2026, 3, 10)
     assert "referral.result_within" not in _clocks("filed")  # not referred: nothing to send back
+
+
+def test_a_referred_case_owes_its_filing_then_its_final_result_each_within_5_working_days() -> None:
+    # 管罚分离: filed Tuesday 3-3, the filing goes back by 3-10; reported, nothing is owed while the case runs. Decided
+    # Saturday 3-28, the outcome (the final result) goes back by 4-3 (3-30 … 4-3); only "decided" closes the loop.
+    world = standard_world()
+    case = world.case()
+    investigating = referred(organisation_case(START, until="investigating"))
+    state = case.play(investigating, START)
+    assert _result_clock(state, world) == dt.date(2026, 3, 10)
+    state = case.act("referral.result_sent", OFFICER_1, referral_result("filed", D).payload, at=beijing(2026, 3, 5))
+    assert _result_clock(state, world) is None and state.referral_final_at is None
+    state = case.play(referred(organisation_case(START, until="decided"))[len(investigating):], START)
+    assert state.status == "decided" and _result_clock(state, world) == dt.date(2026, 4, 3)
+    assert [c.rule for c in overdue(state, world.registry, beijing(2026, 4, 7))] == ["referral.result_within"]
+    state = case.act("referral.result_sent", OFFICER_1, referral_result("decided", D).payload, at=beijing(2026, 3, 30))
+    assert _result_clock(state, world) is None and state.referral_final_at == beijing(2026, 3, 30)
+
+
+def _result_clock(state: CaseState, world: World) -> dt.date | None:
+    clocks = {c.rule: c for c in deadlines(state, world.registry)}
+    return clocks["referral.result_within"].due if "referral.result_within" in clocks else None
 
 
 def test_a_publication_owed_outlives_the_closing_of_the_case_until_it_is_done() -> None:

@@ -125,7 +125,9 @@ TEMPLATES: dict[str, tuple[str, Template]] = {
         "violation_ended": None, "major_public_interest": k % 5 == 0, "complex": k % 7 == 0})),
     "extend_filing": (HEAD, lambda s, now, k: ("filing.extended", HEAD, {"reason": "检验检测"})),
     "decline": (OFFICER_1, lambda s, now, k: ("case.declined", OFFICER_1, {"ground": "insufficient_evidence", "reason": "证据不足"})),
-    "referral_back": (OFFICER_1, lambda s, now, k: ("referral.result_sent", OFFICER_1, {"to": "agency/360100-scjg", "result": "declined", "copy_to": [], "note": ""})),
+    # The result the case's stage supports (抄告), and now and then one it does not (refused: referral-result-mismatch).
+    "referral_back": (OFFICER_1, lambda s, now, k: ("referral.result_sent", OFFICER_1, {
+        "to": "agency/360100-scjg", "result": s.referral_result_owed if s is not None and k % 4 else "decided", "copy_to": [], "note": ""})),
     "assign": (HEAD, lambda s, now, k: ("officers.assigned", HEAD, {"officers": [OFFICER_1, [OFFICER_2, URBAN_ONLY][k % 2]]})),
     "credentials": (OFFICER_1, lambda s, now, k: ("credentials.shown", OFFICER_1, {"officers": [OFFICER_1, OFFICER_2], "to": "party"})),
     "rights": (OFFICER_1, lambda s, now, k: ("rights.informed", OFFICER_1, {"officers": [OFFICER_1, OFFICER_2], "rights": ["陈述权"]})),
@@ -203,7 +205,7 @@ _PROBES = ["decide", "close", "archive", "hearing_hold", "court", "simple"]
 _INVESTIGATION = ["credentials", "inspection", "evidence", "interview", "seize", "extend_seizure", "lift", "preserve",
                   "preserve_decide", "review", "discuss", "notice", "recusal_request", "recusal_decide", "pause", "resume",
                   "extend_limit", "transfer_report", "terminate", "no_penalty", "assign", "rights",
-                  "notice", "notice", "notice", "notice", "credentials", "inspection", *_PROBES]
+                  "notice", "notice", "notice", "notice", "credentials", "inspection", "referral_back", *_PROBES]
 NEXT: dict[str, list[str]] = {
     "": ["lead"],
     "lead": ["file", "decline", "simple", "transfer_report", "note", "credentials", "extend_filing", *_PROBES],
@@ -221,8 +223,8 @@ NEXT: dict[str, list[str]] = {
     "performed": ["close", "follow_up", "simple_report", "lift", "preserve_decide", "referral_back", "hand_in", "hand_in"],
     "court_enforcement": ["court_done", "close"],
     "decision_void": ["close", "notice", "decide"],
-    "terminated": ["close"],
-    "transferred": ["transfer_receipt", "close"],
+    "terminated": ["referral_back", "close"],
+    "transferred": ["transfer_receipt", "referral_back", "close"],
     "closed": ["archive", "follow_up", "complaint"],
     "archived": ["note", "follow_up", "complaint", "answer", "correct"],
 }

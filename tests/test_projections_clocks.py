@@ -5,6 +5,7 @@ year the calendar does not cover yet is provisional, never a crash."""
 from __future__ import annotations
 
 import datetime as dt
+import uuid
 from pathlib import Path
 
 import pytest
@@ -13,7 +14,7 @@ from domain.calendar import LEGAL_TZ
 from ledger.store import Store
 from projections.catalog import default_views
 from projections.runner import Runner
-from projections.supervision import card_counts, overdue, warnings
+from projections.supervision import ReferralLoop, card_counts, overdue, referrals, warnings
 from tests.conftest import FakeClock, LedgerFixture, make_ledger
 from tests.workload import Workload, run_stories, start_world
 from zhifa import scenarios as sc
@@ -174,4 +175,36 @@ def test_duties_outliving_the_case_are_carded_on_finished_cases_until_done(tmp_p
     assert w.append(referral_id, step.type, step.actor, step.payload)
     runner.catch_up()
     assert referral_id not in cards(200)
+    store.close()
+
+
+def test_a_referral_loop_stays_open_after_the_filing_result_and_closes_at_the_final_one(tmp_path: Path) -> None:
+    # 管罚分离: a referred lead filed and reported back ("filed") is still an open loop for the supervisor; the
+    # decision makes the outcome owed (its card returns), and only the result naming it closes the loop and the card.
+    store, w, start, runner = _stories(tmp_path, [])
+    case = str(uuid.uuid4())
+    steps = sc.referred(sc.organisation_case(start, until="decided"))  # filed day 1, investigated by day 4, decided day 26
+    investigated = len(sc.organisation_case(start, until="investigating"))
+    reported = sc.referral_result("filed", steps[investigated - 1].offset + dt.timedelta(hours=1))
+    story = [*steps[:investigated], reported, *steps[investigated:]]
+
+    def play(more: list[sc.Step]) -> ReferralLoop:
+        for step in more:
+            w.clock.now = max(w.clock.now, start + step.offset)
+            assert w.append(case, step.type, step.actor, step.payload)
+        runner.catch_up()
+        (loop,) = referrals(store, w.clock.now)
+        return loop
+
+    loop = play(story[:investigated + 1])
+    assert (loop.stage, loop.open, loop.result_sent_at) == ("filing_reported", True, None)
+    assert referrals(store, w.clock.now, open_only=True) == [loop]
+    loop = play(story[investigated + 1:])
+    assert (loop.stage, loop.open) == ("decided", True)
+    assert {x.rule for x in warnings(store, start + dt.timedelta(days=40)) if x.case_id == case} >= {"referral.result_within"}
+    final = sc.referral_result("decided", dt.timedelta(days=28))
+    loop = play([final])
+    assert (loop.stage, loop.open, loop.result_sent_at, loop.age_days) == ("result_sent", False, sc.ts(start + final.offset), 28)
+    assert referrals(store, w.clock.now, open_only=True) == []
+    assert "referral.result_within" not in {x.rule for x in warnings(store, start + dt.timedelta(days=40)) if x.case_id == case}
     store.close()

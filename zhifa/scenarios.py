@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 import msgspec
@@ -27,6 +27,7 @@ from domain.calendar import local_date
 BUREAU = "agency/360100-zhzf"
 LEHUA = "agency/360100-lehua"
 JIAOQIAO = "agency/360100-jiaoqiao"
+REGULATOR = "agency/360100-scjg"  # 赣江新区市场监管局: refers leads to the bureau (管罚分离)
 
 CATALOG_KEEPER = "staff/3601-catalog"
 OFFICER_1 = "officer/3601-0001"
@@ -416,12 +417,26 @@ def declined_referral(start: dt.datetime, until: str = "archived") -> list[Step]
     """A regulator's referral (管罚分离) declined with reasons, the result sent back (抄告), archived."""
     sc = _Script(start)
     stages: list[tuple[str, Callable[[], object]]] = [
-        ("lead", lambda: _lead(sc, ITEM_LICENCE_DISPLAY, COMPANY, source="referral", channel="赣江新区市场监管局", referred_by="agency/360100-scjg")),
+        ("lead", lambda: _lead(sc, ITEM_LICENCE_DISPLAY, COMPANY, source="referral", channel="赣江新区市场监管局", referred_by=REGULATOR)),
         ("declined", lambda: sc.add(3, "case.declined", OFFICER_1, {"ground": "insufficient_evidence", "reason": "经核查，现有证据不足以证明违法事实"})),
-        ("reported_back", lambda: sc.add(3, "referral.result_sent", OFFICER_1, {"to": "agency/360100-scjg", "result": "declined", "copy_to": ["agency/360100-xzsp"], "note": "不予立案"}, hours=2)),
+        ("reported_back", lambda: sc.add(3, "referral.result_sent", OFFICER_1, {"to": REGULATOR, "result": "declined", "copy_to": ["agency/360100-xzsp"], "note": "不予立案"}, hours=2)),
         ("archived", lambda: sc.add(5, "case.archived", OFFICER_1, {"file_sha256": _sha(f"{start}declined"), "pages": 6})),
     ]
     return _until(sc, stages, until)
+
+
+def referred(steps: list[Step], regulator: str = REGULATOR) -> list[Step]:
+    """The same story with its lead referred by ``regulator`` (管罚分离); nothing is sent back: the caller adds the
+    results (``referral_result``) where the story needs them."""
+    first, *rest = steps
+    assert first.type == "lead.received"
+    payload = {**first.payload, "source": "referral", "channel": "赣江新区市场监管局", "referred_by": regulator, "ticket": None}
+    return [replace(first, payload=payload), *rest]
+
+
+def referral_result(result: str, offset: dt.timedelta, actor: str = OFFICER_1, regulator: str = REGULATOR) -> Step:
+    """抄告: ``result`` sent back to the referring regulator, copied to the approval department."""
+    return Step("referral.result_sent", actor, {"to": regulator, "result": result, "copy_to": ["agency/360100-xzsp"], "note": ""}, offset)
 
 
 def no_penalty_case(start: dt.datetime, until: str = "archived") -> list[Step]:

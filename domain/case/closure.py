@@ -63,8 +63,8 @@ def _closed(s: CaseState, act: ActRecord, p: CaseClosed, registry: Registry) -> 
         raise ActNotAllowedNow("a seizure is still in force; lift it first", article=f"{ACL}第二十八条")
     if any(x.decided_at is None for x in s.preservations) and not transferred:
         raise ActNotAllowedNow("preserved evidence awaits a decision", article=f"{APL}第五十六条")
-    if s.lead is not None and s.lead.source == "referral" and s.referral_result_at is None:
-        raise ReferralResultRequired(f"the result has not gone back to {s.lead.referred_by}")
+    if s.lead is not None and s.lead.source == "referral" and s.referral_final_at is None:
+        raise ReferralResultRequired(f"the final result ({s.referral_result_owed}) has not gone back to {s.lead.referred_by}")
     if any(x.method == "on_the_spot" and x.handed_in_at is None for x in s.payments):
         raise CashNotHandedIn("cash collected on the spot has not been handed in to the agency")
     if d is not None and d.kind == "simple" and s.simple_reported_at is None:
@@ -76,8 +76,8 @@ def _archived(s: CaseState, act: ActRecord, p: CaseArchived, registry: Registry)
     require_staff(registry, act.actor)
     if s.closed_at is None and s.declined_at is None:
         raise ActNotAllowedNow("only a closed case or a declined lead is archived", article=f"{APL}第四十七条")
-    if s.declined_at is not None and s.lead is not None and s.lead.source == "referral" and s.referral_result_at is None:
-        raise ReferralResultRequired(f"the result has not gone back to {s.lead.referred_by}")
+    if s.declined_at is not None and s.lead is not None and s.lead.source == "referral" and s.referral_final_at is None:
+        raise ReferralResultRequired(f"the decline has not gone back to {s.lead.referred_by}")
     s.archived_at = act.recorded_at
 
 

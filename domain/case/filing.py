@@ -28,9 +28,10 @@ from domain.case_acts import (
 from domain.case_state import (
     CaseState,
     Lead,
+    ReferralReport,
 )
 from domain.catalog import item_of, require_holding
-from domain.errors import MalformedAct
+from domain.errors import MalformedAct, NotAuthorised
 from domain.law import APL, rule
 from domain.parties import check_party
 from domain.personnel import agency_of, is_auxiliary_only, roles_of
@@ -38,6 +39,7 @@ from domain.refusals import (
     ActNotAllowedNow,
     AgencyHeadRequired,
     AuxiliaryActingAlone,
+    ReferralResultMismatch,
     ReferralResultRequired,
     TooFewOfficers,
     UnknownAgency,
@@ -134,12 +136,23 @@ def _filing_extended(s: CaseState, act: ActRecord, p: FilingExtended, registry: 
 
 
 def _referral_result(s: CaseState, act: ActRecord, p: ReferralResultSent, registry: Registry) -> None:
+    """抄告 (管罚分离): the handling agency tells the referring regulator what became of its lead — the result the
+    case's stage supports ("filed" once filed, then its outcome), never one it has not reached."""
+    article = ReferralResultRequired.article
     require_staff(registry, act.actor)
     if s.lead is None or s.lead.source != "referral":
-        raise ActNotAllowedNow("only a referred lead's result is sent back (抄告)", article=ReferralResultRequired.article)
-    if s.filed_at is None and s.declined_at is None and s.decision is None:
-        raise ActNotAllowedNow("the result goes back once the lead is filed, declined or decided", article=ReferralResultRequired.article)
-    s.referral_result_at = act.recorded_at
+        raise ActNotAllowedNow("only a referred lead's result is sent back (抄告)", article=article)
+    handling = {s.agency, s.in_name_of} - {None}
+    if agency_of(registry, act.actor) not in handling:
+        raise NotAuthorised(f"{act.actor} is not staff of {' / '.join(sorted(a for a in handling if a))}, which handles the lead", article=article)
+    owed = s.referral_result_owed
+    if owed == "referred":
+        raise ActNotAllowedNow("the result goes back once the lead is filed, declined or decided", article=article)
+    if p.to != s.lead.referred_by:
+        raise ReferralResultMismatch(f"the result goes back to the referring regulator {s.lead.referred_by}, not {p.to}")
+    if p.result != owed:
+        raise ReferralResultMismatch(f"the case is {owed}; a result of {p.result!r} does not match it")
+    s.referral_reports.append(ReferralReport(version=act.version, result=p.result, at=act.recorded_at))
 
 
 def _assigned(s: CaseState, act: ActRecord, p: OfficersAssigned, registry: Registry) -> None:

@@ -1,0 +1,57 @@
+"""Session 12's rules enforced on append through the real ledger (SQLite and PostgreSQL): the unlawful act is refused
+with its code, article and status and writes nothing (ledger position and stream version unchanged); the lawful act
+at the same point is accepted.
+
+1. A referral result the case has not reached, and closure before the final one (管罚分离 抄告).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import uuid
+
+from domain.law import GANJIANG
+from ledger.court.keys import SigningKey
+from tests.conftest import LedgerFixture
+from tests.test_rules_through_ledger import START, _append, _refused, _world
+from tests.test_rules_through_ledger_review import _at, _play
+from zhifa import scenarios as sc
+
+
+def _version(fx: LedgerFixture, stream: str) -> int:
+    state = fx.store.stream_state(stream)
+    assert state is not None
+    return int(state[0])
+
+
+def _refused_here(fx: LedgerFixture, keys: dict[str, SigningKey], case: str, step: sc.Step, code: str, article: str,
+                  status: int = 422) -> None:
+    """Refused with this code, article and status at the case's current version; nothing is written."""
+    version = _version(fx, case)
+    err = _refused(fx, keys, case, version, step)
+    assert (err.code, err.cited_article, err.status) == (code, article, status), err.one_line()
+    assert _version(fx, case) == version
+
+
+def _next(fx: LedgerFixture, keys: dict[str, SigningKey], case: str, step: sc.Step) -> None:
+    _append(fx, keys, case, _version(fx, case), step)
+
+
+def test_a_referral_result_not_reached_and_closure_before_the_final_one_are_refused_on_append(database_url: str) -> None:
+    fx, keys, _ = _world(database_url)
+    try:
+        case = str(uuid.uuid4())
+        investigating = sc.referred(sc.organisation_case(START, until="investigating"))
+        _play(fx, keys, case, investigating)
+        _refused_here(fx, keys, case, sc.referral_result("decided", _at(fx, 4.1)), "referral-result-mismatch", GANJIANG)
+        _next(fx, keys, case, sc.referral_result("filed", _at(fx, 4.1)))
+        rest = sc.referred(sc.organisation_case(START, until="reconsidered"))[len(investigating):]  # upheld on day 80
+        for step in rest:
+            _at(fx, step.offset / dt.timedelta(days=1))
+            _next(fx, keys, case, step)
+        closed = sc.Step("case.closed", sc.OFFICER_1, {"summary": "复议维持，罚款已缴清"}, _at(fx, 83))
+        _refused_here(fx, keys, case, closed, "referral-result-required", GANJIANG)
+        _next(fx, keys, case, sc.referral_result("decided", _at(fx, 83)))
+        _next(fx, keys, case, sc.Step("case.closed", sc.OFFICER_1, {"summary": "复议维持，罚款已缴清"}, _at(fx, 83.1)))
+    finally:
+        fx.store.close()
