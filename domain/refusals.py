@@ -801,3 +801,24 @@ class ReferralResultMismatch(DomainError):
     title = "抄告的处理结果与案件办理情况不符"
     title_en = "The result sent back does not match the case's stage, or does not go to the referring regulator"
     article = GANJIANG
+
+
+class CoercionAfterDecision(DomainError):
+    """ACL Arts 25, 27: a seizure serves the investigation; within its period the agency makes its handling decision
+    (confiscate, destroy or lift), so once the case is decided or terminated the period is not extended (Art 28(3):
+    no longer needed, it is lifted)."""
+
+    code = "coercion-after-decision"
+    title = "已作出处理决定或者终止调查的，不得延长查封、扣押期限"
+    title_en = "A seizure is not extended once the case has been decided or terminated"
+    article = f"{ACL}第二十五条、第二十七条"
+
+
+class CoercionHandedOver(DomainError):
+    """ACL Art 21; 国务院令310 Art 5: the seized property went with the file to the judicial organ, which now
+    disposes of it; the transferring agency no longer lifts, extends or pauses that measure."""
+
+    code = "coercion-handed-over"
+    title = "查封、扣押的物品已随案移送司法机关，移送机关不得再解除、延长或者中止计算期限"
+    title_en = "The seizure was handed over with the transferred file; the transferring agency no longer acts on it"
+    article = f"{ACL}第二十一条"

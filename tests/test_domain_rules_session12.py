@@ -4,6 +4,8 @@ its lawful variant at the same point is accepted. Dates are Beijing dates; START
 
 1. A referral's result the case has not reached, sent to someone else or by another agency, and closure on a first
    "filed" result alone (管罚分离 抄告).
+2. A seizure extended after the decision or termination (ACL Arts 25, 27); one handed over with a transferred file
+   still lifted, extended or paused here, or left out of a second transfer after the file came back (ACL Art 21).
 """
 
 from __future__ import annotations
@@ -12,14 +14,16 @@ from typing import Any
 
 from domain import refusals as r
 from domain.errors import NotAuthorised
-from domain.law import GANJIANG
-from tests.builders import CaseFile, standard_world
+from domain.law import ACL, GANJIANG
+from tests.builders import CaseFile, sha, standard_world
 from tests.test_domain_rules import START, D, H, refuse
 from zhifa.scenarios import (
+    BUREAU,
     HEAD,
     LEHUA_1,
     OFFICER_1,
     REGULATOR,
+    coercion_case,
     organisation_case,
     referral_result,
     referred,
@@ -94,3 +98,73 @@ def test_a_terminated_case_reports_terminated_and_a_transferred_one_transferred(
     refuse(moved, "referral.result_sent", OFFICER_1, _result("filed"), START + 8 * D + H,
            r.ReferralResultMismatch, "referral-result-mismatch", GANJIANG)
     assert moved.act("referral.result_sent", OFFICER_1, _result("transferred"), at=START + 8 * D + H).referral_final_at
+
+
+# -- 2. ACL Arts 21, 25, 27: a seizure ends with the case's decision, and goes with a transferred file -------------
+EXTEND = {"days": 30, "reason": "检验结果尚未出具", "notice_sha256": sha("延长扣押通知书")}
+LIFT = {"reason": "依法解除扣押"}
+NO_PENALTY = {"ground": "no_fault", "reason": "当事人有证据足以证明没有主观过错", "education_sha256": sha("教育"), "deciding_agency": BUREAU}
+
+
+def _seized() -> tuple[CaseFile, int]:
+    """The store's goods seized on day 3 for 30 days (approved and signed by the head, co-signed)."""
+    case = standard_world().case()
+    state = case.play(coercion_case(START, until="seized"), START)
+    return case, state.measures[0].version
+
+
+def test_extending_a_seizure_after_the_decision_or_termination_is_refused() -> None:
+    article = f"{ACL}第二十五条、第二十七条"
+    decided, m = _seized()
+    decided.act("no_penalty.decided", HEAD, NO_PENALTY, at=START + 10 * D)
+    refuse(decided, "coercion.extended", HEAD, {"measure": m, **EXTEND}, START + 28 * D,
+           r.CoercionAfterDecision, "coercion-after-decision", article)
+    assert decided.act("coercion.lifted", OFFICER_1, {"measure": m, **LIFT}, at=START + 11 * D).measures[0].lifted_at
+    terminated, m = _seized()
+    terminated.act("case.terminated", HEAD, {"ground": "违法事实不能成立"}, at=START + 10 * D)
+    refuse(terminated, "coercion.extended", HEAD, {"measure": m, **EXTEND}, START + 28 * D,
+           r.CoercionAfterDecision, "coercion-after-decision", article)
+
+
+def test_extending_a_seizure_while_the_case_is_open_is_accepted() -> None:
+    case, m = _seized()
+    assert case.act("coercion.extended", HEAD, {"measure": m, **EXTEND}, at=START + 28 * D).measures[0].extension_days == 30
+
+
+def _handed_over() -> tuple[CaseFile, int]:
+    """The seizure handed over with the file to the public security organ on day 5."""
+    case, m = _seized()
+    case.act("transfer.reported", OFFICER_1, {"organ": "赣江新区公安分局", "suspected_crime": "涉嫌生产、销售不符合安全标准的食品罪"}, at=START + 4 * D)
+    case.act("transfer.approved", HEAD, {"approved": True, "reason": "涉嫌犯罪"}, at=START + 5 * D)
+    case.act("transfer.sent", OFFICER_1, {"organ": "赣江新区公安分局", "file_sha256": sha("移送案卷"), "items": ["过期食品 120 件"], "measures": [m]},
+             at=START + 5 * D + H)
+    return case, m
+
+
+def test_lifting_extending_or_pausing_a_seizure_handed_over_with_the_file_is_refused() -> None:
+    case, m = _handed_over()
+    article = f"{ACL}第二十一条"
+    refuse(case, "coercion.lifted", OFFICER_1, {"measure": m, **LIFT}, START + 6 * D,
+           r.CoercionHandedOver, "coercion-handed-over", article)
+    refuse(case, "coercion.extended", HEAD, {"measure": m, **EXTEND}, START + 28 * D,
+           r.CoercionHandedOver, "coercion-handed-over", article)
+    pause = {"kind": "testing", "reason": "送检", "measure": m, "fixed_days": 10, "notice_sha256": sha("检测期间告知书")}
+    refuse(case, "pause.started", OFFICER_1, pause, START + 6 * D, r.CoercionHandedOver, "coercion-handed-over", article)
+
+
+def test_a_seizure_comes_back_with_a_returned_file_and_is_lifted_by_the_agency() -> None:
+    case, m = _handed_over()
+    case.act("transfer.receipt", OFFICER_1, {"organ": "赣江新区公安分局", "receipt_ref": "不予立案通知书", "outcome": "declined"}, at=START + 8 * D)
+    assert case.act("coercion.lifted", OFFICER_1, {"measure": m, **LIFT}, at=START + 9 * D).measures[0].lifted_at == START + 9 * D
+
+
+def test_a_second_transfer_after_a_returned_file_hands_the_seizure_over_again() -> None:
+    case, m = _handed_over()
+    case.act("transfer.receipt", OFFICER_1, {"organ": "赣江新区公安分局", "receipt_ref": "不予立案通知书", "outcome": "declined"}, at=START + 8 * D)
+    case.act("transfer.reported", OFFICER_1, {"organ": "赣江新区人民检察院", "suspected_crime": "涉嫌犯罪（立案监督）"}, at=START + 9 * D)
+    case.act("transfer.approved", HEAD, {"approved": True, "reason": "检察院要求移送"}, at=START + 10 * D)
+    sent = {"organ": "赣江新区人民检察院", "file_sha256": sha("再次移送案卷"), "items": [], "measures": []}
+    refuse(case, "transfer.sent", OFFICER_1, sent, START + 10 * D + H,
+           r.TransferWithoutSeizedProperty, "transfer-seized-property", f"{ACL}第二十一条")
+    state = case.act("transfer.sent", OFFICER_1, {**sent, "measures": [m]}, at=START + 10 * D + H)
+    assert state.measures[0].transferred_at == START + 10 * D + H

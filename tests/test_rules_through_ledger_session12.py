@@ -3,6 +3,7 @@ with its code, article and status and writes nothing (ledger position and stream
 at the same point is accepted.
 
 1. A referral result the case has not reached, and closure before the final one (管罚分离 抄告).
+2. A seizure extended after the decision, or lifted here after it went with the transferred file (ACL Arts 21, 25, 27).
 """
 
 from __future__ import annotations
@@ -10,7 +11,7 @@ from __future__ import annotations
 import datetime as dt
 import uuid
 
-from domain.law import GANJIANG
+from domain.law import ACL, GANJIANG
 from ledger.court.keys import SigningKey
 from tests.conftest import LedgerFixture
 from tests.test_rules_through_ledger import START, _append, _refused, _world
@@ -53,5 +54,42 @@ def test_a_referral_result_not_reached_and_closure_before_the_final_one_are_refu
         _refused_here(fx, keys, case, closed, "referral-result-required", GANJIANG)
         _next(fx, keys, case, sc.referral_result("decided", _at(fx, 83)))
         _next(fx, keys, case, sc.Step("case.closed", sc.OFFICER_1, {"summary": "复议维持，罚款已缴清"}, _at(fx, 83.1)))
+    finally:
+        fx.store.close()
+
+
+def _seized(fx: LedgerFixture, keys: dict[str, SigningKey]) -> tuple[str, int]:
+    case = str(uuid.uuid4())
+    steps = sc.coercion_case(START, until="seized")
+    _play(fx, keys, case, steps)
+    measure = next(v for v, s in enumerate(steps, start=1) if s.type == "coercion.imposed")
+    return case, measure
+
+
+EXTEND = {"days": 30, "reason": "检验结果尚未出具", "notice_sha256": "e" * 64}
+
+
+def test_a_seizure_extended_after_the_decision_or_lifted_after_it_was_handed_over_is_refused_on_append(database_url: str) -> None:
+    fx, keys, _ = _world(database_url)
+    try:
+        case, m = _seized(fx, keys)
+        _next(fx, keys, case, sc.Step("no_penalty.decided", sc.HEAD, {
+            "ground": "no_fault", "reason": "当事人有证据足以证明没有主观过错", "education_sha256": "d" * 64, "deciding_agency": sc.BUREAU,
+        }, _at(fx, 10)))
+        extend = sc.Step("coercion.extended", sc.HEAD, {"measure": m, **EXTEND}, _at(fx, 28))
+        _refused_here(fx, keys, case, extend, "coercion-after-decision", f"{ACL}第二十五条、第二十七条")
+        _next(fx, keys, case, sc.Step("coercion.lifted", sc.OFFICER_1, {"measure": m, "reason": "已作出处理决定"}, _at(fx, 28)))
+
+        moved, m = _seized(fx, keys)
+        organ = "赣江新区公安分局"
+        _next(fx, keys, moved, sc.Step("transfer.reported", sc.OFFICER_1, {"organ": organ, "suspected_crime": "涉嫌犯罪"}, _at(fx, 4)))
+        _next(fx, keys, moved, sc.Step("transfer.approved", sc.HEAD, {"approved": True, "reason": "涉嫌犯罪"}, _at(fx, 5)))
+        _next(fx, keys, moved, sc.Step("transfer.sent", sc.OFFICER_1, {"organ": organ, "file_sha256": "f" * 64, "items": [], "measures": [m]},
+                                       _at(fx, 5.1)))
+        lift = sc.Step("coercion.lifted", sc.OFFICER_1, {"measure": m, "reason": "解除扣押"}, _at(fx, 6))
+        _refused_here(fx, keys, moved, lift, "coercion-handed-over", f"{ACL}第二十一条")
+        _next(fx, keys, moved, sc.Step("transfer.receipt", sc.OFFICER_1, {"organ": organ, "receipt_ref": "不予立案通知书", "outcome": "declined"},
+                                       _at(fx, 8)))
+        _next(fx, keys, moved, sc.Step("coercion.lifted", sc.OFFICER_1, {"measure": m, "reason": "案卷退回，解除扣押"}, _at(fx, 9)))
     finally:
         fx.store.close()

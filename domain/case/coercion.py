@@ -4,13 +4,14 @@ from __future__ import annotations
 
 from domain import procedure as proc
 from domain.acts import ActRecord
+from domain.calendar import local_date
 from domain.case.common import (
     Handler,
-    active_measure,
     add_pending,
     case_holding,
     case_terms,
     drop_pending_approval,
+    held_measure,
     is_head,
     note_investigators,
     require_certified_or_head,
@@ -32,6 +33,7 @@ from domain.case_state import (
 from domain.law import ACL, rule
 from domain.refusals import (
     AgencyHeadRequired,
+    CoercionAfterDecision,
     CoercionApprovalRequired,
     CoercionBarred,
     CoercionExtensionNotNotified,
@@ -84,7 +86,13 @@ def _coercion(s: CaseState, act: ActRecord, p: CoercionImposed, registry: Regist
 def _coercion_extended(s: CaseState, act: ActRecord, p: CoercionExtended, registry: Registry) -> None:
     require_head(registry, s, act.actor, "extending a measure", article=f"{ACL}第二十五条")
     _not_entrusted(registry, s, act)
-    m = active_measure(s, p.measure)
+    m = held_measure(s, p.measure)
+    # ACL Arts 25, 27: the handling decision falls within the seizure's period; once the case is decided or
+    # terminated the seizure has served its end and is lifted or disposed of (Art 28(3)), never prolonged.
+    ended = s.decision.decided_at if s.decision is not None else s.terminated_at
+    if ended is not None:
+        how = "decided" if s.decision is not None else "terminated"
+        raise CoercionAfterDecision(f"the case was {how} on {local_date(ended)}; the seizure at version {m.version} is lifted or disposed of, not extended")
     if p.notice_sha256 is None:
         raise CoercionExtensionNotNotified("the extension names no written notice to the party (its paper's hash)")
     end = proc.measure_end(s, m, act.recorded_at)
@@ -102,7 +110,7 @@ def _coercion_extended(s: CaseState, act: ActRecord, p: CoercionExtended, regist
 
 def _coercion_lifted(s: CaseState, act: ActRecord, p: CoercionLifted, registry: Registry) -> None:
     require_certified_or_head(registry, s, act.actor, act.recorded_at)
-    m = active_measure(s, p.measure)
+    m = held_measure(s, p.measure)
     m.lifted_at = act.recorded_at
     # A lifted emergency measure the head never approved (ACL Art 19: lift it at once) awaits no approval now.
     drop_pending_approval(s, m.version)

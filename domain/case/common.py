@@ -40,6 +40,7 @@ from domain.refusals import (
     AuxiliaryActingAlone,
     CaseFinished,
     CaseNotFiled,
+    CoercionHandedOver,
     CoercionNotActive,
     CoSignaturePending,
     CredentialsNotShown,
@@ -366,3 +367,13 @@ def active_measure(s: CaseState, version: int) -> Measure:
         if m.version == version and m.lifted_at is None:
             return m
     raise CoercionNotActive(f"no measure in force was imposed at version {version}")
+
+
+def held_measure(s: CaseState, version: int) -> Measure:
+    """A measure in force that the agency still holds: not handed over with a file now at the judicial organ (ACL
+    Art 21), whose property the organ disposes of; a file returned (国务院令310 Art 9) brings it back."""
+    m = active_measure(s, version)
+    if m.transferred_at is not None and s.transfer_sent:
+        organ = s.transfer.organ if s.transfer is not None else "the judicial organ"
+        raise CoercionHandedOver(f"the seizure at version {version} went with the file to {organ} on {local_date(m.transferred_at)}")
+    return m

@@ -184,7 +184,8 @@ def _transfer_sent(s: CaseState, act: ActRecord, p: TransferSent, registry: Regi
         raise TransferNotApproved("the head has not approved the transfer")
     if t.sent_at is not None:
         raise ActNotAllowedNow("the file was already transferred", article=TransferNotApproved.article)
-    in_force = {m.version: m for m in s.measures if m.lifted_at is None and m.transferred_at is None}
+    # Every seizure not lifted is the agency's now (no file is with an organ: one returned brought its seizures back).
+    in_force = {m.version: m for m in s.measures if m.lifted_at is None}
     unknown = sorted(set(p.measures) - set(in_force))
     if unknown:
         raise CoercionNotActive(f"no seizure in force at version(s) {unknown} to hand over")

@@ -9,9 +9,9 @@ from domain import procedure as proc
 from domain.acts import ActRecord
 from domain.case.common import (
     Handler,
-    active_measure,
     check_time_limit,
     discussion_signed,
+    held_measure,
     require_certified_or_head,
     require_filed,
     require_head,
@@ -46,7 +46,7 @@ def _pause_started(s: CaseState, act: ActRecord, p: PauseStarted, registry: Regi
         require_filed(s, act)
         require_certified_or_head(registry, s, act.actor, act.recorded_at)
     if p.measure is not None:
-        active_measure(s, p.measure)
+        held_measure(s, p.measure)
         if p.kind not in MEASURE_PAUSE_KINDS:
             raise CoercionPauseNotExcluded(f"a {p.kind} period does not extend a seizure")
         if p.fixed_days is None or p.notice_sha256 is None:
@@ -68,6 +68,8 @@ def _pause_ended(s: CaseState, act: ActRecord, p: PauseEnded, registry: Registry
         require_staff(registry, act.actor)
     else:
         require_certified_or_head(registry, s, act.actor, act.recorded_at)
+    if p.measure is not None and any(m.version == p.measure and m.lifted_at is None for m in s.measures):
+        held_measure(s, p.measure)  # a handed-over seizure's time is the judicial organ's to count
     running = [x for x in proc.open_pauses(s, p.measure) if x.kind == p.kind]
     if not running:
         raise ActNotAllowedNow(f"no {p.kind} pause is running", article=rule("decision.time_limit").article)
