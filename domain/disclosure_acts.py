@@ -34,7 +34,9 @@ class DisclosureWithdrawn(Payload):
 
 
 class CreditRepaired(Payload):
-    """信用修复 (NDRC 《信用修复管理办法》): on the party's application, after the minimum period, publicity ends."""
+    """信用修复 (NDRC 《信用修复管理办法》): on the party's application (``application_sha256``, its paper: required),
+    once the decision is performed in full and after the minimum period, publicity ends. The field may be null in
+    the schema so that a missing application is refused by its own rule (``credit-repair-without-application``)."""
 
     decision_version: Annotated[int, msgspec.Meta(ge=1)]
     reason: Text

@@ -822,3 +822,22 @@ class CoercionHandedOver(DomainError):
     title = "查封、扣押的物品已随案移送司法机关，移送机关不得再解除、延长或者中止计算期限"
     title_en = "The seizure was handed over with the transferred file; the transferring agency no longer acts on it"
     article = f"{ACL}第二十一条"
+
+
+class CreditRepairWithoutApplication(DomainError):
+    """NDRC 《信用修复管理办法》: credit repair is on the party's application (申请), recorded by its paper's hash."""
+
+    code = "credit-repair-without-application"
+    title = "信用修复须由当事人提出申请"
+    title_en = "Credit repair needs the party's application (the paper's SHA-256)"
+    article = NDRC_CREDIT
+
+
+class CreditRepairBeforePerformance(DomainError):
+    """NDRC 《信用修复管理办法》: repair is possible only once the party has fully performed the penalty decision's
+    obligations (the fine, the confiscated sums and the late fees paid; a court's enforcement executed)."""
+
+    code = "credit-repair-before-performance"
+    title = "当事人未完全履行行政处罚决定规定的义务，不得信用修复"
+    title_en = "Credit repair only after the penalty decision has been performed in full"
+    article = NDRC_CREDIT

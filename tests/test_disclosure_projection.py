@@ -171,7 +171,10 @@ def test_credit_repair_after_the_minimum_ends_publicity_early(world: Bureau) -> 
     case, v, decided_at = one_case(world, organisation_case, START, "served", publish_after=2 * D)
     window = rules.publicity_window(decided_at, "general")
     repair_at = dt.datetime.combine(window.min_end + D, dt.time(2), tzinfo=dt.UTC)
-    world.append(case, "credit.repaired", HEAD, {"decision_version": v, "reason": "已履行并完成整改", "application_sha256": None}, at=repair_at)
+    world.append(case, "payment.recorded", OFFICER_2, {"amount_fen": 1_500_000, "method": "bank", "receipt_ref": "3601-2026-000457",
+                                                      "hard_to_collect": False, "remote_area": False}, at=decided_at + 5 * D)
+    application = {"decision_version": v, "reason": "已履行并完成整改", "application_sha256": "c" * 64}
+    world.append(case, "credit.repaired", HEAD, application, at=repair_at)
     world.publish()
     expiry = next(i for i in pd.items(world.store) if i.kind == "expiry")
     assert "信用修复" in expiry.summary and expiry.published_at == repair_at

@@ -182,16 +182,19 @@ def test_classes_come_from_the_penalties() -> None:
     assert not rules.must_disclose("simple", ["fine"]) and rules.must_disclose("penalty", ["fine"])
 
 
+REPAIR = {"reason": "已履行并完成整改，申请信用修复", "application_sha256": "c" * 64}
+
+
 def test_credit_repair_before_the_minimum_is_refused_and_after_it_accepted() -> None:
-    case, v, at = decided()
-    case.act("disclosure.published", OFFICER_1, publish(v), at=at + D)
+    case, v, at = decided("paid")  # decided day 40, paid in full day 50
+    case.act("disclosure.published", OFFICER_1, publish(v), at=at + 11 * D)
     window = rules.publicity_window(at, "general")
-    refuse(case, "credit.repaired", HEAD, {"decision_version": v, "reason": "已整改并申请修复", "application_sha256": None},
+    refuse(case, "credit.repaired", HEAD, {"decision_version": v, **REPAIR},
            at + 30 * D, r.CreditRepairTooEarly, "credit-repair-too-early", NDRC_CREDIT)
     after = dt.datetime.combine(window.min_end + D, dt.time(2), tzinfo=dt.UTC)
-    refuse(case, "credit.repaired", OFFICER_1, {"decision_version": v, "reason": "已整改", "application_sha256": None},
+    refuse(case, "credit.repaired", OFFICER_1, {"decision_version": v, **REPAIR},
            after, r.AgencyHeadRequired, "agency-head-required", r.AgencyHeadRequired.article, r.AgencyHeadRequired.status)
-    state = case.act("credit.repaired", HEAD, {"decision_version": v, "reason": "已整改并申请修复", "application_sha256": None}, at=after)
+    state = case.act("credit.repaired", HEAD, {"decision_version": v, **REPAIR}, at=after)
     assert state.disclosures[0].repaired_at == after
 
 

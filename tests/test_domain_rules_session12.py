@@ -6,24 +6,30 @@ its lawful variant at the same point is accepted. Dates are Beijing dates; START
    "filed" result alone (管罚分离 抄告).
 2. A seizure extended after the decision or termination (ACL Arts 25, 27); one handed over with a transferred file
    still lifted, extended or paused here, or left out of a second transfer after the file came back (ACL Art 21).
+3. Credit repair without the party's application or before the decision was performed (NDRC 《信用修复管理办法》).
 """
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
+from domain import disclosure as rules
 from domain import refusals as r
 from domain.errors import NotAuthorised
-from domain.law import ACL, GANJIANG
-from tests.builders import CaseFile, sha, standard_world
+from domain.law import ACL, GANJIANG, NDRC_CREDIT
+from tests.builders import CaseFile, payment, sha, standard_world
 from tests.test_domain_rules import START, D, H, refuse
 from zhifa.scenarios import (
     BUREAU,
     HEAD,
     LEHUA_1,
     OFFICER_1,
+    OFFICER_2,
     REGULATOR,
     coercion_case,
+    court_enforcement_case,
+    hearing_case,
     organisation_case,
     referral_result,
     referred,
@@ -168,3 +174,48 @@ def test_a_second_transfer_after_a_returned_file_hands_the_seizure_over_again() 
            r.TransferWithoutSeizedProperty, "transfer-seized-property", f"{ACL}第二十一条")
     state = case.act("transfer.sent", OFFICER_1, {**sent, "measures": [m]}, at=START + 10 * D + H)
     assert state.measures[0].transferred_at == START + 10 * D + H
+
+
+# -- 3. NDRC 《信用修复管理办法》: repair on the party's application, once the decision is performed ---------------------
+def _published(build: Any = hearing_case, until: str = "served") -> tuple[CaseFile, int, dt.datetime]:
+    """The decision published the day after it was made (or after the story's last act); returns the case, its
+    version and a time a repair may end the general publicity period (after its 3-month minimum, and the publication)."""
+    case = standard_world().case()
+    state = case.play(build(START, until=until), START)
+    d = state.decision
+    assert d is not None
+    published = max(d.decided_at + D, state.updated_at + H)
+    case.act("disclosure.published", OFFICER_1, {"decision_version": d.version, "publicity_class": None, "note": ""}, at=published)
+    window = rules.publicity_window(d.decided_at, "general")
+    return case, d.version, max(dt.datetime.combine(window.min_end + D, dt.time(2), tzinfo=dt.UTC), published + D)
+
+
+def _repair(version: int, application: str | None = sha("信用修复申请书")) -> dict[str, Any]:
+    return {"decision_version": version, "reason": "已履行处罚决定并完成整改", "application_sha256": application}
+
+
+def test_credit_repair_without_the_partys_application_is_refused() -> None:
+    case, v, after = _published(until="paid")
+    refuse(case, "credit.repaired", HEAD, _repair(v, None), after,
+           r.CreditRepairWithoutApplication, "credit-repair-without-application", NDRC_CREDIT)
+    assert case.act("credit.repaired", HEAD, _repair(v), at=after).disclosures[0].repaired_at == after
+
+
+def test_credit_repair_before_the_decision_was_performed_is_refused_and_after_payment_accepted() -> None:
+    case, v, after = _published()  # served day 40: 60,000 yuan fine and 1,200 yuan gains unpaid
+    refuse(case, "credit.repaired", HEAD, _repair(v), after,
+           r.CreditRepairBeforePerformance, "credit-repair-before-performance", NDRC_CREDIT)
+    state = case.state
+    assert state is not None and state.decision is not None
+    case.act("payment.recorded", OFFICER_2, payment(state.decision.money_due_fen - 1), at=after)
+    refuse(case, "credit.repaired", HEAD, _repair(v), after + H,
+           r.CreditRepairBeforePerformance, "credit-repair-before-performance", NDRC_CREDIT)
+    case.act("payment.recorded", OFFICER_2, payment(1), at=after + H)
+    assert case.act("credit.repaired", HEAD, _repair(v), at=after + 2 * H).disclosures[0].repaired_at == after + 2 * H
+
+
+def test_credit_repair_after_the_court_executed_the_decision_is_accepted() -> None:
+    case, v, after = _published(court_enforcement_case, "executed")
+    state = case.state
+    assert state is not None and state.paid_fen == 0 and state.court_outcome == "executed"
+    assert case.act("credit.repaired", HEAD, _repair(v), at=after).disclosures[0].repaired_at == after

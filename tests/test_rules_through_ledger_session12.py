@@ -4,14 +4,16 @@ at the same point is accepted.
 
 1. A referral result the case has not reached, and closure before the final one (管罚分离 抄告).
 2. A seizure extended after the decision, or lifted here after it went with the transferred file (ACL Arts 21, 25, 27).
+3. Credit repair without the application or before performance (NDRC 《信用修复管理办法》).
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import uuid
+from typing import Any
 
-from domain.law import ACL, GANJIANG
+from domain.law import ACL, GANJIANG, NDRC_CREDIT
 from ledger.court.keys import SigningKey
 from tests.conftest import LedgerFixture
 from tests.test_rules_through_ledger import START, _append, _refused, _world
@@ -91,5 +93,27 @@ def test_a_seizure_extended_after_the_decision_or_lifted_after_it_was_handed_ove
         _next(fx, keys, moved, sc.Step("transfer.receipt", sc.OFFICER_1, {"organ": organ, "receipt_ref": "不予立案通知书", "outcome": "declined"},
                                        _at(fx, 8)))
         _next(fx, keys, moved, sc.Step("coercion.lifted", sc.OFFICER_1, {"measure": m, "reason": "案卷退回，解除扣押"}, _at(fx, 9)))
+    finally:
+        fx.store.close()
+
+
+def test_credit_repair_without_the_application_or_before_performance_is_refused_on_append(database_url: str) -> None:
+    fx, keys, _ = _world(database_url)
+    try:
+        case = str(uuid.uuid4())
+        steps = sc.hearing_case(START, until="served")  # decided and served day 40: 61,200 yuan owed
+        _play(fx, keys, case, steps)
+        decision = next(v for v, s in enumerate(steps, start=1) if s.type == "decision.made")
+        _next(fx, keys, case, sc.Step("disclosure.published", sc.OFFICER_1, {"decision_version": decision, "publicity_class": None, "note": ""},
+                                      _at(fx, 41)))
+        repair: dict[str, Any] = {"decision_version": decision, "reason": "已履行并完成整改", "application_sha256": None}
+        _refused_here(fx, keys, case, sc.Step("credit.repaired", sc.HEAD, repair, _at(fx, 140)),
+                      "credit-repair-without-application", NDRC_CREDIT)
+        repair["application_sha256"] = "a" * 64
+        _refused_here(fx, keys, case, sc.Step("credit.repaired", sc.HEAD, repair, _at(fx, 140)),
+                      "credit-repair-before-performance", NDRC_CREDIT)
+        _next(fx, keys, case, sc.Step("payment.recorded", sc.OFFICER_2, {"amount_fen": 6_120_000, "method": "bank", "receipt_ref": "3601-2026-000999",
+                                                                       "hard_to_collect": False, "remote_area": False}, _at(fx, 140.1)))
+        _next(fx, keys, case, sc.Step("credit.repaired", sc.HEAD, repair, _at(fx, 140.2)))
     finally:
         fx.store.close()

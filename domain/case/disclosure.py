@@ -9,6 +9,7 @@ decision's version is named here.
 from __future__ import annotations
 
 from domain import disclosure as rules
+from domain import procedure as proc
 from domain.acts import ActRecord
 from domain.case.common import Handler, require_certified_or_head, require_head, when
 from domain.case_state import CaseState, Decision, Disclosure
@@ -16,7 +17,9 @@ from domain.disclosure_acts import CreditRepaired, DisclosurePublished, Disclosu
 from domain.redact import find_personal_data
 from domain.refusals import (
     AlreadyDisclosed,
+    CreditRepairBeforePerformance,
     CreditRepairTooEarly,
+    CreditRepairWithoutApplication,
     DisclosureWithoutDecision,
     MinorNotPublic,
     NotDisclosed,
@@ -105,6 +108,14 @@ def _repaired(s: CaseState, act: ActRecord, p: CreditRepaired, registry: Registr
         raise NotDisclosed(f"credit repair already ended the disclosure on {item.repaired_at.date()}")
     d = decision_at(s, p.decision_version)
     assert d is not None
+    if p.application_sha256 is None:
+        raise CreditRepairWithoutApplication("the act names no application by the party (its paper's SHA-256)")
+    # 《信用修复管理办法》: the party has fully performed the decision — paid in full, late fees included, or the
+    # court's enforcement executed. A decision no longer in force is withdrawn (Art 48), not repaired: not judged here.
+    if d is s.decision and not (proc.performed(s) or s.court_outcome == "executed"):
+        owed = d.money_due_fen + s.late_fees_fen - s.paid_fen
+        why = "the decision is not served" if d.served_at is None else f"{owed} fen of {d.money_due_fen + s.late_fees_fen} still unpaid"
+        raise CreditRepairBeforePerformance(f"the decision at version {d.version} is not performed: {why}")
     window = rules.publicity_window(d.decided_at, item.publicity_class)  # type: ignore[arg-type]
     today = when(act)
     if window.expired(today):
