@@ -20,6 +20,7 @@ import datetime as dt
 from types import MappingProxyType
 
 from domain.acts import ActRecord, entity_of, payload_as
+from domain.calendar import local_date
 from domain.catalog_model import (
     AGENCY_ACTS,
     BANDS,
@@ -54,6 +55,7 @@ from domain.refusals import (
     DelegationNotPublished,
     DelegationTargetInvalid,
     DomainNotExercised,
+    EntrustmentLetterIncomplete,
     ItemNotHeld,
     PenaltyNotInBasis,
     ReDelegationForbidden,
@@ -125,13 +127,38 @@ def require_holding(registry: Registry, agency: str | None, code: str, when: dt.
     item_of(registry, code)
     held = holding(registry, agency, code, when) if agency is not None else None
     if held is None:
-        revoked = [g for g in registry.items[code].grants if g.to_agency == agency and g.revoked_at is not None]
-        why = f"; its {revoked[-1].kind} was revoked at {revoked[-1].revoked_at:%Y-%m-%d %H:%M}Z" if revoked else ""
-        article = f"{APL}第二十四条" if revoked and revoked[-1].kind == "delegation" else None
-        if revoked and revoked[-1].kind == "entrustment":
-            article = f"{APL}第二十条"
-        raise ItemNotHeld(f"{agency} holds no power over item {code}{why}", article=article)
+        raise ItemNotHeld(f"{agency} holds no power over item {code}{_why_not_held(registry, agency, code, when)}",
+                          article=_article_not_held(registry, agency, code, when))
     return held
+
+
+def _why_not_held(registry: Registry, agency: str | None, code: str, when: dt.datetime) -> str:
+    grants = [g for g in registry.items[code].grants if g.to_agency == agency]
+    revoked = [g for g in grants if g.revoked_at is not None]
+    lapsed = [g for g in grants if g.revoked_at is None and g.lapsed(when)]
+    if lapsed:
+        return f"; its letter of entrustment {lapsed[-1].instrument} ran until {lapsed[-1].valid_until}"
+    if revoked:
+        return f"; its {revoked[-1].kind} was revoked at {revoked[-1].revoked_at:%Y-%m-%d %H:%M}Z"
+    letters = _entrustments_of(registry, agency, when)
+    if letters:
+        return f"; its letter(s) of entrustment ({', '.join(sorted({g.instrument for g in letters}))}) do not entrust it"
+    return ""
+
+
+def _article_not_held(registry: Registry, agency: str | None, code: str, when: dt.datetime) -> str | None:
+    """Art 20 for an entrusted body (a revoked or lapsed letter, or an item outside its letters: 在委托范围内), Art 24
+    for a revoked delegation, else the class default (Art 17)."""
+    grants = [g for g in registry.items[code].grants if g.to_agency == agency]
+    ended = [g for g in grants if g.revoked_at is not None or g.lapsed(when)]
+    if ended:
+        return f"{APL}第二十四条" if ended[-1].kind == "delegation" else f"{APL}第二十条"
+    return f"{APL}第二十条" if _entrustments_of(registry, agency, when) else None
+
+
+def _entrustments_of(registry: Registry, agency: str | None, when: dt.datetime) -> list[Grant]:
+    """The letters of entrustment in force for ``agency`` at ``when``, over every item (a refusal's explanation)."""
+    return [g for item in registry.items.values() for g in item.grants if g.kind == "entrustment" and g.to_agency == agency and g.in_force(when)]
 
 
 # -- applying catalog acts --------------------------------------------------------------------------------------
@@ -182,6 +209,20 @@ def _grant_from(registry: Registry, item: Item, from_agency: str, when: dt.datet
         raise ReDelegationForbidden(
             f"{from_agency} holds {item.code} by delegation and may not pass it on", article=f"{APL}第二十四条"
         )
+
+
+def _check_letter(registry: Registry, code: str, letter: EntrustmentGranted, since: dt.datetime) -> None:
+    """Art 20: the 委托书 states the items entrusted (this one among them, each in the catalog) and its term."""
+    missing = [what for what, absent in (("the items entrusted (scope)", not letter.scope), ("its term (valid_until)", letter.valid_until is None)) if absent]
+    if missing:
+        raise EntrustmentLetterIncomplete(f"{letter.instrument} does not state {' and '.join(missing)}")
+    if code not in letter.scope:
+        raise EntrustmentLetterIncomplete(f"{letter.instrument} entrusts {', '.join(letter.scope)}, not item {code} it is recorded for")
+    for other in letter.scope:
+        item_of(registry, other)
+    assert letter.valid_until is not None
+    if letter.valid_until < local_date(since):
+        raise MalformedAct(f"{letter.instrument} ran until {letter.valid_until}, before it takes effect on {local_date(since)}")
 
 
 def apply_catalog(registry: Registry, act: ActRecord) -> Registry:
@@ -239,7 +280,12 @@ def apply_catalog(registry: Registry, act: ActRecord) -> Registry:
         if granted.to_agency == granted.from_agency:
             raise DelegationTargetInvalid("an agency does not grant power to itself")
         since = max(granted.effective_from or act.recorded_at, act.recorded_at)
-        grant = Grant(kind, granted.from_agency, granted.to_agency, granted.instrument, since)
+        if isinstance(granted, EntrustmentGranted):
+            _check_letter(registry, code, granted, since)
+            grant = Grant(kind, granted.from_agency, granted.to_agency, granted.instrument, since,
+                          valid_until=granted.valid_until, scope=tuple(granted.scope))
+        else:
+            grant = Grant(kind, granted.from_agency, granted.to_agency, granted.instrument, since)
         item = dataclasses.replace(base, grants=(*base.grants, grant))
     elif act.type in ("delegation.revoked", "entrustment.revoked"):
         base = item_of(registry, code)

@@ -13,6 +13,7 @@ from typing import Literal
 import msgspec
 
 from domain.acts import REGISTRY_PAYLOADS, Fen, Payload, Text, Timestamp
+from domain.calendar import local_date
 
 DOMAINS: dict[str, str] = {
     "market_supervision": "市场监管",
@@ -131,14 +132,20 @@ class DelegationGranted(Payload):
 
 
 class EntrustmentGranted(Payload):
-    """委托 (Arts 20–21): written, published letter; the entrusted body acts in the entrusting agency's name."""
+    """委托 (Arts 20–21): written, published letter; the entrusted body acts in the entrusting agency's name.
+
+    Art 20: the letter states the matters entrusted, the powers and the term. ``scope`` lists the catalog items the
+    letter entrusts (this stream's item among them; a letter of several items is recorded on each item's stream);
+    ``valid_until`` is the last day of its term (Beijing date). Both may be empty in the schema so that an
+    incomplete letter is refused by its own rule (``entrustment-letter-incomplete``)."""
 
     from_agency: Text
     to_agency: Text
     instrument: Text
     published_at: Timestamp | None
     effective_from: Timestamp | None = None
-    scope: str = ""
+    scope: list[Text] = msgspec.field(default_factory=list)
+    valid_until: dt.date | None = None
 
 
 class GrantRevoked(Payload):
@@ -174,15 +181,24 @@ class Agency:
 
 @dataclass(frozen=True)
 class Grant:
+    """A delegation or entrustment of one item; an entrustment's letter carries its scope and the last day of its
+    term (``valid_until``, a Beijing date: the power lapses when that day ends)."""
+
     kind: GrantKind
     from_agency: str
     to_agency: str
     instrument: str
     effective_from: dt.datetime
     revoked_at: dt.datetime | None = None
+    valid_until: dt.date | None = None
+    scope: tuple[str, ...] = ()
 
     def in_force(self, when: dt.datetime) -> bool:
-        return self.effective_from <= when and (self.revoked_at is None or when < self.revoked_at)
+        return self.effective_from <= when and (self.revoked_at is None or when < self.revoked_at) and not self.lapsed(when)
+
+    def lapsed(self, when: dt.datetime) -> bool:
+        """The letter's term ran out before ``when`` (Art 20: 委托书载明期限)."""
+        return self.valid_until is not None and local_date(when) > self.valid_until
 
 
 @dataclass(frozen=True)

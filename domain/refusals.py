@@ -791,8 +791,6 @@ class WaiverBeforeNotice(DomainError):
 
 
 # -- found by the rules audit (session 12) --------------------------------------------------------------------------
-
-
 class ReferralResultMismatch(DomainError):
     """管罚分离 抄告: the result sent back names the stage the case has reached — "filed" once filed, then how it ended
     (declined, decided, terminated, transferred) — and goes to the regulator that referred the lead."""
@@ -841,3 +839,13 @@ class CreditRepairBeforePerformance(DomainError):
     title = "当事人未完全履行行政处罚决定规定的义务，不得信用修复"
     title_en = "Credit repair only after the penalty decision has been performed in full"
     article = NDRC_CREDIT
+
+
+class EntrustmentLetterIncomplete(DomainError):
+    """APL Art 20: 委托书应当载明委托的具体事项、权限、期限等内容 — the letter names the items entrusted (its scope,
+    which includes the item it is recorded for) and the last day of its term."""
+
+    code = "entrustment-letter-incomplete"
+    title = "委托书应当载明委托的具体事项、权限、期限等内容"
+    title_en = "The letter of entrustment must state the items entrusted and its term"
+    article = f"{APL}第二十条"

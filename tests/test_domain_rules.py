@@ -283,7 +283,7 @@ def test_act_after_the_entrustment_was_revoked_is_refused() -> None:
 # -- 5. no re-delegation by an entrusted (or delegated) township -------------------------------------------------
 def _entrust(from_agency: str, to_agency: str, item: str = ITEM_GRAFFITI) -> dict[str, Any]:
     return {"from_agency": from_agency, "to_agency": to_agency, "instrument": "委托书", "published_at": "2026-03-01T01:00:00.000000Z",
-            "effective_from": None, "scope": ""}
+            "effective_from": None, "scope": [item], "valid_until": "2031-02-28"}
 
 
 def test_entrusted_township_re_entrusting_is_refused() -> None:

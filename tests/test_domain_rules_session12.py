@@ -7,6 +7,7 @@ its lawful variant at the same point is accepted. Dates are Beijing dates; START
 2. A seizure extended after the decision or termination (ACL Arts 25, 27); one handed over with a transferred file
    still lifted, extended or paused here, or left out of a second transfer after the file came back (ACL Art 21).
 3. Credit repair without the party's application or before the decision was performed (NDRC 《信用修复管理办法》).
+4. A letter of entrustment without its items or term, and acts after its term or outside its items (APL Art 20).
 """
 
 from __future__ import annotations
@@ -14,16 +15,26 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
+import pytest
+
 from domain import disclosure as rules
 from domain import refusals as r
-from domain.errors import NotAuthorised
-from domain.law import ACL, GANJIANG, NDRC_CREDIT
-from tests.builders import CaseFile, payment, sha, standard_world
-from tests.test_domain_rules import START, D, H, refuse
+from domain.calendar import shift_years
+from domain.errors import DomainError, NotAuthorised
+from domain.law import ACL, APL, GANJIANG, NDRC_CREDIT
+from tests.builders import CaseFile, World, beijing, payment, sha, standard_world
+from tests.test_domain_rules import START, D, H, filing, lead, refuse
 from zhifa.scenarios import (
     BUREAU,
+    CITIZEN,
     HEAD,
+    ITEM_GRAFFITI,
+    ITEM_LICENCE_DISPLAY,
+    JIAOQIAO,
+    JIAOQIAO_1,
+    LEHUA,
     LEHUA_1,
+    LEHUA_2,
     OFFICER_1,
     OFFICER_2,
     REGULATOR,
@@ -33,6 +44,7 @@ from zhifa.scenarios import (
     organisation_case,
     referral_result,
     referred,
+    setup_steps,
     transferred_case,
 )
 
@@ -219,3 +231,66 @@ def test_credit_repair_after_the_court_executed_the_decision_is_accepted() -> No
     state = case.state
     assert state is not None and state.paid_fen == 0 and state.court_outcome == "executed"
     assert case.act("credit.repaired", HEAD, _repair(v), at=after).disclosures[0].repaired_at == after
+
+
+# -- 4. APL Art 20: the 委托书 states the items entrusted and its term; the entrusted body acts within both --------
+def _letter(**overrides: Any) -> dict[str, Any]:
+    """The bureau entrusts 乐化镇 with the graffiti item, published the day before START, until 03-10."""
+    return {"from_agency": BUREAU, "to_agency": LEHUA, "instrument": "赣新综执委〔2026〕2号（委托书）",
+            "published_at": "2026-03-01T01:00:00.000000Z", "effective_from": None, "scope": [ITEM_GRAFFITI],
+            "valid_until": "2026-03-10", **overrides}
+
+
+def _refuse_letter(world: World, payload: dict[str, Any], error: type[DomainError], code: str, article: str) -> None:
+    before = world.registry
+    with pytest.raises(error) as info:
+        world.registry_act(f"item:{ITEM_GRAFFITI}", "entrustment.granted", HEAD, payload)
+    assert (info.value.code, info.value.cited_article, info.value.status) == (code, article, 422), info.value.one_line()
+    assert world.registry is before
+
+
+@pytest.mark.parametrize("overrides", [{"scope": []}, {"valid_until": None}, {"scope": [ITEM_LICENCE_DISPLAY]}],
+                         ids=["no-items", "no-term", "another-item"])
+def test_a_letter_of_entrustment_without_its_items_or_term_is_refused(overrides: dict[str, Any]) -> None:
+    _refuse_letter(standard_world(), _letter(**overrides), r.EntrustmentLetterIncomplete, "entrustment-letter-incomplete", f"{APL}第二十条")
+
+
+def test_a_complete_letter_of_entrustment_is_accepted_and_holds_until_its_last_day() -> None:
+    world = standard_world()
+    world.registry_act(f"item:{ITEM_GRAFFITI}", "entrustment.granted", HEAD, _letter(scope=[ITEM_GRAFFITI, ITEM_LICENCE_DISPLAY]))
+    (grant,) = [g for g in world.registry.items[ITEM_GRAFFITI].grants if g.to_agency == LEHUA]
+    assert (grant.valid_until, grant.scope) == (dt.date(2026, 3, 10), (ITEM_GRAFFITI, ITEM_LICENCE_DISPLAY))
+    assert grant.in_force(beijing(2026, 3, 10, 23)) and not grant.in_force(beijing(2026, 3, 11, 0))
+
+
+def test_an_act_by_the_entrusted_body_after_the_letters_term_is_refused() -> None:
+    world = standard_world()
+    world.registry_act(f"item:{ITEM_GRAFFITI}", "entrustment.granted", HEAD, _letter())
+    case = world.case()
+    case.act("lead.received", LEHUA_1, lead(ITEM_GRAFFITI, CITIZEN, agency=LEHUA), at=START)
+    assert case.act("case.filed", LEHUA_1, filing(ITEM_GRAFFITI, CITIZEN), at=START + H).in_name_of == BUREAU
+    case.act("officers.assigned", LEHUA_1, {"officers": [LEHUA_1, LEHUA_2]}, at=beijing(2026, 3, 10, 22))  # the last day
+    err = refuse(case, "officers.assigned", LEHUA_1, {"officers": [LEHUA_1, LEHUA_2]}, beijing(2026, 3, 11),
+                 r.ItemNotHeld, "item-not-held", f"{APL}第二十条", 403)
+    assert "ran until 2026-03-10" in err.detail
+
+
+def test_an_act_by_the_entrusted_body_outside_its_letter_is_refused() -> None:
+    # 蛟桥镇's letter entrusts the graffiti item alone: filing the bureau's licence-display item is outside it.
+    case = standard_world().case()
+    case.act("lead.received", JIAOQIAO_1, lead(ITEM_LICENCE_DISPLAY, CITIZEN, agency=JIAOQIAO), at=START)
+    err = refuse(case, "case.filed", JIAOQIAO_1, filing(ITEM_LICENCE_DISPLAY, CITIZEN), START + H,
+                 r.ItemNotHeld, "item-not-held", f"{APL}第二十条", 403)
+    assert "do not entrust it" in err.detail
+    inside = standard_world().case()
+    inside.act("lead.received", JIAOQIAO_1, lead(ITEM_GRAFFITI, CITIZEN, agency=JIAOQIAO), at=START)
+    assert inside.act("case.filed", JIAOQIAO_1, filing(ITEM_GRAFFITI, CITIZEN), at=START + H).in_name_of == BUREAU
+
+
+def test_the_demo_letter_of_entrustment_runs_five_years_from_its_publication() -> None:
+    (letter,) = [s for s in setup_steps(START - D, "authority/personnel") if s.type == "entrustment.granted"]
+    published = dt.date.fromisoformat(letter.payload["published_at"][:10])
+    assert (letter.payload["scope"], letter.payload["valid_until"]) == ([ITEM_GRAFFITI], shift_years(published, 5).isoformat())
+    (grant,) = [g for g in standard_world().registry.items[ITEM_GRAFFITI].grants if g.to_agency == JIAOQIAO]
+    assert grant.valid_until == shift_years(published, 5)  # the standard world is set up the day before START
+

@@ -5,6 +5,7 @@ at the same point is accepted.
 1. A referral result the case has not reached, and closure before the final one (管罚分离 抄告).
 2. A seizure extended after the decision, or lifted here after it went with the transferred file (ACL Arts 21, 25, 27).
 3. Credit repair without the application or before performance (NDRC 《信用修复管理办法》).
+4. A letter of entrustment without its term, then an act after its term (APL Art 20).
 """
 
 from __future__ import annotations
@@ -13,7 +14,10 @@ import datetime as dt
 import uuid
 from typing import Any
 
-from domain.law import ACL, GANJIANG, NDRC_CREDIT
+import pytest
+
+from domain.errors import DomainError
+from domain.law import ACL, APL, GANJIANG, NDRC_CREDIT
 from ledger.court.keys import SigningKey
 from tests.conftest import LedgerFixture
 from tests.test_rules_through_ledger import START, _append, _refused, _world
@@ -115,5 +119,37 @@ def test_credit_repair_without_the_application_or_before_performance_is_refused_
         _next(fx, keys, case, sc.Step("payment.recorded", sc.OFFICER_2, {"amount_fen": 6_120_000, "method": "bank", "receipt_ref": "3601-2026-000999",
                                                                        "hard_to_collect": False, "remote_area": False}, _at(fx, 140.1)))
         _next(fx, keys, case, sc.Step("credit.repaired", sc.HEAD, repair, _at(fx, 140.2)))
+    finally:
+        fx.store.close()
+
+
+def test_a_letter_without_its_term_and_an_act_after_the_term_are_refused_on_append(database_url: str) -> None:
+    fx, keys, versions = _world(database_url)
+    try:
+        stream = f"item:{sc.ITEM_GRAFFITI}"
+        published = sc.ts(START - dt.timedelta(days=4))  # the world is set up from START - 3 days
+        last_day = (START + dt.timedelta(days=3)).date()  # Thursday 03-12
+        letter = {"from_agency": sc.BUREAU, "to_agency": sc.LEHUA, "instrument": "赣新综执委〔2026〕2号（委托书）",
+                  "published_at": published, "effective_from": None, "scope": [sc.ITEM_GRAFFITI], "valid_until": None}
+        before = (fx.store.position(), fx.store.stream_state(stream))
+        with pytest.raises(DomainError) as info:
+            fx.writer.append(fx.act(keys[sc.HEAD], stream, versions[stream], "entrustment.granted", letter))
+        assert (info.value.code, info.value.cited_article, info.value.status) == ("entrustment-letter-incomplete", f"{APL}第二十条", 422)
+        assert (fx.store.position(), fx.store.stream_state(stream)) == before, "a refused act must write nothing"
+        fx.writer.append(fx.act(keys[sc.HEAD], stream, versions[stream], "entrustment.granted", {**letter, "valid_until": last_day.isoformat()}))
+
+        case = str(uuid.uuid4())
+        opened = [
+            sc.Step("lead.received", sc.LEHUA_1, {"source": "patrol", "channel": "镇街巡查", "summary": "墙面涂写", "catalog_item": sc.ITEM_GRAFFITI,
+                                                  "agency": sc.LEHUA, "referred_by": None, "referral_ref": None, "ticket": None,
+                                                  "party": sc.CITIZEN, "officers": []}, dt.timedelta(0)),
+            sc.Step("case.filed", sc.LEHUA_1, {"facts": "经核查予以立案", "catalog_item": sc.ITEM_GRAFFITI, "party": sc.CITIZEN,
+                                               "violation_began": None, "violation_ended": None, "major_public_interest": False,
+                                               "complex": False}, dt.timedelta(hours=2)),
+        ]
+        _play(fx, keys, case, opened)
+        assign = {"officers": [sc.LEHUA_1, sc.LEHUA_2]}
+        _next(fx, keys, case, sc.Step("officers.assigned", sc.LEHUA_1, assign, _at(fx, 3)))  # the letter's last day
+        _refused_here(fx, keys, case, sc.Step("officers.assigned", sc.LEHUA_1, assign, _at(fx, 4)), "item-not-held", f"{APL}第二十条", 403)
     finally:
         fx.store.close()

@@ -22,12 +22,13 @@ from typing import Any
 
 import msgspec
 
-from domain.calendar import local_date
+from domain.calendar import local_date, shift_years
 
 BUREAU = "agency/360100-zhzf"
 LEHUA = "agency/360100-lehua"
 JIAOQIAO = "agency/360100-jiaoqiao"
 REGULATOR = "agency/360100-scjg"  # 赣江新区市场监管局: refers leads to the bureau (管罚分离)
+ENTRUSTMENT_TERM_YEARS = 5  # the demo letter's term (the APL sets none: the letter states it, Art 20)
 
 CATALOG_KEEPER = "staff/3601-catalog"
 OFFICER_1 = "officer/3601-0001"
@@ -234,9 +235,11 @@ def setup_steps(start: dt.datetime, authority: str) -> list[Step]:
         "from_agency": BUREAU, "to_agency": LEHUA, "instrument": "赣府发〔2024〕12号（赋权乡镇）",
         "published_at": published, "effective_from": None,
     })
+    # The letter (委托书, APL Art 20) names the item entrusted and its term: five years from its publication.
     add(f"item:{ITEM_GRAFFITI}", "entrustment.granted", HEAD, {
         "from_agency": BUREAU, "to_agency": JIAOQIAO, "instrument": "赣新综执委〔2024〕3号（委托书）",
-        "published_at": published, "effective_from": None, "scope": "市容环境卫生",
+        "published_at": published, "effective_from": None, "scope": [ITEM_GRAFFITI],
+        "valid_until": shift_years(local_date(published), ENTRUSTMENT_TERM_YEARS),
     })
     day = local_date(start)
     for member in CAST:
