@@ -27,6 +27,7 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
+import re
 from dataclasses import dataclass
 from typing import Literal
 
@@ -36,7 +37,7 @@ from domain.catalog_model import BANDS, DOMAINS, PENALTY_KINDS, ItemTerms
 from domain.law import GB118, NDRC_CREDIT, rule
 from domain.money import format_yuan
 from domain.parties import Party, age_on
-from domain.redact import mask_person_name, scrub_text
+from domain.redact import looks_like_person_name, mask_person_name, scrub_text
 from domain.uscc import is_valid_uscc
 
 Stage = Literal["before", "during", "after"]
@@ -112,30 +113,59 @@ class PublicParty:
 
 @functools.lru_cache(maxsize=4096)
 def public_party(party: Party | None) -> PublicParty | None:
-    """Redact a party for publication (natural person → 张某; sole trader and legal person → name + valid USCC)."""
+    """Redact a party for publication (natural person → 张某; sole trader and legal person → name + valid USCC).
+
+    A sole trader registered without a business name (字号) carries its operator's name: shown as 张某 like the
+    natural person it is (《民法典》第五十四条), with its code."""
     if party is None:
         return None
     if party.kind == "natural_person":
         return PublicParty(mask_person_name(party.name), None, party.kind)
     uscc = party.uscc if party.uscc is not None and is_valid_uscc(party.uscc) else None
-    return PublicParty(scrub_text(party.name), uscc, party.kind)
+    if party.kind == "sole_trader" and looks_like_person_name(party.name):
+        return PublicParty(mask_person_name(party.name), uscc, party.kind)
+    return PublicParty(scrub_text(party.name, name_mask="某"), uscc, party.kind)
+
+
+_NAME_GAP = r"[\s\u00b7\u30fb.·]*"  # what people slip between the characters of a name (张 三, 张·三丰)
+
+
+@functools.lru_cache(maxsize=4096)
+def _known_name(name: str) -> tuple[re.Pattern[str], str, re.Pattern[str] | None, str] | None:
+    """How a natural person's registered name is found in free text: the full name with anything a person may
+    slip between its characters, what it becomes, and its given name alone (two characters or more: 三丰, 娜娜)."""
+    chars = [ch for ch in name if not ch.isspace() and ch not in "·・."]
+    if len(chars) < 2:
+        return None  # a surname alone names nobody, and replacing it would rewrite every word that has it
+    masked = mask_person_name("".join(chars))
+    surname = masked[:-1]
+    given = chars[len(surname) :]
+    full = re.compile(_NAME_GAP.join(re.escape(ch) for ch in chars))
+    alone = re.compile(_NAME_GAP.join(re.escape(ch) for ch in given)) if len(given) >= 2 else None
+    return full, masked, alone, "".join(given)
 
 
 def public_text(text: str, party: Party | None = None) -> str:
     """A free text fit for publication: the party's own identifiers replaced first, then every pattern scrubbed.
 
-    Known values go first because patterns cannot see them all: the natural person's full name becomes 张某, the
-    address and the ID number vanish; :func:`domain.redact.scrub_text` then masks every ID, phone, bank account,
-    long number and house number left.
+    Known values go first because patterns cannot see them all: the natural person's full name becomes 张某
+    (written with spaces between its characters too), its given name alone 某某, the address and the ID number
+    vanish; :func:`domain.redact.scrub_text` then masks every ID, phone, bank account, plate, long number and
+    house number left, and the given names of other persons it finds (证人王小明称 → 证人王某某称).
     """
     out = text
     if party is not None:
         for secret in (party.id_number, party.address):
-            if secret:
-                out = out.replace(secret, "（不予公开）")
-        if party.kind == "natural_person" and party.name.strip():
-            out = out.replace(party.name.strip(), mask_person_name(party.name))
-    return scrub_text(out)
+            if secret and secret.strip():
+                out = out.replace(secret.strip(), "（不予公开）")
+        person = party.kind == "natural_person" or (party.kind == "sole_trader" and looks_like_person_name(party.name))
+        known = _known_name(party.name) if person else None
+        if known is not None:
+            full, masked, alone, alone_of = known
+            out = full.sub(masked, out)
+            if alone is not None:
+                out = alone.sub("某" * len(alone_of), out)
+    return scrub_text(out, name_mask="某")
 
 
 # -- what a decision owes ----------------------------------------------------------------------------------------------

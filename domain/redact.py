@@ -13,11 +13,19 @@ also a valid ID number is treated as an ID: privacy wins a tie). Full-width digi
 ASCII ones. IDs, mobiles, landlines and bank cards are found however they are grouped — spaces, dots, dashes or
 the middle dot between any digits (110105 19491231 002X, 138.0013.8000, 0791-8888-1234) — an ID only when the
 digits without separators have an ID's shape (division code, a real birth date), so date ranges and case
-numbers are not mistaken for one. House numbers are found after a road, lane, village, estate or building name,
-in Arabic or Chinese numerals (中山路12号, 幸福小区3栋, 解放街十二号). Minors' data (未成年人信息): an age under
-18 (13岁, 十三周岁), a birth date (2012年5月3日出生) and a school grade or class (三年级二班, 初二(3)班) are masked.
-Not detected: names inside free text (mask them where they are a field), passport and permit numbers, local
-numbers without an area code, the name of a minor's school.
+numbers are not mistaken for one; old 15-digit IDs likewise, landlines after +86 (which drops the area code's
+0), cards in space-separated groups of any length. House numbers are found after a road, lane, village, estate or
+building name, in Arabic or Chinese numerals (中山路12号, 幸福小区3栋, 解放街十二号, 附5号). Minors' data
+(未成年人信息): an age under 18 (13岁, 十三周岁), a birth date (2012年5月3日出生, 出生于2012年5月) and a school
+grade or class (三年级二班, 初二(3)班) are masked. A label makes a number personal whatever its shape: a local
+number after 电话/手机/联系方式 (7+ digits: the 5-digit public hotlines 12345, 12315 stay), a document or account
+after 护照/通行证/驾驶证/社保卡/QQ/微信/账号… (never after 执法证: an officer's certificate is public). Licence
+plates (赣A12345 → 赣A*****) are masked: DOMAIN.md does not list them, and a person's plate leads to its keeper.
+Names of persons inside free text are found by their neighbours — an honorific (王小明先生), particulars in a
+bracket (李建国（男，…）) or a role before them (证人李四称, 法定代表人：赵建国，) — and keep only the surname;
+the party's own registered name is masked where it is known (:func:`domain.disclosure.public_text`).
+Not detected: a name written with no such neighbour, a local number without a label, the name of a minor's
+school, a room number written bare after a house number (88号301).
 """
 
 from __future__ import annotations
@@ -112,6 +120,30 @@ def _minor_age(text: str) -> bool:
     age = _age_value(text)
     return age is not None and 0 <= age < 18
 
+
+_ID15_SHAPE = re.compile(r"[1-9]\d{7}(?:0[1-9]|1[0-2])(?:0[1-9]|[12]\d|3[01])\d{3}", re.ASCII)
+
+
+def _id15_shaped(text: str) -> bool:
+    return _ID15_SHAPE.fullmatch(_separators_removed(text)) is not None
+
+
+def _card_length(text: str) -> bool:
+    return 16 <= len(_separators_removed(text)) <= 19
+
+
+def _plate_shaped(text: str) -> bool:
+    return sum(ch.isdigit() for ch in text) >= 3  # a plate carries digits; a word in capitals does not
+
+
+_PHONE_LABELS = "联系电话|联系方式|电话号码|手机号码|手机号|移动电话|固定电话|电话|手机|座机|传真|(?<![A-Za-z0-9])[Tt][Ee][Ll](?![A-Za-z])"
+_IDENTIFIER_LABELS = (
+    "(?<!执法)证件号码|(?<!执法)证件号|身份证号码|身份证号|身份证|护照|往来港澳通行证|港澳通行证|台湾通行证|通行证|"
+    "台胞证|回乡证|居住证|驾驶证|驾照|行驶证|社会保障卡|社保卡|医保卡|军官证|士兵证|户口簿|户口本|(?<![A-Za-z0-9+/])[Qq][Qq](?![A-Za-z])|微信号|微信|"
+    "支付宝账号|支付宝|银行账号|银行账户|账号|帐号|账户|帐户|卡号|车架号|发动机号"
+)
+_PLATE_PROVINCES = "京津沪渝冀豫云辽黑湘皖鲁新苏浙赣鄂桂甘晋蒙陕吉闽贵粤青藏川宁琼使"
+
 PATTERNS: tuple[PersonalDataPattern, ...] = (
     # Local part only: the domain (qq.com, an agency's) identifies nobody. First, so that a phone number used as a
     # mailbox name is masked as part of the address.
@@ -145,6 +177,14 @@ PATTERNS: tuple[PersonalDataPattern, ...] = (
         r"(?<!\d)(?P<secret>[1-9]\d{7}(?:0[1-9]|1[0-2])(?:0[1-9]|[12]\d|3[01])\d{3})(?!\d)",
         "identifies a natural person (issued before 1999, still printed in old files)",
     ),
+    # The same written in groups (110105 491231 002): shape-checked once the separators are gone.
+    _pattern(
+        "id_card_15_grouped",
+        "居民身份证号码（15位，分段书写）",
+        rf"(?<![\dA-Za-z])(?P<secret>[1-9](?:{_SEP}?\d){{14}})(?![\dA-Za-z])(?!{_SEP}\d)",
+        "identifies a natural person, however it is grouped",
+        _id15_shaped,
+    ),
     # 16-19 digits, written whole or in groups of four (6222 0212 3456 7890 123).
     _pattern(
         "bank_card",
@@ -159,12 +199,54 @@ PATTERNS: tuple[PersonalDataPattern, ...] = (
         rf"(?<![\d.])(?P<secret>(?:(?:\+|00)86{_SEP}?)?1(?:{_SEP}?[3-9])(?:{_SEP}?\d){{9}})(?![\d])",
         "reaches a natural person directly",
     ),
-    # Landline with its area code (0xx / 0xxx, bare or in brackets), 7-8 digit local number, optional extension.
+    # Landline with its area code (0xx / 0xxx, bare or in brackets — never 00, the international prefix), 7-8 digit
+    # local number, optional extension.
     _pattern(
         "landline",
         "固定电话",
-        rf"(?<![\d.])(?P<secret>(?:\(0\d{{2,3}}\)|0\d{{2,3}}){_SEP}?[2-9](?:{_SEP}?\d){{6,7}}(?:(?:-|转)\d{{1,6}})?)(?!\d)",
+        rf"(?<![\d.])(?P<secret>(?:\(0[1-9]\d{{1,2}}\)|0[1-9]\d{{1,2}}){_SEP}?[2-9](?:{_SEP}?\d){{6,7}}(?:(?:-|转)\d{{1,6}})?)(?!\d)",
         "a home or personal number",
+    ),
+    # Card numbers grouped otherwise (622202 1234567890123, 6222 021234 567890123): 16-19 digits in space-separated
+    # groups of at least three (so dates and document numbers, whose groups are shorter or dashed, are not cards).
+    _pattern(
+        "bank_card_spaced",
+        "银行卡号（空格分组）",
+        r"(?<!\d)(?P<secret>\d{3,13}(?: \d{3,13}){1,5})(?!\d)",
+        "a personal account number, however it is grouped",
+        _card_length,
+    ),
+    # A landline written with the country code, which drops the area code's 0 (+86 10 6234 5678, 0086-791-88881234).
+    _pattern(
+        "landline_international",
+        "固定电话（国际区号）",
+        rf"(?<![\d.])(?P<secret>(?:\+|00)86{_SEP}?(?:\(0?[1-9]\d{{1,2}}\)|0?[1-9]\d{{1,2}}){_SEP}?[2-9](?:{_SEP}?\d){{6,7}}(?:(?:-|转)\d{{1,6}})?)(?!\d)",
+        "a home or personal number",
+    ),
+    # A number after a phone label needs no area code to reach someone (电话 8888 1234, 联系方式：88881234).
+    _pattern(
+        "labelled_phone",
+        "电话号码（标注）",
+        rf"(?:{_PHONE_LABELS})(?:号码|号)?[为是:：\s]*(?P<secret>\d{{2,4}}[ .\-]\d{{3,4}}[ .\-]\d{{4}}|\d{{3,4}}[ .\-]\d{{4}}|\d{{7,12}})(?!\d)",
+        "a local number reaches a person as well as a full one",
+    ),
+    # Documents and accounts named by their label: passport, permits, driving licence, social security card, QQ,
+    # WeChat, account numbers, and the tail of an ID (身份证后四位). Not the officer's 执法证 nor a business licence.
+    _pattern(
+        "labelled_identifier",
+        "证件号码、账号（标注）",
+        rf"(?:{_IDENTIFIER_LABELS})(?:号码|号)?(?:(?:后|末)[四4六6]位)?[为是:：\s]*(?P<secret>[A-Za-z0-9][A-Za-z0-9_\-]{{3,}})",
+        "a document or account number identifies its holder",
+    ),
+    # 机动车号牌: province, issuing letter, five or six characters (赣A12345, 京A·D12345, 粤B1234学); the plate of a
+    # person's vehicle identifies its keeper (DOMAIN.md is silent on plates: privacy wins). The province and letter
+    # stay (they name a city, not a person).
+    _pattern(
+        "licence_plate",
+        "机动车号牌",
+        rf"(?<=[{_PLATE_PROVINCES}])[A-HJ-NP-Za-hj-np-z]{_SEP}?(?P<secret>[A-HJ-NP-Za-hj-np-z0-9]{{5,6}}(?![A-Za-z0-9])|[A-HJ-NP-Za-hj-np-z0-9]{{4}}(?=[挂学警领港澳试超]))",
+        "a vehicle's plate leads to its keeper",
+        _plate_shaped,
     ),
     # Backstop: any free-standing run of 11+ digits is some account, card or ID number. Runs glued to letters
     # (licence numbers such as JY13201020012345, digests) are codes, not people, and are left alone.
@@ -186,8 +268,8 @@ PATTERNS: tuple[PersonalDataPattern, ...] = (
     _pattern(
         "house_number_more",
         "门牌号（小区、村庄、中文数字）",
-        rf"(?<=[路街道巷弄村组里区苑园庄屯坊湾城府邸居厦寓院座])(?P<secret>[\d{_CN_DIGITS}]+(?:[\-之][\d{_CN_DIGITS}]+)?)(?=号|栋|幢|单元|室)",
-        "with the estate it locates a home",
+        rf"(?<=[路街道巷弄村组里区苑园庄屯坊湾城府邸居厦寓院座附])(?P<secret>[\d{_CN_DIGITS}]+(?:[\-之][\d{_CN_DIGITS}]+)?)(?=号|栋|幢|单元|室)",
+        "with the estate it locates a home (附5号 too)",
     ),
     # Village group, building, unit, floor and room (8组, 3幢2单元402室, 12号楼).
     _pattern(
@@ -207,7 +289,13 @@ PATTERNS: tuple[PersonalDataPattern, ...] = (
     _pattern(
         "birth_date",
         "出生日期",
-        r"(?P<secret>(?:19|20)\d{2}(?:年\d{1,2}月\d{1,2}日|[\-./]\d{1,2}[\-./]\d{1,2}))(?=出生|生人|生)",
+        r"(?P<secret>(?:19|20)\d{2}(?:年\d{1,2}月(?:\d{1,2}日)?|[\-./]\d{1,2}[\-./]\d{1,2}))(?=出生|生人|生)",
+        "a birth date identifies a person, and shows a minor",
+    ),
+    _pattern(
+        "birth_date_labelled",
+        "出生日期（标注）",
+        r"(?:出生于|生于|出生日期|出生年月日?|生日)[为是:：\s]*(?P<secret>(?:19|20)\d{2}(?:年\d{1,2}月(?:\d{1,2}日)?|[\-./]\d{1,2}(?:[\-./]\d{1,2})?))",
         "a birth date identifies a person, and shows a minor",
     ),
     _pattern(
@@ -257,6 +345,122 @@ def _protect(text: str) -> str:
     return "".join(chars)
 
 
+# -- names of natural persons inside free text ----------------------------------------------------------------------
+# A name field is masked whole (mask_person_name); in free text a name is found by what stands next to it: an
+# honorific after it (王小明先生, 欧阳娜娜女士), a bracket that goes on with a person's particulars (李建国（男，
+# 身份证…）), or a role before it (证人李四称, 法定代表人：赵建国，). Only the given name is masked, one mark per
+# character (王小明 → 王某某 in public texts), so the surname and the sentence stay readable.
+#
+# Single-character surnames: the common ones, less those that mostly begin an ordinary word after a role
+# (成立, 单位, 关于, 安全, 包括, 尚未, 符合, 申请, 管理, 经营, 时年 …): a person with such a surname is still found
+# by an honorific or a bracket, and by the party's own name (domain.disclosure.public_text).
+SINGLE_SURNAMES = frozenset(
+    "王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘于蒋蔡余杜叶程苏魏吕丁任沈姚卢"
+    "姜崔钟谭陆汪范金石廖贾夏韦付傅方白邹孟熊秦邱江尹薛闫阎段雷侯龙史陶黎贺顾毛郝龚邵万钱严覃武戴莫孔向汤温"
+    "施牛樊葛邢易乔伍庞颜倪庄聂章鲁岳翟殷詹耿俞左柳祝宁舒阮柯纪梅童凌毕季裴霍涂苗谷盛曲翁冉骆蓝辛靳柴蒙鲍华"
+    "喻祁蒲房滕屈饶牟艾尤穆卓吉缪芦麦褚娄窦戚岑费卜晏卫柏瞿桂佟臧闵苟邬卞姬仇栾隋刁巫寇桑郎甄丛仲虞敖巩佘邝"
+)
+HONORIFICS = ("先生", "女士", "小姐", "同志", "师傅", "老师", "同学", "夫妇", "老人", "大爷", "大妈", "阿姨")
+# Roles after which a natural person's name follows (当事人 included: a company's name never passes the checks below).
+PERSON_ROLES = (
+    "委托代理人", "法定代表人", "实际控制人", "被申请人", "法人代表", "当事人", "经营者", "负责人", "投诉人", "举报人",
+    "申请人", "受害人", "被害人", "监护人", "代理人", "见证人", "联系人", "收款人", "持卡人", "开户人", "承租人",
+    "出租人", "驾驶员", "驾驶人", "未成年人", "消费者", "证人", "股东", "业主", "户主", "车主", "店主", "摊主", "房东",
+    "房主", "租户", "司机", "员工", "职工", "雇员", "店员", "营业员", "厨师", "顾客", "患者", "学生", "村民", "居民",
+    "其父", "其母", "父亲", "母亲", "其子", "其女", "儿子", "女儿", "妻子", "丈夫", "配偶", "户名", "姓名", "名叫",
+)  # fmt: skip
+# What may follow a name after a role (besides punctuation, a digit or the end): speech, presence and the acts of
+# a case. A role + surname + given name followed by anything else is left alone (当事人江西某某商贸有限公司).
+_AFTER_NAME = (
+    "称", "说", "反映", "表示", "陈述", "承认", "证实", "供述", "介绍", "签字", "签名", "确认", "到场", "在场", "于",
+    "因", "系", "等", "的", "驾驶", "经营", "销售", "未", "擅自", "私自", "拒绝", "拒不", "在", "将", "与", "和", "及",
+    "是", "为", "已", "曾", "向", "对", "从", "把", "被", "持", "携带", "现", "当场", *HONORIFICS,
+)  # fmt: skip
+# Characters that are (almost) never part of a given name but often follow a role in legal prose (当事人高价销售,
+# 当事人方面称, 当事人时年35岁): a candidate name containing one is not a name.
+_NOT_GIVEN = frozenset(
+    "某面因营过查核其称认知次期时任场日即后动部够服然事用规驶售产存输供嫌照限式店司厂号路街市区县省镇乡村组楼室等"
+    "的了和与及对向将把被由为从到所以并且或者人员处罚款个名位年月内外上下前该此本各每未已经在是有无不没也又就现说"
+    "于之价额品物货食费务律条述辩诉"
+)
+_PERSON_PARTICULARS = ("男", "女", "身份证", "公民身份", "证件", "住", "户籍", "电话", "手机", "联系", "出生", "生于", "汉族", "族")
+# Prepositions and conjunctions that are also surnames: 向李女士 is Ms Li, not a Mr 向李.
+_FUNCTION_SURNAMES = frozenset("向于和与同对给跟由将把被为经从及找问请叫让帮")
+_HONORIFIC_RE = re.compile("|".join(HONORIFICS))
+_PARTICULARS_RE = re.compile(r"[(（](?:" + "|".join(_PERSON_PARTICULARS) + r"|\d)")
+_ROLE_RE = re.compile("(?:" + "|".join(PERSON_ROLES) + r")[:：\s]*")
+
+
+_RARER_SURNAMES = frozenset("成单解关安常包尚符申管连党项简农阳席米冷边池迟麻宗景游荣沙宫苑应全车路文时明")
+
+
+def looks_like_person_name(name: str) -> bool:
+    """Whether ``name`` reads as a natural person's name (2–4 Chinese characters starting with a surname), as a
+    sole trader registered without a business name (字号) is named after its operator."""
+    name = name.strip()
+    if not 2 <= len(name) <= 4 or not all(_han(ch) for ch in name) or "某" in name[1:]:
+        return False
+    return name[:2] in COMPOUND_SURNAMES or name[0] in SINGLE_SURNAMES or name[0] in _RARER_SURNAMES
+
+
+def _han(ch: str) -> bool:
+    return "\u4e00" <= ch <= "\u9fff"
+
+
+def _is_surname(text: str) -> bool:
+    return text in COMPOUND_SURNAMES if len(text) == 2 else text in SINGLE_SURNAMES
+
+
+def _given_ok(text: str) -> bool:
+    return all(_han(ch) and ch not in _NOT_GIVEN for ch in text)
+
+
+def _name_before(text: str, end: int) -> tuple[int, int] | None:
+    """The given name of a person whose name ends at ``end`` (an honorific or particulars follow), if any."""
+    for surname_len, given_len in ((2, 2), (2, 1), (1, 2), (1, 1)):
+        start = end - given_len - surname_len
+        if start < 0:
+            continue
+        surname, given = text[start : start + surname_len], text[start + surname_len : end]
+        if not (_is_surname(surname) and _given_ok(given)):
+            continue
+        if surname_len == 1 and surname in _FUNCTION_SURNAMES and given[0] in SINGLE_SURNAMES:
+            continue  # 向李女士: the shorter reading (a bare surname) is the one meant
+        return start + surname_len, end
+    return None
+
+
+def _name_after(text: str, start: int) -> tuple[int, int] | None:
+    """The given name of a person whose name starts at ``start`` (a role precedes), if the name ends cleanly."""
+    for surname_len, given_len in ((2, 2), (2, 1), (1, 2), (1, 1)):
+        given_start = start + surname_len
+        end = given_start + given_len
+        if end > len(text) or text.startswith(HONORIFICS, given_start):
+            continue  # 当事人李女士: a bare surname
+        if not (_is_surname(text[start:given_start]) and _given_ok(text[given_start:end])):
+            continue
+        if end == len(text) or not _han(text[end]) or text.startswith(_AFTER_NAME, end):
+            return given_start, end
+    return None
+
+
+def _person_names(text: str) -> list[tuple[int, int]]:
+    """Spans of given names of natural persons in ``text`` (see above), left to right."""
+    spans: list[tuple[int, int]] = []
+    if not any(_han(ch) for ch in text):
+        return spans
+    for regex in (_HONORIFIC_RE, _PARTICULARS_RE):
+        for match in regex.finditer(text):
+            found = _name_before(text, match.start())
+            if found is not None:
+                spans.append(found)
+    for match in _ROLE_RE.finditer(text):
+        found = _name_after(text, match.end())
+        if found is not None:
+            spans.append(found)
+    return sorted(set(spans))
+
+
 @dataclass(frozen=True)
 class PersonalDataFinding:
     """Where one piece of personal data sits in a text: the pattern's name and the masked span."""
@@ -272,10 +476,24 @@ def find_personal_data(text: str) -> list[PersonalDataFinding]:
     return findings
 
 
-def _scan(text: str) -> tuple[list[PersonalDataFinding], str]:
+PERSON_NAME = "person_name"
+"""The finding's pattern name for a natural person's given name in free text (not in :data:`PATTERNS`: it is
+found by its neighbours, not by a regular expression alone)."""
+
+
+def _scan(text: str, name_mask: str = MASK) -> tuple[list[PersonalDataFinding], str]:
     working = _protect(text.translate(_FULL_WIDTH))
     masked = list(text)
     findings: list[PersonalDataFinding] = []
+    spans = _person_names(working)
+    if spans:
+        chars = list(working)
+        for start, end in spans:
+            findings.append(PersonalDataFinding(PERSON_NAME, start, end))
+            for index in range(start, end):
+                chars[index] = "某"  # never a given name again, and never a digit for the patterns below
+                masked[index] = name_mask
+        working = "".join(chars)
     # Masking a match turns digits into stars, which can expose a neighbour to an earlier pattern's lookaround;
     # scan again until a pass finds nothing.
     while True:
@@ -303,9 +521,13 @@ def _scan(text: str) -> tuple[list[PersonalDataFinding], str]:
             return findings, "".join(masked)
 
 
-def scrub_text(text: str) -> str:
-    """``text`` with every ID, phone, bank card, long number, e-mail local part and house number masked by ``*``."""
-    return _scan(text)[1]
+def scrub_text(text: str, *, name_mask: str = MASK) -> str:
+    """``text`` with every ID, phone, bank card, plate, long number, e-mail local part and house number masked by
+    ``*``, character for character; given names of persons found in it (王小明先生) by ``name_mask`` per character
+    (public texts pass 某: 王某某先生)."""
+    if len(name_mask) != 1:
+        raise ValueError("a name is masked one character for one")
+    return _scan(text, name_mask)[1]
 
 
 def contains_personal_data(text: str) -> bool:
