@@ -37,7 +37,7 @@ from domain.catalog_model import BANDS, DOMAINS, PENALTY_KINDS, ItemTerms
 from domain.law import GB118, NDRC_CREDIT, rule
 from domain.money import format_yuan
 from domain.parties import Party, age_on
-from domain.redact import looks_like_person_name, mask_person_name, scrub_text
+from domain.redact import find_personal_data, looks_like_person_name, mask_person_name, scrub_text
 from domain.uscc import is_valid_uscc
 
 Stage = Literal["before", "during", "after"]
@@ -166,6 +166,24 @@ def public_text(text: str, party: Party | None = None) -> str:
             if alone is not None:
                 out = alone.sub("某" * len(alone_of), out)
     return scrub_text(out, name_mask="某")
+
+
+def public_name(text: str) -> str:
+    """A name typed into the registry (an agency, a domain, a catalog item, an officer) as published: officers and
+    agencies are public, but what was typed beside the name (a private phone, a contact's name) is not."""
+    return scrub_text(text, name_mask="某")
+
+
+_ID_PATTERNS = frozenset({"id_card_18", "id_card_grouped", "id_card_15", "id_card_15_grouped"})
+
+
+def public_certificate_number(number: str) -> str:
+    """An officer's certificate number (执法证号) as published: as issued — it is public and must stay readable, even
+    when it is all digits — unless it has the shape of a resident ID number (an officer's own ID issued as the
+    number): then masked, as privacy wins a tie."""
+    if any(f.pattern in _ID_PATTERNS for f in find_personal_data(number)):
+        return scrub_text(number)
+    return number
 
 
 # -- what a decision owes ----------------------------------------------------------------------------------------------

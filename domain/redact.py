@@ -368,7 +368,9 @@ PERSON_ROLES = (
     "出租人", "驾驶员", "驾驶人", "未成年人", "消费者", "证人", "股东", "业主", "户主", "车主", "店主", "摊主", "房东",
     "房主", "租户", "司机", "员工", "职工", "雇员", "店员", "营业员", "厨师", "顾客", "患者", "学生", "村民", "居民",
     "其父", "其母", "父亲", "母亲", "其子", "其女", "儿子", "女儿", "妻子", "丈夫", "配偶", "户名", "姓名", "名叫",
+    "董事长", "总经理", "经理", "店长", "厂长", "老板", "会计", "出纳", "收银员", "服务员", "保安", "工人", "房客",
 )  # fmt: skip
+# Not the titles of public office (局长, 队长, 执法人员): an official acting in office is named in public.
 # What may follow a name after a role (besides punctuation, a digit or the end): speech, presence and the acts of
 # a case. A role + surname + given name followed by anything else is left alone (当事人江西某某商贸有限公司).
 _AFTER_NAME = (

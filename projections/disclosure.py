@@ -98,7 +98,7 @@ def _agency_name(registry: Registry, agency: str | None) -> str | None:
     if agency is None:
         return None
     found = registry.agencies.get(agency)
-    return found.name if found is not None else agency
+    return rules.public_name(found.name if found is not None else agency)
 
 
 def _item_terms(registry: Registry, code: str | None, when: dt.datetime) -> ItemTerms | None:
@@ -136,6 +136,8 @@ class _Seen:
     decided: tuple[tuple[str, ...], int, int, dt.datetime] | None = None  # penalties, fine, confiscation, decided_at
     #: the case's disclosure duties, after a duty act (``rules.obligations``)
     obligations: tuple[rules.Obligation, ...] | None = None
+    #: notice.issued: the party was under 18 at the violation (未成年人保护法 Art 103: nothing of the case is published)
+    minor: bool = False
 
 
 def _duty_rows(state: _Seen) -> list[tuple[Any, ...]]:
@@ -155,7 +157,7 @@ class DisclosureView(View):
 
     name = "disclosures"
     topics = (TOPIC_CASE, TOPIC_REGISTRY)
-    version = 2
+    version = 3  # 3: registry names and certificate numbers redacted, no notice of a minor's case
     tables = (ITEMS, DECISIONS, OBLIGATIONS, OFFICERS, META)
     reads_case_states = True  # the runner's, kept by the cases view: a second copy cost a tenth of a rebuild
     state_per_act = frozenset({*_DUTY_ACTS, "credentials.shown", "notice.issued"})  # what _case_act reads the state of
@@ -171,6 +173,7 @@ class DisclosureView(View):
             case_id=state.case_id, agency=state.agency, in_name_of=state.in_name_of, domain=state.domain,
             catalog_item=state.catalog_item, party=state.party, publicity_class=publicity_class, decided=decided,
             obligations=tuple(rules.obligations(state)) if act.type in _DUTY_ACTS else None,
+            minor=act.type == "notice.issued" and rules.minor_at_violation(state) is not None,
         )
 
     def __init__(self) -> None:
@@ -356,8 +359,8 @@ class DisclosureView(View):
             cert = None
             if state.agency and state.domain:
                 cert = certificate_for(act.registry, officer, state.agency, state.domain, act.record.recorded_at)
-            name = person.name if person is not None and person.name else officer
-            shown.append(f"{name}（执法证号 {cert.number}）" if cert is not None else name)
+            name = rules.public_name(person.name if person is not None and person.name else officer)
+            shown.append(f"{name}（执法证号 {rules.public_certificate_number(cert.number)}）" if cert is not None else name)
         ctx = self._case_context(act, state)
         self._add_item(
             cur, act, kind="credentials", subject_position=act.position, entry_hash=act.entry_hash.hex(),
@@ -367,6 +370,8 @@ class DisclosureView(View):
         )
 
     def _notice(self, cur: Cursor, act: Applied, state: _Seen) -> None:
+        if state.minor:
+            return  # a minor's decision is never published; its notice would show the case all the same
         payload = act.record.payload
         party = rules.public_party(state.party)
         penalties = [p for p in payload.get("penalties") or [] if isinstance(p, str)]
@@ -406,7 +411,8 @@ class DisclosureView(View):
         what = "不予行政处罚决定" if kind == "no_penalty" else "行政处罚决定"
         title = f"{ctx['agency_name'] or ''}{what}：{rules.party_text(party)}"
         summary = rules.decision_summary(
-            kind=kind, agency_name=ctx["agency_name"] or "", party=party, item_name=None if terms is None else terms.name,
+            kind=kind, agency_name=ctx["agency_name"] or "", party=party,
+            item_name=None if terms is None else rules.public_name(terms.name),
             penalties=list(penalties), fine_fen=fine_fen, confiscation_fen=confiscation_fen,
             facts=detail.get("facts"), basis=detail.get("basis"), decided_on=window.starts, window=window,
             ground=detail.get("reason"),
@@ -469,7 +475,7 @@ class DisclosureView(View):
         if act.type == "domain.registered":
             agency = act.stream.removeprefix("agency:")
             domain = str(payload.get("domain") or "")
-            name = str(payload.get("name") or DOMAINS.get(domain, domain))
+            name = rules.public_name(str(payload.get("name") or DOMAINS.get(domain, domain)))
             agency_name = _agency_name(registry, agency)
             self._add_item(
                 cur, act, kind="power", subject_position=act.position, entry_hash=act.entry_hash.hex(),
@@ -488,7 +494,7 @@ class DisclosureView(View):
             verb = "新增" if act.type == "item.added" else "调整"
             self._add_item(
                 cur, act, kind="catalog_item", subject_position=act.position, entry_hash=act.entry_hash.hex(),
-                title=f"{rules.KIND_TITLES['catalog_item']}（{verb}）：{terms.name}",
+                title=f"{rules.KIND_TITLES['catalog_item']}（{verb}）：{rules.public_name(terms.name)}",
                 summary=rules.catalog_item_summary(code, terms), published_at=when, agency=terms.agency,
                 agency_name=agency_name, domain=terms.domain,
             )
@@ -500,13 +506,14 @@ class DisclosureView(View):
         person = act.registry.persons.get(person_id)
         if person is None:
             return
-        name = person.name or person_id
+        name = rules.public_name(person.name or person_id)
         number = str(act.record.payload.get("number") or "")
         cert = next((c for c in person.certificates if c.number == number), None)
         agency = cert.agency if cert is not None else person.agency
         agency_name = _agency_name(act.registry, agency)
         certificates = [
-            {"number": c.number, "agency": c.agency, "domains": sorted(c.domains), "valid_from": c.valid_from.isoformat(),
+            {"number": rules.public_certificate_number(c.number), "agency": c.agency, "domains": sorted(c.domains),
+             "valid_from": c.valid_from.isoformat(),
              "valid_until": c.valid_until.isoformat(), "status": c.status}
             for c in person.certificates
         ]
@@ -522,7 +529,8 @@ class DisclosureView(View):
         self._add_item(
             cur, act, kind="officer", subject_position=act.position, entry_hash=act.entry_hash.hex(),
             title=f"{rules.KIND_TITLES['officer']}：{name}（{_CERTIFICATE_ACTS[act.type]}执法证）",
-            summary=f"{agency_name or ''}执法人员{name}，执法证号 {number}，执法领域：{domains}，状态：{status}{until}。",
+            summary=f"{agency_name or ''}执法人员{name}，执法证号 {rules.public_certificate_number(number)}，执法领域：{domains}，"
+            f"状态：{status}{until}。",
             published_at=act.record.recorded_at, agency=agency, agency_name=agency_name,
             domain=None if cert is None or len(cert.domains) != 1 else next(iter(cert.domains)),
         )

@@ -30,7 +30,13 @@ from web.app import create_app
 from web.public import _disclosure_events
 from web.services import WebOptions
 from zhifa.scenarios import (
+    BUREAU,
+    CATALOG_KEEPER,
+    COMPANY,
     HEAD,
+    ITEM_LICENCE_DISPLAY,
+    ITEMS,
+    MARKET,
     OFFICER_1,
     OFFICER_2,
     PARTY_STORE,
@@ -198,3 +204,57 @@ def test_personal_data_in_every_published_free_text_reaches_no_public_output(wor
     for masked in ("欧阳某某女士", "赵某某", "王某某反映", "司马某先生", "赣A*****", "京A·******"):
         assert masked in decision.summary, masked
     assert PARTY_NAME not in surface["items"] and PARTY_ID not in surface["items"]
+
+
+# -- minors ----------------------------------------------------------------------------------------------------------
+def test_a_minors_case_publishes_no_notice_either(world: Bureau, tmp_path: Path) -> None:
+    """未成年人保护法 Art 103: a minor's decision is never published (the rules refuse it); the pre-decision notice
+    (事中公示) would show the same case — a 15-year-old's — to the public as well."""
+    minor = _party(name="李小龙", id_number=None, person=None, address=None, birth_date="2010-09-01")
+    plan = Plan()
+    case, _, _ = plan.case(_steps(hearing_case, START, "notified", minor, ""), START)
+    adult, _, _ = plan.case(_steps(organisation_case, START + D, "notified", None, ""), START + D)
+    world.run(plan)
+    surface = public_surface(world, tmp_path)
+    notices = [i for i in pd.items(world.store) if i.kind == "notice"]
+    assert [i.case_id for i in notices] == [adult]
+    assert all(i.case_id != case or i.kind == "credentials" for i in pd.items(world.store))
+    assert_no_secret(surface, ("李小龙", "李某"))
+
+
+# -- the registry: agencies, catalog items, officers ----------------------------------------------------------------
+OFFICER_ID = "110105198001010016"  # a valid ID number, issued as a certificate number by mistake
+
+
+def test_registry_texts_reach_the_public_only_redacted(world: Bureau, tmp_path: Path) -> None:
+    """Agency, domain and catalog names and officers' names are typed by people too; an officer's private phone or
+    ID number must not become public with them. Officers act in public office: name and certificate number stay."""
+    assert id_card_checksum_ok(OFFICER_ID)
+    authority = next(k for k in world.keys if k.startswith("authority/"))
+    agency = "agency/360100-attack"
+    at = START + D
+    world.append(f"agency:{agency}", "agency.registered", CATALOG_KEEPER,
+                 {"name": "赣江新区某某执法中队（联系人王小明，手机13912345678）", "kind": "bureau", "parent": None, "region": "360100"}, at=at)
+    world.append(f"agency:{agency}", "domain.registered", CATALOG_KEEPER,
+                 {"domain": MARKET, "name": "市场监管（联系人李建国，电话 8765 4321）", "basis": "赣府字〔2022〕18号，联系人赵建国，"}, at=at)
+    terms = {**ITEMS[ITEM_LICENCE_DISPLAY], "agency": agency, "name": "未按规定公示营业执照（举报人欧阳娜娜女士）"}
+    world.append("item:JX-SJ-9999", "item.added", CATALOG_KEEPER, terms, at=at)
+    officer = "officer/3601-0777"
+    world.append(f"person:{officer}", "person.registered", authority,
+                 {"name": "执法队员丁（手机13912345678）", "agency": BUREAU, "roles": ["officer"], "staff_number": None}, at=at)
+    world.append(f"person:{officer}", "exam.passed", authority,
+                 {"exam": "江西省行政执法资格考试", "passed_on": "2025-01-02", "score": 90}, at=at)
+    for number in ("赣3601-0777", OFFICER_ID):
+        world.append(f"person:{officer}", "certificate.issued", authority, {
+            "number": number, "agency": BUREAU, "domains": [MARKET], "valid_from": "2025-03-01", "valid_until": "2030-03-01",
+        }, at=at)
+    surface = public_surface(world, tmp_path)
+    assert_no_secret(surface, ("王小明", "13912345678", "李建国", "8765 4321", "赵建国", "欧阳娜娜", OFFICER_ID))
+    assert_items_clean(world)
+    texts = "\n".join(surface.values())
+    # …and what the public is owed stays: the unit, the domain, the item, the officer and the real certificate.
+    for readable in ("赣江新区某某执法中队", "未按规定公示营业执照", "执法队员丁", "赣3601-0777", "赣府字〔2022〕18号"):
+        assert readable in texts, readable
+    [entry] = [o for o in pd.officer_directory(world.store) if o["name"].startswith("执法队员丁")]
+    assert [c["number"] for c in entry["certificates"]] == ["赣3601-0777", "*" * 18]
+

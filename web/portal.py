@@ -12,6 +12,7 @@ from litestar import Controller, MediaType, get
 from litestar.params import PathParameter, QueryParameter
 from litestar.response import Redirect, Template
 
+from domain.disclosure import public_name
 from domain.redact import mask_person_name
 from ledger.envelope import entry_hash
 from projections import disclosure as disclosure_view
@@ -88,12 +89,13 @@ class PortalController(Controller):
 
     @get("/directory", media_type=MediaType.HTML, sync_to_thread=True, responses=problems())
     def directory(self, services: ServicesDep) -> Template:
-        """Agencies and enforcement staff from the registry; natural persons' names masked (张某)."""
+        """Agencies and enforcement staff from the registry; natural persons' names masked (张某), and what was typed
+        beside an agency's name (a contact, a private phone) as in every public text."""
         from feeds import feed_path
 
         registry = services.writer.registry
         agencies = [
-            {"id": a.id, "name": a.name, "kind": a.kind, "feed": feed_path("agency", a.id) + ".atom"}
+            {"id": a.id, "name": public_name(a.name), "kind": a.kind, "feed": feed_path("agency", a.id) + ".atom"}
             for a in sorted(registry.agencies.values(), key=lambda a: a.id)
         ]
         people = [
