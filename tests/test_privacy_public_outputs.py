@@ -258,3 +258,17 @@ def test_registry_texts_reach_the_public_only_redacted(world: Bureau, tmp_path: 
     [entry] = [o for o in pd.officer_directory(world.store) if o["name"].startswith("执法队员丁")]
     assert [c["number"] for c in entry["certificates"]] == ["赣3601-0777", "*" * 18]
 
+
+# -- feed keys --------------------------------------------------------------------------------------------------------
+def test_a_party_feed_is_keyed_by_a_credit_code_and_echoes_nothing_else(world: Bureau, tmp_path: Path) -> None:
+    """/feeds/party/{uscc}: a natural person has no code; an ID number or a name as the key is no feed (it would be
+    written back into the feed's title and links, and cached as a public page)."""
+    settings = web_settings(database_url="unused", var_dir=tmp_path / "web-var")
+    world.publish()
+    app = create_app(settings, options=WebOptions(request_log=False, follow=False), store=world.store)
+    with TestClient(app) as client:
+        for key in (PARTY_ID, "%E5%BC%A0%E4%B8%89%E4%B8%B0", "13912345678"):
+            r = client.get(f"/feeds/party/{key}.json")
+            assert r.status_code == 404, key
+            assert PARTY_ID not in r.text and "13912345678" not in r.text and PARTY_NAME not in r.text
+        assert client.get(f"/feeds/party/{COMPANY['uscc']}.json").status_code == 200
