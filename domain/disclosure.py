@@ -37,8 +37,13 @@ from domain.catalog_model import BANDS, DOMAINS, PENALTY_KINDS, ItemTerms
 from domain.law import GB118, NDRC_CREDIT, rule
 from domain.money import format_yuan
 from domain.parties import Party, age_on
-from domain.redact import find_personal_data, looks_like_person_name, mask_person_name, scrub_text
-from domain.uscc import is_valid_uscc
+from domain.redact import (
+    find_personal_data,
+    is_public_credit_code,
+    looks_like_person_name,
+    mask_person_name,
+    scrub_text,
+)
 
 Stage = Literal["before", "during", "after"]
 ItemKind = Literal["power", "catalog_item", "officer", "credentials", "notice", "decision", "withdrawal", "expiry"]
@@ -121,7 +126,8 @@ def public_party(party: Party | None) -> PublicParty | None:
         return None
     if party.kind == "natural_person":
         return PublicParty(mask_person_name(party.name), None, party.kind)
-    uscc = party.uscc if party.uscc is not None and is_valid_uscc(party.uscc) else None
+    # A sole trader's operator ID typed as its code may pass the code's check digit too: privacy wins the tie.
+    uscc = party.uscc if party.uscc is not None and is_public_credit_code(party.uscc) else None
     if party.kind == "sole_trader" and looks_like_person_name(party.name):
         return PublicParty(mask_person_name(party.name), uscc, party.kind)
     return PublicParty(scrub_text(party.name, name_mask="某"), uscc, party.kind)

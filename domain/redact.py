@@ -325,11 +325,15 @@ def id_card_checksum_ok(number: str) -> bool:
     return _ID_CHECK[total % 11] == number[17].upper()
 
 
-def _is_protected_uscc(token: str) -> bool:
+def is_public_credit_code(token: str) -> bool:
+    """A valid unified social credit code that may be published: not one that is also a valid resident ID number
+    (an all-digit code can have an ID's shape; if its ID check digit also holds, privacy wins the tie)."""
     if not is_valid_uscc(token):
         return False
-    # An all-digit credit code can have an ID's shape; if its ID check digit also holds, privacy wins.
     return not (_ID18_SHAPE.fullmatch(token) and id_card_checksum_ok(token))
+
+
+_is_protected_uscc = is_public_credit_code
 
 
 def _protect(text: str) -> str:

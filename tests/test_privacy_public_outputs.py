@@ -22,6 +22,7 @@ import feeds
 from domain import disclosure as rules
 from domain.errors import DomainError
 from domain.redact import contains_personal_data, id_card_checksum_ok
+from domain.uscc import is_valid_uscc
 from feeds import ledger as fl
 from projections import disclosure as pd
 from tests.ledger_world import START, Bureau, Plan, bureau
@@ -40,6 +41,7 @@ from zhifa.scenarios import (
     OFFICER_1,
     OFFICER_2,
     PARTY_STORE,
+    STORE,
     hearing_case,
     no_penalty_case,
     organisation_case,
@@ -272,3 +274,31 @@ def test_a_party_feed_is_keyed_by_a_credit_code_and_echoes_nothing_else(world: B
             assert r.status_code == 404, key
             assert PARTY_ID not in r.text and "13912345678" not in r.text and PARTY_NAME not in r.text
         assert client.get(f"/feeds/party/{COMPANY['uscc']}.json").status_code == 200
+
+
+def _id_that_is_also_a_credit_code() -> str:
+    """An operator's ID number that passes the credit code's check as well (about one sequence in 31 does)."""
+    weights = [pow(2, 17 - i, 11) for i in range(17)]
+    for seq in range(1000):
+        first17 = f"36010219850101{seq:03d}"
+        number = first17 + "10X98765432"[sum(int(c) * w for c, w in zip(first17, weights, strict=True)) % 11]
+        if is_valid_uscc(number):
+            return number
+    raise AssertionError("no sequence gives a string valid under both standards")
+
+
+def test_a_sole_traders_code_that_is_its_operators_id_number_is_not_published(world: Bureau, tmp_path: Path) -> None:
+    """The operator's ID typed as the sole trader's code passes the writer when its check character happens to fit
+    (check_party); published, it would be the operator's ID in the item, the summary and a feed's URL."""
+    number = _id_that_is_also_a_credit_code()
+    assert id_card_checksum_ok(number)
+    trader = {**STORE, "uscc": number}
+    plan = Plan()
+    case, version, at = plan.case(_steps(hearing_case, START, "served", trader, ""), START)
+    assert version is not None and at is not None
+    plan.act(case, "disclosure.published", OFFICER_1, {"decision_version": version, "publicity_class": None, "note": ""}, at + 2 * D)
+    world.run(plan)
+    surface = public_surface(world, tmp_path)
+    assert_no_secret(surface, (number,))
+    [decision] = [i for i in pd.items(world.store) if i.kind == "decision"]
+    assert (decision.party_name, decision.party_uscc) == (STORE["name"], None)

@@ -17,7 +17,7 @@ from collections.abc import Callable, Hashable
 from dataclasses import dataclass
 from urllib.parse import unquote
 
-from domain.uscc import is_valid_uscc
+from domain.redact import is_public_credit_code
 from feeds import CONTENT_TYPES, FeedKind, Format, last_modified, page_bounds, render, resolve_archive
 from feeds import ledger as ledger_feeds
 from ledger.store import Store
@@ -90,7 +90,7 @@ def parse_feed_path(tail: str) -> FeedRequest:
         raise FeedNotFound("feeds are <kind>.<format> or <kind>/archive/<k>.<format>")
     if (kind in KEYED and key is None) or kind not in (*KEYED, *UNKEYED):
         raise FeedNotFound(f"no feed {kind!r} here")
-    if kind == "party" and not is_valid_uscc(key or ""):
+    if kind == "party" and not is_public_credit_code(key or ""):
         # Only organisations and sole traders have a party feed; any other key (an ID number, a name) would be
         # written back into a public, cached page — and the message does not repeat it either.
         raise FeedNotFound("a party feed is keyed by a valid unified social credit code")
