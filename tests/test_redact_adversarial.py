@@ -157,6 +157,35 @@ def test_no_id_number_in_chinese_text_survives_public_text(before: str, number: 
     assert not contains_personal_data(out)
 
 
+@st.composite
+def written_phones(draw: st.DrawFn) -> tuple[str, str]:
+    """A mobile or a landline as people write it: +86 / 0086 / 86- before it, spaces or dashes inside, full-width."""
+    if draw(st.booleans()):
+        number = "1" + draw(st.sampled_from("3456789")) + f"{draw(st.integers(0, 10**9 - 1)):09d}"
+        prefix = draw(st.sampled_from(["", "+86 ", "+86-", "0086 ", "86-"]))
+        sep = draw(st.sampled_from(["", " ", "-"]))
+        written = prefix + sep.join((number[:3], number[3:7], number[7:]))
+    else:
+        area = draw(st.sampled_from(["10", "21", "791", "518", "755"]))
+        local = draw(st.sampled_from("23456789")) + f"{draw(st.integers(0, 10**7 - 1)):07d}"
+        number = "0" + area + local
+        written = draw(st.sampled_from([f"0{area}-{local}", f"(0{area}){local}", f"+86 {area} {local[:4]} {local[4:]}",
+                                        f"0{area} {local[:4]} {local[4:]}"]))
+    if draw(st.booleans()):
+        written = written.translate(FULL_WIDTH_DIGITS).replace(" ", "\u3000").replace("-", "－").replace("+", "＋")
+    return number, written
+
+
+@settings(max_examples=200)
+@given(prose, written_phones(), prose)
+def test_no_phone_number_in_chinese_text_survives_public_text(before: str, number: tuple[str, str], after: str) -> None:
+    plain, written = number
+    out = rules.public_text(before + written + after)
+    assert plain.lstrip("0") not in digits_of(out)
+    assert not re.search(r"[0-9０-９]{3}", out.replace("86", "", 1))
+    assert not contains_personal_data(out)
+
+
 @settings(max_examples=200)
 @given(prose, surnames, given_chars, st.sampled_from(["先生", "女士", "（男，", "（女，住"]), prose)
 def test_no_given_name_before_an_honorific_survives(before: str, surname: str, given: str, cue: str, after: str) -> None:
