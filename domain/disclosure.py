@@ -19,8 +19,10 @@ once the minimum has run; at the maximum it ends by itself. Ending leaves the cu
 that it was published and when it ended stays.
 
 Redaction (local practice, DOMAIN.md): a natural person is 张某 and nothing else (no digit of an ID number, phone,
-address or bank account; minors' cases are not published at all); a sole trader by business name and USCC; a legal
-person by name and a validated USCC. Every free text goes through :func:`public_text`.
+address, bank account or licence plate; other persons named in a text keep only their surname, 王某某; minors'
+cases are not published at all, nor their notices); a sole trader by business name and USCC (by 张某 and USCC
+when it has no business name); a legal person by name and a validated USCC — never a code that is also a valid
+ID number. Every free text goes through :func:`public_text`, every registry name through :func:`public_name`.
 """
 
 from __future__ import annotations
