@@ -608,7 +608,7 @@ class MinorNotPublic(DomainError):
 class PersonalDataInDisclosure(DomainError):
     code = "personal-data-in-disclosure"
     title = "公示内容不得包含个人隐私信息"
-    title_en = "A public text may not carry an ID number, phone, address or bank account"
+    title_en = "A public text may not carry a natural person's data (ID or other document number, phone, address, bank account, plate, name)"
     article = f"{OGI}第十五条"
 
 
