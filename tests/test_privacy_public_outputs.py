@@ -191,7 +191,10 @@ def test_personal_data_in_every_published_free_text_reaches_no_public_output(wor
     world.append(revoked, "disclosure.withdrawn", OFFICER_1, {"decision_version": v4, "ground": "revoked", "reason": ATTACK},
                  at=at4 + 31 * D)  # type: ignore[operator]
     window = rules.publicity_window(at1, "general")  # type: ignore[arg-type]
-    world.append(penalty, "credit.repaired", HEAD, {"decision_version": v1, "reason": ATTACK, "application_sha256": None},
+    # Credit repair needs the decision performed and the party's application (《信用修复管理办法》).
+    world.append(penalty, "payment.recorded", OFFICER_2, {"amount_fen": 6_120_000, "method": "bank", "receipt_ref": "3601-2026-000123",
+                                                          "hard_to_collect": False, "remote_area": False}, at=at1 + 10 * D)  # type: ignore[operator]
+    world.append(penalty, "credit.repaired", HEAD, {"decision_version": v1, "reason": ATTACK, "application_sha256": "c" * 64},
                  at=dt.datetime.combine(window.min_end + D, dt.time(2), tzinfo=dt.UTC))
     surface = public_surface(world, tmp_path)
     assert_no_secret(surface, SECRETS)
