@@ -176,6 +176,7 @@ def public_text(text: str, party: Party | None = None) -> str:
     return scrub_text(out, name_mask="某")
 
 
+@functools.lru_cache(maxsize=4096)  # registry names repeat on every item of their agency; pure in the text
 def public_name(text: str) -> str:
     """A name typed into the registry (an agency, a domain, a catalog item, an officer) as published: officers and
     agencies are public, but what was typed beside the name (a private phone, a contact's name) is not."""
@@ -185,6 +186,7 @@ def public_name(text: str) -> str:
 _ID_PATTERNS = frozenset({"id_card_18", "id_card_grouped", "id_card_15", "id_card_15_grouped"})
 
 
+@functools.lru_cache(maxsize=4096)  # registry names repeat on every item of their agency; pure in the text
 def public_certificate_number(number: str) -> str:
     """An officer's certificate number (执法证号) as published: as issued — it is public and must stay readable, even
     when it is all digits — unless it has the shape of a resident ID number (an officer's own ID issued as the
