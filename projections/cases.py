@@ -2,7 +2,8 @@
 
 The state is stored as canonical JSON (keys sorted, the writer's own encoding) beside the columns supervisors
 filter on: status, agency (and the agency acting in another's name), domain, catalog item, procedure, lead source and
-channel, the party's kind and unified social credit code, and the stage times. The state after each act comes from
+channel, the party's kind and unified social credit code, the stage times, and how many recorded acts today's rules
+refuse (``nonconforming``: :func:`domain.case.apply_recorded` notes them; supervisors list them). The state after each act comes from
 the runner (``Applied.state``: one ``apply_case`` per act for every view that keeps case states, the runner's LRU
 reading this table on a miss); rows are kept in memory for the batch, so a case touched by several acts of one batch
 is written once, at the end, in one ``executemany``.
@@ -37,6 +38,7 @@ COLUMNS = (
     "decided_at",
     "closed_at",
     "updated_at",
+    "nonconforming",
     "state",
 )
 
@@ -81,6 +83,7 @@ def row_of(state: CaseState, position: int, *, utf8: bool = False) -> tuple[obje
         _ts(None if d is None else d.decided_at),
         _ts(state.closed_at),
         _ts(state.updated_at),
+        len(state.nonconforming),
         encode_state(state) if utf8 else encode_state(state).decode(),
     )
 
@@ -88,7 +91,8 @@ def row_of(state: CaseState, position: int, *, utf8: bool = False) -> tuple[obje
 class CaseStateView(View):
     name = "cases"
     topics = (TOPIC_CASE,)
-    version = 1
+    #: 2: the ``nonconforming`` column (recorded acts today's rules refuse), added to version 1's table.
+    version = 2
     tables = (TABLE,)
     keeps_case_states = True
 
@@ -102,10 +106,18 @@ class CaseStateView(View):
             f"CREATE TABLE IF NOT EXISTS {TABLE} (case_id TEXT PRIMARY KEY, version {b} NOT NULL, position {b} NOT NULL, "
             "status TEXT NOT NULL, agency TEXT, in_name_of TEXT, domain TEXT, catalog_item TEXT, procedure TEXT, "
             "source TEXT, channel TEXT, referred_by TEXT, party_kind TEXT, party_uscc TEXT, opened_at TEXT NOT NULL, "
-            "filed_at TEXT, decided_at TEXT, closed_at TEXT, updated_at TEXT NOT NULL, state TEXT NOT NULL)"
+            "filed_at TEXT, decided_at TEXT, closed_at TEXT, updated_at TEXT NOT NULL, "
+            "nonconforming INTEGER NOT NULL DEFAULT 0, state TEXT NOT NULL)"
         )
+        # Version 1's table lacks the count: add it (the version change makes the runner rebuild the rows).
+        if cur.kind == "postgres":
+            cur.execute(f"ALTER TABLE {TABLE} ADD COLUMN IF NOT EXISTS nonconforming INTEGER NOT NULL DEFAULT 0")
+        elif "nonconforming" not in {str(r[1]) for r in cur.execute(f"PRAGMA table_info({TABLE})").fetchall()}:
+            cur.execute(f"ALTER TABLE {TABLE} ADD COLUMN nonconforming INTEGER NOT NULL DEFAULT 0")
         for column in ("status", "agency", "party_uscc", "opened_at"):
             cur.execute(f"CREATE INDEX IF NOT EXISTS proj_cases_{column} ON {TABLE} ({column})")
+        # Almost every case has none: a partial index holds only those that do.
+        cur.execute(f"CREATE INDEX IF NOT EXISTS proj_cases_nonconforming ON {TABLE} (opened_at) WHERE nonconforming > 0")
 
     def stored_state(self, cur: Cursor, case: str) -> CaseState | None:
         return case_state(cur, case)

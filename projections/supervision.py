@@ -1,4 +1,5 @@
-"""Supervision queries (执法监督): clocks and yellow/red cards, metrics and 管罚分离 referral loops.
+"""Supervision queries (执法监督): clocks and yellow/red cards, metrics, 管罚分离 referral loops, and the recorded acts
+today's rules refuse.
 
 Nothing here is stored: every clock is recomputed from the current-state view's states and the clock passed in
 (``domain.deadlines``), so a list changes when time passes without any new act. A clock is **red** when its last
@@ -6,8 +7,10 @@ day has passed, **yellow** when at most ``yellow_days`` working days are left (3
 the provisional flag of a last day that lies in a year the official calendar does not cover yet. Cards are listed
 per case and counted per agency, township (the agency itself when it is a township or street, else its parent if
 that is one) and officer. A finished case (closed, archived, declined) still shows the duties that outlive it: a
-decision to publish or withdraw, a referred lead's result to send back. The CLI and the web API call these
-functions; they take a ``Store`` and plain values.
+decision to publish or withdraw, a referred lead's result to send back. A recorded act that rules tightened since
+refuse (``CaseState.nonconforming``) is listed by :func:`nonconforming` for review: it is on record and signed, and
+changed nothing in its case's state. The CLI and the web API call these functions; they take a ``Store`` and plain
+values.
 """
 
 from __future__ import annotations
@@ -32,6 +35,7 @@ from projections.cases import TABLE as CASES
 from projections.cases import decode_state
 from projections.disclosure import OBLIGATIONS, DisclosureView
 from projections.runner import TRACKING_PREFIX, replay_registry
+from projections.titles import title_of
 
 Card = Literal["yellow", "red"]
 DEFAULT_YELLOW_DAYS = 3  # local practice (粤执法, 浙江 platforms): yellow card this many working days before
@@ -348,4 +352,45 @@ def referrals(store: Store, now: dt.datetime, *, open_only: bool = False, agency
         age = (local_date(sent or now) - local_date(lead.received_at)).days
         out.append(ReferralLoop(s.case_id, lead.referred_by, lead.referral_ref, canonical.format_timestamp(lead.received_at),
                                 _referral_stage(s), None if sent is None else canonical.format_timestamp(sent), age, sent is None))
+    return out
+
+
+# -- recorded acts today's rules refuse ----------------------------------------------------------------------------
+@dataclass(frozen=True)
+class NonconformingAct:
+    """One recorded act the rules now in force refuse (an upgrade tightened them after the writer accepted it): the
+    act stays on record and in the full-process record, and changed nothing in its case's state."""
+
+    case_id: str
+    agency: str | None
+    status: str  # the case's stage now
+    version: int
+    act_type: str
+    title: str
+    title_en: str
+    recorded_at: str
+    code: str
+    article: str
+    reason: str
+
+    def as_dict(self) -> dict[str, Any]:
+        return dict(self.__dict__)
+
+
+def nonconforming(store: Store, *, agency: str | None = None) -> list[NonconformingAct]:
+    """Every recorded act today's rules refuse, by case (oldest case first) and version; ``agency`` filters by the
+    case's agency or the agency it acts in the name of."""
+    sql, params = f"SELECT state FROM {CASES} WHERE nonconforming > 0", []
+    if agency is not None:
+        sql += " AND (agency = ? OR in_name_of = ?)"
+        params += [agency, agency]
+    with store.db.read() as cur:
+        rows = cur.execute(sql + " ORDER BY opened_at, case_id", params).fetchall()
+    out = []
+    for (raw,) in rows:
+        s = decode_state(raw)
+        for n in s.nonconforming:
+            zh, en = title_of(n.act_type)
+            out.append(NonconformingAct(s.case_id, s.in_name_of or s.agency, s.status, n.version, n.act_type, zh, en,
+                                        canonical.format_timestamp(n.recorded_at), n.code, n.article, n.reason))
     return out

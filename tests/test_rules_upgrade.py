@@ -228,3 +228,67 @@ def test_a_cache_written_before_a_field_was_added_is_not_taken_for_a_forgery(dem
     with store.db.write() as cur:
         cur.execute("UPDATE zhifa_stream_state SET state=? WHERE stream=?", (json.dumps(old).encode(), case))
     assert [(p.code, p.stream, p.version) for p in check_case_states(store).problems] == [("state-cache", case, version)]
+
+
+def test_supervisors_list_every_recorded_act_the_rules_now_refuse(demo: Any, monkeypatch: pytest.MonkeyPatch) -> None:
+    """`zhifa supervise nonconforming` and `/api/supervise/nonconforming[.csv]`: one row per noted act, from the
+    current-state view; none on a ledger the rules accept throughout."""
+    from litestar.testing import TestClient
+
+    from projections import supervision as sv
+    from tests.webkit import web_settings
+    from web.app import create_app
+    from web.credentials import Credentials
+    from web.services import WebOptions
+    from zhifa.scenarios import SUPERVISOR
+
+    store, tmp, cases, url = demo
+    env = {"ZHIFA_VAR_DIR": str(tmp), "ZHIFA_ORIGIN": ORIGIN, "ZHIFA_DATABASE_URL": url}
+    res = CliRunner().invoke(main, ["supervise", "nonconforming", "--json"], env=env)
+    assert res.exit_code == 0, res.output
+    assert json.loads(res.output) == []  # the demo as seeded: every act conforms
+    case = cases["archived"]
+    (refused,) = _versions_of(store, case, "credentials.shown")
+    _tighten(monkeypatch, "credentials.shown", case)
+    Runner(store, default_views()).rebuild()
+    noted = case_at(store, case).state.nonconforming
+    rows = [r.as_dict() for r in sv.nonconforming(store)]
+    assert [(r["case_id"], r["version"], r["act_type"], r["code"], r["article"], r["reason"]) for r in rows] == [
+        (case, n.version, n.act_type, n.code, n.article, n.reason) for n in noted]
+    assert rows[0]["version"] == refused and rows[0]["title"] == "出示执法证件" and rows[0]["status"] == case_at(store, case).state.status
+    assert sv.nonconforming(store, agency="agency/none") == []
+    res = CliRunner().invoke(main, ["supervise", "nonconforming", "--json", "--no-catch-up"], env=env)
+    assert res.exit_code == 0, res.output
+    assert json.loads(res.output) == rows
+    res = CliRunner().invoke(main, ["supervise", "nonconforming", "--csv", "--no-catch-up"], env=env)
+    assert res.output.splitlines()[0].startswith("case_id,agency,status,version,act_type")
+    assert len(res.output.splitlines()) == 1 + len(rows)
+    options = WebOptions(poll_interval=0.02, request_log=False, followers="threads")
+    token = Credentials(store).issue_token(SUPERVISOR, "supervisor")
+    with TestClient(create_app(web_settings(url, tmp, ORIGIN), options=options, store=store)) as client:
+        got = client.get("/api/supervise/nonconforming", headers={"Authorization": f"Bearer {token}"})
+        assert got.status_code == 200 and got.json() == rows
+        csv_text = client.get("/api/supervise/nonconforming.csv", headers={"Authorization": f"Bearer {token}"}).text
+        assert csv_text.count(f"{case},") == len(rows)
+
+
+def test_a_version_1_cases_table_gains_the_count_and_is_rebuilt(demo: Any, monkeypatch: pytest.MonkeyPatch) -> None:
+    from projections.cases import TABLE, CaseStateView
+    from projections.runner import TRACKING_PREFIX
+
+    store, _tmp, cases, _url = demo
+    Runner(store, default_views()).rebuild()
+    with store.db.write() as cur:  # the table as version 1 made it, and the version it recorded
+        cur.execute("DROP INDEX IF EXISTS proj_cases_nonconforming")
+        cur.execute(f"ALTER TABLE {TABLE} DROP COLUMN nonconforming")
+        cur.execute("UPDATE zhifa_meta SET value=? WHERE key=?", ("1+old", f"{TRACKING_PREFIX}cases:version"))
+    case = cases["archived"]
+    _tighten(monkeypatch, "credentials.shown", case)
+    runner = Runner(store, default_views())
+    assert runner.positions()["cases"] == 0  # the version changed: rebuilt from the start
+    runner.rebuild()
+    with store.db.read() as cur:
+        counts = dict(cur.execute(f"SELECT case_id, nonconforming FROM {TABLE}").fetchall())
+    assert counts[case] == len(case_at(store, case).state.nonconforming) > 0
+    assert all(n == 0 for c, n in counts.items() if c != case)
+    assert CaseStateView.version == 2

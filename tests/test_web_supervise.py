@@ -12,7 +12,7 @@ from projections import supervision as sv
 from tests.webkit import WebLedger
 from web.credentials import Credentials
 
-ROUTES = ("overdue", "warnings", "metrics", "referrals", "inspections/91350100M000100Y43")
+ROUTES = ("overdue", "warnings", "metrics", "referrals", "nonconforming", "inspections/91350100M000100Y43")
 
 
 @pytest.mark.parametrize("route", ROUTES)

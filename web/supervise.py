@@ -59,6 +59,8 @@ def _now(at: str | None) -> dt.datetime:
 WARNING_COLUMNS = ("case_id", "agency", "township", "officers", "rule", "title", "title_en", "article", "subject", "due",
                    "working_days_left", "card", "provisional")
 REFERRAL_COLUMNS = ("case_id", "referred_by", "referral_ref", "received_at", "stage", "result_sent_at", "age_days", "open")
+NONCONFORMING_COLUMNS = ("case_id", "agency", "status", "version", "act_type", "title", "title_en", "recorded_at", "code",
+                        "article", "reason")
 VISIT_COLUMNS = ("at", "case_id", "version", "agency", "officers")
 
 
@@ -162,6 +164,21 @@ class SuperviseController(Controller):
                       open_only: Annotated[bool, QueryParameter(name="open")] = False, agency: TextFilter = None,
                       at: AtParam = None) -> Response[str]:
         return csv_response(self._referrals(services, request, open_only, agency, at), REFERRAL_COLUMNS, "referrals.csv")
+
+    # -- recorded acts today's rules refuse ---------------------------------------------------------------------------
+    def _nonconforming(self, services: Services, request: Request[Any, Any, Any], agency: str | None) -> list[dict[str, Any]]:
+        self._record(services, request, "nonconforming")
+        return [x.as_dict() for x in sv.nonconforming(services.store, agency=agency)]
+
+    @get("/nonconforming", responses=problems(401, 403), sync_to_thread=True)
+    def nonconforming(self, services: ServicesDep, request: Request[Any, Any, Any], agency: TextFilter = None) -> list[dict[str, Any]]:
+        """Recorded acts the rules now in force refuse (tightened after the writer accepted them): each on record and
+        signed, changing nothing in its case's state, with the rule's code, article and reason — for review."""
+        return self._nonconforming(services, request, agency)
+
+    @get("/nonconforming.csv", media_type=CSV, responses=problems(401, 403), sync_to_thread=True)
+    def nonconforming_csv(self, services: ServicesDep, request: Request[Any, Any, Any], agency: TextFilter = None) -> Response[str]:
+        return csv_response(self._nonconforming(services, request, agency), NONCONFORMING_COLUMNS, "nonconforming.csv")
 
     # -- inspections of one enterprise (扫码监督) -----------------------------------------------------------------------
     def _inspections(self, services: Services, request: Request[Any, Any, Any], uscc: str, max_visits: int,

@@ -153,6 +153,7 @@ def case_timeline(settings: Settings, case_id: str, as_json: bool) -> None:
 
 
 # -- zhifa supervise -----------------------------------------------------------------------------------------------
+NONCONFORMING_COLUMNS = ("case_id", "agency", "status", "version", "act_type", "title", "recorded_at", "code", "article", "reason")
 WARNING_COLUMNS = ("card", "case_id", "agency", "township", "rule", "title", "due", "working_days_left", "provisional", "officers", "article")
 
 
@@ -262,6 +263,20 @@ def supervise_referrals(settings: Settings, open_only: bool, agency: str | None,
     store.close()
     emit([x.as_dict() for x in loops], ("case_id", "referred_by", "referral_ref", "received_at", "stage", "result_sent_at", "age_days", "open"),
          as_json=as_json, as_csv=as_csv, title="移送闭环 referrals")
+
+
+@supervise_group.command("nonconforming")
+@click.option("--agency", default=None)
+@click.option("--no-catch-up", "no_catch_up", is_flag=True)
+@output_options
+@click.pass_obj
+def supervise_nonconforming(settings: Settings, agency: str | None, no_catch_up: bool, as_json: bool, as_csv: bool) -> None:
+    """Recorded acts today's rules refuse (tightened after the act was accepted): on record, signed, and changing
+    nothing in their case's state — each with the rule, its article and why, for review."""
+    store = _store(settings, not no_catch_up)
+    found = sv.nonconforming(store, agency=agency)
+    store.close()
+    emit([x.as_dict() for x in found], NONCONFORMING_COLUMNS, as_json=as_json, as_csv=as_csv, title="不符合现行规则的已记录行为 nonconforming")
 
 
 @supervise_group.command("inspections")
