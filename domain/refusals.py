@@ -849,3 +849,14 @@ class EntrustmentLetterIncomplete(DomainError):
     title = "委托书应当载明委托的具体事项、权限、期限等内容"
     title_en = "The letter of entrustment must state the items entrusted and its term"
     article = f"{APL}第二十条"
+
+
+# -- found by the fifth adversarial review (session 13) ----------------------------------------------------------
+class CoercionUnapproved(DomainError):
+    """ACL Art 19: an emergency measure is reported to the head and approved within 24 hours, or lifted at once; one
+    still awaiting that approval is not prolonged — neither extended nor given a testing period off its clock."""
+
+    code = "coercion-unapproved"
+    title = "当场实施的行政强制措施未补办批准手续的，不得延长或者扣除期间，应当补办批准或者立即解除"
+    title_en = "An emergency measure the head has not approved is neither extended nor paused: approve it within 24 hours or lift it"
+    article = rule("coercion.emergency_report").article

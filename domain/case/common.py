@@ -18,7 +18,7 @@ from typing import Any
 
 from domain import procedure as proc
 from domain.acts import ActRecord
-from domain.calendar import local_date
+from domain.calendar import hours_after, local_date
 from domain.case_acts import (
     ANNOTATIONS,
     AUXILIARY_FORBIDDEN,
@@ -42,6 +42,7 @@ from domain.refusals import (
     CaseNotFiled,
     CoercionHandedOver,
     CoercionNotActive,
+    CoercionUnapproved,
     CoSignaturePending,
     CredentialsNotShown,
     DecidingAgencyWrong,
@@ -367,6 +368,19 @@ def active_measure(s: CaseState, version: int) -> Measure:
         if m.version == version and m.lifted_at is None:
             return m
     raise CoercionNotActive(f"no measure in force was imposed at version {version}")
+
+
+def approved_measure(s: CaseState, version: int, at: dt.datetime) -> Measure:
+    """A held measure the head has approved: an emergency one still awaiting the head's co-signature (ACL Art 19:
+    approved within 24 hours, else lifted at once) is neither extended nor paused — only approved or lifted."""
+    m = held_measure(s, version)
+    if m.emergency and any(x.version == m.version and x.approver in x.awaiting for x in s.pending):
+        due = hours_after(m.imposed_at, "coercion.emergency_report")
+        then = "it was not approved in time: lift it" if at > due else "the head approves it first (act.cosigned)"
+        raise CoercionUnapproved(
+            f"the emergency measure at version {version} awaits the head's approval, due by {due:%Y-%m-%d %H:%M}Z; {then}"
+        )
+    return m
 
 
 def held_measure(s: CaseState, version: int) -> Measure:

@@ -1,0 +1,68 @@
+"""Session 13, a fifth adversarial review of the procedure rules: acts the ledger accepted although a court would
+hold them unlawful, and lawful acts it refused. Each unlawful act is refused with its class, code and article,
+leaving the case as it was, and its lawful variant at the same point is accepted. Dates are Beijing dates; START is
+Monday 2026-03-02, 09:00.
+
+1. An emergency seizure the head never approved, extended or given a testing period instead of being lifted
+   (ACL Art 19).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from domain import refusals as r
+from domain.law import ACL
+from tests.builders import CaseFile, sha, standard_world
+from tests.test_domain_rules import START, D, H, refuse
+from zhifa.scenarios import HEAD, OFFICER_1, OFFICER_2, coercion_case
+
+# -- 1. ACL Art 19: an emergency measure is approved within 24 hours or lifted, never prolonged unapproved ---------
+EXTEND = {"days": 30, "reason": "情况复杂，检验结果尚未出具", "notice_sha256": sha("延长扣押通知书")}
+TESTING = {"kind": "testing", "reason": "送检", "fixed_days": 10, "notice_sha256": sha("检测期间告知书")}
+
+
+def _emergency_seizure() -> tuple[CaseFile, int]:
+    """The store's goods seized on the spot on day 3 by two officers in an emergency; the head has not co-signed."""
+    case = standard_world().case()
+    case.play(coercion_case(START, until="filed"), START)
+    officers = [OFFICER_1, OFFICER_2]
+    case.act("credentials.shown", OFFICER_1, {"officers": officers, "to": "party"}, at=START + 3 * D)
+    case.act("rights.informed", OFFICER_1, {"officers": officers, "rights": ["陈述权", "申辩权"]}, at=START + 3 * D)
+    state = case.act("coercion.imposed", OFFICER_1, {
+        "kind": "seize", "officers": officers, "items": ["过期食品 120 件"], "reason": "情况紧急，防止转移",
+        "days": 30, "approved_by": HEAD, "emergency": True,
+    }, at=START + 3 * D + H)
+    m = state.measures[0].version
+    case.act("act.cosigned", OFFICER_2, {"act_version": m}, at=START + 3 * D + 2 * H)
+    return case, m
+
+
+def _measure(m: int, **extra: Any) -> dict[str, Any]:
+    return {"measure": m, **extra}
+
+
+def test_an_unapproved_emergency_seizure_is_not_extended_or_paused_after_its_24_hours() -> None:
+    case, m = _emergency_seizure()
+    article = f"{ACL}第十九条"
+    refuse(case, "coercion.extended", HEAD, _measure(m, **EXTEND), START + 28 * D,
+           r.CoercionUnapproved, "coercion-unapproved", article)
+    refuse(case, "pause.started", OFFICER_1, _measure(m, **TESTING), START + 6 * D,
+           r.CoercionUnapproved, "coercion-unapproved", article)
+    refuse(case, "act.cosigned", HEAD, {"act_version": m}, START + 6 * D, r.CoercionApprovalLate, "coercion-approval-late", article)
+    assert case.act("coercion.lifted", OFFICER_1, _measure(m, reason="未在24小时内补办批准手续，立即解除"), at=START + 6 * D).measures[0].lifted_at
+
+
+def test_an_emergency_seizure_within_its_24_hours_is_approved_before_it_is_paused() -> None:
+    case, m = _emergency_seizure()
+    err = refuse(case, "pause.started", OFFICER_1, _measure(m, **TESTING), START + 3 * D + 3 * H,
+                 r.CoercionUnapproved, "coercion-unapproved", f"{ACL}第十九条")
+    assert "approves it first" in err.detail
+    case.act("act.cosigned", HEAD, {"act_version": m}, at=START + 3 * D + 4 * H)
+    assert case.act("pause.started", OFFICER_1, _measure(m, **TESTING), at=START + 3 * D + 5 * H).pauses[-1].measure == m
+
+
+def test_an_approved_emergency_seizure_is_extended_before_it_runs_out() -> None:
+    case, m = _emergency_seizure()
+    case.act("act.cosigned", HEAD, {"act_version": m}, at=START + 4 * D)
+    assert case.act("coercion.extended", HEAD, _measure(m, **EXTEND), at=START + 28 * D).measures[0].extension_days == 30

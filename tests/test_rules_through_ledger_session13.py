@@ -1,0 +1,37 @@
+"""Session 13's rules enforced on append through the real ledger (SQLite and PostgreSQL): the unlawful act is refused
+with its code, article and status and writes nothing (ledger position and stream version unchanged); the lawful act
+at the same point is accepted.
+
+1. An emergency seizure extended while it still awaits the head's approval (ACL Art 19).
+"""
+
+from __future__ import annotations
+
+import uuid
+
+from domain.law import ACL
+from tests.test_rules_through_ledger import START, _world
+from tests.test_rules_through_ledger_review import _at, _play
+from tests.test_rules_through_ledger_session12 import EXTEND, _next, _refused_here
+from zhifa import scenarios as sc
+
+
+def test_an_unapproved_emergency_seizure_extended_is_refused_on_append(database_url: str) -> None:
+    fx, keys, _ = _world(database_url)
+    try:
+        case = str(uuid.uuid4())
+        _play(fx, keys, case, sc.coercion_case(START, until="filed"))
+        officers = [sc.OFFICER_1, sc.OFFICER_2]
+        _next(fx, keys, case, sc.Step("credentials.shown", sc.OFFICER_1, {"officers": officers, "to": "party"}, _at(fx, 3)))
+        _next(fx, keys, case, sc.Step("rights.informed", sc.OFFICER_1, {"officers": officers, "rights": ["陈述权"]}, _at(fx, 3.01)))
+        _next(fx, keys, case, sc.Step("coercion.imposed", sc.OFFICER_1, {
+            "kind": "seize", "officers": officers, "items": ["过期食品 120 件"], "reason": "情况紧急", "days": 30,
+            "approved_by": sc.HEAD, "emergency": True,
+        }, _at(fx, 3.02)))
+        m = 5  # lead, filing, credentials, rights, then the measure
+        _next(fx, keys, case, sc.Step("act.cosigned", sc.OFFICER_2, {"act_version": m}, _at(fx, 3.03)))
+        extend = sc.Step("coercion.extended", sc.HEAD, {"measure": m, **EXTEND}, _at(fx, 28))
+        _refused_here(fx, keys, case, extend, "coercion-unapproved", f"{ACL}第十九条")
+        _next(fx, keys, case, sc.Step("coercion.lifted", sc.OFFICER_1, {"measure": m, "reason": "未补办批准手续，立即解除"}, _at(fx, 28)))
+    finally:
+        fx.store.close()
