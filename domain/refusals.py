@@ -860,3 +860,14 @@ class CoercionUnapproved(DomainError):
     title = "当场实施的行政强制措施未补办批准手续的，不得延长或者扣除期间，应当补办批准或者立即解除"
     title_en = "An emergency measure the head has not approved is neither extended nor paused: approve it within 24 hours or lift it"
     article = rule("coercion.emergency_report").article
+
+
+class ChangeToDetriment(DomainError):
+    """复议法 Art 63: within the applicant's request the reconsideration body does not change the decision to the
+    applicant's detriment (no third party asks otherwise here); nor does a court's changing judgment add to the
+    plaintiff's duties (行政诉讼法 Art 77). A changed fine is therefore at most the fine in force."""
+
+    code = "change-to-detriment"
+    title = "行政复议机关不得作出对申请人更为不利的变更决定"
+    title_en = "A reconsideration or a judgment does not change the decision to the applicant's detriment"
+    article = f"{ARL}第六十三条"

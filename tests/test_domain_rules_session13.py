@@ -5,6 +5,8 @@ Monday 2026-03-02, 09:00.
 
 1. An emergency seizure the head never approved, extended or given a testing period instead of being lifted
    (ACL Art 19).
+2. A reconsideration or judgment that "changes" the fine upwards, to the applicant's detriment (复议法 Art 63;
+   行政诉讼法 Art 77).
 """
 
 from __future__ import annotations
@@ -12,10 +14,11 @@ from __future__ import annotations
 from typing import Any
 
 from domain import refusals as r
-from domain.law import ACL
+from domain.errors import MalformedAct
+from domain.law import ACL, ALL, ARL
 from tests.builders import CaseFile, sha, standard_world
 from tests.test_domain_rules import START, D, H, refuse
-from zhifa.scenarios import HEAD, OFFICER_1, OFFICER_2, coercion_case
+from zhifa.scenarios import HEAD, OFFICER_1, OFFICER_2, coercion_case, organisation_case
 
 # -- 1. ACL Art 19: an emergency measure is approved within 24 hours or lifted, never prolonged unapproved ---------
 EXTEND = {"days": 30, "reason": "情况复杂，检验结果尚未出具", "notice_sha256": sha("延长扣押通知书")}
@@ -66,3 +69,43 @@ def test_an_approved_emergency_seizure_is_extended_before_it_runs_out() -> None:
     case, m = _emergency_seizure()
     case.act("act.cosigned", HEAD, {"act_version": m}, at=START + 4 * D)
     assert case.act("coercion.extended", HEAD, _measure(m, **EXTEND), at=START + 28 * D).measures[0].extension_days == 30
+
+
+# -- 2. 复议法 Art 63, 行政诉讼法 Art 77: a change obtained by the party is never a heavier fine ------------------------
+SUIT = {"body": "南昌铁路运输法院", "posted_on": None, "envelope_sha256": None}
+
+
+def _changed(fine_fen: int | None, outcome: str = "changed") -> dict[str, Any]:
+    return {"outcome": outcome, "changed_fine_fen": fine_fen, "final": True, "served_at": None}
+
+
+def _under_reconsideration() -> CaseFile:
+    """The company fined 15,000 yuan (served day 26) applied for reconsideration on day 30."""
+    case = standard_world().case()
+    case.play(organisation_case(START, until="under_reconsideration"), START)
+    return case
+
+
+def test_a_reconsideration_raising_the_fine_is_refused_and_one_lowering_it_accepted() -> None:
+    case = _under_reconsideration()
+    refuse(case, "reconsideration.decided", OFFICER_2, _changed(3_000_000), START + 60 * D,
+           r.ChangeToDetriment, "change-to-detriment", f"{ARL}第六十三条")
+    state = case.act("reconsideration.decided", OFFICER_2, _changed(1_000_000), at=START + 60 * D)
+    assert state.decision is not None and state.decision.money_due_fen == 1_000_000
+
+
+def test_a_judgment_raising_the_fine_the_reconsideration_lowered_is_refused() -> None:
+    case = _under_reconsideration()
+    case.act("reconsideration.decided", OFFICER_2, _changed(1_000_000), at=START + 60 * D)
+    case.act("litigation.filed", OFFICER_2, SUIT, at=START + 70 * D)
+    refuse(case, "litigation.decided", OFFICER_2, _changed(1_200_000), START + 150 * D,
+           r.ChangeToDetriment, "change-to-detriment", f"{ALL}第七十七条")
+    state = case.act("litigation.decided", OFFICER_2, _changed(800_000), at=START + 150 * D)
+    assert state.decision is not None and state.decision.changed_fine_fen == 800_000
+
+
+def test_a_new_fine_on_an_outcome_that_changes_nothing_is_malformed() -> None:
+    case = _under_reconsideration()
+    refuse(case, "reconsideration.decided", OFFICER_2, _changed(1_000_000, outcome="upheld"), START + 60 * D,
+           MalformedAct, "malformed-act", "", 400)
+    refuse(case, "reconsideration.decided", OFFICER_2, _changed(None), START + 60 * D, MalformedAct, "malformed-act", "", 400)

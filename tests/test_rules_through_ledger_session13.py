@@ -3,13 +3,14 @@ with its code, article and status and writes nothing (ledger position and stream
 at the same point is accepted.
 
 1. An emergency seizure extended while it still awaits the head's approval (ACL Art 19).
+2. A reconsideration raising the fine (复议法 Art 63).
 """
 
 from __future__ import annotations
 
 import uuid
 
-from domain.law import ACL
+from domain.law import ACL, ARL
 from tests.test_rules_through_ledger import START, _world
 from tests.test_rules_through_ledger_review import _at, _play
 from tests.test_rules_through_ledger_session12 import EXTEND, _next, _refused_here
@@ -33,5 +34,18 @@ def test_an_unapproved_emergency_seizure_extended_is_refused_on_append(database_
         extend = sc.Step("coercion.extended", sc.HEAD, {"measure": m, **EXTEND}, _at(fx, 28))
         _refused_here(fx, keys, case, extend, "coercion-unapproved", f"{ACL}第十九条")
         _next(fx, keys, case, sc.Step("coercion.lifted", sc.OFFICER_1, {"measure": m, "reason": "未补办批准手续，立即解除"}, _at(fx, 28)))
+    finally:
+        fx.store.close()
+
+
+def test_a_reconsideration_raising_the_fine_is_refused_on_append(database_url: str) -> None:
+    fx, keys, _ = _world(database_url)
+    try:
+        case = str(uuid.uuid4())
+        _play(fx, keys, case, sc.organisation_case(START, until="under_reconsideration"))  # 15,000 yuan, reconsidered from day 30
+        decided = {"outcome": "changed", "changed_fine_fen": 3_000_000, "final": True, "served_at": None}
+        _refused_here(fx, keys, case, sc.Step("reconsideration.decided", sc.OFFICER_2, decided, _at(fx, 60)),
+                      "change-to-detriment", f"{ARL}第六十三条")
+        _next(fx, keys, case, sc.Step("reconsideration.decided", sc.OFFICER_2, {**decided, "changed_fine_fen": 1_000_000}, _at(fx, 60)))
     finally:
         fx.store.close()

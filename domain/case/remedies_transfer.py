@@ -23,13 +23,15 @@ from domain.case_acts import (
 )
 from domain.case_state import (
     CaseState,
+    Decision,
     Remedy,
     Transfer,
 )
 from domain.errors import MalformedAct
-from domain.law import APL, rule
+from domain.law import ALL, APL, rule
 from domain.refusals import (
     ActNotAllowedNow,
+    ChangeToDetriment,
     CoercionNotActive,
     LitigationWindowClosed,
     ReconsiderationFirst,
@@ -141,11 +143,13 @@ def _remedy_decided(kind: str) -> Handler:
         remedy.served_at = p.served_at
         d = s.decision
         assert d is not None
+        if (p.outcome == "changed") != (p.changed_fine_fen is not None):
+            raise MalformedAct("a changed decision states the new fine, and only a changed one")
         if p.outcome in ("revoked", "confirmed_void"):
             d.void = True
         elif p.outcome == "changed":
-            if p.changed_fine_fen is None:
-                raise MalformedAct("a changed decision states the new fine")
+            assert p.changed_fine_fen is not None
+            _no_change_to_detriment(kind, d, p.changed_fine_fen)
             d.changed_fine_fen = p.changed_fine_fen
         elif p.outcome == "remake":
             d.void = True
@@ -155,6 +159,16 @@ def _remedy_decided(kind: str) -> Handler:
             s.remade_at = act.recorded_at
 
     return handler
+
+
+def _no_change_to_detriment(kind: str, d: Decision, changed_fine_fen: int) -> None:
+    """复议法 Art 63 (不得作出对申请人更为不利的变更决定); 行政诉讼法 Art 77 (判决变更，不得加重原告的义务): the
+    party challenged the decision, so the change it obtains is never a heavier fine than the one in force."""
+    in_force = d.fine_fen if d.changed_fine_fen is None else d.changed_fine_fen
+    if changed_fine_fen > in_force:
+        article = f"{ALL}第七十七条" if kind == "litigation" else None
+        body = "the court" if kind == "litigation" else "the reconsideration body"
+        raise ChangeToDetriment(f"{body} changed the fine to {changed_fine_fen} fen, above the {in_force} fen in force", article=article)
 
 
 def _transfer_reported(s: CaseState, act: ActRecord, p: TransferReported, registry: Registry) -> None:
