@@ -237,7 +237,8 @@ def reconsideration_body_last_day(remedy: Remedy) -> Deadline:
 
 def litigation_window(state: CaseState) -> Deadline | None:
     """The last day to sue while no lawsuit is filed: 15 days from the service of a reconsideration decision
-    (行政诉讼法 Art 45), else 6 months from the decision's service (Art 46); none while a reconsideration is
+    (行政诉讼法 Art 45), else 6 months from the decision's service (Art 46) — also after a reconsideration the party
+    withdrew (行诉法解释 Art 58), where reconsideration was not required first; none while a reconsideration is
     pending, and none for an on-the-spot decision before its reconsideration (复议法 Art 23: reconsideration first)."""
     decision = state.decision
     if decision is None or decision.served_at is None or any(r.kind == "litigation" for r in current_remedies(state)):
@@ -247,6 +248,10 @@ def litigation_window(state: CaseState) -> Deadline | None:
         last = recons[-1]
         if last.decided_at is None or not last.final:
             return None
+        if last.outcome == "withdrawn" and decision.kind != "simple":
+            # 行诉法解释 Art 58: a reconsideration the party chose and then withdrew leaves the lawsuit against the
+            # decision open within the statutory period from its service — not only 15 days from the withdrawal.
+            return period(decision.served_at, _suit_key(decision.remedies_stated))
         law = rule("litigation.after_reconsideration")
         end = period_end(local_date(last.served_at or last.decided_at), law.value, law.unit)
         return Deadline(end.date, end.provisional, law.key)
@@ -265,7 +270,8 @@ def remedy_periods_end(state: CaseState) -> Deadline | None:
 
     No remedy used: the later of the reconsideration window (60 days) and — except for an on-the-spot decision,
     which goes to reconsideration first — the 6-month lawsuit window, both from service. After a final
-    reconsideration decision and no lawsuit: the 15-day lawsuit window from its service. After a final judgment:
+    reconsideration decision and no lawsuit: the 15-day lawsuit window from its service (after a withdrawn one: the
+    6-month window from the decision's service, 行诉法解释 Art 58). After a final judgment:
     its date. Provisional when a day it rests on lies past the calendar's last year.
     """
     decision = state.decision

@@ -7,16 +7,21 @@ Monday 2026-03-02, 09:00.
    (ACL Art 19).
 2. A reconsideration or judgment that "changes" the fine upwards, to the applicant's detriment (复议法 Art 63;
    行政诉讼法 Art 77).
+3. A lawful lawsuit refused after the party withdrew its reconsideration (the 6 months from service still run,
+   行诉法解释 Art 58), and court enforcement accepted while they ran (ACL Art 53).
 """
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
 from domain import refusals as r
+from domain.calendar import local_date, shift_months
 from domain.errors import MalformedAct
-from domain.law import ACL, ALL, ARL
-from tests.builders import CaseFile, sha, standard_world
+from domain.law import ACL, ALL, ARL, rule
+from domain.procedure import litigation_window
+from tests.builders import CaseFile, beijing, sha, standard_world
 from tests.test_domain_rules import START, D, H, refuse
 from zhifa.scenarios import HEAD, OFFICER_1, OFFICER_2, coercion_case, organisation_case
 
@@ -109,3 +114,43 @@ def test_a_new_fine_on_an_outcome_that_changes_nothing_is_malformed() -> None:
     refuse(case, "reconsideration.decided", OFFICER_2, _changed(1_000_000, outcome="upheld"), START + 60 * D,
            MalformedAct, "malformed-act", "", 400)
     refuse(case, "reconsideration.decided", OFFICER_2, _changed(None), START + 60 * D, MalformedAct, "malformed-act", "", 400)
+
+
+# -- 3. 行诉法解释 Art 58: after a withdrawn reconsideration the 6-month lawsuit window from service still runs ---------
+def _withdrawn() -> CaseFile:
+    """The company's reconsideration (filed day 30 on the decision served day 26) withdrawn on day 35."""
+    case = _under_reconsideration()
+    case.act("reconsideration.decided", OFFICER_2, _changed(None, outcome="withdrawn"), at=START + 35 * D)
+    return case
+
+
+def test_a_lawsuit_months_after_a_withdrawn_reconsideration_is_accepted_within_six_months_of_service() -> None:
+    case = _withdrawn()
+    state = case.act("litigation.filed", OFFICER_2, SUIT, at=START + 100 * D)  # 65 days after the withdrawal
+    assert [x.kind for x in state.remedies] == ["reconsideration", "litigation"]
+
+
+def test_a_lawsuit_after_six_months_from_service_is_refused_after_a_withdrawn_reconsideration() -> None:
+    case = _withdrawn()
+    served = START + 26 * D + 2 * H
+    window = decision_window_end(case)
+    assert window == shift_months(local_date(served), 6)  # 2026-09-28, a Monday
+    refuse(case, "litigation.filed", OFFICER_2, SUIT, beijing(window.year, window.month, window.day) + D,
+           r.LitigationWindowClosed, "litigation-window-closed", rule("litigation.window").article)
+
+
+def decision_window_end(case: CaseFile) -> dt.date:
+    assert case.state is not None
+    window = litigation_window(case.state)
+    assert window is not None and window.rule_key == "litigation.window"
+    return window.date
+
+
+def test_court_enforcement_waits_for_the_lawsuit_window_a_withdrawn_reconsideration_left_open() -> None:
+    case = _withdrawn()
+    case.act("reminder.sent", OFFICER_1, {"amount_due_fen": 1_500_000, "method": "direct"}, at=START + 60 * D)
+    refuse(case, "court_enforcement.applied", HEAD, {"court": "南昌铁路运输法院"}, START + 100 * D,
+           r.EnforcementPremature, "enforcement-premature", f"{ACL}第五十三条、第五十四条")
+    window = decision_window_end(case)
+    assert case.act("court_enforcement.applied", HEAD, {"court": "南昌铁路运输法院"},
+                    at=beijing(window.year, window.month, window.day) + D).court_applied_at is not None

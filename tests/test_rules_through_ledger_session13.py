@@ -4,6 +4,8 @@ at the same point is accepted.
 
 1. An emergency seizure extended while it still awaits the head's approval (ACL Art 19).
 2. A reconsideration raising the fine (复议法 Art 63).
+3. Court enforcement while the lawsuit window a withdrawn reconsideration left open still runs (ACL Art 53), and
+   the lawsuit in it, refused before, accepted (行诉法解释 Art 58).
 """
 
 from __future__ import annotations
@@ -47,5 +49,21 @@ def test_a_reconsideration_raising_the_fine_is_refused_on_append(database_url: s
         _refused_here(fx, keys, case, sc.Step("reconsideration.decided", sc.OFFICER_2, decided, _at(fx, 60)),
                       "change-to-detriment", f"{ARL}第六十三条")
         _next(fx, keys, case, sc.Step("reconsideration.decided", sc.OFFICER_2, {**decided, "changed_fine_fen": 1_000_000}, _at(fx, 60)))
+    finally:
+        fx.store.close()
+
+
+def test_enforcement_is_refused_and_a_lawsuit_accepted_after_a_withdrawn_reconsideration_on_append(database_url: str) -> None:
+    fx, keys, _ = _world(database_url)
+    try:
+        case = str(uuid.uuid4())
+        _play(fx, keys, case, sc.organisation_case(START, until="under_reconsideration"))  # served day 26, applied day 30
+        withdrawn = {"outcome": "withdrawn", "changed_fine_fen": None, "final": True, "served_at": None}
+        _next(fx, keys, case, sc.Step("reconsideration.decided", sc.OFFICER_2, withdrawn, _at(fx, 35)))
+        _next(fx, keys, case, sc.Step("reminder.sent", sc.OFFICER_1, {"amount_due_fen": 1_500_000, "method": "direct"}, _at(fx, 60)))
+        court = sc.Step("court_enforcement.applied", sc.HEAD, {"court": "南昌铁路运输法院"}, _at(fx, 100))
+        _refused_here(fx, keys, case, court, "enforcement-premature", f"{ACL}第五十三条、第五十四条")
+        suit = {"body": "南昌铁路运输法院", "posted_on": None, "envelope_sha256": None}
+        _next(fx, keys, case, sc.Step("litigation.filed", sc.OFFICER_2, suit, _at(fx, 100)))
     finally:
         fx.store.close()
