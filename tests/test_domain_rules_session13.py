@@ -9,6 +9,8 @@ Monday 2026-03-02, 09:00.
    行政诉讼法 Art 77).
 3. A lawful lawsuit refused after the party withdrew its reconsideration (the 6 months from service still run,
    行诉法解释 Art 58), and court enforcement accepted while they ran (ACL Art 53).
+4. A lawful lawsuit refused: an on-the-spot decision's reconsideration the body sat on past its longest period
+   (复议法 Arts 23(2), 30, 62): the party sues within 15 days after it.
 """
 
 from __future__ import annotations
@@ -20,10 +22,10 @@ from domain import refusals as r
 from domain.calendar import local_date, shift_months
 from domain.errors import MalformedAct
 from domain.law import ACL, ALL, ARL, rule
-from domain.procedure import litigation_window
+from domain.procedure import litigation_window, reconsideration_body_last_day
 from tests.builders import CaseFile, beijing, sha, standard_world
 from tests.test_domain_rules import START, D, H, refuse
-from zhifa.scenarios import HEAD, OFFICER_1, OFFICER_2, coercion_case, organisation_case
+from zhifa.scenarios import HEAD, OFFICER_1, OFFICER_2, coercion_case, organisation_case, simple_case
 
 # -- 1. ACL Art 19: an emergency measure is approved within 24 hours or lifted, never prolonged unapproved ---------
 EXTEND = {"days": 30, "reason": "情况复杂，检验结果尚未出具", "notice_sha256": sha("延长扣押通知书")}
@@ -154,3 +156,36 @@ def test_court_enforcement_waits_for_the_lawsuit_window_a_withdrawn_reconsiderat
     window = decision_window_end(case)
     assert case.act("court_enforcement.applied", HEAD, {"court": "南昌铁路运输法院"},
                     at=beijing(window.year, window.month, window.day) + D).court_applied_at is not None
+
+
+# -- 4. 复议法 Art 23(2): reconsideration first, but a body that overran its period no longer bars the lawsuit ---------
+RECONSIDERATION = {"body": "赣江新区管委会（行政复议机关）", "posted_on": None, "envelope_sha256": None}
+
+
+def _simple_under_reconsideration() -> tuple[CaseFile, dt.date]:
+    """The 50-yuan on-the-spot fine (day 0), its reconsideration applied for on day 10 and never decided; returns the
+    last day the body could have decided (5 working days to accept, then 60 + 30 days)."""
+    case = standard_world().case()
+    case.play(simple_case(START, until="reported"), START)
+    state = case.act("reconsideration.filed", OFFICER_2, RECONSIDERATION, at=START + 10 * D)
+    return case, reconsideration_body_last_day(state.remedies[-1]).date
+
+
+def test_a_lawsuit_after_the_body_overran_its_period_on_an_on_the_spot_decision_is_accepted() -> None:
+    case, last = _simple_under_reconsideration()
+    after = beijing(last.year, last.month, last.day) + D
+    assert [x.kind for x in case.act("litigation.filed", OFFICER_2, SUIT, at=after).remedies] == ["reconsideration", "litigation"]
+
+
+def test_a_lawsuit_on_an_on_the_spot_decision_is_refused_while_the_body_may_still_decide_and_15_days_after() -> None:
+    case, last = _simple_under_reconsideration()
+    on_time = beijing(last.year, last.month, last.day)
+    refuse(case, "litigation.filed", OFFICER_2, SUIT, on_time, r.RemedyChannelTaken, "remedy-channel-taken", f"{ARL}第二十九条")
+    refuse(case, "litigation.filed", OFFICER_2, SUIT, on_time + 16 * D, r.LitigationWindowClosed, "litigation-window-closed",
+           rule("litigation.after_reconsideration").article)
+
+
+def test_a_lawsuit_on_an_on_the_spot_decision_without_reconsideration_is_still_refused() -> None:
+    case = standard_world().case()
+    case.play(simple_case(START, until="reported"), START)
+    refuse(case, "litigation.filed", OFFICER_2, SUIT, START + 10 * D, r.ReconsiderationFirst, "reconsideration-first", f"{ARL}第二十三条")

@@ -6,13 +6,19 @@ at the same point is accepted.
 2. A reconsideration raising the fine (复议法 Art 63).
 3. Court enforcement while the lawsuit window a withdrawn reconsideration left open still runs (ACL Art 53), and
    the lawsuit in it, refused before, accepted (行诉法解释 Art 58).
+4. A lawsuit on an on-the-spot decision once the reconsideration body overran its period, refused before as
+   "reconsideration first", accepted (复议法 Art 23(2)).
 """
 
 from __future__ import annotations
 
+import datetime as dt
 import uuid
 
+from domain.calendar import local_date
+from domain.case_state import Remedy
 from domain.law import ACL, ARL
+from domain.procedure import reconsideration_body_last_day
 from tests.test_rules_through_ledger import START, _world
 from tests.test_rules_through_ledger_review import _at, _play
 from tests.test_rules_through_ledger_session12 import EXTEND, _next, _refused_here
@@ -65,5 +71,22 @@ def test_enforcement_is_refused_and_a_lawsuit_accepted_after_a_withdrawn_reconsi
         _refused_here(fx, keys, case, court, "enforcement-premature", f"{ACL}第五十三条、第五十四条")
         suit = {"body": "南昌铁路运输法院", "posted_on": None, "envelope_sha256": None}
         _next(fx, keys, case, sc.Step("litigation.filed", sc.OFFICER_2, suit, _at(fx, 100)))
+    finally:
+        fx.store.close()
+
+
+def test_a_lawsuit_on_an_on_the_spot_decision_after_the_body_overran_its_period_is_accepted_on_append(database_url: str) -> None:
+    fx, keys, _ = _world(database_url)
+    try:
+        case = str(uuid.uuid4())
+        _play(fx, keys, case, sc.simple_case(START, until="reported"))
+        body = "赣江新区管委会（行政复议机关）"
+        _next(fx, keys, case, sc.Step("reconsideration.filed", sc.OFFICER_2, {"body": body, "posted_on": None, "envelope_sha256": None},
+                                      _at(fx, 10)))
+        last = reconsideration_body_last_day(Remedy(kind="reconsideration", filed_at=START + dt.timedelta(days=10), body=body)).date
+        days = (last - local_date(START)).days
+        suit = {"body": "南昌铁路运输法院", "posted_on": None, "envelope_sha256": None}
+        _refused_here(fx, keys, case, sc.Step("litigation.filed", sc.OFFICER_2, suit, _at(fx, days)), "remedy-channel-taken", f"{ARL}第二十九条")
+        _next(fx, keys, case, sc.Step("litigation.filed", sc.OFFICER_2, suit, _at(fx, days + 1)))
     finally:
         fx.store.close()

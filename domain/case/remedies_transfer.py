@@ -54,9 +54,10 @@ def _remedy_filed(kind: str) -> Handler:
             raise ActNotAllowedNow(f"a {kind} is already pending", article=f"{APL}第七条")
         received = p.lodged_on or local_date(act.recorded_at)
         _one_channel(s, kind, p.posted_on or received)
-        if kind == "litigation" and d.kind == "simple" and not any(
-            r.kind == "reconsideration" and r.decided_at is not None for r in s.remedies
-        ):
+        # 复议法 Art 23: an on-the-spot decision goes to reconsideration first; once the body has decided (or refused
+        # to accept) it — or sat on it past its longest period, which ``_one_channel`` has let through — the party
+        # may sue within 15 days (Art 23(2)).
+        if kind == "litigation" and d.kind == "simple" and not any(r.kind == "reconsideration" for r in proc.current_remedies(s)):
             raise ReconsiderationFirst("the on-the-spot decision has not been through reconsideration")
         if (p.posted_on is None) != (p.envelope_sha256 is None):
             raise MalformedAct("a posted filing carries both the postmark date and the envelope's hash")
