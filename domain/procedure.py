@@ -110,11 +110,32 @@ def _pauses(
     for p in state.pauses:
         if p.measure != measure or (since is not None and p.started_at < since):
             continue
-        begin, end = local_date(p.started_at), local_date(p.ended_at or max(now, p.started_at))
+        stop = p.ended_at or max(now, p.started_at)
+        over = hearing_over_at(state, p) if p.kind == "hearing" else None
+        if over is not None:
+            stop = max(p.started_at, min(stop, over))
+        begin, end = local_date(p.started_at), local_date(stop)
         if p.fixed_days is not None:
             end = min(end, begin + dt.timedelta(days=p.fixed_days))
         out.append((begin, end))
     return out
+
+
+def hearing_over_at(state: CaseState, pause: Pause) -> dt.datetime | None:
+    """When the hearing a hearing pause waits for stopped running (None while it runs): hearing time is left out of
+    the decision time limit only while the requested hearing is pending (MS rules Art 64) — until its record, the
+    absent party's waiver (Art 64(8)) or the withdrawal — however late the pause's end is recorded. A pause begun
+    for an earlier hearing, since replaced by a new request, ended by that request at the latest."""
+    h = state.hearing
+    if h is None:
+        return None
+    if h.requested_at > pause.started_at:
+        return h.requested_at
+    if h.withdrawn_at is not None:
+        return h.withdrawn_at
+    if h.held_at is not None and h.party_present is False:
+        return h.held_at
+    return h.record_at
 
 
 def open_pauses(state: CaseState, measure: int | None = None) -> list[Pause]:

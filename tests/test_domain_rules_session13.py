@@ -11,6 +11,8 @@ Monday 2026-03-02, 09:00.
    行诉法解释 Art 58), and court enforcement accepted while they ran (ACL Art 53).
 4. A lawful lawsuit refused: an on-the-spot decision's reconsideration the body sat on past its longest period
    (复议法 Arts 23(2), 30, 62): the party sues within 15 days after it.
+5. A decision made months late because a hearing pause was left running after the hearing was recorded: hearing
+   time is left out of the 90 days only while the hearing is pending (APL Art 60; MS rules Art 64).
 """
 
 from __future__ import annotations
@@ -19,13 +21,22 @@ import datetime as dt
 from typing import Any
 
 from domain import refusals as r
-from domain.calendar import local_date, shift_months
+from domain.calendar import local_date, period_end, shift_months
 from domain.errors import MalformedAct
 from domain.law import ACL, ALL, ARL, rule
-from domain.procedure import litigation_window, reconsideration_body_last_day
-from tests.builders import CaseFile, beijing, sha, standard_world
+from domain.procedure import decision_time_limit, litigation_window, reconsideration_body_last_day
+from tests.builders import CaseFile, beijing, pause, sha, standard_world
 from tests.test_domain_rules import START, D, H, refuse
-from zhifa.scenarios import HEAD, OFFICER_1, OFFICER_2, coercion_case, organisation_case, simple_case
+from zhifa.scenarios import (
+    HEAD,
+    OFFICER_1,
+    OFFICER_2,
+    REVIEWER,
+    coercion_case,
+    hearing_case,
+    organisation_case,
+    simple_case,
+)
 
 # -- 1. ACL Art 19: an emergency measure is approved within 24 hours or lifted, never prolonged unapproved ---------
 EXTEND = {"days": 30, "reason": "情况复杂，检验结果尚未出具", "notice_sha256": sha("延长扣押通知书")}
@@ -189,3 +200,60 @@ def test_a_lawsuit_on_an_on_the_spot_decision_without_reconsideration_is_still_r
     case = standard_world().case()
     case.play(simple_case(START, until="reported"), START)
     refuse(case, "litigation.filed", OFFICER_2, SUIT, START + 10 * D, r.ReconsiderationFirst, "reconsideration-first", f"{ARL}第二十三条")
+
+
+# -- 5. APL Art 60, MS rules Art 64: hearing time is excluded only while the hearing is pending ---------------------
+def _hearing_paused(withdraw: bool = False) -> CaseFile:
+    """The store's case (filed day 1): the hearing requested on day 13 and its time paused from then; the pause is
+    never ended. The hearing is held and recorded on day 35 (or, ``withdraw``, the request withdrawn on day 20)."""
+    case = standard_world().case()
+    steps = hearing_case(START, until="hearing")
+    case.play(steps, START)
+    case.act("pause.started", HEAD, pause("hearing", reason="听证期间不计入办案期限"), at=START + 14 * D + 2 * H)
+    if withdraw:
+        case.act("hearing.withdrawn", OFFICER_1, {"paper_sha256": sha("撤回听证申请书")}, at=START + 20 * D)
+        case.act("legal.reviewed", REVIEWER, {"outcome": "passed", "opinion": "维持拟处罚意见"}, at=START + 37 * D)
+        return case
+    decided = hearing_case(START, until="decided")
+    case.play(decided[len(steps):-1], START)  # held and recorded day 35, legal review day 37; not yet decided
+    return case
+
+
+def _decision() -> dict[str, Any]:
+    payload = hearing_case(START, until="decided")[-1].payload
+    assert payload["penalties"] == ["fine", "confiscate_gains"]
+    return payload
+
+
+def _last_day(case: CaseFile, at: dt.datetime) -> dt.datetime:
+    assert case.state is not None
+    limit = decision_time_limit(case.state, at)
+    assert limit is not None
+    return beijing(limit.date.year, limit.date.month, limit.date.day)
+
+
+def test_a_hearing_pause_left_running_after_the_hearing_does_not_keep_the_time_limit_open() -> None:
+    case = _hearing_paused()
+    filed = local_date(START + D)
+    last = _last_day(case, START + 200 * D)
+    # 90 days from filing plus the 21 days the hearing ran (day 14 to day 35), not the time the pause stayed open.
+    assert local_date(last) == period_end(filed, 90 + 21, "calendar_days").date == local_date(_last_day(case, START + 40 * D))
+    refuse(case, "decision.made", HEAD, _decision(), last + D, r.DecisionTimeLimitExceeded, "decision-time-limit",
+           rule("decision.time_limit").article)
+    assert case.act("decision.made", HEAD, _decision(), at=last).decision is not None
+
+
+def test_a_hearing_pause_stops_counting_when_the_request_is_withdrawn() -> None:
+    case = _hearing_paused(withdraw=True)
+    last = _last_day(case, START + 200 * D)
+    assert local_date(last) == period_end(local_date(START + D), 90 + 6, "calendar_days").date  # day 14 to day 20 (a Sunday: Monday)
+    refuse(case, "decision.made", HEAD, _decision(), last + D, r.DecisionTimeLimitExceeded, "decision-time-limit",
+           rule("decision.time_limit").article)
+
+
+def test_a_hearing_pause_still_counts_while_the_hearing_is_pending() -> None:
+    case = standard_world().case()
+    case.play(hearing_case(START, until="hearing"), START)
+    state = case.act("pause.started", HEAD, pause("hearing", reason="听证"), at=START + 14 * D + 2 * H)
+    limit = decision_time_limit(state, START + 30 * D)
+    assert limit is not None and limit.date == period_end(local_date(START + D), 90 + 16, "calendar_days").date  # day 14 to day 30

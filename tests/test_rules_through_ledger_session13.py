@@ -8,6 +8,7 @@ at the same point is accepted.
    the lawsuit in it, refused before, accepted (行诉法解释 Art 58).
 4. A lawsuit on an on-the-spot decision once the reconsideration body overran its period, refused before as
    "reconsideration first", accepted (复议法 Art 23(2)).
+5. A decision past the 90 days that a hearing pause left running after the hearing seemed to keep open (APL Art 60).
 """
 
 from __future__ import annotations
@@ -17,7 +18,7 @@ import uuid
 
 from domain.calendar import local_date
 from domain.case_state import Remedy
-from domain.law import ACL, ARL
+from domain.law import ACL, ARL, rule
 from domain.procedure import reconsideration_body_last_day
 from tests.test_rules_through_ledger import START, _world
 from tests.test_rules_through_ledger_review import _at, _play
@@ -88,5 +89,25 @@ def test_a_lawsuit_on_an_on_the_spot_decision_after_the_body_overran_its_period_
         suit = {"body": "南昌铁路运输法院", "posted_on": None, "envelope_sha256": None}
         _refused_here(fx, keys, case, sc.Step("litigation.filed", sc.OFFICER_2, suit, _at(fx, days)), "remedy-channel-taken", f"{ARL}第二十九条")
         _next(fx, keys, case, sc.Step("litigation.filed", sc.OFFICER_2, suit, _at(fx, days + 1)))
+    finally:
+        fx.store.close()
+
+
+def test_a_late_decision_behind_a_hearing_pause_left_running_is_refused_on_append(database_url: str) -> None:
+    fx, keys, _ = _world(database_url)
+    try:
+        case = str(uuid.uuid4())
+        hearing = sc.hearing_case(START, until="hearing")
+        _play(fx, keys, case, hearing)  # filed day 1, hearing requested day 13
+        paused = {"kind": "hearing", "reason": "听证期间不计入办案期限", "measure": None, "fixed_days": None, "notice_sha256": None}
+        _next(fx, keys, case, sc.Step("pause.started", sc.HEAD, paused, _at(fx, 14)))
+        decided = sc.hearing_case(START, until="decided")
+        for step in decided[len(hearing):-1]:  # held and recorded day 35, reviewed day 37; the pause never ended
+            _next(fx, keys, case, sc.Step(step.type, step.actor, step.payload, _at(fx, step.offset / dt.timedelta(days=1))))
+        last = (local_date(START) + dt.timedelta(days=1 + 90 + 21) - local_date(START)).days  # day 112, Monday 06-29
+        decision = decided[-1]
+        _refused_here(fx, keys, case, sc.Step(decision.type, decision.actor, decision.payload, _at(fx, last + 1)),
+                      "decision-time-limit", rule("decision.time_limit").article)
+        _next(fx, keys, case, sc.Step(decision.type, decision.actor, decision.payload, _at(fx, last)))
     finally:
         fx.store.close()
