@@ -13,6 +13,8 @@ Monday 2026-03-02, 09:00.
    (复议法 Arts 23(2), 30, 62): the party sues within 15 days after it.
 5. A decision made months late because a hearing pause was left running after the hearing was recorded: hearing
    time is left out of the 90 days only while the hearing is pending (APL Art 60; MS rules Art 64).
+6. Lawful acts refused: the party's reconsideration or lawsuit once the agency had closed (or archived) the case
+   on the paid fine, within the 60 days or 6 months (复议法 Art 20; 行政诉讼法 Art 46), and the decision on them.
 """
 
 from __future__ import annotations
@@ -23,8 +25,13 @@ from typing import Any
 from domain import refusals as r
 from domain.calendar import local_date, period_end, shift_months
 from domain.errors import MalformedAct
-from domain.law import ACL, ALL, ARL, rule
-from domain.procedure import decision_time_limit, litigation_window, reconsideration_body_last_day
+from domain.law import ACL, ALL, APL, ARL, rule
+from domain.procedure import (
+    decision_time_limit,
+    litigation_window,
+    reconsideration_body_last_day,
+    reconsideration_window,
+)
 from tests.builders import CaseFile, beijing, pause, sha, standard_world
 from tests.test_domain_rules import START, D, H, refuse
 from zhifa.scenarios import (
@@ -257,3 +264,35 @@ def test_a_hearing_pause_still_counts_while_the_hearing_is_pending() -> None:
     state = case.act("pause.started", HEAD, pause("hearing", reason="听证"), at=START + 14 * D + 2 * H)
     limit = decision_time_limit(state, START + 30 * D)
     assert limit is not None and limit.date == period_end(local_date(START + D), 90 + 16, "calendar_days").date  # day 14 to day 30
+
+
+# -- 6. 复议法 Art 20, 行政诉讼法 Art 46: closing the file does not end the party's remedies --------------------------
+def test_a_reconsideration_of_an_on_the_spot_fine_after_the_case_closed_is_accepted_within_60_days() -> None:
+    case = standard_world().case()
+    state = case.play(simple_case(START, until="closed"), START)  # fined, paid and reported on day 0, closed day 1
+    window = reconsideration_window(state)
+    assert window is not None and window.date == dt.date(2026, 5, 6)  # 60 days end on 05-01, in the May Day holiday
+    refuse(case, "reconsideration.filed", OFFICER_2, RECONSIDERATION, beijing(2026, 5, 7),
+           r.ReconsiderationWindowClosed, "reconsideration-window-closed", rule("reconsideration.window").article)
+    state = case.act("reconsideration.filed", OFFICER_2, RECONSIDERATION, at=START + 30 * D)
+    assert state.status == "closed" and [x.kind for x in state.remedies] == ["reconsideration"]
+    state = case.act("reconsideration.decided", OFFICER_2, _changed(None, outcome="revoked"), at=START + 80 * D)
+    assert state.decision is not None and state.decision.void and state.status == "closed"
+
+
+def test_a_lawsuit_after_the_case_was_archived_is_accepted_and_an_order_to_remake_reopens_it() -> None:
+    case = standard_world().case()
+    case.play(hearing_case(START, until="archived"), START)  # served day 40, paid day 50, closed 52, archived 55
+    case.act("litigation.filed", OFFICER_2, SUIT, at=START + 100 * D)
+    state = case.act("litigation.decided", OFFICER_2, _changed(None, outcome="remake"), at=START + 160 * D)
+    assert (state.closed_at, state.archived_at, state.decision, state.remade_at) == (None, None, None, START + 160 * D)
+    assert state.status == "investigating"
+    notice = {**hearing_case(START, until="notified")[-2].payload}
+    assert case.act("notice.issued", OFFICER_1, notice, at=START + 170 * D).notice is not None
+
+
+def test_a_closed_case_still_refuses_investigation() -> None:
+    case = standard_world().case()
+    case.play(simple_case(START, until="closed"), START)
+    refuse(case, "credentials.shown", OFFICER_1, {"officers": [OFFICER_1, OFFICER_2], "to": "party"}, START + 30 * D,
+           r.CaseFinished, "case-finished", f"{APL}第四十七条")

@@ -9,6 +9,8 @@ at the same point is accepted.
 4. A lawsuit on an on-the-spot decision once the reconsideration body overran its period, refused before as
    "reconsideration first", accepted (复议法 Art 23(2)).
 5. A decision past the 90 days that a hearing pause left running after the hearing seemed to keep open (APL Art 60).
+6. A reconsideration after the case was closed: refused past its 60 days by that rule, accepted within them (it
+   was refused as case-finished) (复议法 Art 20).
 """
 
 from __future__ import annotations
@@ -18,7 +20,7 @@ import uuid
 
 from domain.calendar import local_date
 from domain.case_state import Remedy
-from domain.law import ACL, ARL, rule
+from domain.law import ACL, APL, ARL, rule
 from domain.procedure import reconsideration_body_last_day
 from tests.test_rules_through_ledger import START, _world
 from tests.test_rules_through_ledger_review import _at, _play
@@ -109,5 +111,20 @@ def test_a_late_decision_behind_a_hearing_pause_left_running_is_refused_on_appen
         _refused_here(fx, keys, case, sc.Step(decision.type, decision.actor, decision.payload, _at(fx, last + 1)),
                       "decision-time-limit", rule("decision.time_limit").article)
         _next(fx, keys, case, sc.Step(decision.type, decision.actor, decision.payload, _at(fx, last)))
+    finally:
+        fx.store.close()
+
+
+def test_a_reconsideration_after_closure_is_judged_by_its_window_on_append(database_url: str) -> None:
+    fx, keys, _ = _world(database_url)
+    try:
+        case = str(uuid.uuid4())
+        _play(fx, keys, case, sc.simple_case(START, until="closed"))  # fined and paid on the spot day 0, closed day 1
+        filed = sc.Step("reconsideration.filed", sc.OFFICER_2, {"body": "赣江新区管委会（行政复议机关）", "posted_on": None, "envelope_sha256": None},
+                        _at(fx, 70))  # 60 days from Monday 03-09 end on Friday 05-08
+        _refused_here(fx, keys, case, filed, "reconsideration-window-closed", rule("reconsideration.window").article)
+        _next(fx, keys, case, sc.Step(filed.type, filed.actor, filed.payload, _at(fx, 30)))
+        evidence = sc.Step("credentials.shown", sc.OFFICER_1, {"officers": [sc.OFFICER_1, sc.OFFICER_2], "to": "party"}, _at(fx, 31))
+        _refused_here(fx, keys, case, evidence, "case-finished", f"{APL}第四十七条")
     finally:
         fx.store.close()

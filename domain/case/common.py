@@ -3,7 +3,7 @@
 Package-internal: stage modules import from here; nothing here imports a stage module or ``dispatch``.
 
 Gates (``gate``), applied by ``dispatch.apply_case`` before every handler in this order: the case is not finished
-(closed or archived cases take only annotations), no officer whose recusal was upheld takes part (Art 43),
+(closed or archived cases take only annotations, disclosure acts and the party's remedies), no officer whose recusal was upheld takes part (Art 43),
 auxiliary staff never act alone on the six forbidden kinds, and acts that move the case past investigation
 (``ADVANCING``) wait until every named co-signer has signed (Art 42), and acts that exercise the power
 (``EXERCISES_POWER``) need the agency to hold the case's item at that moment (Arts 20, 24: never after a
@@ -151,7 +151,11 @@ def gate_holding(s: CaseState, act: ActRecord, payload: Any, registry: Registry)
     require_holding(registry, s.agency, s.catalog_item, act.recorded_at)
 
 # A disclosure outlives the case file: publication, withdrawal and credit repair come after closure and archive too.
-AFTER_CLOSURE = ANNOTATIONS | frozenset(DISCLOSURE_ACTS)
+# So do the party's remedies: closing the file once the fine is paid does not shorten the 60 days to apply for
+# reconsideration (复议法 Art 20) or the 6 months to sue (行政诉讼法 Art 46), and the body's or court's decision on
+# them is recorded in the same case (an order to remake reopens it: ``remedies_transfer``).
+REMEDY_ACTS = frozenset({"reconsideration.filed", "reconsideration.decided", "litigation.filed", "litigation.decided"})
+AFTER_CLOSURE = ANNOTATIONS | frozenset(DISCLOSURE_ACTS) | REMEDY_ACTS
 
 
 def gate(s: CaseState, act: ActRecord, payload: Any, registry: Registry) -> None:

@@ -158,6 +158,9 @@ def _remedy_decided(kind: str) -> Handler:
             s.decision, s.notice, s.hearing = None, None, None
             s.statement_waived_at = s.hearing_waived_at = None
             s.remade_at = act.recorded_at
+            # A case closed (or archived) on the decision now voided is open again: the agency must decide anew
+            # (复议法 Art 64; 行政诉讼法 Art 70), and the file grows from where it was closed.
+            s.closed_at = s.archived_at = s.closure_ground = None
 
     return handler
 
