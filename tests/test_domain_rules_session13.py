@@ -15,6 +15,8 @@ Monday 2026-03-02, 09:00.
    time is left out of the 90 days only while the hearing is pending (APL Art 60; MS rules Art 64).
 6. Lawful acts refused: the party's reconsideration or lawsuit once the agency had closed (or archived) the case
    on the paid fine, within the 60 days or 6 months (复议法 Art 20; 行政诉讼法 Art 46), and the decision on them.
+7. Cash "collected on the spot" days after the on-the-spot decision, by officers collecting it themselves
+   (APL Arts 67–68).
 """
 
 from __future__ import annotations
@@ -32,7 +34,7 @@ from domain.procedure import (
     reconsideration_body_last_day,
     reconsideration_window,
 )
-from tests.builders import CaseFile, beijing, pause, sha, standard_world
+from tests.builders import CaseFile, beijing, pause, payment, sha, standard_world
 from tests.test_domain_rules import START, D, H, refuse
 from zhifa.scenarios import (
     HEAD,
@@ -296,3 +298,25 @@ def test_a_closed_case_still_refuses_investigation() -> None:
     case.play(simple_case(START, until="closed"), START)
     refuse(case, "credentials.shown", OFFICER_1, {"officers": [OFFICER_1, OFFICER_2], "to": "party"}, START + 30 * D,
            r.CaseFinished, "case-finished", f"{APL}第四十七条")
+
+
+# -- 7. APL Arts 67–68: 当场收缴 is at the scene of the on-the-spot decision, not on a later day ----------------------
+def _fined_on_the_spot() -> CaseFile:
+    case = standard_world().case()
+    case.play(simple_case(START, until="decided"), START)  # 50 yuan, decided 09:12 on day 0
+    return case
+
+
+def test_cash_collected_on_a_later_day_than_the_on_the_spot_decision_is_refused() -> None:
+    case = _fined_on_the_spot()
+    refuse(case, "payment.recorded", OFFICER_1, payment(5_000, "on_the_spot", receipt_ref="财政票据 No.0012346"), START + 3 * D,
+           r.OnTheSpotCollectionNotAllowed, "on-the-spot-collection", f"{APL}第六十七条、第六十八条")
+    assert case.act("payment.recorded", OFFICER_1, payment(5_000, "bank", receipt_ref="3601-2026-0001"), at=START + 3 * D).paid_fen == 5_000
+
+
+def test_cash_collected_at_the_scene_or_later_in_a_remote_area_on_request_is_accepted() -> None:
+    assert _fined_on_the_spot().act("payment.recorded", OFFICER_1, payment(5_000, "on_the_spot", receipt_ref="票据"),
+                                    at=START + 3 * H).paid_fen == 5_000
+    state = _fined_on_the_spot().act("payment.recorded", OFFICER_1, payment(5_000, "on_the_spot", receipt_ref="票据", remote_area=True),
+                                     at=START + 3 * D)
+    assert state.payments[-1].method == "on_the_spot"

@@ -11,6 +11,7 @@ at the same point is accepted.
 5. A decision past the 90 days that a hearing pause left running after the hearing seemed to keep open (APL Art 60).
 6. A reconsideration after the case was closed: refused past its 60 days by that rule, accepted within them (it
    was refused as case-finished) (复议法 Art 20).
+7. Cash collected "on the spot" days after the on-the-spot decision (APL Arts 67–68).
 """
 
 from __future__ import annotations
@@ -126,5 +127,18 @@ def test_a_reconsideration_after_closure_is_judged_by_its_window_on_append(datab
         _next(fx, keys, case, sc.Step(filed.type, filed.actor, filed.payload, _at(fx, 30)))
         evidence = sc.Step("credentials.shown", sc.OFFICER_1, {"officers": [sc.OFFICER_1, sc.OFFICER_2], "to": "party"}, _at(fx, 31))
         _refused_here(fx, keys, case, evidence, "case-finished", f"{APL}第四十七条")
+    finally:
+        fx.store.close()
+
+
+def test_cash_collected_days_after_the_on_the_spot_decision_is_refused_on_append(database_url: str) -> None:
+    fx, keys, _ = _world(database_url)
+    try:
+        case = str(uuid.uuid4())
+        _play(fx, keys, case, sc.simple_case(START, until="decided"))
+        cash = {"amount_fen": 5_000, "method": "on_the_spot", "receipt_ref": "财政票据 No.0012346", "hard_to_collect": False, "remote_area": False}
+        _refused_here(fx, keys, case, sc.Step("payment.recorded", sc.OFFICER_1, cash, _at(fx, 3)), "on-the-spot-collection",
+                      f"{APL}第六十七条、第六十八条")
+        _next(fx, keys, case, sc.Step("payment.recorded", sc.OFFICER_1, {**cash, "method": "bank", "receipt_ref": "3601-2026-0001"}, _at(fx, 3)))
     finally:
         fx.store.close()

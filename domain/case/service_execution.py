@@ -116,21 +116,29 @@ def _payment(s: CaseState, act: ActRecord, p: PaymentRecorded, registry: Registr
     if p.amount_fen > _remaining(s, d):
         raise ActNotAllowedNow(f"{p.amount_fen} fen exceeds the {_remaining(s, d)} fen due", article=f"{APL}第六十七条")
     if p.method == "on_the_spot":
-        _check_on_the_spot(d, p)
+        _check_on_the_spot(d, p, when(act))
     s.payments.append(
         Payment(at=act.recorded_at, amount_fen=p.amount_fen, method=p.method, receipt_ref=p.receipt_ref, version=act.version)
     )
 
 
-def _check_on_the_spot(d: Decision, p: PaymentRecorded) -> None:
-    """Art 68: after an on-the-spot decision, a fine ≤ 100 yuan or one hard to collect later; Art 69: in a remote
-    area on the party's request (any procedure). Nothing else is collected on the spot."""
+def _check_on_the_spot(d: Decision, p: PaymentRecorded, today: dt.date) -> None:
+    """Art 68: at the scene of an on-the-spot decision, a fine ≤ 100 yuan or one hard to collect later; Art 69: in a
+    remote area on the party's request (any procedure). Nothing else is collected on the spot."""
     if p.remote_area:
         return
     if d.kind != "simple":
         raise OnTheSpotCollectionNotAllowed(
             "a general-procedure fine is paid to the bank, or collected on the spot only in a remote area on request",
             article=f"{APL}第六十八条、第六十九条",
+        )
+    decided = local_date(d.decided_at)
+    if today != decided:
+        # 当场收缴 is the collection at the scene of the decision (Art 68); officers collecting cash from the party
+        # on a later day collect it themselves, which Art 67 forbids (罚缴分离): the party pays at the bank.
+        raise OnTheSpotCollectionNotAllowed(
+            f"the on-the-spot decision was made on {decided}; cash is not collected on {today} — the party pays at the bank",
+            article=f"{APL}第六十七条、第六十八条",
         )
     if d.fine_fen > rule("payment.on_the_spot_max").value and not p.hard_to_collect:
         raise OnTheSpotCollectionNotAllowed(f"fine {d.fine_fen} fen, and later collection is not hard")
