@@ -105,16 +105,23 @@ def _pauses(
     state: CaseState, measure: int | None, now: dt.datetime, since: dt.datetime | None = None
 ) -> list[tuple[dt.date, dt.date]]:
     """Excluded periods as (from, to) dates; a pause still open has run until ``now``. A seizure's testing period
-    excludes at most the length fixed and notified in writing (ACL Art 25)."""
+    excludes at most the length fixed and notified in writing (ACL Art 25). With ``since`` (the filing, or an order
+    to remake), only the part after it counts: a test begun before the filing and reported after it is left out of
+    the 90 days for its days after the filing (MS rules Art 64), not dropped."""
     out: list[tuple[dt.date, dt.date]] = []
     for p in state.pauses:
-        if p.measure != measure or (since is not None and p.started_at < since):
+        if p.measure != measure:
             continue
         stop = p.ended_at or max(now, p.started_at)
         over = hearing_over_at(state, p) if p.kind == "hearing" else None
         if over is not None:
             stop = max(p.started_at, min(stop, over))
-        begin, end = local_date(p.started_at), local_date(stop)
+        start = p.started_at
+        if since is not None and start < since:
+            if stop <= since:
+                continue
+            start = since
+        begin, end = local_date(start), local_date(stop)
         if p.fixed_days is not None:
             end = min(end, begin + dt.timedelta(days=p.fixed_days))
         out.append((begin, end))
@@ -125,10 +132,12 @@ def hearing_over_at(state: CaseState, pause: Pause) -> dt.datetime | None:
     """When the hearing a hearing pause waits for stopped running (None while it runs): hearing time is left out of
     the decision time limit only while the requested hearing is pending (MS rules Art 64) — until its record, the
     absent party's waiver (Art 64(8)) or the withdrawal — however late the pause's end is recorded. A pause begun
-    for an earlier hearing, since replaced by a new request, ended by that request at the latest."""
+    for an earlier hearing, since replaced by a new request (or voided by an order to remake), ended by then."""
+    if state.remade_at is not None and pause.started_at < state.remade_at:
+        return state.remade_at  # the order to remake voided the notice and the hearing it waited for
     h = state.hearing
     if h is None:
-        return None
+        return pause.started_at
     if h.requested_at > pause.started_at:
         return h.requested_at
     if h.withdrawn_at is not None:

@@ -17,6 +17,8 @@ Monday 2026-03-02, 09:00.
    on the paid fine, within the 60 days or 6 months (复议法 Art 20; 行政诉讼法 Art 46), and the decision on them.
 7. Cash "collected on the spot" days after the on-the-spot decision, by officers collecting it themselves
    (APL Arts 67–68).
+8. A lawful decision refused as late: a test begun before the filing and reported after it was dropped from the
+   90 days altogether, instead of leaving out its days after the filing (APL Art 60; MS rules Art 64).
 """
 
 from __future__ import annotations
@@ -35,12 +37,15 @@ from domain.procedure import (
     reconsideration_window,
 )
 from tests.builders import CaseFile, beijing, pause, payment, sha, standard_world
-from tests.test_domain_rules import START, D, H, refuse
+from tests.test_domain_rules import START, D, H, filing, lead, refuse
 from zhifa.scenarios import (
+    BUREAU,
     HEAD,
+    ITEM_EXPIRED_FOOD,
     OFFICER_1,
     OFFICER_2,
     REVIEWER,
+    STORE,
     coercion_case,
     hearing_case,
     organisation_case,
@@ -320,3 +325,32 @@ def test_cash_collected_at_the_scene_or_later_in_a_remote_area_on_request_is_acc
     state = _fined_on_the_spot().act("payment.recorded", OFFICER_1, payment(5_000, "on_the_spot", receipt_ref="票据", remote_area=True),
                                      at=START + 3 * D)
     assert state.payments[-1].method == "on_the_spot"
+
+
+# -- 8. MS rules Art 64: testing time after the filing is left out of the 90 days, also for a test begun before it ---
+NO_PENALTY = {"ground": "no_fault", "reason": "当事人有证据足以证明没有主观过错", "education_sha256": sha("教育"), "deciding_agency": BUREAU}
+
+
+def _tested_across_filing(ended_day: int) -> CaseFile:
+    """Samples sent for testing on day 1, the lead filed on day 5, the report back on ``ended_day``."""
+    case = standard_world().case()
+    case.act("lead.received", OFFICER_1, lead(ITEM_EXPIRED_FOOD, STORE), at=START)
+    case.act("pause.started", OFFICER_1, pause("testing", reason="抽样送检"), at=START + D)
+    case.act("case.filed", OFFICER_1, filing(ITEM_EXPIRED_FOOD, STORE), at=START + 5 * D)
+    case.act("pause.ended", OFFICER_1, {"kind": "testing", "measure": None}, at=START + ended_day * D)
+    return case
+
+
+def test_a_test_begun_before_the_filing_leaves_its_days_after_the_filing_out_of_the_90_days() -> None:
+    case = _tested_across_filing(25)
+    last = period_end(local_date(START + 5 * D), 90 + 20, "calendar_days").date  # the report came 20 days after filing
+    at = beijing(last.year, last.month, last.day)
+    assert case.state is not None and _last_day(case, at) == at
+    refuse(case, "no_penalty.decided", HEAD, NO_PENALTY, at + D, r.DecisionTimeLimitExceeded, "decision-time-limit",
+           rule("decision.time_limit").article)
+    assert case.act("no_penalty.decided", HEAD, NO_PENALTY, at=at).decision is not None
+
+
+def test_a_test_reported_before_the_filing_does_not_lengthen_the_90_days() -> None:
+    case = _tested_across_filing(4)
+    assert local_date(_last_day(case, START + 30 * D)) == period_end(local_date(START + 5 * D), 90, "calendar_days").date

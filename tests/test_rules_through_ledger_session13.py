@@ -12,6 +12,8 @@ at the same point is accepted.
 6. A reconsideration after the case was closed: refused past its 60 days by that rule, accepted within them (it
    was refused as case-finished) (复议法 Art 20).
 7. Cash collected "on the spot" days after the on-the-spot decision (APL Arts 67–68).
+8. A decision in time once a test begun before the filing leaves its days after the filing out of the 90 days
+   (refused as late before), and one a day later refused (APL Art 60; MS rules Art 64).
 """
 
 from __future__ import annotations
@@ -19,10 +21,11 @@ from __future__ import annotations
 import datetime as dt
 import uuid
 
-from domain.calendar import local_date
+from domain.calendar import local_date, period_end
 from domain.case_state import Remedy
 from domain.law import ACL, APL, ARL, rule
 from domain.procedure import reconsideration_body_last_day
+from tests.test_domain_rules import filing, lead
 from tests.test_rules_through_ledger import START, _world
 from tests.test_rules_through_ledger_review import _at, _play
 from tests.test_rules_through_ledger_session12 import EXTEND, _next, _refused_here
@@ -140,5 +143,25 @@ def test_cash_collected_days_after_the_on_the_spot_decision_is_refused_on_append
         _refused_here(fx, keys, case, sc.Step("payment.recorded", sc.OFFICER_1, cash, _at(fx, 3)), "on-the-spot-collection",
                       f"{APL}第六十七条、第六十八条")
         _next(fx, keys, case, sc.Step("payment.recorded", sc.OFFICER_1, {**cash, "method": "bank", "receipt_ref": "3601-2026-0001"}, _at(fx, 3)))
+    finally:
+        fx.store.close()
+
+
+def test_a_decision_after_a_test_spanning_the_filing_is_judged_by_the_days_after_the_filing_on_append(database_url: str) -> None:
+    fx, keys, _ = _world(database_url)
+    try:
+        case = str(uuid.uuid4())
+        testing = {"kind": "testing", "reason": "抽样送检", "measure": None, "fixed_days": None, "notice_sha256": None}
+        _play(fx, keys, case, [
+            sc.Step("lead.received", sc.OFFICER_1, lead(sc.ITEM_EXPIRED_FOOD, sc.STORE), dt.timedelta(0)),
+            sc.Step("pause.started", sc.OFFICER_1, testing, dt.timedelta(days=1)),
+            sc.Step("case.filed", sc.OFFICER_1, filing(sc.ITEM_EXPIRED_FOOD, sc.STORE), dt.timedelta(days=5)),
+            sc.Step("pause.ended", sc.OFFICER_1, {"kind": "testing", "measure": None}, dt.timedelta(days=25)),
+        ])
+        last = (period_end(local_date(START) + dt.timedelta(days=5), 90 + 20, "calendar_days").date - local_date(START)).days
+        decided = {"ground": "no_fault", "reason": "当事人有证据足以证明没有主观过错", "education_sha256": "d" * 64, "deciding_agency": sc.BUREAU}
+        _refused_here(fx, keys, case, sc.Step("no_penalty.decided", sc.HEAD, decided, _at(fx, last + 1)),
+                      "decision-time-limit", rule("decision.time_limit").article)
+        _next(fx, keys, case, sc.Step("no_penalty.decided", sc.HEAD, decided, _at(fx, last)))
     finally:
         fx.store.close()
