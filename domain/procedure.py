@@ -324,13 +324,25 @@ def remedy_periods_end(state: CaseState) -> Deadline | None:
 
 
 def enforcement_window_end(state: CaseState) -> Deadline | None:
-    """ACL Art 53: the last day to apply to the court, 3 months after the remedy periods that ran expired."""
+    """ACL Art 53: the last day to apply to the court, 3 months after the remedy periods that ran expired — or, when
+    a deferral or instalments were approved, after the deferred period ends, if later (APL Art 72(2): 申请人民法院
+    强制执行的期限，自暂缓或者分期缴纳罚款期限结束之日起计算)."""
+    start = enforcement_window_start(state)
+    if start is None:
+        return None
+    law = rule("enforcement.apply_within")
+    last = period_end(start.date, law.value, law.unit)
+    return Deadline(last.date, last.provisional or start.provisional, law.key)
+
+
+def enforcement_window_start(state: CaseState) -> Deadline | None:
+    """From when the 3 months to apply to the court run: the end of the remedy periods that ran, or of an approved
+    deferral or the last instalment when that is later (APL Art 72(2)); None while a remedy period runs."""
     remedies = remedy_periods_end(state)
     if remedies is None:
         return None
-    law = rule("enforcement.apply_within")
-    last = period_end(remedies.date, law.value, law.unit)
-    return Deadline(last.date, last.provisional or remedies.provisional, law.key)
+    deferred = payment_due(state) if state.deferral is not None else None
+    return deferred if deferred is not None and deferred.date > remedies.date else remedies
 
 
 def reconsideration_last_day(served_at: dt.datetime, told_of_right: bool = True) -> Deadline:

@@ -19,6 +19,8 @@ Monday 2026-03-02, 09:00.
    (APL Arts 67–68).
 8. A lawful decision refused as late: a test begun before the filing and reported after it was dropped from the
    90 days altogether, instead of leaving out its days after the filing (APL Art 60; MS rules Art 64).
+9. A lawful court application refused as late: after an approved deferral, the 3 months run from the deferral's
+   end (APL Art 72(2)), not from the end of the remedy periods.
 """
 
 from __future__ import annotations
@@ -32,6 +34,7 @@ from domain.errors import MalformedAct
 from domain.law import ACL, ALL, APL, ARL, rule
 from domain.procedure import (
     decision_time_limit,
+    enforcement_window_end,
     litigation_window,
     reconsideration_body_last_day,
     reconsideration_window,
@@ -354,3 +357,36 @@ def test_a_test_begun_before_the_filing_leaves_its_days_after_the_filing_out_of_
 def test_a_test_reported_before_the_filing_does_not_lengthen_the_90_days() -> None:
     case = _tested_across_filing(4)
     assert local_date(_last_day(case, START + 30 * D)) == period_end(local_date(START + 5 * D), 90, "calendar_days").date
+
+
+# -- 9. APL Art 72(2): after a deferral the 3 months to apply to the court run from the deferral's end --------------
+COURT = {"court": "南昌铁路运输法院"}
+
+
+def _deferred_until_day_300() -> CaseFile:
+    """The company's 15,000-yuan fine (served day 26) deferred on day 30, on its application, until day 300; unpaid,
+    the reminder goes out on day 301. The remedy periods end 6 months after service (2026-09-28)."""
+    case = standard_world().case()
+    case.play(organisation_case(START, until="served"), START)
+    until = local_date(START + 300 * D)
+    case.act("payment.deferred", HEAD, {"kind": "deferral", "reason": "当事人确有经济困难", "until": until.isoformat(),
+                                        "instalments": [], "application_sha256": sha("暂缓缴纳罚款申请书")}, at=START + 30 * D)
+    case.act("reminder.sent", OFFICER_1, {"amount_due_fen": 1_500_000, "method": "direct"}, at=START + 301 * D)
+    return case
+
+
+def test_court_enforcement_after_a_deferral_is_in_time_within_3_months_of_its_end() -> None:
+    case = _deferred_until_day_300()
+    assert case.state is not None
+    last = enforcement_window_end(case.state)
+    assert last is not None and last.date == period_end(local_date(START + 300 * D), 3, "months").date
+    assert case.act("court_enforcement.applied", HEAD, COURT, at=START + 320 * D).court_applied_at is not None
+
+
+def test_court_enforcement_more_than_3_months_after_the_deferral_ended_is_refused() -> None:
+    case = _deferred_until_day_300()
+    assert case.state is not None
+    last = enforcement_window_end(case.state)
+    assert last is not None
+    refuse(case, "court_enforcement.applied", HEAD, COURT, beijing(last.date.year, last.date.month, last.date.day) + D,
+           r.EnforcementApplicationLate, "enforcement-application-late", r.EnforcementApplicationLate.article)

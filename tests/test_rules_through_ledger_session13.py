@@ -14,6 +14,8 @@ at the same point is accepted.
 7. Cash collected "on the spot" days after the on-the-spot decision (APL Arts 67–68).
 8. A decision in time once a test begun before the filing leaves its days after the filing out of the 90 days
    (refused as late before), and one a day later refused (APL Art 60; MS rules Art 64).
+9. Court enforcement within 3 months of an approved deferral's end, refused as late before, accepted; one after
+   those 3 months refused (APL Art 72(2); ACL Art 53).
 """
 
 from __future__ import annotations
@@ -25,6 +27,7 @@ from domain.calendar import local_date, period_end
 from domain.case_state import Remedy
 from domain.law import ACL, APL, ARL, rule
 from domain.procedure import reconsideration_body_last_day
+from domain.refusals import EnforcementApplicationLate
 from tests.test_domain_rules import filing, lead
 from tests.test_rules_through_ledger import START, _world
 from tests.test_rules_through_ledger_review import _at, _play
@@ -163,5 +166,25 @@ def test_a_decision_after_a_test_spanning_the_filing_is_judged_by_the_days_after
         _refused_here(fx, keys, case, sc.Step("no_penalty.decided", sc.HEAD, decided, _at(fx, last + 1)),
                       "decision-time-limit", rule("decision.time_limit").article)
         _next(fx, keys, case, sc.Step("no_penalty.decided", sc.HEAD, decided, _at(fx, last)))
+    finally:
+        fx.store.close()
+
+
+def test_court_enforcement_after_a_deferral_is_judged_from_its_end_on_append(database_url: str) -> None:
+    fx, keys, _ = _world(database_url)
+    try:
+        case = str(uuid.uuid4())
+        _play(fx, keys, case, sc.organisation_case(START, until="served"))  # 15,000 yuan, served day 26
+        until = local_date(START) + dt.timedelta(days=300)
+        _next(fx, keys, case, sc.Step("payment.deferred", sc.HEAD, {
+            "kind": "deferral", "reason": "当事人确有经济困难", "until": until.isoformat(), "instalments": [],
+            "application_sha256": "a" * 64,
+        }, _at(fx, 30)))
+        _next(fx, keys, case, sc.Step("reminder.sent", sc.OFFICER_1, {"amount_due_fen": 1_500_000, "method": "direct"}, _at(fx, 301)))
+        last = (period_end(until, 3, "months").date - local_date(START)).days
+        court = {"court": "南昌铁路运输法院"}
+        _refused_here(fx, keys, case, sc.Step("court_enforcement.applied", sc.HEAD, court, _at(fx, last + 1)),
+                      "enforcement-application-late", EnforcementApplicationLate.article)
+        _next(fx, keys, case, sc.Step("court_enforcement.applied", sc.HEAD, court, _at(fx, last)))
     finally:
         fx.store.close()

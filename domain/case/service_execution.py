@@ -234,11 +234,13 @@ def _court_applied(s: CaseState, act: ActRecord, p: CourtEnforcementApplied, reg
             else f"not before {earliest.date} and with no remedy pending{earliest.note()}"
         )
     remedies_end = proc.remedy_periods_end(s)
+    start = proc.enforcement_window_start(s)
     last = proc.enforcement_window_end(s)
-    assert remedies_end is not None and last is not None
+    assert remedies_end is not None and start is not None and last is not None
     if when(act) > last.date:
+        deferred = f", the approved deferral on {start.date} (Art 72(2))" if start.date != remedies_end.date else ""
         raise EnforcementApplicationLate(
-            f"the remedy periods that ran expired on {remedies_end.date}; "
+            f"the remedy periods that ran expired on {remedies_end.date}{deferred}; "
             f"the application was due by {last.date}{last.note()}"
         )
     proc.rely_on(s, earliest)
