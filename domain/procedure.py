@@ -107,7 +107,8 @@ def _pauses(
     """Excluded periods as (from, to) dates; a pause still open has run until ``now``. A seizure's testing period
     excludes at most the length fixed and notified in writing (ACL Art 25). With ``since`` (the filing, or an order
     to remake), only the part after it counts: a test begun before the filing and reported after it is left out of
-    the 90 days for its days after the filing (MS rules Art 64), not dropped."""
+    the 90 days for its days after the filing (MS rules Art 64), not dropped; a remade procedure counts only the
+    pauses begun after the order."""
     out: list[tuple[dt.date, dt.date]] = []
     for p in state.pauses:
         if p.measure != measure:
@@ -118,8 +119,8 @@ def _pauses(
             stop = max(p.started_at, min(stop, over))
         start = p.started_at
         if since is not None and start < since:
-            if stop <= since:
-                continue
+            if stop <= since or state.remade_at is not None:
+                continue  # over before the filing, or a pause of the procedure an order to remake voided
             start = since
         begin, end = local_date(start), local_date(stop)
         if p.fixed_days is not None:
