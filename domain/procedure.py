@@ -125,6 +125,12 @@ def _pauses(
         begin, end = local_date(start), local_date(stop)
         if p.fixed_days is not None:
             end = min(end, begin + dt.timedelta(days=p.fixed_days))
+        if p.kind == "announcement":
+            # 公告 time (MS rules Art 64) is the announcement's period: 30 days after it goes up the paper is deemed
+            # served (民诉法 Art 95), so no more of it is left out of the time limit, however late it is ended.
+            end = min(end, local_date(p.started_at) + dt.timedelta(days=rule("service.announcement_deemed").value))
+            if end < begin:
+                continue
         out.append((begin, end))
     return out
 

@@ -21,6 +21,8 @@ Monday 2026-03-02, 09:00.
    90 days altogether, instead of leaving out its days after the filing (APL Art 60; MS rules Art 64).
 9. A lawful court application refused as late: after an approved deferral, the 3 months run from the deferral's
    end (APL Art 72(2)), not from the end of the remedy periods.
+10. A decision made months late because an announcement pause was left running: announcement time is the 30 days
+    after which the paper is deemed served (APL Art 60; MS rules Art 64; 民诉法 Art 95).
 """
 
 from __future__ import annotations
@@ -401,3 +403,23 @@ def test_a_remade_procedure_counts_only_the_pauses_begun_after_the_order() -> No
     state = case.act("reconsideration.decided", OFFICER_2, _changed(None, outcome="remake"), at=START + 60 * D)
     limit = decision_time_limit(state, START + 200 * D)
     assert limit is not None and limit.date == period_end(local_date(START + 60 * D), 90, "calendar_days").date
+
+
+# -- 10. MS rules Art 64, 民诉法 Art 95: announcement time is at most the 30 days of the announcement ----------------
+def test_an_announcement_pause_left_running_leaves_out_at_most_30_days() -> None:
+    case = standard_world().case()
+    case.play(organisation_case(START, until="investigating"), START)  # filed day 1
+    case.act("pause.started", OFFICER_1, pause("announcement", reason="公告送达告知书"), at=START + 5 * D)
+    last = _last_day(case, START + 200 * D)
+    assert local_date(last) == period_end(local_date(START + D), 90 + 30, "calendar_days").date
+    refuse(case, "no_penalty.decided", HEAD, NO_PENALTY, last + D, r.DecisionTimeLimitExceeded, "decision-time-limit",
+           rule("decision.time_limit").article)
+    assert case.act("no_penalty.decided", HEAD, NO_PENALTY, at=last).decision is not None
+
+
+def test_an_announcement_pause_ended_early_leaves_out_only_its_days() -> None:
+    case = standard_world().case()
+    case.play(organisation_case(START, until="investigating"), START)
+    case.act("pause.started", OFFICER_1, pause("announcement", reason="公告"), at=START + 5 * D)
+    case.act("pause.ended", OFFICER_1, {"kind": "announcement", "measure": None}, at=START + 15 * D)
+    assert local_date(_last_day(case, START + 200 * D)) == period_end(local_date(START + D), 90 + 10, "calendar_days").date

@@ -16,6 +16,7 @@ at the same point is accepted.
    (refused as late before), and one a day later refused (APL Art 60; MS rules Art 64).
 9. Court enforcement within 3 months of an approved deferral's end, refused as late before, accepted; one after
    those 3 months refused (APL Art 72(2); ACL Art 53).
+10. A decision past the 90 days an announcement pause left running seemed to keep open (MS rules Art 64).
 """
 
 from __future__ import annotations
@@ -186,5 +187,21 @@ def test_court_enforcement_after_a_deferral_is_judged_from_its_end_on_append(dat
         _refused_here(fx, keys, case, sc.Step("court_enforcement.applied", sc.HEAD, court, _at(fx, last + 1)),
                       "enforcement-application-late", EnforcementApplicationLate.article)
         _next(fx, keys, case, sc.Step("court_enforcement.applied", sc.HEAD, court, _at(fx, last)))
+    finally:
+        fx.store.close()
+
+
+def test_a_late_decision_behind_an_announcement_pause_left_running_is_refused_on_append(database_url: str) -> None:
+    fx, keys, _ = _world(database_url)
+    try:
+        case = str(uuid.uuid4())
+        _play(fx, keys, case, sc.organisation_case(START, until="investigating"))  # filed day 1
+        paused = {"kind": "announcement", "reason": "公告送达告知书", "measure": None, "fixed_days": None, "notice_sha256": None}
+        _next(fx, keys, case, sc.Step("pause.started", sc.OFFICER_1, paused, _at(fx, 5)))
+        last = (period_end(local_date(START) + dt.timedelta(days=1), 90 + 30, "calendar_days").date - local_date(START)).days
+        decided = {"ground": "no_fault", "reason": "当事人有证据足以证明没有主观过错", "education_sha256": "d" * 64, "deciding_agency": sc.BUREAU}
+        _refused_here(fx, keys, case, sc.Step("no_penalty.decided", sc.HEAD, decided, _at(fx, last + 1)),
+                      "decision-time-limit", rule("decision.time_limit").article)
+        _next(fx, keys, case, sc.Step("no_penalty.decided", sc.HEAD, decided, _at(fx, last)))
     finally:
         fx.store.close()
