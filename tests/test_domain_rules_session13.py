@@ -23,6 +23,8 @@ Monday 2026-03-02, 09:00.
    end (APL Art 72(2)), not from the end of the remedy periods.
 10. A decision made months late because an announcement pause was left running: announcement time is the 30 days
     after which the paper is deemed served (APL Art 60; MS rules Art 64; 民诉法 Art 95).
+11. A reconsideration decision "served" before the application was received, closing the 15-day lawsuit window
+    before the body decided (行政诉讼法 Art 45): malformed.
 """
 
 from __future__ import annotations
@@ -41,7 +43,7 @@ from domain.procedure import (
     reconsideration_body_last_day,
     reconsideration_window,
 )
-from tests.builders import CaseFile, beijing, pause, payment, sha, standard_world
+from tests.builders import CaseFile, beijing, pause, payment, sha, standard_world, ts
 from tests.test_domain_rules import START, D, H, filing, lead, refuse
 from zhifa.scenarios import (
     BUREAU,
@@ -423,3 +425,13 @@ def test_an_announcement_pause_ended_early_leaves_out_only_its_days() -> None:
     case.act("pause.started", OFFICER_1, pause("announcement", reason="公告"), at=START + 5 * D)
     case.act("pause.ended", OFFICER_1, {"kind": "announcement", "measure": None}, at=START + 15 * D)
     assert local_date(_last_day(case, START + 200 * D)) == period_end(local_date(START + D), 90 + 10, "calendar_days").date
+
+
+# -- 11. 行政诉讼法 Art 45: the 15 days run from a service that follows the application ------------------------------
+def test_a_reconsideration_decision_served_before_the_application_is_malformed() -> None:
+    case = _under_reconsideration()  # applied for on day 30
+    early = {**_changed(None, outcome="upheld"), "served_at": ts(START + 20 * D)}
+    refuse(case, "reconsideration.decided", OFFICER_2, early, START + 80 * D, MalformedAct, "malformed-act",
+           rule("litigation.after_reconsideration").article, 400)
+    state = case.act("reconsideration.decided", OFFICER_2, {**early, "served_at": ts(START + 79 * D)}, at=START + 80 * D)
+    assert state.remedies[-1].served_at == START + 79 * D

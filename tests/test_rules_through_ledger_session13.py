@@ -17,6 +17,7 @@ at the same point is accepted.
 9. Court enforcement within 3 months of an approved deferral's end, refused as late before, accepted; one after
    those 3 months refused (APL Art 72(2); ACL Art 53).
 10. A decision past the 90 days an announcement pause left running seemed to keep open (MS rules Art 64).
+11. A reconsideration decision served before the application was received (行政诉讼法 Art 45): malformed.
 """
 
 from __future__ import annotations
@@ -203,5 +204,19 @@ def test_a_late_decision_behind_an_announcement_pause_left_running_is_refused_on
         _refused_here(fx, keys, case, sc.Step("no_penalty.decided", sc.HEAD, decided, _at(fx, last + 1)),
                       "decision-time-limit", rule("decision.time_limit").article)
         _next(fx, keys, case, sc.Step("no_penalty.decided", sc.HEAD, decided, _at(fx, last)))
+    finally:
+        fx.store.close()
+
+
+def test_a_reconsideration_decision_served_before_the_application_is_refused_on_append(database_url: str) -> None:
+    fx, keys, _ = _world(database_url)
+    try:
+        case = str(uuid.uuid4())
+        _play(fx, keys, case, sc.organisation_case(START, until="under_reconsideration"))  # applied for on day 30
+        decided = {"outcome": "upheld", "changed_fine_fen": None, "final": True, "served_at": sc.ts(START + dt.timedelta(days=20))}
+        _refused_here(fx, keys, case, sc.Step("reconsideration.decided", sc.OFFICER_2, decided, _at(fx, 80)),
+                      "malformed-act", rule("litigation.after_reconsideration").article, 400)
+        _next(fx, keys, case, sc.Step("reconsideration.decided", sc.OFFICER_2, {**decided, "served_at": sc.ts(START + dt.timedelta(days=79))},
+                                      _at(fx, 80)))
     finally:
         fx.store.close()

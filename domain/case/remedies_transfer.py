@@ -140,6 +140,12 @@ def _remedy_decided(kind: str) -> Handler:
         remedy = pending[-1]
         if p.served_at is not None and p.served_at > act.recorded_at:
             raise MalformedAct("a decision is not served before it is recorded")
+        received = remedy.received_on or local_date(remedy.filed_at)
+        if p.served_at is not None and local_date(p.served_at) < received:
+            # The 15 days to sue run from this service (行政诉讼法 Art 45): a day before the application was even
+            # received would close the window before the body decided.
+            raise MalformedAct(f"served on {local_date(p.served_at)}, before the application was received on {received}",
+                               article=rule("litigation.after_reconsideration").article)
         remedy.decided_at, remedy.outcome, remedy.final = act.recorded_at, p.outcome, p.final
         remedy.served_at = p.served_at
         d = s.decision
