@@ -3,8 +3,8 @@ hold them unlawful, and lawful acts it refused. Each unlawful act is refused wit
 leaving the case as it was, and its lawful variant at the same point is accepted. Dates are Beijing dates; START is
 Monday 2026-03-02, 09:00.
 
-1. An emergency seizure the head never approved, extended or given a testing period instead of being lifted
-   (ACL Art 19).
+1. An emergency seizure the head never approved, extended or given a testing period instead of being lifted, or
+   relied on to seize preserved evidence (ACL Art 19).
 2. A reconsideration or judgment that "changes" the fine upwards, to the applicant's detriment (复议法 Art 63;
    行政诉讼法 Art 77).
 3. A lawful lawsuit refused after the party withdrew its reconsideration (the 6 months from service still run,
@@ -102,6 +102,36 @@ def test_an_emergency_seizure_within_its_24_hours_is_approved_before_it_is_pause
     assert "approves it first" in err.detail
     case.act("act.cosigned", HEAD, {"act_version": m}, at=START + 3 * D + 4 * H)
     assert case.act("pause.started", OFFICER_1, _measure(m, **TESTING), at=START + 3 * D + 5 * H).pauses[-1].measure == m
+
+
+def _preserved_then_seized_in_an_emergency() -> tuple[CaseFile, int, int]:
+    """Evidence preserved on day 2 (approved and signed by the head); the goods seized on the spot on day 3 in an
+    emergency, the head not yet co-signing. Returns the case, the preservation's and the seizure's versions."""
+    case = standard_world().case()
+    case.play(coercion_case(START, until="filed"), START)
+    officers = [OFFICER_1, OFFICER_2]
+    case.act("credentials.shown", OFFICER_1, {"officers": officers, "to": "party"}, at=START + 2 * D)
+    case.act("rights.informed", OFFICER_1, {"officers": officers, "rights": ["陈述权", "申辩权"]}, at=START + 2 * D)
+    state = case.act("preservation.registered", HEAD, {"officers": officers, "items": ["过期食品 120 件"], "approved_by": HEAD,
+                                                       "record_sha256": sha("先行登记保存清单"), "emergency": False}, at=START + 2 * D + H)
+    kept = state.preservations[0].version
+    for officer in officers:
+        case.act("act.cosigned", officer, {"act_version": kept}, at=START + 2 * D + 2 * H)
+    state = case.act("coercion.imposed", OFFICER_1, {
+        "kind": "seize", "officers": officers, "items": ["过期食品 120 件"], "reason": "情况紧急，防止转移",
+        "days": 30, "approved_by": HEAD, "emergency": True,
+    }, at=START + 3 * D)
+    m = state.measures[0].version
+    case.act("act.cosigned", OFFICER_2, {"act_version": m}, at=START + 3 * D + H)
+    return case, kept, m
+
+
+def test_preserved_evidence_is_not_seized_on_an_unapproved_emergency_seizure() -> None:
+    case, kept, m = _preserved_then_seized_in_an_emergency()
+    seized = {"preservation": kept, "outcome": "seized", "reason": "依法转为扣押"}
+    refuse(case, "preservation.decided", HEAD, seized, START + 3 * D + 1.5 * H, r.CoercionUnapproved, "coercion-unapproved", f"{ACL}第十九条")
+    case.act("act.cosigned", HEAD, {"act_version": m}, at=START + 3 * D + 2 * H)
+    assert case.act("preservation.decided", HEAD, seized, at=START + 5 * D).preservations[0].outcome == "seized"
 
 
 def test_an_approved_emergency_seizure_is_extended_before_it_runs_out() -> None:

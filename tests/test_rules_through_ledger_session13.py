@@ -2,7 +2,8 @@
 with its code, article and status and writes nothing (ledger position and stream version unchanged); the lawful act
 at the same point is accepted.
 
-1. An emergency seizure extended while it still awaits the head's approval (ACL Art 19).
+1. An emergency seizure extended, or relied on to seize preserved evidence, while it still awaits the head's
+   approval (ACL Art 19).
 2. A reconsideration raising the fine (复议法 Art 63).
 3. Court enforcement while the lawsuit window a withdrawn reconsideration left open still runs (ACL Art 53), and
    the lawsuit in it, refused before, accepted (行诉法解释 Art 58).
@@ -54,6 +55,31 @@ def test_an_unapproved_emergency_seizure_extended_is_refused_on_append(database_
         extend = sc.Step("coercion.extended", sc.HEAD, {"measure": m, **EXTEND}, _at(fx, 28))
         _refused_here(fx, keys, case, extend, "coercion-unapproved", f"{ACL}第十九条")
         _next(fx, keys, case, sc.Step("coercion.lifted", sc.OFFICER_1, {"measure": m, "reason": "未补办批准手续，立即解除"}, _at(fx, 28)))
+    finally:
+        fx.store.close()
+
+
+def test_preserved_evidence_seized_on_an_unapproved_emergency_seizure_is_refused_on_append(database_url: str) -> None:
+    fx, keys, _ = _world(database_url)
+    try:
+        case = str(uuid.uuid4())
+        officers = [sc.OFFICER_1, sc.OFFICER_2]
+        days = dt.timedelta(days=1)
+        _play(fx, keys, case, [*sc.coercion_case(START, until="filed"),
+            sc.Step("credentials.shown", sc.OFFICER_1, {"officers": officers, "to": "party"}, 2 * days),
+            sc.Step("rights.informed", sc.OFFICER_1, {"officers": officers, "rights": ["陈述权"]}, 2.01 * days),
+            sc.Step("preservation.registered", sc.HEAD, {"officers": officers, "items": ["过期食品 120 件"], "approved_by": sc.HEAD,
+                                                         "record_sha256": "c" * 64, "emergency": False}, 2.02 * days),
+            sc.Step("act.cosigned", sc.OFFICER_1, {"act_version": 5}, 2.03 * days),
+            sc.Step("act.cosigned", sc.OFFICER_2, {"act_version": 5}, 2.04 * days),
+            sc.Step("coercion.imposed", sc.OFFICER_1, {"kind": "seize", "officers": officers, "items": ["过期食品 120 件"], "reason": "情况紧急",
+                                                       "days": 30, "approved_by": sc.HEAD, "emergency": True}, 3 * days),
+            sc.Step("act.cosigned", sc.OFFICER_2, {"act_version": 8}, 3.01 * days),
+        ])
+        seized = {"preservation": 5, "outcome": "seized", "reason": "依法转为扣押"}
+        _refused_here(fx, keys, case, sc.Step("preservation.decided", sc.HEAD, seized, _at(fx, 3.02)), "coercion-unapproved", f"{ACL}第十九条")
+        _next(fx, keys, case, sc.Step("act.cosigned", sc.HEAD, {"act_version": 8}, _at(fx, 3.03)))
+        _next(fx, keys, case, sc.Step("preservation.decided", sc.HEAD, seized, _at(fx, 3.04)))
     finally:
         fx.store.close()
 

@@ -378,13 +378,18 @@ def approved_measure(s: CaseState, version: int, at: dt.datetime) -> Measure:
     """A held measure the head has approved: an emergency one still awaiting the head's co-signature (ACL Art 19:
     approved within 24 hours, else lifted at once) is neither extended nor paused — only approved or lifted."""
     m = held_measure(s, version)
-    if m.emergency and any(x.version == m.version and x.approver in x.awaiting for x in s.pending):
+    if awaiting_approval(s, m):
         due = hours_after(m.imposed_at, "coercion.emergency_report")
         then = "it was not approved in time: lift it" if at > due else "the head approves it first (act.cosigned)"
         raise CoercionUnapproved(
             f"the emergency measure at version {version} awaits the head's approval, due by {due:%Y-%m-%d %H:%M}Z; {then}"
         )
     return m
+
+
+def awaiting_approval(s: CaseState, m: Measure) -> bool:
+    """An emergency measure the head has not yet approved by co-signing it (ACL Art 19)."""
+    return m.emergency and any(x.version == m.version and x.approver in x.awaiting for x in s.pending)
 
 
 def held_measure(s: CaseState, version: int) -> Measure:
