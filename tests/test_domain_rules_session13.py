@@ -25,6 +25,8 @@ Monday 2026-03-02, 09:00.
     after which the paper is deemed served (APL Art 60; MS rules Art 64; 民诉法 Art 95).
 11. A reconsideration decision "served" before the application was received, closing the 15-day lawsuit window
     before the body decided (行政诉讼法 Art 45): malformed.
+12. A late fee counted on the days a reconsideration was already pending, because the application, lodged with the
+    body on day 30, was recorded here only on day 70 (APL Art 73).
 """
 
 from __future__ import annotations
@@ -465,3 +467,31 @@ def test_a_reconsideration_decision_served_before_the_application_is_malformed()
            rule("litigation.after_reconsideration").article, 400)
     state = case.act("reconsideration.decided", OFFICER_2, {**early, "served_at": ts(START + 79 * D)}, at=START + 80 * D)
     assert state.remedies[-1].served_at == START + 79 * D
+
+
+# -- 12. APL Art 73: no late fee while a reconsideration is pending, from the day the body received it ----------------
+def _reconsideration_recorded_late() -> CaseFile:
+    """The company's fine served day 26 (due 15 days later); its reconsideration lodged with the body on day 30 and
+    recorded here, with the body's notice, on day 70."""
+    case = standard_world().case()
+    case.play(organisation_case(START, until="served"), START)
+    case.act("reconsideration.filed", OFFICER_2, {**RECONSIDERATION, "lodged_on": local_date(START + 30 * D).isoformat(),
+                                                  "lodged_sha256": sha("行政复议受理通知书")}, at=START + 70 * D)
+    return case
+
+
+def test_no_late_fee_runs_from_the_day_the_body_received_the_reconsideration() -> None:
+    case = _reconsideration_recorded_late()
+    fee = {"amount_fen": 45_000, "as_of": local_date(START + 70 * D).isoformat()}
+    refuse(case, "late_fee.assessed", OFFICER_1, fee, START + 70 * D, r.LateFeeExcessive, "late-fee-excessive", r.LateFeeExcessive.article)
+
+
+def test_a_late_fee_for_the_days_before_the_application_is_accepted() -> None:
+    case = standard_world().case()
+    case.play(organisation_case(START, until="served"), START)  # served day 26 (11:00): due 15 days later, day 41
+    case.act("reconsideration.filed", OFFICER_2, {**RECONSIDERATION, "lodged_on": local_date(START + 43 * D).isoformat(),
+                                                  "lodged_sha256": sha("行政复议受理通知书")}, at=START + 70 * D)
+    fee = {"amount_fen": 45_000, "as_of": local_date(START + 70 * D).isoformat()}  # 3 % of 15,000 yuan a day: days 42 and 43
+    assert case.act("late_fee.assessed", OFFICER_1, fee, at=START + 70 * D).late_fees_fen == 45_000
+    refuse(case, "late_fee.assessed", OFFICER_1, {**fee, "amount_fen": 45_001}, START + 70 * D, r.LateFeeExcessive,
+           "late-fee-excessive", r.LateFeeExcessive.article)

@@ -19,6 +19,7 @@ at the same point is accepted.
    those 3 months refused (APL Art 72(2); ACL Art 53).
 10. A decision past the 90 days an announcement pause left running seemed to keep open (MS rules Art 64).
 11. A reconsideration decision served before the application was received (行政诉讼法 Art 45): malformed.
+12. A late fee for days a reconsideration lodged with the body was pending before it was recorded (APL Art 73).
 """
 
 from __future__ import annotations
@@ -244,5 +245,23 @@ def test_a_reconsideration_decision_served_before_the_application_is_refused_on_
                       "malformed-act", rule("litigation.after_reconsideration").article, 400)
         _next(fx, keys, case, sc.Step("reconsideration.decided", sc.OFFICER_2, {**decided, "served_at": sc.ts(START + dt.timedelta(days=79))},
                                       _at(fx, 80)))
+    finally:
+        fx.store.close()
+
+
+def test_a_late_fee_while_a_reconsideration_lodged_earlier_was_pending_is_refused_on_append(database_url: str) -> None:
+    fx, keys, _ = _world(database_url)
+    try:
+        case = str(uuid.uuid4())
+        _play(fx, keys, case, sc.organisation_case(START, until="served"))  # due 15 days after the service on day 26
+        lodged = (local_date(START) + dt.timedelta(days=30)).isoformat()
+        _next(fx, keys, case, sc.Step("reconsideration.filed", sc.OFFICER_2, {
+            "body": "赣江新区管委会（行政复议机关）", "posted_on": None, "envelope_sha256": None, "lodged_on": lodged, "lodged_sha256": "b" * 64,
+        }, _at(fx, 70)))
+        fee = {"amount_fen": 45_000, "as_of": (local_date(START) + dt.timedelta(days=70)).isoformat()}
+        _refused_here(fx, keys, case, sc.Step("late_fee.assessed", sc.OFFICER_1, fee, _at(fx, 70.1)), "late-fee-excessive",
+                      rule("payment.late_fee_rate").article)
+        _next(fx, keys, case, sc.Step("payment.recorded", sc.OFFICER_2, {"amount_fen": 1_500_000, "method": "bank", "receipt_ref": "3601-2026-0002",
+                                                                       "hard_to_collect": False, "remote_area": False}, _at(fx, 70.2)))
     finally:
         fx.store.close()

@@ -178,7 +178,11 @@ def _late_fee(s: CaseState, act: ActRecord, p: LateFeeAssessed, registry: Regist
     due = proc.payment_due(s)
     if due is None or p.as_of > when(act):
         raise ActNotAllowedNow("a late fee is assessed on a past day after the due date", article=f"{APL}第七十二条")
-    excluded = [(r.filed_at, r.decided_at or act.recorded_at) for r in s.remedies]
+    # Art 73: no late fee during a reconsideration or lawsuit — from the day the body or court received it (an
+    # application recorded here later names that day, ``lodged_on``), not only from when the agency recorded it.
+    excluded: list[tuple[dt.date | dt.datetime, dt.date | dt.datetime]] = [
+        (r.received_on or r.filed_at, r.decided_at or act.recorded_at) for r in s.remedies
+    ]
     fine = d.fine_fen if d.changed_fine_fen is None else d.changed_fine_fen
     # Art 72 (到期不缴纳罚款的，每日按罚款数额的百分之三加处罚款): the fee runs on the fine while it is unpaid, so it
     # stops on the day the payments first covered the fine (taken to the fine first: confiscated gains still
