@@ -3,11 +3,11 @@
 Package-internal: stage modules import from here; nothing here imports a stage module or ``dispatch``.
 
 Gates (``gate``), applied by ``dispatch.apply_case`` before every handler in this order: the case is not finished
-(closed or archived cases take only annotations, disclosure acts and the party's remedies), no officer whose recusal was upheld takes part (Art 43),
-auxiliary staff never act alone on the six forbidden kinds, and acts that move the case past investigation
-(``ADVANCING``) wait until every named co-signer has signed (Art 42), and acts that exercise the power
-(``EXERCISES_POWER``) need the agency to hold the case's item at that moment (Arts 20, 24: never after a
-delegation or entrustment was revoked).
+(closed or archived cases take only annotations, disclosure acts and the party's remedies), no officer whose
+recusal was upheld takes part (Art 43), auxiliary staff never act alone on the six forbidden kinds, and acts that
+move the case past investigation (``ADVANCING``) wait until every named co-signer has signed (Art 42), and acts that
+exercise the power (``EXERCISES_POWER``) need the agency to hold the case's item at that moment (Arts 20, 24: never
+after a delegation or entrustment was revoked).
 """
 
 from __future__ import annotations
