@@ -871,3 +871,13 @@ class ChangeToDetriment(DomainError):
     title = "行政复议机关不得作出对申请人更为不利的变更决定"
     title_en = "A reconsideration or a judgment does not change the decision to the applicant's detriment"
     article = f"{ARL}第六十三条"
+
+
+class DeferralBeforeDueDate(DomainError):
+    """APL Arts 66–67: a deferral or instalment plan postpones payment for a party in economic difficulty; it never
+    brings it forward — the 15 days from service stand, and late fees (Art 72) run only after they end."""
+
+    code = "deferral-before-due-date"
+    title = "暂缓或者分期缴纳罚款的期限不得早于法定缴纳期限届满之日"
+    title_en = "A deferral or instalment plan ends after the statutory 15 days to pay, not before"
+    article = f"{APL}第六十六条、第六十七条"

@@ -27,6 +27,8 @@ Monday 2026-03-02, 09:00.
     before the body decided (行政诉讼法 Art 45): malformed.
 12. A late fee counted on the days a reconsideration was already pending, because the application, lodged with the
     body on day 30, was recorded here only on day 70 (APL Art 73).
+13. A "deferral" or instalment plan ending within the 15 days to pay, bringing the due date, the late fee and the
+    reminder forward (APL Arts 66–67).
 """
 
 from __future__ import annotations
@@ -495,3 +497,22 @@ def test_a_late_fee_for_the_days_before_the_application_is_accepted() -> None:
     assert case.act("late_fee.assessed", OFFICER_1, fee, at=START + 70 * D).late_fees_fen == 45_000
     refuse(case, "late_fee.assessed", OFFICER_1, {**fee, "amount_fen": 45_001}, START + 70 * D, r.LateFeeExcessive,
            "late-fee-excessive", r.LateFeeExcessive.article)
+
+
+# -- 13. APL Arts 66–67: a deferral postpones payment, it never shortens the 15 days ----------------------------------
+def _plan(*dues: tuple[int, int]) -> dict[str, Any]:
+    return {"kind": "instalments", "reason": "当事人确有经济困难", "until": None, "application_sha256": sha("分期缴纳罚款申请书"),
+            "instalments": [{"due": local_date(START + day * D).isoformat(), "amount_fen": fen} for day, fen in dues]}
+
+
+def test_an_instalment_plan_ending_within_the_15_days_to_pay_is_refused() -> None:
+    case = standard_world().case()
+    case.play(organisation_case(START, until="served"), START)  # served day 26: the party may pay until 04-13
+    refuse(case, "payment.deferred", HEAD, _plan((28, 500_000), (30, 1_000_000)), START + 27 * D,
+           r.DeferralBeforeDueDate, "deferral-before-due-date", f"{APL}第六十六条、第六十七条")
+    deferral = {"kind": "deferral", "reason": "当事人确有经济困难", "until": "2026-04-13", "instalments": [],
+                "application_sha256": sha("暂缓缴纳罚款申请书")}
+    refuse(case, "payment.deferred", HEAD, deferral, START + 27 * D,
+           r.DeferralBeforeDueDate, "deferral-before-due-date", f"{APL}第六十六条、第六十七条")
+    state = case.act("payment.deferred", HEAD, _plan((30, 500_000), (70, 1_000_000)), at=START + 27 * D)
+    assert state.deferral is not None and state.deferral.instalments[-1] == (local_date(START + 70 * D), 1_000_000)

@@ -20,6 +20,7 @@ at the same point is accepted.
 10. A decision past the 90 days an announcement pause left running seemed to keep open (MS rules Art 64).
 11. A reconsideration decision served before the application was received (行政诉讼法 Art 45): malformed.
 12. A late fee for days a reconsideration lodged with the body was pending before it was recorded (APL Art 73).
+13. An instalment plan ending within the 15 days to pay (APL Arts 66–67).
 """
 
 from __future__ import annotations
@@ -263,5 +264,23 @@ def test_a_late_fee_while_a_reconsideration_lodged_earlier_was_pending_is_refuse
                       rule("payment.late_fee_rate").article)
         _next(fx, keys, case, sc.Step("payment.recorded", sc.OFFICER_2, {"amount_fen": 1_500_000, "method": "bank", "receipt_ref": "3601-2026-0002",
                                                                        "hard_to_collect": False, "remote_area": False}, _at(fx, 70.2)))
+    finally:
+        fx.store.close()
+
+
+def test_an_instalment_plan_ending_within_the_15_days_is_refused_on_append(database_url: str) -> None:
+    fx, keys, _ = _world(database_url)
+    try:
+        case = str(uuid.uuid4())
+        _play(fx, keys, case, sc.organisation_case(START, until="served"))  # served day 26
+        day = local_date(START)
+        plan = {"kind": "instalments", "reason": "当事人确有经济困难", "until": None, "application_sha256": "a" * 64,
+                "instalments": [{"due": (day + dt.timedelta(days=28)).isoformat(), "amount_fen": 500_000},
+                                {"due": (day + dt.timedelta(days=30)).isoformat(), "amount_fen": 1_000_000}]}
+        _refused_here(fx, keys, case, sc.Step("payment.deferred", sc.HEAD, plan, _at(fx, 27)), "deferral-before-due-date",
+                      f"{APL}第六十六条、第六十七条")
+        plan["instalments"] = [{"due": (day + dt.timedelta(days=60)).isoformat(), "amount_fen": 500_000},
+                               {"due": (day + dt.timedelta(days=90)).isoformat(), "amount_fen": 1_000_000}]
+        _next(fx, keys, case, sc.Step("payment.deferred", sc.HEAD, plan, _at(fx, 27)))
     finally:
         fx.store.close()

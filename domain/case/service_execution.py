@@ -6,7 +6,7 @@ import datetime as dt
 
 from domain import procedure as proc
 from domain.acts import ActRecord
-from domain.calendar import local_date
+from domain.calendar import local_date, period
 from domain.case.common import (
     Handler,
     require_certified_or_head,
@@ -36,6 +36,7 @@ from domain.money import late_fee
 from domain.refusals import (
     ActNotAllowedNow,
     AnnouncementServiceNotAllowed,
+    DeferralBeforeDueDate,
     DeferralWithoutApplication,
     EnforcementApplicationLate,
     EnforcementPremature,
@@ -165,6 +166,12 @@ def _deferred(s: CaseState, act: ActRecord, p: PaymentDeferred, registry: Regist
     last = p.until if p.kind == "deferral" else max((i.due for i in p.instalments), default=None)
     if last is not None and last <= when(act):
         raise MalformedAct(f"a deferral or instalment plan runs past the day it is approved, not to {last}")
+    assert d.served_at is not None
+    statutory = period(d.served_at, "payment.window")
+    if last is not None and last <= statutory.date:
+        # Art 66 postpones: a plan ending within the 15 days of Art 67 would bring the due date — and the late fee
+        # and the reminder after it — forward.
+        raise DeferralBeforeDueDate(f"the plan ends on {last}; the party may pay until {statutory.date} anyway{statutory.note()}")
     if p.kind == "instalments" and sum(i.amount_fen for i in p.instalments) != _remaining(s, d):
         raise MalformedAct("instalments add up to the amount due")
     s.deferral = Deferral(
