@@ -29,6 +29,7 @@ Monday 2026-03-02, 09:00.
     body on day 30, was recorded here only on day 70 (APL Art 73).
 13. A "deferral" or instalment plan ending within the 15 days to pay, bringing the due date, the late fee and the
     reminder forward (APL Arts 66–67).
+14. A second lawsuit over the same decision after the final judgment (行诉法解释 Art 106: a repeated lawsuit).
 """
 
 from __future__ import annotations
@@ -39,7 +40,7 @@ from typing import Any
 from domain import refusals as r
 from domain.calendar import local_date, period_end, shift_months
 from domain.errors import MalformedAct
-from domain.law import ACL, ALL, APL, ARL, rule
+from domain.law import ACL, ALL, APL, ARL, SPC_ALL_INTERPRETATION, rule
 from domain.procedure import (
     decision_time_limit,
     enforcement_window_end,
@@ -516,3 +517,23 @@ def test_an_instalment_plan_ending_within_the_15_days_to_pay_is_refused() -> Non
            r.DeferralBeforeDueDate, "deferral-before-due-date", f"{APL}第六十六条、第六十七条")
     state = case.act("payment.deferred", HEAD, _plan((30, 500_000), (70, 1_000_000)), at=START + 27 * D)
     assert state.deferral is not None and state.deferral.instalments[-1] == (local_date(START + 70 * D), 1_000_000)
+
+
+# -- 14. 行诉法解释 Art 106: no second lawsuit over the decision once the judgment is final --------------------------
+def _judged(final: bool) -> CaseFile:
+    """The company's fine (served day 26) sued on day 40; judged on day 100 (``final``, or appealable)."""
+    case = standard_world().case()
+    case.play(organisation_case(START, until="served"), START)
+    case.act("litigation.filed", OFFICER_2, SUIT, at=START + 40 * D)
+    case.act("litigation.decided", OFFICER_2, {**_changed(None, outcome="upheld"), "final": final}, at=START + 100 * D)
+    return case
+
+
+def test_a_second_lawsuit_after_the_final_judgment_is_refused() -> None:
+    refuse(_judged(final=True), "litigation.filed", OFFICER_2, SUIT, START + 110 * D, r.RemedyChannelTaken, "remedy-channel-taken",
+           f"{SPC_ALL_INTERPRETATION}第一百零六条")
+
+
+def test_an_appeal_after_a_first_instance_judgment_is_accepted() -> None:
+    state = _judged(final=False).act("litigation.filed", OFFICER_2, {**SUIT, "body": "南昌铁路运输中级法院"}, at=START + 110 * D)
+    assert [x.kind for x in state.remedies] == ["litigation", "litigation"]

@@ -21,6 +21,7 @@ at the same point is accepted.
 11. A reconsideration decision served before the application was received (行政诉讼法 Art 45): malformed.
 12. A late fee for days a reconsideration lodged with the body was pending before it was recorded (APL Art 73).
 13. An instalment plan ending within the 15 days to pay (APL Arts 66–67).
+14. A second lawsuit over the decision after the final judgment (行诉法解释 Art 106).
 """
 
 from __future__ import annotations
@@ -30,7 +31,7 @@ import uuid
 
 from domain.calendar import local_date, period_end
 from domain.case_state import Remedy
-from domain.law import ACL, APL, ARL, rule
+from domain.law import ACL, APL, ARL, SPC_ALL_INTERPRETATION, rule
 from domain.procedure import reconsideration_body_last_day
 from domain.refusals import EnforcementApplicationLate
 from tests.test_domain_rules import filing, lead
@@ -282,5 +283,22 @@ def test_an_instalment_plan_ending_within_the_15_days_is_refused_on_append(datab
         plan["instalments"] = [{"due": (day + dt.timedelta(days=60)).isoformat(), "amount_fen": 500_000},
                                {"due": (day + dt.timedelta(days=90)).isoformat(), "amount_fen": 1_000_000}]
         _next(fx, keys, case, sc.Step("payment.deferred", sc.HEAD, plan, _at(fx, 27)))
+    finally:
+        fx.store.close()
+
+
+def test_a_second_lawsuit_after_the_final_judgment_is_refused_on_append(database_url: str) -> None:
+    fx, keys, _ = _world(database_url)
+    try:
+        case = str(uuid.uuid4())
+        _play(fx, keys, case, sc.organisation_case(START, until="served"))
+        suit = {"body": "南昌铁路运输法院", "posted_on": None, "envelope_sha256": None}
+        _next(fx, keys, case, sc.Step("litigation.filed", sc.OFFICER_2, suit, _at(fx, 40)))
+        judged = {"outcome": "upheld", "changed_fine_fen": None, "final": True, "served_at": None}
+        _next(fx, keys, case, sc.Step("litigation.decided", sc.OFFICER_2, judged, _at(fx, 100)))
+        _refused_here(fx, keys, case, sc.Step("litigation.filed", sc.OFFICER_2, suit, _at(fx, 110)), "remedy-channel-taken",
+                      f"{SPC_ALL_INTERPRETATION}第一百零六条")
+        _next(fx, keys, case, sc.Step("payment.recorded", sc.OFFICER_2, {"amount_fen": 1_500_000, "method": "bank", "receipt_ref": "3601-2026-0003",
+                                                                       "hard_to_collect": False, "remote_area": False}, _at(fx, 110)))
     finally:
         fx.store.close()

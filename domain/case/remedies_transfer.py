@@ -28,7 +28,7 @@ from domain.case_state import (
     Transfer,
 )
 from domain.errors import MalformedAct
-from domain.law import ALL, APL, rule
+from domain.law import ALL, APL, SPC_ALL_INTERPRETATION, rule
 from domain.refusals import (
     ActNotAllowedNow,
     ChangeToDetriment,
@@ -88,6 +88,13 @@ def _one_channel(s: CaseState, kind: str, sent: dt.date) -> None:
     holds the lawsuit back: 行政诉讼法 Art 45 lets the party sue within 15 days after the body's period ran out."""
     mine = proc.current_remedies(s)
     if kind == "litigation":
+        judged = [r for r in mine if r.kind == "litigation" and r.decided_at is not None and r.final]
+        if judged:
+            # 行诉法解释 Art 106: suing again over the same decision after the judgment took effect is a repeated
+            # lawsuit (an appeal follows a first-instance judgment that is not final: ``final`` false).
+            assert judged[-1].decided_at is not None
+            raise RemedyChannelTaken(f"a final judgment on this decision was given on {local_date(judged[-1].decided_at)}; it is not sued again",
+                                     article=f"{SPC_ALL_INTERPRETATION}第一百零六条")
         for r in mine:
             if r.kind != "reconsideration" or (r.decided_at is not None and r.final):
                 continue
