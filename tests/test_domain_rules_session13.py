@@ -398,6 +398,17 @@ def test_a_test_reported_before_the_filing_does_not_lengthen_the_90_days() -> No
     assert local_date(_last_day(case, START + 30 * D)) == period_end(local_date(START + 5 * D), 90, "calendar_days").date
 
 
+def test_a_remade_procedure_counts_only_the_pauses_begun_after_the_order() -> None:
+    case = standard_world().case()
+    steps = organisation_case(START, until="investigating")
+    case.play(steps, START)
+    case.act("pause.started", OFFICER_1, pause("testing", reason="送检"), at=START + 5 * D)  # never ended
+    case.play(organisation_case(START, until="under_reconsideration")[len(steps):], START)
+    state = case.act("reconsideration.decided", OFFICER_2, _changed(None, outcome="remake"), at=START + 60 * D)
+    limit = decision_time_limit(state, START + 200 * D)
+    assert limit is not None and limit.date == period_end(local_date(START + 60 * D), 90, "calendar_days").date
+
+
 # -- 9. APL Art 72(2): after a deferral the 3 months to apply to the court run from the deferral's end --------------
 COURT = {"court": "南昌铁路运输法院"}
 
@@ -429,17 +440,6 @@ def test_court_enforcement_more_than_3_months_after_the_deferral_ended_is_refuse
     assert last is not None
     refuse(case, "court_enforcement.applied", HEAD, COURT, beijing(last.date.year, last.date.month, last.date.day) + D,
            r.EnforcementApplicationLate, "enforcement-application-late", r.EnforcementApplicationLate.article)
-
-
-def test_a_remade_procedure_counts_only_the_pauses_begun_after_the_order() -> None:
-    case = standard_world().case()
-    steps = organisation_case(START, until="investigating")
-    case.play(steps, START)
-    case.act("pause.started", OFFICER_1, pause("testing", reason="送检"), at=START + 5 * D)  # never ended
-    case.play(organisation_case(START, until="under_reconsideration")[len(steps):], START)
-    state = case.act("reconsideration.decided", OFFICER_2, _changed(None, outcome="remake"), at=START + 60 * D)
-    limit = decision_time_limit(state, START + 200 * D)
-    assert limit is not None and limit.date == period_end(local_date(START + 60 * D), 90, "calendar_days").date
 
 
 # -- 10. MS rules Art 64, 民诉法 Art 95: announcement time is at most the 30 days of the announcement ----------------
