@@ -414,4 +414,14 @@ def performed(state: CaseState) -> bool:
         return True
     if decision.served_at is None:
         return False
-    return state.paid_fen >= decision.money_due_fen + state.late_fees_fen
+    return state.paid_fen >= decision.money_due_fen + late_fees_due(state)
+
+
+def late_fees_due(state: CaseState) -> int:
+    """The late fees owed: those assessed, never more than the fine in force (Art 72: 加处罚款的数额不得超出罚款的数额)
+    — a reconsideration or judgment that lowered the fine lowers that ceiling for fees assessed before it."""
+    decision = state.decision
+    if decision is None or decision.void:
+        return state.late_fees_fen
+    fine = decision.fine_fen if decision.changed_fine_fen is None else decision.changed_fine_fen
+    return min(state.late_fees_fen, fine)

@@ -30,6 +30,8 @@ Monday 2026-03-02, 09:00.
 13. A "deferral" or instalment plan ending within the 15 days to pay, bringing the due date, the late fee and the
     reminder forward (APL Arts 66–67).
 14. A second lawsuit over the same decision after the final judgment (行诉法解释 Art 106: a repeated lawsuit).
+15. Late fees assessed before a reconsideration lowered the fine, still owed above the new fine (APL Art 72: never
+    more than the fine).
 """
 
 from __future__ import annotations
@@ -44,7 +46,9 @@ from domain.law import ACL, ALL, APL, ARL, SPC_ALL_INTERPRETATION, rule
 from domain.procedure import (
     decision_time_limit,
     enforcement_window_end,
+    late_fees_due,
     litigation_window,
+    performed,
     reconsideration_body_last_day,
     reconsideration_window,
 )
@@ -537,3 +541,17 @@ def test_a_second_lawsuit_after_the_final_judgment_is_refused() -> None:
 def test_an_appeal_after_a_first_instance_judgment_is_accepted() -> None:
     state = _judged(final=False).act("litigation.filed", OFFICER_2, {**SUIT, "body": "南昌铁路运输中级法院"}, at=START + 110 * D)
     assert [x.kind for x in state.remedies] == ["litigation", "litigation"]
+
+
+# -- 15. APL Art 72: the late fees owed never exceed the fine in force, also after it was lowered --------------------
+def test_late_fees_above_a_fine_lowered_on_reconsideration_are_not_owed() -> None:
+    case = standard_world().case()
+    case.play(organisation_case(START, until="served"), START)  # 15,000 yuan, served day 26
+    case.act("late_fee.assessed", OFFICER_1, {"amount_fen": 1_500_000, "as_of": local_date(START + 80 * D).isoformat()}, at=START + 80 * D)
+    case.act("reconsideration.filed", OFFICER_2, RECONSIDERATION, at=START + 81 * D)
+    state = case.act("reconsideration.decided", OFFICER_2, _changed(500_000), at=START + 120 * D)
+    assert late_fees_due(state) == 500_000  # the 15,000 yuan assessed, capped at the 5,000-yuan fine now in force
+    refuse(case, "payment.recorded", OFFICER_2, payment(2_000_000, receipt_ref="3601-2026-0004"), START + 121 * D,
+           r.ActNotAllowedNow, "act-not-allowed-now", f"{APL}第六十七条")
+    state = case.act("payment.recorded", OFFICER_2, payment(1_000_000, receipt_ref="3601-2026-0004"), at=START + 121 * D)
+    assert performed(state)

@@ -22,6 +22,7 @@ at the same point is accepted.
 12. A late fee for days a reconsideration lodged with the body was pending before it was recorded (APL Art 73).
 13. An instalment plan ending within the 15 days to pay (APL Arts 66–67).
 14. A second lawsuit over the decision after the final judgment (行诉法解释 Art 106).
+15. Paying late fees above a fine lowered on reconsideration (APL Art 72); the fine and the capped fees close it.
 """
 
 from __future__ import annotations
@@ -300,5 +301,24 @@ def test_a_second_lawsuit_after_the_final_judgment_is_refused_on_append(database
                       f"{SPC_ALL_INTERPRETATION}第一百零六条")
         _next(fx, keys, case, sc.Step("payment.recorded", sc.OFFICER_2, {"amount_fen": 1_500_000, "method": "bank", "receipt_ref": "3601-2026-0003",
                                                                        "hard_to_collect": False, "remote_area": False}, _at(fx, 110)))
+    finally:
+        fx.store.close()
+
+
+def test_late_fees_above_a_fine_lowered_on_reconsideration_are_refused_on_append(database_url: str) -> None:
+    fx, keys, _ = _world(database_url)
+    try:
+        case = str(uuid.uuid4())
+        _play(fx, keys, case, sc.organisation_case(START, until="served"))
+        fee = {"amount_fen": 1_500_000, "as_of": (local_date(START) + dt.timedelta(days=80)).isoformat()}
+        _next(fx, keys, case, sc.Step("late_fee.assessed", sc.OFFICER_1, fee, _at(fx, 80)))
+        _next(fx, keys, case, sc.Step("reconsideration.filed", sc.OFFICER_2, {"body": "赣江新区管委会（行政复议机关）", "posted_on": None,
+                                                                            "envelope_sha256": None}, _at(fx, 81)))
+        changed = {"outcome": "changed", "changed_fine_fen": 500_000, "final": True, "served_at": None}
+        _next(fx, keys, case, sc.Step("reconsideration.decided", sc.OFFICER_2, changed, _at(fx, 120)))
+        paid = {"amount_fen": 2_000_000, "method": "bank", "receipt_ref": "3601-2026-0004", "hard_to_collect": False, "remote_area": False}
+        _refused_here(fx, keys, case, sc.Step("payment.recorded", sc.OFFICER_2, paid, _at(fx, 121)), "act-not-allowed-now", f"{APL}第六十七条")
+        _next(fx, keys, case, sc.Step("payment.recorded", sc.OFFICER_2, {**paid, "amount_fen": 1_000_000}, _at(fx, 121)))
+        _next(fx, keys, case, sc.Step("case.closed", sc.OFFICER_1, {"summary": "复议变更，罚款及加处罚款已缴清"}, _at(fx, 122)))
     finally:
         fx.store.close()
