@@ -105,16 +105,53 @@ def _pauses(
     state: CaseState, measure: int | None, now: dt.datetime, since: dt.datetime | None = None
 ) -> list[tuple[dt.date, dt.date]]:
     """Excluded periods as (from, to) dates; a pause still open has run until ``now``. A seizure's testing period
-    excludes at most the length fixed and notified in writing (ACL Art 25)."""
+    excludes at most the length fixed and notified in writing (ACL Art 25). With ``since`` (the filing, or an order
+    to remake), only the part after it counts: a test begun before the filing and reported after it is left out of
+    the 90 days for its days after the filing (MS rules Art 64), not dropped; a remade procedure counts only the
+    pauses begun after the order."""
     out: list[tuple[dt.date, dt.date]] = []
     for p in state.pauses:
-        if p.measure != measure or (since is not None and p.started_at < since):
+        if p.measure != measure:
             continue
-        begin, end = local_date(p.started_at), local_date(p.ended_at or max(now, p.started_at))
+        stop = p.ended_at or max(now, p.started_at)
+        over = hearing_over_at(state, p) if p.kind == "hearing" else None
+        if over is not None:
+            stop = max(p.started_at, min(stop, over))
+        start = p.started_at
+        if since is not None and start < since:
+            if stop <= since or state.remade_at is not None:
+                continue  # over before the filing, or a pause of the procedure an order to remake voided
+            start = since
+        begin, end = local_date(start), local_date(stop)
         if p.fixed_days is not None:
             end = min(end, begin + dt.timedelta(days=p.fixed_days))
+        if p.kind == "announcement":
+            # 公告 time (MS rules Art 64) is the announcement's period: 30 days after it goes up the paper is deemed
+            # served (民诉法 Art 95), so no more of it is left out of the time limit, however late it is ended.
+            end = min(end, local_date(p.started_at) + dt.timedelta(days=rule("service.announcement_deemed").value))
+            if end < begin:
+                continue
         out.append((begin, end))
     return out
+
+
+def hearing_over_at(state: CaseState, pause: Pause) -> dt.datetime | None:
+    """When the hearing a hearing pause waits for stopped running (None while it runs): hearing time is left out of
+    the decision time limit only while the requested hearing is pending (MS rules Art 64) — until its record, the
+    absent party's waiver (Art 64(8)) or the withdrawal — however late the pause's end is recorded. A pause begun
+    for an earlier hearing, since replaced by a new request (or voided by an order to remake), ended by then."""
+    if state.remade_at is not None and pause.started_at < state.remade_at:
+        return state.remade_at  # the order to remake voided the notice and the hearing it waited for
+    h = state.hearing
+    if h is None:
+        return pause.started_at
+    if h.requested_at > pause.started_at:
+        return h.requested_at
+    if h.withdrawn_at is not None:
+        return h.withdrawn_at
+    if h.held_at is not None and h.party_present is False:
+        return h.held_at
+    return h.record_at
 
 
 def open_pauses(state: CaseState, measure: int | None = None) -> list[Pause]:
@@ -237,7 +274,8 @@ def reconsideration_body_last_day(remedy: Remedy) -> Deadline:
 
 def litigation_window(state: CaseState) -> Deadline | None:
     """The last day to sue while no lawsuit is filed: 15 days from the service of a reconsideration decision
-    (行政诉讼法 Art 45), else 6 months from the decision's service (Art 46); none while a reconsideration is
+    (行政诉讼法 Art 45), else 6 months from the decision's service (Art 46) — also after a reconsideration the party
+    withdrew (行诉法解释 Art 58), where reconsideration was not required first; none while a reconsideration is
     pending, and none for an on-the-spot decision before its reconsideration (复议法 Art 23: reconsideration first)."""
     decision = state.decision
     if decision is None or decision.served_at is None or any(r.kind == "litigation" for r in current_remedies(state)):
@@ -247,6 +285,10 @@ def litigation_window(state: CaseState) -> Deadline | None:
         last = recons[-1]
         if last.decided_at is None or not last.final:
             return None
+        if last.outcome == "withdrawn" and decision.kind != "simple":
+            # 行诉法解释 Art 58: a reconsideration the party chose and then withdrew leaves the lawsuit against the
+            # decision open within the statutory period from its service — not only 15 days from the withdrawal.
+            return period(decision.served_at, _suit_key(decision.remedies_stated))
         law = rule("litigation.after_reconsideration")
         end = period_end(local_date(last.served_at or last.decided_at), law.value, law.unit)
         return Deadline(end.date, end.provisional, law.key)
@@ -265,7 +307,8 @@ def remedy_periods_end(state: CaseState) -> Deadline | None:
 
     No remedy used: the later of the reconsideration window (60 days) and — except for an on-the-spot decision,
     which goes to reconsideration first — the 6-month lawsuit window, both from service. After a final
-    reconsideration decision and no lawsuit: the 15-day lawsuit window from its service. After a final judgment:
+    reconsideration decision and no lawsuit: the 15-day lawsuit window from its service (after a withdrawn one: the
+    6-month window from the decision's service, 行诉法解释 Art 58). After a final judgment:
     its date. Provisional when a day it rests on lies past the calendar's last year.
     """
     decision = state.decision
@@ -288,13 +331,25 @@ def remedy_periods_end(state: CaseState) -> Deadline | None:
 
 
 def enforcement_window_end(state: CaseState) -> Deadline | None:
-    """ACL Art 53: the last day to apply to the court, 3 months after the remedy periods that ran expired."""
+    """ACL Art 53: the last day to apply to the court, 3 months after the remedy periods that ran expired — or, when
+    a deferral or instalments were approved, after the deferred period ends, if later (APL Art 72(2): 申请人民法院
+    强制执行的期限，自暂缓或者分期缴纳罚款期限结束之日起计算)."""
+    start = enforcement_window_start(state)
+    if start is None:
+        return None
+    law = rule("enforcement.apply_within")
+    last = period_end(start.date, law.value, law.unit)
+    return Deadline(last.date, last.provisional or start.provisional, law.key)
+
+
+def enforcement_window_start(state: CaseState) -> Deadline | None:
+    """From when the 3 months to apply to the court run: the end of the remedy periods that ran, or of an approved
+    deferral or the last instalment when that is later (APL Art 72(2)); None while a remedy period runs."""
     remedies = remedy_periods_end(state)
     if remedies is None:
         return None
-    law = rule("enforcement.apply_within")
-    last = period_end(remedies.date, law.value, law.unit)
-    return Deadline(last.date, last.provisional or remedies.provisional, law.key)
+    deferred = payment_due(state) if state.deferral is not None else None
+    return deferred if deferred is not None and deferred.date > remedies.date else remedies
 
 
 def reconsideration_last_day(served_at: dt.datetime, told_of_right: bool = True) -> Deadline:
@@ -359,4 +414,14 @@ def performed(state: CaseState) -> bool:
         return True
     if decision.served_at is None:
         return False
-    return state.paid_fen >= decision.money_due_fen + state.late_fees_fen
+    return state.paid_fen >= decision.money_due_fen + late_fees_due(state)
+
+
+def late_fees_due(state: CaseState) -> int:
+    """The late fees owed: those assessed, never more than the fine in force (Art 72: 加处罚款的数额不得超出罚款的数额)
+    — a reconsideration or judgment that lowered the fine lowers that ceiling for fees assessed before it."""
+    decision = state.decision
+    if decision is None or decision.void:
+        return state.late_fees_fen
+    fine = decision.fine_fen if decision.changed_fine_fen is None else decision.changed_fine_fen
+    return min(state.late_fees_fen, fine)

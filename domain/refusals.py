@@ -849,3 +849,35 @@ class EntrustmentLetterIncomplete(DomainError):
     title = "委托书应当载明委托的具体事项、权限、期限等内容"
     title_en = "The letter of entrustment must state the items entrusted and its term"
     article = f"{APL}第二十条"
+
+
+# -- found by the fifth adversarial review (session 13) ----------------------------------------------------------
+class CoercionUnapproved(DomainError):
+    """ACL Art 19: an emergency measure is reported to the head and approved within 24 hours, or lifted at once; one
+    still awaiting that approval is not prolonged — neither extended nor given a testing period off its clock."""
+
+    code = "coercion-unapproved"
+    title = "当场实施的行政强制措施未补办批准手续的，不得延长或者扣除期间，应当补办批准或者立即解除"
+    title_en = "An emergency measure the head has not approved is neither extended nor paused: approve it within 24 hours or lift it"
+    article = rule("coercion.emergency_report").article
+
+
+class ChangeToDetriment(DomainError):
+    """复议法 Art 63: within the applicant's request the reconsideration body does not change the decision to the
+    applicant's detriment (no third party asks otherwise here); nor does a court's changing judgment add to the
+    plaintiff's duties (行政诉讼法 Art 77). A changed fine is therefore at most the fine in force."""
+
+    code = "change-to-detriment"
+    title = "行政复议机关不得作出对申请人更为不利的变更决定"
+    title_en = "A reconsideration or a judgment does not change the decision to the applicant's detriment"
+    article = f"{ARL}第六十三条"
+
+
+class DeferralBeforeDueDate(DomainError):
+    """APL Arts 66–67: a deferral or instalment plan postpones payment for a party in economic difficulty; it never
+    brings it forward — the 15 days from service stand, and late fees (Art 72) run only after they end."""
+
+    code = "deferral-before-due-date"
+    title = "暂缓或者分期缴纳罚款的期限不得早于法定缴纳期限届满之日"
+    title_en = "A deferral or instalment plan ends after the statutory 15 days to pay, not before"
+    article = f"{APL}第六十六条、第六十七条"

@@ -8,6 +8,7 @@ from domain.calendar import local_date
 from domain.case.common import (
     Handler,
     add_pending,
+    approved_measure,
     case_holding,
     case_terms,
     drop_pending_approval,
@@ -86,7 +87,7 @@ def _coercion(s: CaseState, act: ActRecord, p: CoercionImposed, registry: Regist
 def _coercion_extended(s: CaseState, act: ActRecord, p: CoercionExtended, registry: Registry) -> None:
     require_head(registry, s, act.actor, "extending a measure", article=f"{ACL}第二十五条")
     _not_entrusted(registry, s, act)
-    m = held_measure(s, p.measure)
+    m = approved_measure(s, p.measure, act.recorded_at)
     # ACL Arts 25, 27: the handling decision falls within the seizure's period; once the case is decided or
     # terminated the seizure has served its end and is lifted or disposed of (Art 28(3)), never prolonged.
     ended = s.decision.decided_at if s.decision is not None else s.terminated_at

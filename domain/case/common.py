@@ -3,11 +3,11 @@
 Package-internal: stage modules import from here; nothing here imports a stage module or ``dispatch``.
 
 Gates (``gate``), applied by ``dispatch.apply_case`` before every handler in this order: the case is not finished
-(closed or archived cases take only annotations), no officer whose recusal was upheld takes part (Art 43),
-auxiliary staff never act alone on the six forbidden kinds, and acts that move the case past investigation
-(``ADVANCING``) wait until every named co-signer has signed (Art 42), and acts that exercise the power
-(``EXERCISES_POWER``) need the agency to hold the case's item at that moment (Arts 20, 24: never after a
-delegation or entrustment was revoked).
+(closed or archived cases take only annotations, disclosure acts and the party's remedies), no officer whose
+recusal was upheld takes part (Art 43), auxiliary staff never act alone on the six forbidden kinds, and acts that
+move the case past investigation (``ADVANCING``) wait until every named co-signer has signed (Art 42), and acts that
+exercise the power (``EXERCISES_POWER``) need the agency to hold the case's item at that moment (Arts 20, 24: never
+after a delegation or entrustment was revoked).
 """
 
 from __future__ import annotations
@@ -18,7 +18,7 @@ from typing import Any
 
 from domain import procedure as proc
 from domain.acts import ActRecord
-from domain.calendar import local_date
+from domain.calendar import hours_after, local_date
 from domain.case_acts import (
     ANNOTATIONS,
     AUXILIARY_FORBIDDEN,
@@ -42,6 +42,7 @@ from domain.refusals import (
     CaseNotFiled,
     CoercionHandedOver,
     CoercionNotActive,
+    CoercionUnapproved,
     CoSignaturePending,
     CredentialsNotShown,
     DecidingAgencyWrong,
@@ -150,7 +151,11 @@ def gate_holding(s: CaseState, act: ActRecord, payload: Any, registry: Registry)
     require_holding(registry, s.agency, s.catalog_item, act.recorded_at)
 
 # A disclosure outlives the case file: publication, withdrawal and credit repair come after closure and archive too.
-AFTER_CLOSURE = ANNOTATIONS | frozenset(DISCLOSURE_ACTS)
+# So do the party's remedies: closing the file once the fine is paid does not shorten the 60 days to apply for
+# reconsideration (复议法 Art 20) or the 6 months to sue (行政诉讼法 Art 46), and the body's or court's decision on
+# them is recorded in the same case (an order to remake reopens it: ``remedies_transfer``).
+REMEDY_ACTS = frozenset({"reconsideration.filed", "reconsideration.decided", "litigation.filed", "litigation.decided"})
+AFTER_CLOSURE = ANNOTATIONS | frozenset(DISCLOSURE_ACTS) | REMEDY_ACTS
 
 
 def gate(s: CaseState, act: ActRecord, payload: Any, registry: Registry) -> None:
@@ -367,6 +372,24 @@ def active_measure(s: CaseState, version: int) -> Measure:
         if m.version == version and m.lifted_at is None:
             return m
     raise CoercionNotActive(f"no measure in force was imposed at version {version}")
+
+
+def approved_measure(s: CaseState, version: int, at: dt.datetime) -> Measure:
+    """A held measure the head has approved: an emergency one still awaiting the head's co-signature (ACL Art 19:
+    approved within 24 hours, else lifted at once) is neither extended nor paused — only approved or lifted."""
+    m = held_measure(s, version)
+    if awaiting_approval(s, m):
+        due = hours_after(m.imposed_at, "coercion.emergency_report")
+        then = "it was not approved in time: lift it" if at > due else "the head approves it first (act.cosigned)"
+        raise CoercionUnapproved(
+            f"the emergency measure at version {version} awaits the head's approval, due by {due:%Y-%m-%d %H:%M}Z; {then}"
+        )
+    return m
+
+
+def awaiting_approval(s: CaseState, m: Measure) -> bool:
+    """An emergency measure the head has not yet approved by co-signing it (ACL Art 19)."""
+    return m.emergency and any(x.version == m.version and x.approver in x.awaiting for x in s.pending)
 
 
 def held_measure(s: CaseState, version: int) -> Measure:

@@ -14,6 +14,7 @@ from domain.case.common import (
     STAFF_ROLES,
     Handler,
     add_pending,
+    awaiting_approval,
     case_holding,
     drop_pending_approval,
     is_head,
@@ -52,6 +53,7 @@ from domain.personnel import agency_of, is_auxiliary_only, roles_of
 from domain.refusals import (
     ActNotAllowedNow,
     AgencyHeadRequired,
+    CoercionUnapproved,
     NonSiteEvidenceNotAllowed,
     OfficerNotCertified,
     PreservationApprovalRequired,
@@ -233,9 +235,14 @@ def _preservation_decided(s: CaseState, act: ActRecord, p: PreservationDecided, 
         raise PreservationLapsed(f"registered {local_date(preserved.started_at)}, to be decided by {due.date}{due.note()}; it can only be returned or released now")
     if not releasing:
         proc.rely_on(s, due)
-    if p.outcome == "seized" and not any(m.lifted_at is None and m.imposed_at >= preserved.started_at for m in s.measures):
-        # Seizing the preserved items is a coercive measure of its own (ACL Arts 18, 24): approved, dated, limited.
-        raise PreservationSeizedWithoutMeasure(f"no seizure in force was imposed since the preservation of {local_date(preserved.started_at)}")
+    if p.outcome == "seized":
+        # Seizing the preserved items is a coercive measure of its own (ACL Arts 18, 24): approved, dated, limited —
+        # an emergency one only once the head has approved it (ACL Art 19), else it is lifted, not relied on.
+        since = [m for m in s.measures if m.lifted_at is None and m.imposed_at >= preserved.started_at]
+        if not since:
+            raise PreservationSeizedWithoutMeasure(f"no seizure in force was imposed since the preservation of {local_date(preserved.started_at)}")
+        if all(awaiting_approval(s, m) for m in since):
+            raise CoercionUnapproved(f"the seizure at version {since[0].version} is an emergency measure the head has not approved")
     preserved.decided_at, preserved.outcome = act.recorded_at, p.outcome
     if releasing:
         # A released emergency preservation the head never approved awaits no approval now (as a lifted seizure).

@@ -23,13 +23,15 @@ from domain.case_acts import (
 )
 from domain.case_state import (
     CaseState,
+    Decision,
     Remedy,
     Transfer,
 )
 from domain.errors import MalformedAct
-from domain.law import APL, rule
+from domain.law import ALL, APL, SPC_ALL_INTERPRETATION, rule
 from domain.refusals import (
     ActNotAllowedNow,
+    ChangeToDetriment,
     CoercionNotActive,
     LitigationWindowClosed,
     ReconsiderationFirst,
@@ -52,9 +54,10 @@ def _remedy_filed(kind: str) -> Handler:
             raise ActNotAllowedNow(f"a {kind} is already pending", article=f"{APL}第七条")
         received = p.lodged_on or local_date(act.recorded_at)
         _one_channel(s, kind, p.posted_on or received)
-        if kind == "litigation" and d.kind == "simple" and not any(
-            r.kind == "reconsideration" and r.decided_at is not None for r in s.remedies
-        ):
+        # 复议法 Art 23: an on-the-spot decision goes to reconsideration first; once the body has decided (or refused
+        # to accept) it — or sat on it past its longest period, which ``_one_channel`` has let through — the party
+        # may sue within 15 days (Art 23(2)).
+        if kind == "litigation" and d.kind == "simple" and not any(r.kind == "reconsideration" for r in proc.current_remedies(s)):
             raise ReconsiderationFirst("the on-the-spot decision has not been through reconsideration")
         if (p.posted_on is None) != (p.envelope_sha256 is None):
             raise MalformedAct("a posted filing carries both the postmark date and the envelope's hash")
@@ -85,6 +88,13 @@ def _one_channel(s: CaseState, kind: str, sent: dt.date) -> None:
     holds the lawsuit back: 行政诉讼法 Art 45 lets the party sue within 15 days after the body's period ran out."""
     mine = proc.current_remedies(s)
     if kind == "litigation":
+        judged = [r for r in mine if r.kind == "litigation" and r.decided_at is not None and r.final]
+        if judged:
+            # 行诉法解释 Art 106: suing again over the same decision after the judgment took effect is a repeated
+            # lawsuit (an appeal follows a first-instance judgment that is not final: ``final`` false).
+            assert judged[-1].decided_at is not None
+            raise RemedyChannelTaken(f"a final judgment on this decision was given on {local_date(judged[-1].decided_at)}; it is not sued again",
+                                     article=f"{SPC_ALL_INTERPRETATION}第一百零六条")
         for r in mine:
             if r.kind != "reconsideration" or (r.decided_at is not None and r.final):
                 continue
@@ -137,15 +147,23 @@ def _remedy_decided(kind: str) -> Handler:
         remedy = pending[-1]
         if p.served_at is not None and p.served_at > act.recorded_at:
             raise MalformedAct("a decision is not served before it is recorded")
+        received = remedy.received_on or local_date(remedy.filed_at)
+        if p.served_at is not None and local_date(p.served_at) < received:
+            # The 15 days to sue run from this service (行政诉讼法 Art 45): a day before the application was even
+            # received would close the window before the body decided.
+            raise MalformedAct(f"served on {local_date(p.served_at)}, before the application was received on {received}",
+                               article=rule("litigation.after_reconsideration").article)
         remedy.decided_at, remedy.outcome, remedy.final = act.recorded_at, p.outcome, p.final
         remedy.served_at = p.served_at
         d = s.decision
         assert d is not None
+        if (p.outcome == "changed") != (p.changed_fine_fen is not None):
+            raise MalformedAct("a changed decision states the new fine, and only a changed one")
         if p.outcome in ("revoked", "confirmed_void"):
             d.void = True
         elif p.outcome == "changed":
-            if p.changed_fine_fen is None:
-                raise MalformedAct("a changed decision states the new fine")
+            assert p.changed_fine_fen is not None
+            _no_change_to_detriment(kind, d, p.changed_fine_fen)
             d.changed_fine_fen = p.changed_fine_fen
         elif p.outcome == "remake":
             d.void = True
@@ -153,8 +171,21 @@ def _remedy_decided(kind: str) -> Handler:
             s.decision, s.notice, s.hearing = None, None, None
             s.statement_waived_at = s.hearing_waived_at = None
             s.remade_at = act.recorded_at
+            # A case closed (or archived) on the decision now voided is open again: the agency must decide anew
+            # (复议法 Art 64; 行政诉讼法 Art 70), and the file grows from where it was closed.
+            s.closed_at = s.archived_at = s.closure_ground = None
 
     return handler
+
+
+def _no_change_to_detriment(kind: str, d: Decision, changed_fine_fen: int) -> None:
+    """复议法 Art 63 (不得作出对申请人更为不利的变更决定); 行政诉讼法 Art 77 (判决变更，不得加重原告的义务): the
+    party challenged the decision, so the change it obtains is never a heavier fine than the one in force."""
+    in_force = d.fine_fen if d.changed_fine_fen is None else d.changed_fine_fen
+    if changed_fine_fen > in_force:
+        article = f"{ALL}第七十七条" if kind == "litigation" else None
+        body = "the court" if kind == "litigation" else "the reconsideration body"
+        raise ChangeToDetriment(f"{body} changed the fine to {changed_fine_fen} fen, above the {in_force} fen in force", article=article)
 
 
 def _transfer_reported(s: CaseState, act: ActRecord, p: TransferReported, registry: Registry) -> None:

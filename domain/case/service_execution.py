@@ -6,7 +6,7 @@ import datetime as dt
 
 from domain import procedure as proc
 from domain.acts import ActRecord
-from domain.calendar import local_date
+from domain.calendar import local_date, period
 from domain.case.common import (
     Handler,
     require_certified_or_head,
@@ -36,6 +36,7 @@ from domain.money import late_fee
 from domain.refusals import (
     ActNotAllowedNow,
     AnnouncementServiceNotAllowed,
+    DeferralBeforeDueDate,
     DeferralWithoutApplication,
     EnforcementApplicationLate,
     EnforcementPremature,
@@ -107,7 +108,7 @@ def _served_decision(s: CaseState, act: ActRecord) -> Decision:
 
 
 def _remaining(s: CaseState, d: Decision) -> int:
-    return d.money_due_fen + s.late_fees_fen - s.paid_fen
+    return d.money_due_fen + proc.late_fees_due(s) - s.paid_fen
 
 
 def _payment(s: CaseState, act: ActRecord, p: PaymentRecorded, registry: Registry) -> None:
@@ -116,21 +117,29 @@ def _payment(s: CaseState, act: ActRecord, p: PaymentRecorded, registry: Registr
     if p.amount_fen > _remaining(s, d):
         raise ActNotAllowedNow(f"{p.amount_fen} fen exceeds the {_remaining(s, d)} fen due", article=f"{APL}第六十七条")
     if p.method == "on_the_spot":
-        _check_on_the_spot(d, p)
+        _check_on_the_spot(d, p, when(act))
     s.payments.append(
         Payment(at=act.recorded_at, amount_fen=p.amount_fen, method=p.method, receipt_ref=p.receipt_ref, version=act.version)
     )
 
 
-def _check_on_the_spot(d: Decision, p: PaymentRecorded) -> None:
-    """Art 68: after an on-the-spot decision, a fine ≤ 100 yuan or one hard to collect later; Art 69: in a remote
-    area on the party's request (any procedure). Nothing else is collected on the spot."""
+def _check_on_the_spot(d: Decision, p: PaymentRecorded, today: dt.date) -> None:
+    """Art 68: at the scene of an on-the-spot decision, a fine ≤ 100 yuan or one hard to collect later; Art 69: in a
+    remote area on the party's request (any procedure). Nothing else is collected on the spot."""
     if p.remote_area:
         return
     if d.kind != "simple":
         raise OnTheSpotCollectionNotAllowed(
             "a general-procedure fine is paid to the bank, or collected on the spot only in a remote area on request",
             article=f"{APL}第六十八条、第六十九条",
+        )
+    decided = local_date(d.decided_at)
+    if today != decided:
+        # 当场收缴 is the collection at the scene of the decision (Art 68); officers collecting cash from the party
+        # on a later day collect it themselves, which Art 67 forbids (罚缴分离): the party pays at the bank.
+        raise OnTheSpotCollectionNotAllowed(
+            f"the on-the-spot decision was made on {decided}; cash is not collected on {today} — the party pays at the bank",
+            article=f"{APL}第六十七条、第六十八条",
         )
     if d.fine_fen > rule("payment.on_the_spot_max").value and not p.hard_to_collect:
         raise OnTheSpotCollectionNotAllowed(f"fine {d.fine_fen} fen, and later collection is not hard")
@@ -157,6 +166,12 @@ def _deferred(s: CaseState, act: ActRecord, p: PaymentDeferred, registry: Regist
     last = p.until if p.kind == "deferral" else max((i.due for i in p.instalments), default=None)
     if last is not None and last <= when(act):
         raise MalformedAct(f"a deferral or instalment plan runs past the day it is approved, not to {last}")
+    assert d.served_at is not None
+    statutory = period(d.served_at, "payment.window")
+    if last is not None and last <= statutory.date:
+        # Art 66 postpones: a plan ending within the 15 days of Art 67 would bring the due date — and the late fee
+        # and the reminder after it — forward.
+        raise DeferralBeforeDueDate(f"the plan ends on {last}; the party may pay until {statutory.date} anyway{statutory.note()}")
     if p.kind == "instalments" and sum(i.amount_fen for i in p.instalments) != _remaining(s, d):
         raise MalformedAct("instalments add up to the amount due")
     s.deferral = Deferral(
@@ -170,7 +185,11 @@ def _late_fee(s: CaseState, act: ActRecord, p: LateFeeAssessed, registry: Regist
     due = proc.payment_due(s)
     if due is None or p.as_of > when(act):
         raise ActNotAllowedNow("a late fee is assessed on a past day after the due date", article=f"{APL}第七十二条")
-    excluded = [(r.filed_at, r.decided_at or act.recorded_at) for r in s.remedies]
+    # Art 73: no late fee during a reconsideration or lawsuit — from the day the body or court received it (an
+    # application recorded here later names that day, ``lodged_on``), not only from when the agency recorded it.
+    excluded: list[tuple[dt.date | dt.datetime, dt.date | dt.datetime]] = [
+        (r.received_on or r.filed_at, r.decided_at or act.recorded_at) for r in s.remedies
+    ]
     fine = d.fine_fen if d.changed_fine_fen is None else d.changed_fine_fen
     # Art 72 (到期不缴纳罚款的，每日按罚款数额的百分之三加处罚款): the fee runs on the fine while it is unpaid, so it
     # stops on the day the payments first covered the fine (taken to the fine first: confiscated gains still
@@ -226,11 +245,13 @@ def _court_applied(s: CaseState, act: ActRecord, p: CourtEnforcementApplied, reg
             else f"not before {earliest.date} and with no remedy pending{earliest.note()}"
         )
     remedies_end = proc.remedy_periods_end(s)
+    start = proc.enforcement_window_start(s)
     last = proc.enforcement_window_end(s)
-    assert remedies_end is not None and last is not None
+    assert remedies_end is not None and start is not None and last is not None
     if when(act) > last.date:
+        deferred = f", the approved deferral on {start.date} (Art 72(2))" if start.date != remedies_end.date else ""
         raise EnforcementApplicationLate(
-            f"the remedy periods that ran expired on {remedies_end.date}; "
+            f"the remedy periods that ran expired on {remedies_end.date}{deferred}; "
             f"the application was due by {last.date}{last.note()}"
         )
     proc.rely_on(s, earliest)

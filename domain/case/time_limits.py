@@ -9,6 +9,7 @@ from domain import procedure as proc
 from domain.acts import ActRecord
 from domain.case.common import (
     Handler,
+    approved_measure,
     check_time_limit,
     discussion_signed,
     held_measure,
@@ -46,7 +47,7 @@ def _pause_started(s: CaseState, act: ActRecord, p: PauseStarted, registry: Regi
         require_filed(s, act)
         require_certified_or_head(registry, s, act.actor, act.recorded_at)
     if p.measure is not None:
-        held_measure(s, p.measure)
+        approved_measure(s, p.measure, act.recorded_at)
         if p.kind not in MEASURE_PAUSE_KINDS:
             raise CoercionPauseNotExcluded(f"a {p.kind} period does not extend a seizure")
         if p.fixed_days is None or p.notice_sha256 is None:
