@@ -332,18 +332,23 @@ def _referral_stage(s: CaseState) -> ReferralStage:
     return "referred"
 
 
-def referrals(store: Store, now: dt.datetime, *, open_only: bool = False, agency: str | None = None) -> list[ReferralLoop]:
-    """Every referred lead: referred → filed (reported back) → declined, decided, terminated or transferred → the
-    final result sent back (抄告), which alone closes the loop; open ones with their age."""
-    sql, params = f"SELECT state FROM {CASES} WHERE referred_by IS NOT NULL", []
+def _states_where(store: Store, condition: str, agency: str | None) -> list[CaseState]:
+    """The states of the cases meeting ``condition`` (SQL on the view's columns), of ``agency`` (the case's own or
+    the one it acts in the name of) if given, oldest case first."""
+    sql, params = f"SELECT state FROM {CASES} WHERE {condition}", []
     if agency is not None:
         sql += " AND (agency = ? OR in_name_of = ?)"
         params += [agency, agency]
     with store.db.read() as cur:
         rows = cur.execute(sql + " ORDER BY opened_at, case_id", params).fetchall()
+    return [decode_state(raw) for (raw,) in rows]
+
+
+def referrals(store: Store, now: dt.datetime, *, open_only: bool = False, agency: str | None = None) -> list[ReferralLoop]:
+    """Every referred lead: referred → filed (reported back) → declined, decided, terminated or transferred → the
+    final result sent back (抄告), which alone closes the loop; open ones with their age."""
     out = []
-    for (raw,) in rows:
-        s = decode_state(raw)
+    for s in _states_where(store, "referred_by IS NOT NULL", agency):
         lead = s.lead
         assert lead is not None and lead.referred_by is not None
         sent = s.referral_final_at
@@ -380,15 +385,8 @@ class NonconformingAct:
 def nonconforming(store: Store, *, agency: str | None = None) -> list[NonconformingAct]:
     """Every recorded act today's rules refuse, by case (oldest case first) and version; ``agency`` filters by the
     case's agency or the agency it acts in the name of."""
-    sql, params = f"SELECT state FROM {CASES} WHERE nonconforming > 0", []
-    if agency is not None:
-        sql += " AND (agency = ? OR in_name_of = ?)"
-        params += [agency, agency]
-    with store.db.read() as cur:
-        rows = cur.execute(sql + " ORDER BY opened_at, case_id", params).fetchall()
     out = []
-    for (raw,) in rows:
-        s = decode_state(raw)
+    for s in _states_where(store, "nonconforming > 0", agency):
         for n in s.nonconforming:
             zh, en = title_of(n.act_type)
             out.append(NonconformingAct(s.case_id, s.in_name_of or s.agency, s.status, n.version, n.act_type, zh, en,
