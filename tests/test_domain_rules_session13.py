@@ -555,3 +555,19 @@ def test_late_fees_above_a_fine_lowered_on_reconsideration_are_not_owed() -> Non
            r.ActNotAllowedNow, "act-not-allowed-now", f"{APL}第六十七条")
     state = case.act("payment.recorded", OFFICER_2, payment(1_000_000, receipt_ref="3601-2026-0004"), at=START + 121 * D)
     assert performed(state)
+
+
+# -- APL Art 60: the decision ends the time limit; nothing of it is left to pause -----------------------------------
+def test_a_pause_of_the_decision_time_limit_after_the_decision_is_refused() -> None:
+    case = standard_world().case()
+    case.play(organisation_case(START, until="decided"), START)  # decided on day 26
+    article = rule("decision.time_limit").article
+    for kind in ("testing", "suspension", "announcement"):
+        refuse(case, "pause.started", HEAD, pause(kind), START + 27 * D, r.ActNotAllowedNow, "act-not-allowed-now", article)
+
+
+def test_a_pause_of_the_decision_time_limit_before_the_decision_is_accepted() -> None:
+    case = standard_world().case()
+    case.play(organisation_case(START, until="notified"), START)
+    state = case.act("pause.started", HEAD, pause("testing"), at=START + 9 * D)
+    assert state.pauses[-1].kind == "testing" and state.pauses[-1].ended_at is None

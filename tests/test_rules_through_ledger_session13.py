@@ -23,6 +23,7 @@ at the same point is accepted.
 13. An instalment plan ending within the 15 days to pay (APL Arts 66–67).
 14. A second lawsuit over the decision after the final judgment (行诉法解释 Art 106).
 15. Paying late fees above a fine lowered on reconsideration (APL Art 72); the fine and the capped fees close it.
+16. A pause of the decision time limit recorded after the decision (APL Art 60).
 """
 
 from __future__ import annotations
@@ -292,3 +293,15 @@ def test_late_fees_above_a_fine_lowered_on_reconsideration_are_refused_on_append
     _refused_here(fx, keys, case, sc.Step("payment.recorded", sc.OFFICER_2, paid, _at(fx, 121)), "act-not-allowed-now", f"{APL}第六十七条")
     _next(fx, keys, case, sc.Step("payment.recorded", sc.OFFICER_2, {**paid, "amount_fen": 1_000_000}, _at(fx, 121)))
     _next(fx, keys, case, sc.Step("case.closed", sc.OFFICER_1, {"summary": "复议变更，罚款及加处罚款已缴清"}, _at(fx, 122)))
+
+
+def test_a_pause_after_the_decision_is_refused_on_append_and_one_before_it_accepted(world: World) -> None:
+    fx, keys = world
+    case = str(uuid.uuid4())
+    _play(fx, keys, case, sc.organisation_case(START, until="decided"))  # decided on day 26
+    paused = {"kind": "testing", "reason": "送检", "measure": None, "fixed_days": None, "notice_sha256": None}
+    _refused_here(fx, keys, case, sc.Step("pause.started", sc.HEAD, paused, _at(fx, 27)), "act-not-allowed-now",
+                  rule("decision.time_limit").article)
+    other = str(uuid.uuid4())
+    _play(fx, keys, other, sc.organisation_case(START, until="notified"))
+    _next(fx, keys, other, sc.Step("pause.started", sc.HEAD, paused, _at(fx, 27)))

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from domain import procedure as proc
 from domain.acts import ActRecord
+from domain.calendar import local_date
 from domain.case.common import (
     Handler,
     approved_measure,
@@ -46,6 +47,12 @@ def _pause_started(s: CaseState, act: ActRecord, p: PauseStarted, registry: Regi
     else:
         require_filed(s, act)
         require_certified_or_head(registry, s, act.actor, act.recorded_at)
+    d = s.decision
+    if p.measure is None and d is not None and not d.void:
+        # The decision ends the time limit it is made within (APL Art 60): no testing, suspension or hearing time is
+        # left out of a limit already met, and a pause recorded after it would only stretch the clocks on paper.
+        raise ActNotAllowedNow(f"the decision of {local_date(d.decided_at)} ended the time limit; nothing is left to pause",
+                               article=rule("decision.time_limit").article)
     if p.measure is not None:
         approved_measure(s, p.measure, act.recorded_at)
         if p.kind not in MEASURE_PAUSE_KINDS:
