@@ -881,3 +881,15 @@ class DeferralBeforeDueDate(DomainError):
     title = "暂缓或者分期缴纳罚款的期限不得早于法定缴纳期限届满之日"
     title_en = "A deferral or instalment plan ends after the statutory 15 days to pay, not before"
     article = f"{APL}第六十六条、第六十七条"
+
+
+class PauseStillOpen(DomainError):
+    """MS rules Art 64 (APL Art 60): testing, inspection, quarantine or appraisal time and a suspended investigation
+    are left out of the 90 days only for as long as they ran. Deciding while such a pause is still open would leave
+    out every day since it began — an open test would stretch the limit without end — so the pause is ended first,
+    on the day the report came back or the investigation resumed."""
+
+    code = "pause-still-open"
+    title = "检测、检验、检疫、鉴定或者中止调查的期间尚未结束，不得作出处理决定"
+    title_en = "A testing or suspension period of the time limit is still open: end it before deciding"
+    article = f"{MS_RULES}第六十四条"

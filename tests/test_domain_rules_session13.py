@@ -42,7 +42,7 @@ from typing import Any
 from domain import refusals as r
 from domain.calendar import local_date, period_end, shift_months
 from domain.errors import MalformedAct
-from domain.law import ACL, ALL, APL, ARL, SPC_ALL_INTERPRETATION, rule
+from domain.law import ACL, ALL, APL, ARL, MS_RULES, SPC_ALL_INTERPRETATION, rule
 from domain.procedure import (
     decision_time_limit,
     enforcement_window_end,
@@ -406,7 +406,8 @@ def test_a_remade_procedure_counts_only_the_pauses_begun_after_the_order() -> No
     case = standard_world().case()
     steps = organisation_case(START, until="investigating")
     case.play(steps, START)
-    case.act("pause.started", OFFICER_1, pause("testing", reason="送检"), at=START + 5 * D)  # never ended
+    case.act("pause.started", OFFICER_1, pause("testing", reason="送检"), at=START + 5 * D)
+    case.act("pause.ended", OFFICER_1, {"kind": "testing", "measure": None}, at=START + 7 * D)  # before deciding
     case.play(organisation_case(START, until="under_reconsideration")[len(steps):], START)
     state = case.act("reconsideration.decided", OFFICER_2, _changed(None, outcome="remake"), at=START + 60 * D)
     limit = decision_time_limit(state, START + 200 * D)
@@ -571,3 +572,40 @@ def test_a_pause_of_the_decision_time_limit_before_the_decision_is_accepted() ->
     case.play(organisation_case(START, until="notified"), START)
     state = case.act("pause.started", HEAD, pause("testing"), at=START + 9 * D)
     assert state.pauses[-1].kind == "testing" and state.pauses[-1].ended_at is None
+
+
+# -- MS rules Art 64: a testing or suspension pause still open is ended before the decision ------------------------
+def _decision_step_after(kind: str, until: str = "decided") -> tuple[CaseFile, Any]:
+    """The company's case notified on day 8, a ``kind`` pause of the time limit begun on day 9, and the decision step
+    of the story (day 26) not yet played."""
+    case = standard_world().case()
+    notified = organisation_case(START, until="notified")
+    case.play(notified, START)
+    case.act("pause.started", HEAD, pause(kind), at=START + 9 * D)
+    (decision,) = [s for s in organisation_case(START, until=until)[len(notified):] if s.type == "decision.made"]
+    return case, decision
+
+
+def test_a_decision_while_a_testing_or_suspension_pause_is_open_is_refused() -> None:
+    for kind in ("testing", "suspension"):
+        case, step = _decision_step_after(kind)
+        err = refuse(case, step.type, step.actor, step.payload, START + step.offset, r.PauseStillOpen, "pause-still-open",
+                     f"{MS_RULES}第六十四条")
+        assert f"the {kind} pause begun on {local_date(START + 9 * D)} is still open" in err.detail
+
+
+def test_a_decision_after_the_pause_was_ended_is_accepted_with_its_days_left_out() -> None:
+    case, step = _decision_step_after("testing")
+    case.act("pause.ended", OFFICER_1, {"kind": "testing", "measure": None}, at=START + 12 * D)
+    state = case.act(step.type, step.actor, step.payload, at=START + step.offset)
+    assert state.decision is not None and state.pauses[-1].ended_at == START + 12 * D
+
+
+def test_a_no_penalty_decision_while_a_testing_pause_is_open_is_refused() -> None:
+    case = standard_world().case()
+    case.play(organisation_case(START, until="investigating"), START)
+    case.act("pause.started", OFFICER_1, pause("testing"), at=START + 5 * D)
+    decided = {"ground": "no_fault", "reason": "当事人有证据足以证明没有主观过错", "education_sha256": sha("教育记录"), "deciding_agency": BUREAU}
+    refuse(case, "no_penalty.decided", HEAD, decided, START + 20 * D, r.PauseStillOpen, "pause-still-open", f"{MS_RULES}第六十四条")
+    case.act("pause.ended", OFFICER_1, {"kind": "testing", "measure": None}, at=START + 20 * D)
+    assert case.act("no_penalty.decided", HEAD, decided, at=START + 20 * D).decision is not None

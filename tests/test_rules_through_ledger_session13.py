@@ -24,6 +24,7 @@ at the same point is accepted.
 14. A second lawsuit over the decision after the final judgment (行诉法解释 Art 106).
 15. Paying late fees above a fine lowered on reconsideration (APL Art 72); the fine and the capped fees close it.
 16. A pause of the decision time limit recorded after the decision (APL Art 60).
+17. A decision while a testing pause of the time limit is still open (MS rules Art 64); accepted once it ended.
 """
 
 from __future__ import annotations
@@ -36,7 +37,7 @@ import pytest
 
 from domain.calendar import local_date, period_end
 from domain.case_state import Remedy
-from domain.law import ACL, APL, ARL, SPC_ALL_INTERPRETATION, rule
+from domain.law import ACL, APL, ARL, MS_RULES, SPC_ALL_INTERPRETATION, rule
 from domain.procedure import reconsideration_body_last_day
 from domain.refusals import EnforcementApplicationLate
 from ledger.court.keys import SigningKey
@@ -305,3 +306,18 @@ def test_a_pause_after_the_decision_is_refused_on_append_and_one_before_it_accep
     other = str(uuid.uuid4())
     _play(fx, keys, other, sc.organisation_case(START, until="notified"))
     _next(fx, keys, other, sc.Step("pause.started", sc.HEAD, paused, _at(fx, 27)))
+
+
+def test_a_decision_while_a_testing_pause_is_open_is_refused_on_append_and_accepted_once_it_ended(world: World) -> None:
+    fx, keys = world
+    case = str(uuid.uuid4())
+    notified = sc.organisation_case(START, until="notified")
+    _play(fx, keys, case, notified)
+    paused = {"kind": "testing", "reason": "抽样送检", "measure": None, "fixed_days": None, "notice_sha256": None}
+    _next(fx, keys, case, sc.Step("pause.started", sc.HEAD, paused, _at(fx, 9)))
+    (decision,) = [s for s in sc.organisation_case(START, until="decided")[len(notified):] if s.type == "decision.made"]
+    day = decision.offset / dt.timedelta(days=1)
+    _refused_here(fx, keys, case, sc.Step(decision.type, decision.actor, decision.payload, _at(fx, day)), "pause-still-open",
+                  f"{MS_RULES}第六十四条")
+    _next(fx, keys, case, sc.Step("pause.ended", sc.OFFICER_1, {"kind": "testing", "measure": None}, _at(fx, 12)))
+    _next(fx, keys, case, sc.Step(decision.type, decision.actor, decision.payload, _at(fx, day)))

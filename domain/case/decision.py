@@ -74,6 +74,7 @@ from domain.refusals import (
     MinorPenaltyNotMitigated,
     NoFaultNotPenalised,
     NoPenaltyGroundUnfounded,
+    PauseStillOpen,
     PenaltyNotInBasis,
     PenaltyTimeBarred,
     PenaltyWithoutEvidence,
@@ -263,6 +264,7 @@ def _decided(s: CaseState, act: ActRecord, p: DecisionMade, registry: Registry) 
                 raise HearingRequestWindowOpen(f"the party may request a hearing until {hw.date}{hw.note()}")
             if hw is not None:
                 proc.rely_on(s, hw)
+    require_no_open_pause(s)
     check_time_limit(s, act)
     _check_limitation(s, terms, p.violation_ended, p.life_health_finance_harm)
     _check_no_penalty_grounds(p.minor, p.corrected, p.harm, p.no_fault_proven)
@@ -324,6 +326,7 @@ def _no_penalty(s: CaseState, act: ActRecord, p: NoPenaltyDecided, registry: Reg
     decision_ready(s, act, registry)
     deciding_agency = require_deciding_agency(s, case_holding(registry, s, act), p.deciding_agency)
     _check_minor_age_ground(s, p.ground, when(act))
+    require_no_open_pause(s)
     check_time_limit(s, act)
     s.decision = Decision(
         version=act.version, kind="no_penalty", decided_at=act.recorded_at, by=act.actor, ground=p.ground,
@@ -420,3 +423,16 @@ HANDLERS: dict[str, Handler] = {
     "simple.decided": _simple,
     "simple.reported": _simple_reported,
 }
+
+
+UNBOUNDED_PAUSES = frozenset({"testing", "suspension"})  # a hearing or announcement pause ends with its event
+
+
+def require_no_open_pause(s: CaseState) -> None:
+    """A decision ends the time limit: a testing or suspension pause of it still open is ended first (its last day
+    is a fact the file records — the report's return, the investigation's resumption), or it would leave out every
+    day until the decision (MS rules Art 64). One begun before an order to remake belonged to the voided procedure."""
+    running = [p for p in proc.open_pauses(s) if p.kind in UNBOUNDED_PAUSES and (s.remade_at is None or p.started_at >= s.remade_at)]
+    if running:
+        p = running[0]
+        raise PauseStillOpen(f"the {p.kind} pause begun on {local_date(p.started_at)} is still open; record its end first")
