@@ -85,6 +85,7 @@ _TABLE: tuple[Rule, ...] = (
     Rule("litigation.window", 6, "months", f"{ALL}第四十六条", "law", "lawsuit within 6 months"),
     Rule("litigation.window_untold", 1, "years", SPC_ALL_INTERPRETATION + "第六十四条", "law", "at most 1 year from knowing the act when the decision did not state the lawsuit period"),
     Rule("litigation.after_reconsideration", 15, "calendar_days", f"{ALL}第四十五条", "law", "lawsuit within 15 days after a reconsideration decision"),
+    Rule("litigation.appeal_window", 15, "calendar_days", f"{ALL}第八十五条", "law", "appeal within 15 days of the first-instance judgment's service"),
     # Transfer
     Rule("transfer.head_decides", 3, "calendar_days", f"{SC310}第五条", "law", "the head decides on transfer within 3 days"),
     Rule("transfer.hand_over", 24, "hours", f"{SC310}第五条", "law", "the file is transferred within 24 hours of approval"),

@@ -308,8 +308,8 @@ def remedy_periods_end(state: CaseState) -> Deadline | None:
     No remedy used: the later of the reconsideration window (60 days) and — except for an on-the-spot decision,
     which goes to reconsideration first — the 6-month lawsuit window, both from service. After a final
     reconsideration decision and no lawsuit: the 15-day lawsuit window from its service (after a withdrawn one: the
-    6-month window from the decision's service, 行诉法解释 Art 58). After a final judgment:
-    its date. Provisional when a day it rests on lies past the calendar's last year.
+    6-month window from the decision's service, 行诉法解释 Art 58). After a final judgment: its date; after a
+    first-instance judgment (``final`` false) not appealed: the end of the 15 days to appeal (行诉法 Art 85). Provisional when a day it rests on lies past the calendar's last year.
     """
     decision = state.decision
     if decision is None or decision.served_at is None:
@@ -317,8 +317,11 @@ def remedy_periods_end(state: CaseState) -> Deadline | None:
     suits = [r for r in current_remedies(state) if r.kind == "litigation"]
     if suits:
         last_suit = suits[-1]
-        if last_suit.decided_at is None or not last_suit.final:
+        if last_suit.decided_at is None:
             return None
+        if not last_suit.final:
+            # A first-instance judgment not appealed takes effect when the 15 days to appeal run out (行诉法 Art 85).
+            return appeal_window(last_suit)
         return Deadline(local_date(last_suit.decided_at), False, "litigation.window")
     if any(r.kind == "reconsideration" for r in current_remedies(state)):
         return litigation_window(state)
@@ -360,6 +363,13 @@ def reconsideration_last_day(served_at: dt.datetime, told_of_right: bool = True)
 def litigation_after_reconsideration_end(reconsideration_served_at: dt.datetime) -> Deadline:
     """行诉法 Art 45: a lawsuit within 15 days of receiving the reconsideration decision."""
     return period(reconsideration_served_at, "litigation.after_reconsideration")
+
+
+def appeal_window(judgment: Remedy) -> Deadline:
+    """行诉法 Art 85: an appeal against a first-instance judgment within 15 days of its service (of its date when
+    the service is not recorded)."""
+    assert judgment.decided_at is not None
+    return period(judgment.served_at or judgment.decided_at, "litigation.appeal_window")
 
 
 def cash_hand_in_due(collected_at: dt.datetime) -> Deadline:

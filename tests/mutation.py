@@ -103,6 +103,8 @@ MUTATION_MAP: dict[str, list[str]] = {
     "reconsideration.window_untold": [L + "test_reconsideration_window_untold_is_one_year"],
     "litigation.window": [L + "test_litigation_window_is_6_months"],
     "litigation.after_reconsideration": [L + "test_litigation_after_reconsideration_is_15_days"],
+    "litigation.appeal_window": [L + "test_an_appeal_is_due_15_days_after_the_first_instance_judgment",
+                                 "tests/test_domain_rules_session13.py::test_an_appeal_after_the_15_days_is_refused_and_one_on_the_15th_day_accepted"],
     "transfer.head_decides": [L + "test_the_head_decides_on_a_transfer_within_3_days"],
     "transfer.hand_over": [L + "test_the_file_is_handed_over_within_24_hours"],
     "simple.fine_citizen_max": [R + "test_simple_procedure_above_its_limit_is_refused_and_at_it_accepted"],

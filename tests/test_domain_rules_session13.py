@@ -43,14 +43,17 @@ from domain import refusals as r
 from domain.calendar import local_date, period_end, shift_months
 from domain.errors import MalformedAct
 from domain.law import ACL, ALL, APL, ARL, MS_RULES, SPC_ALL_INTERPRETATION, rule
+from domain.money import late_fee
 from domain.procedure import (
     decision_time_limit,
     enforcement_window_end,
     late_fees_due,
     litigation_window,
+    payment_due,
     performed,
     reconsideration_body_last_day,
     reconsideration_window,
+    remedy_periods_end,
 )
 from tests.builders import CaseFile, beijing, pause, payment, sha, standard_world, ts
 from tests.test_domain_rules import START, D, H, filing, lead, refuse
@@ -609,3 +612,38 @@ def test_a_no_penalty_decision_while_a_testing_pause_is_open_is_refused() -> Non
     refuse(case, "no_penalty.decided", HEAD, decided, START + 20 * D, r.PauseStillOpen, "pause-still-open", f"{MS_RULES}第六十四条")
     case.act("pause.ended", OFFICER_1, {"kind": "testing", "measure": None}, at=START + 20 * D)
     assert case.act("no_penalty.decided", HEAD, decided, at=START + 20 * D).decision is not None
+
+
+# -- 行诉法 Art 85: an appeal within 15 days of the first-instance judgment; after them the judgment is in force -----
+APPEAL = {**SUIT, "body": "南昌铁路运输中级法院"}
+
+
+def test_an_appeal_after_the_15_days_is_refused_and_one_on_the_15th_day_accepted() -> None:
+    last = period_end(local_date(START + 100 * D), 15, "calendar_days").date
+    late = dt.datetime.combine(last + dt.timedelta(days=1), dt.time(2), tzinfo=dt.UTC)
+    err = refuse(_judged(final=False), "litigation.filed", OFFICER_2, APPEAL, late, r.LitigationWindowClosed,
+                 "litigation-window-closed", f"{ALL}第八十五条")
+    assert str(last) in err.detail
+    state = _judged(final=False).act("litigation.filed", OFFICER_2, APPEAL, at=dt.datetime.combine(last, dt.time(2), tzinfo=dt.UTC))
+    assert [x.kind for x in state.remedies] == ["litigation", "litigation"]
+
+
+def test_an_unappealed_first_instance_judgment_ends_the_remedy_periods_when_the_15_days_run_out() -> None:
+    state = _judged(final=False).state
+    assert state is not None
+    end = remedy_periods_end(state)
+    assert end is not None and end.date == period_end(local_date(START + 100 * D), 15, "calendar_days").date
+
+
+def test_no_late_fee_runs_in_the_15_days_to_appeal_a_first_instance_judgment() -> None:
+    case = _judged(final=False)  # due 15 days after service on day 26; sued day 40, judged day 100
+    assert case.state is not None
+    due = payment_due(case.state)
+    assert due is not None
+    as_of = START + 130 * D
+    appeal_ends = period_end(local_date(START + 100 * D), 15, "calendar_days").date
+    cap = late_fee(1_500_000, due.date, local_date(as_of), [(START + 40 * D, appeal_ends)])
+    assert cap < late_fee(1_500_000, due.date, local_date(as_of), [(START + 40 * D, START + 100 * D)])  # the 15 days count
+    fee = {"amount_fen": cap + 1, "as_of": local_date(as_of).isoformat()}
+    refuse(case, "late_fee.assessed", OFFICER_1, fee, as_of, r.LateFeeExcessive, "late-fee-excessive", f"{APL}第七十二条")
+    assert case.act("late_fee.assessed", OFFICER_1, {**fee, "amount_fen": cap}, at=as_of).late_fees_fen == cap

@@ -15,6 +15,7 @@ import pytest
 from domain import procedure as proc
 from domain import refusals as r
 from domain.calendar import local_date
+from domain.case_state import Remedy
 from domain.deadlines import deadlines
 from domain.disclosure import disclosure_due, publicity_window, withdrawal_due
 from domain.errors import MalformedAct
@@ -220,6 +221,12 @@ def test_litigation_window_is_6_months() -> None:
 
 def test_litigation_after_reconsideration_is_15_days() -> None:
     assert proc.litigation_after_reconsideration_end(beijing(2026, 6, 2)).date == dt.date(2026, 6, 17)
+
+
+def test_an_appeal_is_due_15_days_after_the_first_instance_judgment() -> None:
+    judgment = Remedy(kind="litigation", filed_at=beijing(2026, 3, 2), body="法院", decided_at=beijing(2026, 6, 2), final=False,
+                      served_at=beijing(2026, 6, 8))
+    assert proc.appeal_window(judgment).date == dt.date(2026, 6, 23)  # from service, not from the judgment's date
 
 
 def test_the_head_decides_on_a_transfer_within_3_days() -> None:

@@ -25,6 +25,7 @@ at the same point is accepted.
 15. Paying late fees above a fine lowered on reconsideration (APL Art 72); the fine and the capped fees close it.
 16. A pause of the decision time limit recorded after the decision (APL Art 60).
 17. A decision while a testing pause of the time limit is still open (MS rules Art 64); accepted once it ended.
+18. An appeal filed after the 15 days from the first-instance judgment (行政诉讼法 Art 85); one within them accepted.
 """
 
 from __future__ import annotations
@@ -321,3 +322,18 @@ def test_a_decision_while_a_testing_pause_is_open_is_refused_on_append_and_accep
                   f"{MS_RULES}第六十四条")
     _next(fx, keys, case, sc.Step("pause.ended", sc.OFFICER_1, {"kind": "testing", "measure": None}, _at(fx, 12)))
     _next(fx, keys, case, sc.Step(decision.type, decision.actor, decision.payload, _at(fx, day)))
+
+
+def test_an_appeal_after_the_15_days_is_refused_on_append_and_one_within_them_accepted(world: World) -> None:
+    fx, keys = world
+    case = str(uuid.uuid4())
+    _play(fx, keys, case, sc.organisation_case(START, until="served"))  # served day 26
+    suit = {"body": "南昌铁路运输法院", "posted_on": None, "envelope_sha256": None}
+    _next(fx, keys, case, sc.Step("litigation.filed", sc.OFFICER_2, suit, _at(fx, 40)))
+    judged = {"outcome": "upheld", "changed_fine_fen": None, "final": False, "served_at": None}
+    _next(fx, keys, case, sc.Step("litigation.decided", sc.OFFICER_2, judged, _at(fx, 100)))
+    last = (period_end(local_date(START + dt.timedelta(days=100)), 15, "calendar_days").date - local_date(START)).days
+    appeal = {**suit, "body": "南昌铁路运输中级法院"}
+    _refused_here(fx, keys, case, sc.Step("litigation.filed", sc.OFFICER_2, appeal, _at(fx, last + 1)), "litigation-window-closed",
+                  rule("litigation.appeal_window").article)
+    _next(fx, keys, case, sc.Step("litigation.filed", sc.OFFICER_2, appeal, _at(fx, last)))

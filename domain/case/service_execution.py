@@ -187,8 +187,13 @@ def _late_fee(s: CaseState, act: ActRecord, p: LateFeeAssessed, registry: Regist
         raise ActNotAllowedNow("a late fee is assessed on a past day after the due date", article=f"{APL}第七十二条")
     # Art 73: no late fee during a reconsideration or lawsuit — from the day the body or court received it (an
     # application recorded here later names that day, ``lodged_on``), not only from when the agency recorded it.
+    # A first-instance judgment not yet in force (``final`` false) leaves the lawsuit running until the 15 days to
+    # appeal end (行诉法 Art 85), the appeal's own entry taking over if one is filed.
     excluded: list[tuple[dt.date | dt.datetime, dt.date | dt.datetime]] = [
-        (r.received_on or r.filed_at, r.decided_at or act.recorded_at) for r in s.remedies
+        (r.received_on or r.filed_at,
+         proc.appeal_window(r).date if r.kind == "litigation" and r.decided_at is not None and not r.final
+         else r.decided_at or act.recorded_at)
+        for r in s.remedies
     ]
     fine = d.fine_fen if d.changed_fine_fen is None else d.changed_fine_fen
     # Art 72 (到期不缴纳罚款的，每日按罚款数额的百分之三加处罚款): the fee runs on the fine while it is unpaid, so it
