@@ -46,6 +46,7 @@ TITLES: dict[str, tuple[str, str]] = {
     "litigation.window": ("提起行政诉讼期限", "lawsuit window"),
     "litigation.window_untold": ("未告知起诉期限时的起诉期限", "lawsuit window (period not stated)"),
     "litigation.after_reconsideration": ("复议决定送达后提起行政诉讼期限", "lawsuit window after the reconsideration decision"),
+    "litigation.appeal_window": ("不服第一审判决提起上诉期限", "appeal window after the first-instance judgment"),
     "payment.cash_hand_in": ("当场收缴的罚款交至行政机关", "hand the cash collected on the spot in to the agency"),
     "transfer.head_decides": ("负责人决定是否移送", "the head decides on the transfer"),
     "transfer.hand_over": ("移送案卷", "hand the file over"),
@@ -60,7 +61,7 @@ TITLES: dict[str, tuple[str, str]] = {
 #: The party's windows: listed while open, dropped (not overdue) once closed.
 PARTY_WINDOWS = frozenset(
     {"notice.statement_window", "hearing.request_window", "reconsideration.window", "reconsideration.window_untold",
-     "litigation.window", "litigation.window_untold", "litigation.after_reconsideration"}
+     "litigation.window", "litigation.window_untold", "litigation.after_reconsideration", "litigation.appeal_window"}
 )
 
 
@@ -167,6 +168,9 @@ def deadlines(state: CaseState, registry: Registry, now: dt.datetime | None = No
             suit = proc.litigation_window(state) if d.kind != "no_penalty" else None
             if suit is not None and suit.rule_key is not None:
                 out.append(_clock(suit.rule_key, suit.date, suit.provisional, f"v{d.version}"))
+            suits = [r for r in proc.current_remedies(state) if r.kind == "litigation"]
+            if suits and suits[-1].decided_at is not None and not suits[-1].final:
+                out.append(_of("litigation.appeal_window", proc.appeal_window(suits[-1]), f"v{d.version}"))
         for pay in state.payments:
             if pay.method == "on_the_spot" and pay.handed_in_at is None:
                 out.append(_from(pay.at, "payment.cash_hand_in", f"v{pay.version}"))

@@ -647,3 +647,17 @@ def test_no_late_fee_runs_in_the_15_days_to_appeal_a_first_instance_judgment() -
     fee = {"amount_fen": cap + 1, "as_of": local_date(as_of).isoformat()}
     refuse(case, "late_fee.assessed", OFFICER_1, fee, as_of, r.LateFeeExcessive, "late-fee-excessive", f"{APL}第七十二条")
     assert case.act("late_fee.assessed", OFFICER_1, {**fee, "amount_fen": cap}, at=as_of).late_fees_fen == cap
+
+
+def test_the_appeal_window_is_a_clock_while_open_and_leaves_the_list_when_it_closes() -> None:
+    from domain.deadlines import deadlines
+
+    case = _judged(final=False)
+    assert case.state is not None
+    last = period_end(local_date(START + 100 * D), 15, "calendar_days").date
+    open_ = [c for c in deadlines(case.state, case.world.registry, START + 101 * D) if c.rule == "litigation.appeal_window"]
+    assert [c.due for c in open_] == [last]
+    after = dt.datetime.combine(last + dt.timedelta(days=1), dt.time(4), tzinfo=dt.UTC)
+    assert not [c for c in deadlines(case.state, case.world.registry, after) if c.rule == "litigation.appeal_window"]
+    final = _judged(final=True).state
+    assert final is not None and not [c for c in deadlines(final, case.world.registry, START + 101 * D) if c.rule == "litigation.appeal_window"]
