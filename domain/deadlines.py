@@ -168,9 +168,9 @@ def deadlines(state: CaseState, registry: Registry, now: dt.datetime | None = No
             suit = proc.litigation_window(state) if d.kind != "no_penalty" else None
             if suit is not None and suit.rule_key is not None:
                 out.append(_clock(suit.rule_key, suit.date, suit.provisional, f"v{d.version}"))
-            suits = [r for r in proc.current_remedies(state) if r.kind == "litigation"]
-            if suits and suits[-1].decided_at is not None and not suits[-1].final:
-                out.append(_of("litigation.appeal_window", proc.appeal_window(suits[-1]), f"v{d.version}"))
+            appealable = proc.appealable_judgment(state)
+            if appealable is not None:
+                out.append(_of("litigation.appeal_window", proc.appeal_window(appealable), f"v{d.version}"))
         for pay in state.payments:
             if pay.method == "on_the_spot" and pay.handed_in_at is None:
                 out.append(_from(pay.at, "payment.cash_hand_in", f"v{pay.version}"))

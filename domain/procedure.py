@@ -16,7 +16,7 @@ from domain.calendar import (
     period,
     period_end,
 )
-from domain.case_state import CaseState, Measure, Pause, Reliance, Remedy
+from domain.case_state import CaseState, Decision, Measure, Pause, Reliance, Remedy
 from domain.catalog import HEARING_KINDS
 from domain.law import rule
 from domain.local_rules import AppliedRule, local_rule
@@ -319,9 +319,10 @@ def remedy_periods_end(state: CaseState) -> Deadline | None:
         last_suit = suits[-1]
         if last_suit.decided_at is None:
             return None
-        if not last_suit.final:
+        appealable = appealable_judgment(state)
+        if appealable is not None:
             # A first-instance judgment not appealed takes effect when the 15 days to appeal run out (行诉法 Art 85).
-            return appeal_window(last_suit)
+            return appeal_window(appealable)
         return Deadline(local_date(last_suit.decided_at), False, "litigation.window")
     if any(r.kind == "reconsideration" for r in current_remedies(state)):
         return litigation_window(state)
@@ -363,6 +364,14 @@ def reconsideration_last_day(served_at: dt.datetime, told_of_right: bool = True)
 def litigation_after_reconsideration_end(reconsideration_served_at: dt.datetime) -> Deadline:
     """行诉法 Art 45: a lawsuit within 15 days of receiving the reconsideration decision."""
     return period(reconsideration_served_at, "litigation.after_reconsideration")
+
+
+def appealable_judgment(state: CaseState) -> Remedy | None:
+    """The lawsuit's first-instance judgment not in force yet (``final`` false) when it is the latest remedy's
+    outcome: what an appeal would challenge, while no appeal is filed."""
+    suits = [r for r in current_remedies(state) if r.kind == "litigation"]
+    last = suits[-1] if suits else None
+    return last if last is not None and last.decided_at is not None and not last.final else None
 
 
 def appeal_window(judgment: Remedy) -> Deadline:
@@ -424,7 +433,13 @@ def performed(state: CaseState) -> bool:
         return True
     if decision.served_at is None:
         return False
-    return state.paid_fen >= decision.money_due_fen + late_fees_due(state)
+    return state.paid_fen >= amount_due(state, decision)
+
+
+def amount_due(state: CaseState, decision: Decision) -> int:
+    """What the decision in force makes the party pay: the money it imposes (as changed on review) and the late fees
+    owed (:func:`late_fees_due`), before any payment."""
+    return decision.money_due_fen + late_fees_due(state)
 
 
 def late_fees_due(state: CaseState) -> int:

@@ -57,7 +57,7 @@ def _closed(s: CaseState, act: ActRecord, p: CaseClosed, registry: Registry) -> 
     elif proc.performed(s):
         ground = "no_penalty" if d.kind == "no_penalty" else "performed"
     else:
-        due = d.money_due_fen + proc.late_fees_due(s)
+        due = proc.amount_due(s, d)
         raise ClosureBeforePerformance(f"{s.paid_fen} of {due} fen paid" if d.served_at else "the decision is not served")
     if not transferred and any(m.lifted_at is None for m in s.measures):
         raise ActNotAllowedNow("a seizure is still in force; lift it first", article=f"{ACL}第二十八条")

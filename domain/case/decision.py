@@ -415,16 +415,6 @@ def _simple_reported(s: CaseState, act: ActRecord, p: SimpleReported, registry: 
     s.simple_reported_at = act.recorded_at
 
 
-HANDLERS: dict[str, Handler] = {
-    "legal.reviewed": _reviewed,
-    "collective.discussed": _discussed,
-    "decision.made": _decided,
-    "no_penalty.decided": _no_penalty,
-    "simple.decided": _simple,
-    "simple.reported": _simple_reported,
-}
-
-
 UNBOUNDED_PAUSES = frozenset({"testing", "suspension"})  # a hearing or announcement pause ends with its event
 
 
@@ -436,3 +426,14 @@ def require_no_open_pause(s: CaseState) -> None:
     if running:
         p = running[0]
         raise PauseStillOpen(f"the {p.kind} pause begun on {local_date(p.started_at)} is still open; record its end first")
+
+
+HANDLERS: dict[str, Handler] = {
+    "legal.reviewed": _reviewed,
+    "collective.discussed": _discussed,
+    "decision.made": _decided,
+    "no_penalty.decided": _no_penalty,
+    "simple.decided": _simple,
+    "simple.reported": _simple_reported,
+}
+

@@ -113,8 +113,8 @@ def _repaired(s: CaseState, act: ActRecord, p: CreditRepaired, registry: Registr
     # 《信用修复管理办法》: the party has fully performed the decision — paid in full, late fees included, or the
     # court's enforcement executed. A decision no longer in force is withdrawn (Art 48), not repaired: not judged here.
     if d is s.decision and not (proc.performed(s) or s.court_outcome == "executed"):
-        owed = d.money_due_fen + proc.late_fees_due(s) - s.paid_fen
-        why = "the decision is not served" if d.served_at is None else f"{owed} fen of {d.money_due_fen + proc.late_fees_due(s)} still unpaid"
+        total = proc.amount_due(s, d)
+        why = "the decision is not served" if d.served_at is None else f"{total - s.paid_fen} fen of {total} still unpaid"
         raise CreditRepairBeforePerformance(f"the decision at version {d.version} is not performed: {why}")
     window = rules.publicity_window(d.decided_at, item.publicity_class)  # type: ignore[arg-type]
     today = when(act)

@@ -95,11 +95,11 @@ def _one_channel(s: CaseState, kind: str, sent: dt.date) -> None:
             assert judged[-1].decided_at is not None
             raise RemedyChannelTaken(f"a final judgment on this decision was given on {local_date(judged[-1].decided_at)}; it is not sued again",
                                      article=f"{SPC_ALL_INTERPRETATION}第一百零六条")
-        appealable = [r for r in mine if r.kind == "litigation" and r.decided_at is not None and not r.final]
-        if appealable:
+        appealable = proc.appealable_judgment(s)
+        if appealable is not None:
             # 行诉法 Art 85: the appeal against a first-instance judgment within 15 days of its service; after them
             # the judgment has taken effect and is not sued again.
-            window = proc.appeal_window(appealable[-1])
+            window = proc.appeal_window(appealable)
             if sent > window.date:
                 raise LitigationWindowClosed(f"the 15 days to appeal the first-instance judgment closed on {window.date}; filed {sent}{window.note()}",
                                              article=rule("litigation.appeal_window").article)

@@ -108,7 +108,7 @@ def _served_decision(s: CaseState, act: ActRecord) -> Decision:
 
 
 def _remaining(s: CaseState, d: Decision) -> int:
-    return d.money_due_fen + proc.late_fees_due(s) - s.paid_fen
+    return proc.amount_due(s, d) - s.paid_fen
 
 
 def _payment(s: CaseState, act: ActRecord, p: PaymentRecorded, registry: Registry) -> None:
