@@ -15,17 +15,18 @@ the middle dot between any digits (110105 19491231 002X, 138.0013.8000, 0791-888
 digits without separators have an ID's shape (division code, a real birth date), so date ranges and case
 numbers are not mistaken for one; old 15-digit IDs likewise, landlines after +86 (which drops the area code's
 0), cards in space-separated groups of any length. House numbers are found after a road, lane, village, estate or
-building name, in Arabic or Chinese numerals (中山路12号, 幸福小区3栋, 解放街十二号, 附5号). Minors' data
-(未成年人信息): an age under 18 (13岁, 十三周岁), a birth date (2012年5月3日出生, 出生于2012年5月) and a school
-grade or class (三年级二班, 初二(3)班) are masked. A label makes a number personal whatever its shape: a local
+building name, in Arabic or Chinese numerals (中山路12号, 幸福小区3栋, 解放街十二号, 附5号), and a room written bare
+after them (88号301, 3单元402). Minors' data (未成年人信息): an age under 18 (13岁, 十三周岁), a birth date
+(2012年5月3日出生, 出生于2012年5月), a school grade or class (三年级二班, 初二(3)班) and the proper name of the
+school a pupil attends (就读于南昌市第一中学, 系朝阳小学学生: the kind of school stays) are masked. A label makes a number personal whatever its shape: a local
 number after 电话/手机/联系方式 (7+ digits: the 5-digit public hotlines 12345, 12315 stay), a document or account
 after 护照/通行证/驾驶证/社保卡/QQ/微信/账号… (never after 执法证: an officer's certificate is public). Licence
 plates (赣A12345 → 赣A*****) are masked: DOMAIN.md does not list them, and a person's plate leads to its keeper.
 Names of persons inside free text are found by their neighbours — an honorific (王小明先生), particulars in a
 bracket (李建国（男，…）) or a role before them (证人李四称, 法定代表人：赵建国，) — and keep only the surname;
 the party's own registered name is masked where it is known (:func:`domain.disclosure.public_text`).
-Not detected: a name written with no such neighbour, a local number without a label, the name of a minor's
-school, a room number written bare after a house number (88号301).
+Not detected: a name written with no such neighbour, a local number without a label, a school named with no cue
+of attending it (就读, 系…学生).
 """
 
 from __future__ import annotations
@@ -278,6 +279,17 @@ PATTERNS: tuple[PersonalDataPattern, ...] = (
         r"(?P<secret>\d+(?:[\-之]\d+)?)(?=号楼|号院|弄|组|幢|栋|单元|层|楼|室)",
         "with the road it locates a home",
     ),
+    # A room written bare after the house, building or unit (中山路88号301, 3单元402, 2号楼1103, 5楼502): 2-5 digits
+    # right after one of those words that itself follows a number — not a date written with 号 (3月12号1030), a
+    # time, an amount or a count.
+    _pattern(
+        "room_bare",
+        "房号（紧随门牌、楼栋、单元）",
+        rf"(?:(?<=[\d{_CN_DIGITS}*]号)|(?<=[\d{_CN_DIGITS}*]号楼)|(?<=[\d{_CN_DIGITS}*]号院)|(?<=[\d{_CN_DIGITS}*]单元)"
+        rf"|(?<=[\d{_CN_DIGITS}*]栋)|(?<=[\d{_CN_DIGITS}*]幢)|(?<=[\d{_CN_DIGITS}*]楼))(?<!月\d号)(?<!月\d\d号)(?<!日\d号)"
+        r"(?P<secret>\d{2,5})(?![\d.年月日时点分秒元万千百条款项%％份件个次人])",
+        "with the house it locates a home",
+    ),
     # 未成年人信息: an age under 18, a birth date, a school grade or class.
     _pattern(
         "minor_age",
@@ -464,7 +476,20 @@ def _person_names(text: str) -> list[tuple[int, int]]:
         found = _name_after(text, match.end())
         if found is not None:
             spans.append(found)
+    for match in _SCHOOL_RE.finditer(text):
+        spans.append(match.span("secret" if match.group("secret") is not None else "pupil"))
     return sorted(set(spans))
+
+
+# 未成年人信息: the school a pupil attends (就读于南昌市第一中学, 系朝阳小学三年级学生) identifies a minor with the facts
+# of a case. Its proper name is masked like a given name (就读于某某某某某中学); the kind of school stays.
+_SCHOOL_KINDS = "小学|中学|初中|高中|初级中学|高级中学|完全中学|幼儿园|学校|职业技术学校|技工学校|职业中学|中专"
+_SCHOOL_RE = re.compile(
+    r"(?:(?:就读于|就读|在读于|在读|求学于|上学于|学籍在|所在学校[为是:：]?)"
+    rf"(?P<secret>[\u4e00-\u9fff\d]{{2,20}}?)(?={_SCHOOL_KINDS})"
+    rf"|(?<=[系是为])(?P<pupil>[\u4e00-\u9fff\d]{{2,20}}?)(?=(?:{_SCHOOL_KINDS})(?:[初高]?[一二三四五六七八九\d]{{1,2}}年级|[初高][一二三])?"
+    r"(?:[\d一二三四五六七八九十]{1,2}班)?(?:在校|在读)?学生))"
+)
 
 
 @dataclass(frozen=True)

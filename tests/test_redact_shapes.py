@@ -109,6 +109,11 @@ def test_phones_written_with_spaces_dots_or_dashes_are_masked(written: str) -> N
     ("王庄5号", "王庄*号"),
     ("金色家园3栋2单元402室", "金色家园*栋*单元***室"),
     ("红谷滩区丰和中大道1088号", "红谷滩区丰和中大道****号"),
+    # a room written bare after the house, building or unit
+    ("住中山路88号301", "住中山路**号***"),
+    ("家住解放街12号楼3单元402", "家住解放街**号楼*单元***"),
+    ("住中山路88号院2号楼1103", "住中山路**号院*号楼****"),
+    ("住幸福小区5栋1202，", "住幸福小区*栋****，"),
 ])
 def test_house_numbers_in_addresses_are_masked(text: str, expected: str) -> None:
     assert scrub_text(text) == expected
@@ -120,6 +125,9 @@ def test_house_numbers_in_addresses_are_masked(text: str, expected: str) -> None
     ("2012年5月3日出生", "****年*月*日出生"),
     ("就读于三年级二班", "就读于*年级*班"),
     ("初二(3)班学生", "初*(*)班学生"),
+    ("当事人之子就读于南昌市第一中学", "当事人之子就读于*****中学"),
+    ("其系朝阳小学三年级学生", "其系**小学*年级学生"),
+    ("系南昌市第一初级中学在校学生", "系*****初级中学在校学生"),
 ])
 def test_minors_data_is_masked(text: str, expected: str) -> None:
     assert scrub_text(text) == expected
@@ -128,6 +136,8 @@ def test_minors_data_is_masked(text: str, expected: str) -> None:
 @pytest.mark.parametrize("text", [
     "向未满十八周岁的未成年人出售烟草", "当事人时年35岁", "赣新综执罚〔2026〕12号", "2026.03.02-2026.04.02期间",
     "receipt 3601-2026-000456", "不满14周岁", "正月初一", "罚款1,500.00元",
+    "于2026年3月12号1030时", "3月12号120份", "依据第12号令", "该店系个体工商户", "赣市监罚〔2026〕12号2026年3月",
+    "向中学周边经营者宣传", "学校周边200米内",
 ])
 def test_legal_text_dates_and_document_numbers_are_left_alone(text: str) -> None:
     assert scrub_text(text) == text
