@@ -491,6 +491,23 @@ def test_older_checkpoint_without_proof_is_unusable(world: World, good: dict[str
         verify_bundle(good, world.log.log_key.verifier, older_checkpoint=stranger)
 
 
+def test_a_newer_checkpoint_than_the_bundles_is_unusable_input(world: World, tmp_path: Path) -> None:
+    """DESIGN.md: no proof for the given checkpoint → exit 2. A checkpoint newer than the bundle's cannot be the
+    older end of a consistency proof, whether or not the bundle carries one."""
+    plain, since = world.log.bundle(world.streams), world.log.bundle(world.streams, since=5)
+    world.log.append(world.officer_a, world.case1, "case.note", {"text": "后补记录"})
+    newer = world.log.checkpoint()
+    note_path = tmp_path / "newer.note"
+    note_path.write_text(newer)
+    for bundle in (plain, since):
+        with pytest.raises(UnusableInput):
+            verify_bundle(bundle, world.log.log_key.verifier, older_checkpoint=newer)
+        path = tmp_path / "b.json"
+        path.write_text(json.dumps(bundle))
+        assert main([str(path), "--log-key", world.log.log_key.verifier.text, "--checkpoint", str(note_path)]) == 2
+        assert main([str(path), "--log-key", world.log.log_key.verifier.text]) == 0
+
+
 def _forked(world: World) -> Log:
     """The same log key, the same first 6 entries, then different history: the log equivocated."""
     fork = Log(world.log.log_key, list(world.log.records[:6]))
