@@ -11,6 +11,7 @@ import base64
 import copy
 import datetime as dt
 import hashlib
+import io
 import json
 import os
 import subprocess
@@ -29,6 +30,7 @@ from ledger.court.checkpoint import Checkpoint
 from ledger.court.keys import SigningKey
 from ledger.court.verify import (
     ACT_DOMAIN,
+    TextProgress,
     UnusableInput,
     canonical_dumps,
     compare_checkpoints,
@@ -416,6 +418,34 @@ def test_bundle_verification_is_fast() -> None:
     assert elapsed < 0.25, f"{elapsed * 1000:.1f} ms"
 
 
+def test_progress_is_told_each_phase_to_its_end(world: World, good: dict[str, Any], tmp_path: Path) -> None:
+    """A long verification says how far it has come (chains and proofs, signatures, evidence bytes), and the text
+    bar the court's command draws on a terminal is cleared before the report is printed."""
+    (tmp_path / world.evidence_sha).write_bytes(EVIDENCE_BYTES)
+    told: list[tuple[str, int, int]] = []
+    report = verify_bundle(good, world.log.log_key.verifier, evidence_dir=tmp_path,
+                           progress=lambda *at: told.append(at))
+    assert report.ok
+    entries = sum(len(stream["entries"]) for stream in good["streams"])
+    phases = [phase for phase, _, _ in told]
+    assert phases == sorted(phases, key=["entries", "signatures", "evidence"].index)
+    assert ("entries", entries, entries) in told and ("signatures", entries, entries) in told
+    assert told[-1] == ("evidence", len(EVIDENCE_BYTES), len(EVIDENCE_BYTES))
+    for phase in ("entries", "signatures", "evidence"):
+        done = [d for p, d, _ in told if p == phase]
+        assert done == sorted(done) and done[0] == 0, phase
+
+    class Terminal(io.StringIO):
+        def isatty(self) -> bool:
+            return True
+
+    screen = Terminal()
+    with TextProgress(screen) as bar:
+        bar("signatures", 10, 40)
+    assert "核验 签名 signatures" in screen.getvalue() and "10/40" in screen.getvalue()
+    assert screen.getvalue().endswith("\r\033[K")  # cleared
+
+
 # --- evidence ---------------------------------------------------------------------------------------------
 
 
@@ -495,8 +525,9 @@ def test_a_newer_checkpoint_than_the_bundles_is_unusable_input(world: World, tmp
     """DESIGN.md: no proof for the given checkpoint → exit 2. A checkpoint newer than the bundle's cannot be the
     older end of a consistency proof, whether or not the bundle carries one."""
     plain, since = world.log.bundle(world.streams), world.log.bundle(world.streams, since=5)
-    world.log.append(world.officer_a, world.case1, "case.note", {"text": "后补记录"})
-    newer = world.log.checkpoint()
+    longer = Log(world.log.log_key, list(world.log.records))  # the world's log is shared by the module's tests
+    longer.append(world.officer_a, world.case1, "case.note", {"text": "后补记录"})
+    newer = longer.checkpoint()
     note_path = tmp_path / "newer.note"
     note_path.write_text(newer)
     for bundle in (plain, since):

@@ -10,11 +10,14 @@ import base64
 import datetime as dt
 import json
 import sys
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
 import click
 import msgspec
+from rich.progress import TaskID
 
 from ledger.act_form import MAX_ENVELOPE_BYTES, open_act
 from ledger.court.keys import KeyFormatError, SigningKey
@@ -494,9 +497,22 @@ def evidence_add(settings: Settings, files: tuple[Path, ...]) -> None:
 @click.pass_context
 def verify(ctx: click.Context) -> None:
     """Verify a court bundle offline: FILE --log-key VKEY [--checkpoint OLDER] [--evidence DIR] (exit 0/1/2)."""
+    from ledger.court.verify import PHASES
     from ledger.court.verify import main as verify_main
 
-    sys.exit(verify_main(list(ctx.args)))
+    @contextmanager
+    def bars() -> Iterator[Callable[[str, int, int], None]]:
+        with progress_bar() as bar:
+            tasks: dict[str, TaskID] = {}
+
+            def tell(phase: str, done: int, total: int) -> None:
+                if phase not in tasks:
+                    tasks[phase] = bar.add_task(f"核验 {PHASES.get(phase, phase)}", total=total)
+                bar.update(tasks[phase], completed=done, total=total)
+
+            yield tell
+
+    sys.exit(verify_main(list(ctx.args), progress=bars))
 
 
 @main.command()

@@ -38,7 +38,9 @@ import hashlib
 import json
 import re
 import sys
-from collections.abc import Sequence
+import time
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import AbstractContextManager, contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Literal
@@ -727,7 +729,16 @@ def _check_stream(
     return items
 
 
-def _check_signatures(items: list[_Item], log_key: VerifierKey, origin: str, report: Report) -> None:
+Progress = Callable[[str, int, int], None]
+"""``progress(phase, done, total)``: ``entries`` (chains and proofs), ``signatures``, ``evidence`` (bytes hashed)."""
+
+
+def _no_progress(phase: str, done: int, total: int) -> None:
+    return None
+
+
+def _check_signatures(items: list[_Item], log_key: VerifierKey, origin: str, report: Report,
+                      progress: Progress = _no_progress) -> None:
     """Replay the key registry in leaf order; check each act's key validity and signature."""
     registry = _Registry.genesis(origin, log_key)
     ordered = sorted(
@@ -742,7 +753,10 @@ def _check_signatures(items: list[_Item], log_key: VerifierKey, origin: str, rep
             if kid:
                 later.setdefault(kid[0], item.leaf)
     seen_leaf: dict[int, _Item] = {}
-    for item in ordered:
+    progress("signatures", 0, len(ordered))
+    for done, item in enumerate(ordered, 1):
+        if done % 256 == 0 or done == len(ordered):
+            progress("signatures", done, len(ordered))
         assert item.envelope is not None and item.entry is not None
         env, act = item.envelope, item.envelope.act
         where = (item.stream, item.version, item.leaf)
@@ -895,7 +909,8 @@ def _check_consistency(
 
 
 def _check_evidence(
-    bundle: dict[str, Any], items: list[_Item], evidence_dir: Path | None, report: Report
+    bundle: dict[str, Any], items: list[_Item], evidence_dir: Path | None, report: Report,
+    progress: Progress = _no_progress,
 ) -> None:
     """The evidence files are the ones the signed acts name, with the hashes and sizes the acts give
     (:func:`evidence_named`); the bundle's list must be exactly that derived list (it only points to files, named by
@@ -910,6 +925,8 @@ def _check_evidence(
         )
     if evidence_dir is None:
         return
+    hashed, to_hash = 0, sum(ev.size for ev in derived)
+    progress("evidence", 0, to_hash)
     for ev in derived:
         label = f"evidence {ev.sha256} ({ev.size} bytes)"
         path = evidence_dir / ev.sha256
@@ -917,6 +934,7 @@ def _check_evidence(
             report.fail(
                 "evidence-missing", f"证据文件 {ev.sha256} 缺失", f"{label}: no regular file {path}"
             )
+            hashed += ev.size
             continue
         h = hashlib.sha256()
         total = 0
@@ -924,8 +942,10 @@ def _check_evidence(
             for chunk in iter(lambda: handle.read(1 << 20), b""):
                 h.update(chunk)
                 total += len(chunk)
+                progress("evidence", hashed + min(total, ev.size), to_hash)
                 if total > ev.size:
                     break
+        hashed += ev.size
         if h.hexdigest() != ev.sha256 or total != ev.size:
             report.fail(
                 "evidence-mismatch",
@@ -939,8 +959,12 @@ def verify_bundle(
     log_key: VerifierKey | str,
     older_checkpoint: str | None = None,
     evidence_dir: Path | str | None = None,
+    *,
+    progress: Progress | None = None,
 ) -> Report:
-    """Verify a parsed bundle. Raises :class:`UnusableInput` where the CLI exits 2."""
+    """Verify a parsed bundle. Raises :class:`UnusableInput` where the CLI exits 2. ``progress`` is told how far
+    each phase has come (:data:`Progress`): a large bundle or evidence folder takes a while."""
+    tell = progress or _no_progress
     if isinstance(log_key, str):
         try:
             log_key = parse_verifier_key(log_key)
@@ -957,7 +981,11 @@ def verify_bundle(
     _check_manifest(bundle, log_key, checkpoint, report)
     items: list[_Item] = []
     seen: set[str] = set()
+    checked, to_check = 0, sum(len(stream["entries"]) for stream in bundle["streams"])
+    tell("entries", 0, to_check)
     for stream in bundle["streams"]:
+        tell("entries", checked, to_check)
+        checked += len(stream["entries"])
         sid = stream["id"]
         if sid in seen:
             report.fail(
@@ -967,9 +995,10 @@ def verify_bundle(
         seen.add(sid)
         items.extend(_check_stream(sid, stream["entries"], bundle, checkpoint, report))
         report.streams += 1
+    tell("entries", to_check, to_check)
     report.entries = len(items)
-    _check_signatures(items, log_key, bundle["origin"], report)
-    _check_evidence(bundle, items, None if evidence_dir is None else Path(evidence_dir), report)
+    _check_signatures(items, log_key, bundle["origin"], report, tell)
+    _check_evidence(bundle, items, None if evidence_dir is None else Path(evidence_dir), report, tell)
     return report
 
 
@@ -1003,7 +1032,50 @@ def _read_log_key(arg: str) -> VerifierKey:
         raise UnusableInput(f"log key does not parse: {exc}") from exc
 
 
-def main(argv: Sequence[str] | None = None) -> int:
+PHASES = {"entries": "链与证明 chains, proofs", "signatures": "签名 signatures", "evidence": "证据文件 evidence bytes"}
+
+
+class TextProgress:
+    """A one-line progress bar on stderr for a terminal (standard library only, like the rest of this folder):
+    ``核验 signatures ━━━━━━━━━━──────── 1,024/2,310``, redrawn at most ten times a second, cleared at the end."""
+
+    def __init__(self, stream: Any) -> None:
+        self.stream, self.last, self.drawn = stream, 0.0, False
+
+    def __call__(self, phase: str, done: int, total: int) -> None:
+        now = time.monotonic()
+        if done < total and now - self.last < 0.1:
+            return
+        self.last = now
+        width = 24
+        filled = width if total <= 0 else width * done // total
+        self.stream.write(f"\r核验 {PHASES.get(phase, phase)} {'━' * filled}{'─' * (width - filled)} {done:,}/{total:,}\033[K")
+        self.stream.flush()
+        self.drawn = True
+
+    def __enter__(self) -> TextProgress:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        if self.drawn:
+            self.stream.write("\r\033[K")
+            self.stream.flush()
+
+
+@contextmanager
+def _terminal_progress() -> Iterator[Progress]:
+    """:class:`TextProgress` on stderr if it is a terminal, else nothing."""
+    if not sys.stderr.isatty():
+        yield _no_progress
+        return
+    with TextProgress(sys.stderr) as bar:
+        yield bar
+
+
+def main(argv: Sequence[str] | None = None,
+         progress: Callable[[], AbstractContextManager[Progress]] = _terminal_progress) -> int:
+    """The command line. ``progress`` makes what is told how far verification has come, closed before the report
+    is printed: by default a text bar on a terminal's stderr (``zhifa verify`` passes rich's)."""
     parser = argparse.ArgumentParser(
         prog="python -m ledger.court", description="离线核验执法案卷包 / verify a zhifa case bundle offline"
     )
@@ -1029,7 +1101,8 @@ def main(argv: Sequence[str] | None = None) -> int:
                 raise UnusableInput(f"cannot read the older checkpoint: {exc}") from exc
         if args.evidence is not None and not Path(args.evidence).is_dir():
             raise UnusableInput(f"evidence directory {args.evidence!r} does not exist")
-        report = verify_bundle(bundle, log_key, older, args.evidence)
+        with progress() as tell:
+            report = verify_bundle(bundle, log_key, older, args.evidence, progress=tell)
     except UnusableInput as exc:
         print(f"无法核验 / unusable input: {exc}", file=sys.stderr)
         return EXIT_UNUSABLE
