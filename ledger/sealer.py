@@ -20,7 +20,7 @@ import fcntl
 import logging
 import threading
 import time
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -243,13 +243,20 @@ class Sealer:
         self._publish_file(note_text)
         return len(notes)
 
-    def seal_all(self) -> int:
+    def backlog(self) -> int:
+        """Entries appended and not yet sealed."""
+        return self.store.count_after(self.tree.state()[0])
+
+    def seal_all(self, progress: Callable[[int], None] | None = None) -> int:
+        """Seal everything the log holds, batch by batch; ``progress(n)`` after each batch of ``n`` leaves."""
         total = 0
         while True:
             n = self.seal_once()
             total += n
             if n == 0:
                 return total
+            if progress is not None:
+                progress(n)
 
     def start(self, interval: float = 0.2) -> None:
         """Follow the log in a background thread (poll; never trust NOTIFY alone), sealing at most once every

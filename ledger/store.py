@@ -420,6 +420,13 @@ class Store:
             cur.raw.execute(cur.q(_log_range_sql(cur.kind, hi is not None, limit is not None, registry)), _params(lo, hi, limit))
             return cast(list[LogRow], cur.raw.fetchall())
 
+    def count_after(self, position: int) -> int:
+        """How many entries the log holds past ``position`` (a progress bar's total)."""
+        with self.db.read() as cur:
+            column = position_column(cur.kind)
+            row = cur.execute(f"SELECT COUNT(*) FROM stored_events WHERE {column} > ?", (position,)).fetchone()
+            return int(row[0]) if row else 0
+
     def stream(self, stream_id: str, *, lte: int | None = None, gt: int | None = None) -> list[Recorded]:
         return list(self.app.events.get(stream_id, lte=lte, gt=gt))  # type: ignore[arg-type]
 

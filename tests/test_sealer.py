@@ -59,6 +59,18 @@ def test_stored_tree_matches_rfc6962_and_proofs_verify(ledger: LedgerFixture, tm
     assert (cp.origin, cp.size, cp.root) == (ledger.store.meta("origin"), 32, merkle.root(leaves))
 
 
+def test_seal_all_tells_its_progress_batch_by_batch(ledger: LedgerFixture, tmp_path: Path) -> None:
+    officer = ledger.register("officer/progress")
+    sealer = Sealer(ledger.store, ledger.log_key, tmp_path / "checkpoints.log", batch=4)
+    for _ in range(9):
+        ledger.lead(officer)
+    backlog = sealer.backlog()
+    assert backlog == len(_leaves(ledger.store)) - sealer.tree.size() > 8
+    told: list[int] = []
+    assert sealer.seal_all(told.append) == backlog
+    assert sum(told) == backlog and max(told) == 4 and sealer.backlog() == 0
+
+
 def test_checkpoints_are_monotonic_and_consistent(ledger: LedgerFixture, tmp_path: Path) -> None:
     officer = ledger.register("officer/cp")
     sealer = Sealer(ledger.store, ledger.log_key, tmp_path / "checkpoints.log")

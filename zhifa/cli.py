@@ -363,7 +363,13 @@ def seal(settings: Settings, follow: bool, interval: float) -> None:
     store = open_store(settings)
     with refusals():
         sealer = Sealer(store, key, settings.checkpoints_file)
-        n = sealer.seal_all()
+        backlog = sealer.backlog()
+        if backlog > sealer.batch:  # more than one batch: a while
+            with progress_bar() as bar:
+                task = bar.add_task("sealing", total=backlog)
+                n = sealer.seal_all(lambda done: bar.advance(task, done))
+        else:
+            n = sealer.seal_all()
         err_console.print(f"sealed {n} entries; tree size {sealer.tree.size()}")
         while follow:
             if sealer.seal_once() == 0:
