@@ -68,6 +68,10 @@ def test_case_timeline_prints_one_line_per_act(world: tuple[Workload, dict[str, 
     assert code == 0 and len(lines) == w.versions[case]
     assert lines[0].startswith("v1 ") and "线索登记" in lines[0] and "Lead received" in lines[0]
     assert any("co-signed by" in line for line in lines)
+    code, out, _ = run(env, "case", "timeline", case, "--csv")
+    rows = list(csv.DictReader(io.StringIO(out)))
+    assert code == 0 and [int(r["version"]) for r in rows] == list(range(1, w.versions[case] + 1))
+    assert rows[0]["title"].startswith("线索登记") and any(json.loads(r["cosigners"] or "[]") for r in rows)
 
 
 def test_supervise_lists_render_as_table_json_and_csv(world: tuple[Workload, dict[str, str], dict[str, str]]) -> None:

@@ -129,11 +129,16 @@ def case_show(settings: Settings, case_id: str, as_of: str | None, version: int 
     click.echo("\n".join(lines))
 
 
+TIMELINE_COLUMNS = ("version", "recorded_at", "claimed_at", "type", "title", "title_en", "actor", "role", "cosigners",
+                    "evidence", "position", "leaf_index", "entry_hash")
+
+
 @case_group.command("timeline")
 @click.argument("case_id")
 @click.option("--json", "as_json", is_flag=True, help="JSON (every field of every act)")
+@click.option("--csv", "as_csv", is_flag=True, help="CSV for spreadsheets (one row per act)")
 @click.pass_obj
-def case_timeline(settings: Settings, case_id: str, as_json: bool) -> None:
+def case_timeline(settings: Settings, case_id: str, as_json: bool, as_csv: bool) -> None:
     """The full-process record (全过程记录) from the ledger: one line per act."""
     store = open_store(settings)
     with refusals():
@@ -141,6 +146,9 @@ def case_timeline(settings: Settings, case_id: str, as_json: bool) -> None:
     store.close()
     if as_json:
         click.echo(json.dumps([a.as_dict() for a in acts], ensure_ascii=False, indent=2))
+        return
+    if as_csv:
+        emit([a.as_dict() for a in acts], TIMELINE_COLUMNS, as_json=False, as_csv=True)
         return
     for a in acts:
         cosigned = f" co-signed by {', '.join(a.cosigners)}" if a.cosigners else ""
