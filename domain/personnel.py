@@ -64,6 +64,7 @@ __all__ = [
     "apply_personnel",
     "certificate_for",
     "is_auxiliary_only",
+    "is_deputy_head",
     "is_head_of",
     "person",
     "roles_of",
@@ -129,6 +130,12 @@ def certificate_for(registry: Registry, person_id: str, agency: str, domain: str
 
 def is_head_of(registry: Registry, person_id: str, agency: str | None) -> bool:
     return agency is not None and "agency_head" in roles_of(registry, person_id) and agency_of(registry, person_id) == agency
+
+
+def is_deputy_head(registry: Registry, person_id: str) -> bool:
+    """A deputy head not presiding over the agency's work (:attr:`RoleAssigned.deputy`)."""
+    who = registry.persons.get(person_id)
+    return who is not None and who.deputy_head
 
 
 def training_shortfall(registry: Registry, person_id: str, year: int) -> int:
@@ -198,11 +205,14 @@ def apply_personnel(registry: Registry, act: ActRecord) -> Person:
         assigned = payload_as(act, RoleAssigned)
         if assigned.agency is not None and assigned.agency not in registry.agencies:
             raise UnknownAgency(f"agency {assigned.agency!r} is not registered")
+        if assigned.deputy and assigned.role != "agency_head":
+            raise MalformedAct(f"only an agency head is a deputy or not; {assigned.role} has no deputies")
         return dataclasses.replace(
             who,
             assigned_roles=who.assigned_roles | {assigned.role},
             withdrawn_roles=who.withdrawn_roles - {assigned.role},
             agency=assigned.agency or who.agency,
+            deputy_head=assigned.deputy if assigned.role == "agency_head" else who.deputy_head,
         )
     if act.type == "role.withdrawn":
         withdrawn = payload_as(act, RoleWithdrawn)
@@ -210,6 +220,7 @@ def apply_personnel(registry: Registry, act: ActRecord) -> Person:
             who,
             assigned_roles=who.assigned_roles - {withdrawn.role},
             withdrawn_roles=who.withdrawn_roles | {withdrawn.role},
+            deputy_head=False if withdrawn.role == "agency_head" else who.deputy_head,
         )
     if act.type == "exam.passed":
         exam = payload_as(act, ExamPassed)

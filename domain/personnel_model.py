@@ -32,6 +32,11 @@ class PersonRegistered(Payload):
 class RoleAssigned(Payload):
     role: Role
     agency: str | None = None
+    #: For ``agency_head`` only: a deputy head (副职负责人) who does not preside over the agency's work. Deputies
+    #: decide and approve what the law gives to "the agency's head" (负责人), but not a transfer of a suspected
+    #: crime (国务院令第310号 Art 5: 正职负责人或者主持工作的负责人). A deputy who takes over the agency's work is
+    #: assigned the role again without it.
+    deputy: bool = False
 
 
 class RoleWithdrawn(Payload):
@@ -118,6 +123,7 @@ class Person:
     training: tuple[tuple[int, int], ...] = ()
     reviews: tuple[tuple[int, bool], ...] = ()
     exited: bool = False
+    deputy_head: bool = False  # an agency head assigned as a deputy not presiding over the work (RoleAssigned.deputy)
 
     def training_hours(self, year: int) -> int:
         return sum(hours for y, hours in self.training if y == year)

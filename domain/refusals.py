@@ -424,6 +424,14 @@ class TransferNotApproved(DomainError):
     article = f"{SC310}第五条"
 
 
+class PrincipalHeadRequired(DomainError):
+    code = "principal-head-required"
+    title = "移送涉嫌犯罪案件须经正职负责人或者主持工作的负责人批准"
+    title_en = "Only the principal head, or the head presiding over the agency's work, approves a transfer"
+    article = f"{SC310}第五条"
+    status = 403
+
+
 class ReconsiderationFirst(DomainError):
     code = "reconsideration-first"
     title = "对当场作出的行政处罚决定不服的，应当先申请行政复议"

@@ -29,11 +29,13 @@ from domain.case_state import (
 )
 from domain.errors import MalformedAct
 from domain.law import ALL, APL, SPC_ALL_INTERPRETATION, rule
+from domain.personnel import is_deputy_head
 from domain.refusals import (
     ActNotAllowedNow,
     ChangeToDetriment,
     CoercionNotActive,
     LitigationWindowClosed,
+    PrincipalHeadRequired,
     ReconsiderationFirst,
     ReconsiderationWindowClosed,
     RemedyChannelTaken,
@@ -209,6 +211,8 @@ def _transfer_reported(s: CaseState, act: ActRecord, p: TransferReported, regist
 
 def _transfer_approved(s: CaseState, act: ActRecord, p: TransferApproved, registry: Registry) -> None:
     require_head(registry, s, act.actor, "approving a transfer", article=TransferNotApproved.article)
+    if is_deputy_head(registry, act.actor):
+        raise PrincipalHeadRequired(f"{act.actor} is a deputy head not presiding over the agency's work")
     t = s.transfer
     if t is None or t.approved is not None:
         raise ActNotAllowedNow("no transfer report awaits a decision", article=TransferNotApproved.article)
