@@ -90,8 +90,13 @@ def decode_recorded(position: int, event: Recorded) -> tuple[Entry, Act, str, Ac
 
 def decode_signed(position: int, event: Recorded) -> tuple[Entry, Act, str, ActRecord, bytes]:
     """:func:`decode_recorded` and the act's canonical bytes as signed."""
-    entry = _ENTRY.decode(event.entry)
-    signed = _SIGNED.decode(event.envelope)
+    return decode_entry(event.entry, event.envelope)
+
+
+def decode_entry(entry_bytes: bytes, envelope: bytes) -> tuple[Entry, Act, str, ActRecord, bytes]:
+    """:func:`decode_signed` of an entry and its envelope as stored (``ledger.store.unframe``)."""
+    entry = _ENTRY.decode(entry_bytes)
+    signed = _SIGNED.decode(envelope)
     act = _ACT.decode(signed.act)
     record = ActRecord(
         type=act.type,
@@ -201,4 +206,4 @@ def local_iso(moment: dt.datetime) -> str:
     return canonical.format_timestamp(moment)
 
 
-__all__ = ["ALL_TOPICS", "RULES_FINGERPRINT", "Applied", "View", "decode_recorded", "decode_signed", "entry_hash", "local_iso", "rules_fingerprint"]
+__all__ = ["ALL_TOPICS", "RULES_FINGERPRINT", "Applied", "View", "decode_entry", "decode_recorded", "decode_signed", "entry_hash", "local_iso", "rules_fingerprint"]
