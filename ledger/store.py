@@ -403,6 +403,21 @@ class Store:
         """Notifications with id ≥ ``start`` in log order (ids may have gaps on PostgreSQL)."""
         return self.recorder.select_notifications(start, limit, topics=topics)
 
+    def log_page(self, start: int, limit: int) -> list[LogPageRow]:
+        """What :meth:`notifications` selects (position ≥ ``start``, log order, at most ``limit``) as the driver's own
+        rows — position, stream, topic, framed state — for the projection runner, which decodes every one anyway:
+        eventsourcing's ``Notification`` per row (its row read by column name) and the mapper's ``Recorded`` made of
+        it took 2.85 µs an act, read and unframed, where these rows take 1.64 (the bench's log; no-op baseline
+        6.7 µs an act)."""
+        with self.db.read() as cur:
+            column = position_column(cur.kind)
+            cur.raw.execute(
+                cur.q(f"SELECT {column}, originator_id, topic, state FROM stored_events WHERE {column} >= ? "
+                      f"ORDER BY {column} LIMIT ?"),
+                (start, limit),
+            )
+            return cast(list[LogPageRow], cur.raw.fetchall())
+
     def iter_notifications(self, after: int = 0, batch: int = 1000, topics: Sequence[str] = ()) -> Iterator[Notification]:
         start = after + 1
         while True:
@@ -517,6 +532,10 @@ LogRow = tuple[int, str, int, bytes]
 its query, and its stream id) and which costs the verifying workers a text decode per row."""
 
 
+LogPageRow = tuple[int, str, str, bytes]
+"""(position, stream, topic, framed state): a row of :meth:`Store.log_page`."""
+
+
 def _log_range_sql(kind: Kind, bounded: bool, limited: bool, registry: bool) -> str:
     column = position_column(kind)
     where = f"{column} > ?" + (f" AND {column} <= ?" if bounded else "")
@@ -563,6 +582,7 @@ __all__ = [
     "TOPIC_CASE",
     "TOPIC_REGISTRY",
     "IntegrityError",
+    "LogPageRow",
     "LogReader",
     "LogRow",
     "NoLedgerHere",

@@ -1,7 +1,7 @@
 """The read side: views built from the ledger's notification log, exactly once, on SQLite and PostgreSQL.
 
-``projections.runner.Runner`` follows the log (``select_notifications`` from each view's own tracking position,
-polled; PostgreSQL NOTIFY only wakes it early) and hands every act, decoded once, to each hosted view through
+``projections.runner.Runner`` follows the log (the rows ``select_notifications`` gives, from each view's own tracking
+position, polled; PostgreSQL NOTIFY only wakes it early) and hands every act, decoded once, to each hosted view through
 eventsourcing's ``Projection.process_event`` with a ``Tracking`` record. One batch is one transaction: the views'
 rows and their new positions commit together, so a crash at any point neither loses nor repeats an act.
 

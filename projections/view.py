@@ -36,6 +36,35 @@ _ACT = msgspec.json.Decoder(Act)
 _from_iso = dt.datetime.fromisoformat
 
 
+class EntryFields(msgspec.Struct):
+    """What the views read of an entry (:class:`ledger.envelope.Entry`): not the digests that link it, which are
+    the sealer's and the checks'."""
+
+    recorded_at: str
+    version: int
+
+
+class ActFields(msgspec.Struct):
+    """What the views read of an act (:class:`ledger.envelope.Act`): not its nonce, log or case version."""
+
+    actor: str
+    case: str
+    claimed_at: str
+    payload: dict[str, Any]
+    type: str
+
+
+class _SignedFields(msgspec.Struct):
+    act: bytes
+    kid: str
+
+
+# The runner's decoders take only those fields (msgspec skips the others without making them): the three digests
+# and the signature are base64 text, each decoded into bytes no view read. Per act decoded and freed, 4.1–4.5 →
+# 3.5–3.6 µs (the bench's 10,063 acts, best of 30, on a loaded host; four objects fewer each).
+_ENTRY_FIELDS = msgspec.json.Decoder(EntryFields)
+_SIGNED_FIELDS = msgspec.json.Decoder(_SignedFields)
+_ACT_FIELDS = msgspec.json.Decoder(ActFields)
 
 
 @dataclass(slots=True)  # not frozen: a frozen dataclass sets each of its 11 fields through object.__setattr__, per act
@@ -53,12 +82,12 @@ class Applied:
 
     position: int
     topic: str
-    entry: Entry
+    entry: EntryFields
     entry_bytes: bytes
     entry_hash: bytes
     envelope: bytes
     act_bytes: bytes  # the act's canonical JSON as signed (inside the envelope)
-    act: Act
+    act: ActFields
     kid: str
     record: ActRecord
     registry: Registry
@@ -93,18 +122,30 @@ def decode_signed(position: int, event: Recorded) -> tuple[Entry, Act, str, ActR
     entry = _ENTRY.decode(event.entry)
     signed = _SIGNED.decode(event.envelope)
     act = _ACT.decode(signed.act)
-    record = ActRecord(
+    return entry, act, signed.kid, _record(entry, act, signed.kid), signed.act
+
+
+def decode_entry(entry_bytes: bytes, envelope: bytes) -> tuple[EntryFields, ActFields, str, ActRecord, bytes]:
+    """What the runner hands the views of an entry and its envelope as stored (``ledger.store.unframe``): the fields
+    they read of the entry and the act, the signer's kid, the domain's record and the act's bytes as signed."""
+    entry = _ENTRY_FIELDS.decode(entry_bytes)
+    signed = _SIGNED_FIELDS.decode(envelope)
+    act = _ACT_FIELDS.decode(signed.act)
+    return entry, act, signed.kid, _record(entry, act, signed.kid), signed.act
+
+
+def _record(entry: Entry | EntryFields, act: Act | ActFields, kid: str) -> ActRecord:
+    return ActRecord(
         type=act.type,
         stream=act.case,
         version=entry.version,
         actor=act.actor,
-        kid=signed.kid,
+        kid=kid,
         payload=act.payload,
         # The writer checked both spellings on append (canonical.parse_timestamp); the read side only converts them.
         recorded_at=_from_iso(entry.recorded_at),
         claimed_at=_from_iso(act.claimed_at),
     )
-    return entry, act, signed.kid, record, signed.act
 
 
 class View(Projection[Any]):
@@ -201,4 +242,4 @@ def local_iso(moment: dt.datetime) -> str:
     return canonical.format_timestamp(moment)
 
 
-__all__ = ["ALL_TOPICS", "RULES_FINGERPRINT", "Applied", "View", "decode_recorded", "decode_signed", "entry_hash", "local_iso", "rules_fingerprint"]
+__all__ = ["ALL_TOPICS", "RULES_FINGERPRINT", "ActFields", "Applied", "EntryFields", "View", "decode_entry", "decode_recorded", "decode_signed", "entry_hash", "local_iso", "rules_fingerprint"]
