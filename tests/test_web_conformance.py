@@ -1,0 +1,51 @@
+"""The public surface against the texts outside clients are written from (RFC 9110 HTTP semantics, RFC 4287 Atom,
+RFC 6750 bearer tokens): deviations found by an audit with independent clients, each pinned here."""
+
+from __future__ import annotations
+
+import uuid
+
+from litestar.testing import TestClient
+
+from tests.webkit import WebLedger, wait_for_size
+
+ATOM = "{http://www.w3.org/2005/Atom}"
+
+
+def _grow(wl: WebLedger, n: int) -> None:
+    envelopes = [wl.lead_envelope(str(uuid.uuid4()))[1] for _ in range(n)]
+    assert all(not isinstance(r, Exception) for r in wl.fx.writer.append_group(envelopes))
+
+
+# -- RFC 9110 §9.1: "All general-purpose servers MUST support the methods GET and HEAD"; §9.3.2: HEAD is GET
+# without the content, and the server SHOULD send the same header fields it would send for GET.
+HEAD_PATHS = ["/checkpoint", "/log/checkpoint", "/log/vkey", "/log/entries/0", "/tile/0/000.p/3", "/tile/entries/000.p/3",
+              "/log/proof/inclusion?index=0&size=3", "/feeds/disclosures.atom", "/feeds/checkpoints.json", "/healthz", "/",
+              "/docs/openapi.json"]
+
+
+def test_every_get_route_answers_head_with_the_get_headers_and_no_body(web_ledger: WebLedger) -> None:
+    with TestClient(web_ledger.app()) as client:
+        wait_for_size(client, web_ledger.leaf_count())
+        for path in HEAD_PATHS:
+            got = client.get(path)
+            head = client.head(path)
+            assert head.status_code == got.status_code == 200, (path, head.status_code, head.text)
+            assert head.content == b"", path
+            for field in ("content-type", "etag", "cache-control", "last-modified", "content-length"):
+                assert head.headers.get(field) == got.headers.get(field), (path, field)
+        # a missing resource is a 404 to HEAD as to GET (problem headers, no body)
+        head = client.head("/log/entries/999999")
+        assert head.status_code == 404 and head.content == b""
+        assert head.headers["content-type"] == "application/problem+json"
+        # and a conditional HEAD of a feed answers 304 like a conditional GET
+        etag = client.get("/feeds/disclosures.atom").headers["etag"]
+        assert client.head("/feeds/disclosures.atom", headers={"If-None-Match": etag}).status_code == 304
+
+
+def test_head_of_the_event_stream_ends_after_its_headers(web_ledger: WebLedger) -> None:
+    with TestClient(web_ledger.app()) as client:
+        wait_for_size(client, web_ledger.leaf_count())
+        head = client.head("/events", timeout=5)
+        assert head.status_code == 200 and head.content == b""
+        assert head.headers["content-type"].startswith("text/event-stream")
