@@ -49,3 +49,21 @@ def test_head_of_the_event_stream_ends_after_its_headers(web_ledger: WebLedger) 
         head = client.head("/events", timeout=5)
         assert head.status_code == 200 and head.content == b""
         assert head.headers["content-type"].startswith("text/event-stream")
+
+
+# -- RFC 9110 §11.6.1 / §15.5.2: a 401 response MUST carry WWW-Authenticate with at least one challenge; RFC 6750
+# §3: the bearer scheme's challenge, with error="invalid_token" when the token sent was refused.
+def test_401_answers_carry_a_bearer_challenge(web_ledger: WebLedger) -> None:
+    case = str(uuid.uuid4())
+    with TestClient(web_ledger.app()) as client:
+        for path in ("/api/supervise/overdue", f"/api/cases/{case}", f"/cases/{case}/bundle"):
+            r = client.get(path)
+            assert r.status_code == 401 and r.headers["content-type"] == "application/problem+json"
+            challenge = r.headers.get("www-authenticate", "")
+            assert challenge.startswith("Bearer ") and 'realm="' in challenge, (path, challenge)
+            assert "error=" not in challenge  # no credentials sent: no error code (RFC 6750 §3.1)
+            r = client.get(path, headers={"Authorization": "Bearer zt_forged"})
+            assert r.status_code == 401
+            assert 'error="invalid_token"' in r.headers.get("www-authenticate", ""), path
+        r = client.post("/api/evidence", content=b"x")
+        assert r.status_code == 401 and r.headers.get("www-authenticate", "").startswith("Bearer ")
