@@ -8,6 +8,7 @@ import uuid
 from litestar.testing import TestClient
 
 from tests.webkit import WebLedger, wait_for_size
+from zhifa.cli_web import serve_options
 
 ATOM = "{http://www.w3.org/2005/Atom}"
 
@@ -67,3 +68,13 @@ def test_401_answers_carry_a_bearer_challenge(web_ledger: WebLedger) -> None:
             assert 'error="invalid_token"' in r.headers.get("www-authenticate", ""), path
         r = client.post("/api/evidence", content=b"x")
         assert r.status_code == 401 and r.headers.get("www-authenticate", "").startswith("Bearer ")
+
+
+# -- RFC 4287 §4.2.7.1/§4.2.7.2: a feed's self link and an archive's links must identify the documents where they
+# are served. `zhifa serve --port P` wrote every absolute link (self, prev-archive, current, items, proofs) with
+# port 8000, so an archive walker on any other port followed links into nothing.
+def test_serve_links_feeds_to_the_address_it_listens_on() -> None:
+    assert serve_options(host="127.0.0.1", port=8765).base_url == "http://127.0.0.1:8765"
+    assert serve_options().base_url == "http://127.0.0.1:8000"
+    assert serve_options(host="::1", port=9000).base_url == "http://[::1]:9000"
+    assert serve_options(port=8765, base_url="https://gongshi.example.gov.cn/").base_url == "https://gongshi.example.gov.cn"
