@@ -5,7 +5,9 @@ from __future__ import annotations
 
 import uuid
 
+import feedparser
 from litestar.testing import TestClient
+from lxml import etree
 
 from tests.webkit import WebLedger, wait_for_size
 from zhifa.cli_web import serve_options
@@ -14,7 +16,9 @@ ATOM = "{http://www.w3.org/2005/Atom}"
 
 
 def _grow(wl: WebLedger, n: int) -> None:
-    envelopes = [wl.lead_envelope(str(uuid.uuid4()))[1] for _ in range(n)]
+    envelopes = [wl.fx.act(wl.officer, str(uuid.uuid4()), 0, "lead.received",
+                           {"source": "complaint", "channel": "12345", "summary": "某超市销售过期食品", "catalog_item": None})
+                 for _ in range(n)]
     assert all(not isinstance(r, Exception) for r in wl.fx.writer.append_group(envelopes))
 
 
@@ -78,3 +82,41 @@ def test_serve_links_feeds_to_the_address_it_listens_on() -> None:
     assert serve_options().base_url == "http://127.0.0.1:8000"
     assert serve_options(host="::1", port=9000).base_url == "http://[::1]:9000"
     assert serve_options(port=8765, base_url="https://gongshi.example.gov.cn/").base_url == "https://gongshi.example.gov.cn"
+
+
+# -- RFC 4287 §4.2.7.2: an entry's alternate link identifies an alternate version of the resource the entry
+# describes. A checkpoint item linked /log/checkpoint?size=N, which answered the *latest* checkpoint whatever N was
+# (so every older item pointed at a newer checkpoint), typed text/html though it is a text/plain note;
+# the feed's own text/html alternate was /log, a redirect to that note.
+def test_a_checkpoint_items_alternate_link_answers_that_checkpoint(web_ledger: WebLedger) -> None:
+    with TestClient(web_ledger.app()) as client:
+        first_note = wait_for_size(client, web_ledger.leaf_count())
+        first_size = int(first_note.splitlines()[1])
+        _grow(web_ledger, 3)
+        latest = wait_for_size(client, first_size + 3)
+        assert latest != first_note
+        r = client.get("/log/checkpoint", params={"size": first_size})
+        assert r.status_code == 200 and r.text == first_note
+        assert r.headers["content-type"] == "text/plain; charset=utf-8"
+        assert client.get("/log/checkpoint").text == latest
+        for bad in (first_size + 1, 10**9):  # no checkpoint was published at that size
+            r = client.get("/log/checkpoint", params={"size": bad})
+            assert r.status_code == 404 and r.headers["content-type"] == "application/problem+json"
+        assert client.get("/log/checkpoint", params={"size": "x"}).status_code == 400
+
+        body = client.get("/feeds/checkpoints.atom").content
+        assert not feedparser.parse(body, response_headers={"content-type": "application/atom+xml"}).bozo
+        doc = etree.fromstring(body)
+        entries = doc.findall(ATOM + "entry")
+        assert entries
+        for entry in entries:
+            note = entry.find(ATOM + "content").text
+            (alt,) = [link for link in entry.findall(ATOM + "link") if link.get("rel") == "alternate"]
+            assert alt.get("type") == "text/plain"
+            path = alt.get("href").removeprefix("http://127.0.0.1:8000")
+            assert client.get(path).text == note
+        (feed_alt,) = [link for link in doc.findall(ATOM + "link") if link.get("rel") == "alternate"]
+        # the feed's HTML alternate is an HTML page (it was /log, a redirect to the text/plain note)
+        home = client.get(feed_alt.get("href").removeprefix("http://127.0.0.1:8000"), follow_redirects=False)
+        assert feed_alt.get("type") == "text/html" and home.status_code == 200
+        assert home.headers["content-type"].startswith("text/html")
