@@ -120,3 +120,28 @@ def test_a_checkpoint_items_alternate_link_answers_that_checkpoint(web_ledger: W
         home = client.get(feed_alt.get("href").removeprefix("http://127.0.0.1:8000"), follow_redirects=False)
         assert feed_alt.get("type") == "text/html" and home.status_code == 200
         assert home.headers["content-type"].startswith("text/html")
+
+
+# -- OpenAPI 3.1 (JSON Schema 2020-12 §6.2.4 minimum): the schema at /docs must say what the server accepts. An
+# optional parameter bounded below by 0 lost its `minimum` (litestar drops a falsy bound), so /verify?index=-1 was
+# documented as valid and answered 400 (schemathesis ST202).
+def _integer(schema: dict[str, object]) -> bool:
+    options = schema.get("oneOf") or [schema]
+    return any(isinstance(o, dict) and o.get("type") == "integer" for o in options)  # type: ignore[union-attr]
+
+
+def test_every_integer_parameter_documents_the_lower_bound_the_server_enforces(web_ledger: WebLedger) -> None:
+    with TestClient(web_ledger.app()) as client:
+        doc = client.get("/docs/openapi.json").json()
+        unbounded = [
+            (method.upper(), path, param["name"])
+            for path, item in doc["paths"].items()
+            for method, op in item.items()
+            if isinstance(op, dict)
+            for param in op.get("parameters", [])
+            if _integer(param["schema"]) and "minimum" not in param["schema"]
+        ]
+        assert unbounded == []
+        wait_for_size(client, web_ledger.leaf_count())
+        assert client.get("/verify", params={"index": -1}).status_code == 400
+        assert client.get("/verify", params={"index": 0}).status_code == 200
