@@ -145,3 +145,28 @@ def test_every_integer_parameter_documents_the_lower_bound_the_server_enforces(w
         wait_for_size(client, web_ledger.leaf_count())
         assert client.get("/verify", params={"index": -1}).status_code == 400
         assert client.get("/verify", params={"index": 0}).status_code == 200
+
+
+# -- RFC 9110 §8.3.1 / RFC 6838 §4.3: a media type's parameter is given once ("It is an error for a specific
+# parameter to be specified more than once"). Litestar appends "; charset=utf-8" to every text/* media type, so
+# the CSV exports and /metrics, which named their charset already, said it twice.
+TEXT_ROUTES = ["/metrics", "/checkpoint", "/log/vkey", "/", "/verify", "/api/supervise/overdue.csv",
+               "/api/supervise/warnings.csv", "/api/supervise/metrics.csv", "/api/supervise/referrals.csv",
+               "/api/supervise/nonconforming.csv", "/api/supervise/reviews.csv", "/api/supervise/access-log.csv",
+               "/api/supervise/inspections/91360100MA35F7KX4B/visits.csv"]
+
+
+def test_text_responses_name_their_charset_once(web_ledger: WebLedger) -> None:
+    from web.credentials import Credentials
+
+    token = Credentials(web_ledger.fx.store).issue_token("supervisor/0001", "supervisor")
+    with TestClient(web_ledger.app()) as client:
+        wait_for_size(client, web_ledger.leaf_count())
+        for path in TEXT_ROUTES:
+            r = client.get(path, headers={"Authorization": f"Bearer {token}"})
+            assert r.status_code == 200, (path, r.text)
+            content_type = r.headers["content-type"]
+            assert content_type.startswith("text/") and content_type.count("charset=") == 1, (path, content_type)
+        assert client.get("/metrics").headers["content-type"] == "text/plain; version=1.0.0; charset=utf-8"
+        assert client.get("/api/supervise/overdue.csv", headers={"Authorization": f"Bearer {token}"}).headers[
+            "content-type"] == "text/csv; charset=utf-8"
