@@ -170,3 +170,32 @@ def test_text_responses_name_their_charset_once(web_ledger: WebLedger) -> None:
         assert client.get("/metrics").headers["content-type"] == "text/plain; version=1.0.0; charset=utf-8"
         assert client.get("/api/supervise/overdue.csv", headers={"Authorization": f"Bearer {token}"}).headers[
             "content-type"] == "text/csv; charset=utf-8"
+
+
+# -- DESIGN.md, Personal data: "only their digests reach the public log … no digit of an ID number, phone". A
+# registry stream id is the "case" of every entry of its stream, served to anyone by /log/entries, the entry
+# bundles and /events; the writer accepted person:party/<an ID number> and person:party/<a phone>.
+def test_a_registry_stream_id_carrying_an_id_number_or_phone_is_refused_before_it_reaches_the_public_log(
+    web_ledger: WebLedger,
+) -> None:
+    from ledger.court.keys import SigningKey
+    from ledger.ledger import sign
+    from tests.conftest import ORIGIN
+
+    fx = web_ledger.fx
+
+    def register(stream: str, key: SigningKey) -> bytes:  # signed now: the app's writer keeps server time
+        return sign(fx.authority, log=ORIGIN, case=stream, case_version=0, type="key.registered", actor=fx.authority.name,
+                    payload={"vkey": key.verifier.text, "role": "party", "agency": None, "valid_from": None})
+
+    with TestClient(web_ledger.app()) as client:
+        before = wait_for_size(client, web_ledger.leaf_count())
+        for stream in ("person:party/110101199003071234", "person:party/13800138000", "person:party/110101900307123"):
+            r = client.post("/api/acts", content=register(stream, SigningKey.generate(stream.removeprefix("person:"))))
+            assert r.status_code == 400 and r.json()["code"] == "bad-case-id", (stream, r.text)
+        assert fx.store.stream_state("person:party/110101199003071234") is None
+        # a party named by its credit code, and staff by role and number, are still registered
+        act = register("person:party/91360100MA35F7KX4B", SigningKey.generate("party/91360100MA35F7KX4B"))
+        assert client.post("/api/acts", content=act).status_code == 201, client.post("/api/acts", content=act).text
+        size = int(wait_for_size(client, int(before.splitlines()[1]) + 1).splitlines()[1])
+        assert all(b"110101199003071234" not in client.get(f"/log/entries/{i}").content for i in range(size))
