@@ -495,8 +495,9 @@ def test_a_newer_checkpoint_than_the_bundles_is_unusable_input(world: World, tmp
     """DESIGN.md: no proof for the given checkpoint → exit 2. A checkpoint newer than the bundle's cannot be the
     older end of a consistency proof, whether or not the bundle carries one."""
     plain, since = world.log.bundle(world.streams), world.log.bundle(world.streams, since=5)
-    world.log.append(world.officer_a, world.case1, "case.note", {"text": "后补记录"})
-    newer = world.log.checkpoint()
+    grown = Log(world.log.log_key, list(world.log.records))  # a copy: `world` is shared by the module's tests
+    grown.append(world.officer_a, world.case1, "case.note", {"text": "后补记录"})
+    newer = grown.checkpoint()
     note_path = tmp_path / "newer.note"
     note_path.write_text(newer)
     for bundle in (plain, since):
