@@ -30,7 +30,7 @@ from feedgen.feed import FeedEntry, FeedGenerator
 from lxml import etree  # type: ignore[import-untyped]
 
 from feeds.ids import feed_id, item_id
-from feeds.model import FeedItem, FeedMeta, FeedPage, require_aware
+from feeds.model import CHECKPOINT, FeedItem, FeedMeta, FeedPage, require_aware
 from feeds.paging import absolute, page_url
 from feeds.text import xml_safe
 
@@ -44,6 +44,7 @@ GENERATOR = "zhifa-ledger"
 ATOM_TYPE = "application/atom+xml"
 RSS_TYPE = "application/rss+xml"
 HTML_TYPE = "text/html"
+NOTE_TYPE = "text/plain"  # a signed checkpoint note (GET /log/checkpoint?size=N)
 PROOF_TYPE = "application/json"
 
 _A = f"{{{ATOM_NS}}}"
@@ -78,9 +79,10 @@ def _feed_links(meta: FeedMeta, page: FeedPage, fmt: XmlFormat) -> list[dict[str
 
 
 def entry_links(meta: FeedMeta, item: FeedItem) -> list[dict[str, str]]:
-    """An entry's page (``alternate``, HTML) and its inclusion proof (``related``, JSON)."""
+    """An entry's page (``alternate``: HTML, or a checkpoint's signed note) and its proof (``related``, JSON)."""
+    page_type = NOTE_TYPE if item.kind == CHECKPOINT else HTML_TYPE
     return [
-        {"href": absolute(meta, xml_safe(item.page_url)), "rel": "alternate", "type": HTML_TYPE},
+        {"href": absolute(meta, xml_safe(item.page_url)), "rel": "alternate", "type": page_type},
         {"href": absolute(meta, xml_safe(item.proof_url)), "rel": "related", "type": PROOF_TYPE},
     ]
 

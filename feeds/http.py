@@ -11,7 +11,7 @@ from feeds.model import PAGE_SIZE, require_aware
 
 #: Bumped whenever rendered bytes change for the same items (template, library or format change), so old ETags
 #: stop matching.
-RENDER_VERSION = "feeds-1"
+RENDER_VERSION = "feeds-2"  # 2: checkpoint items link their own note as text/plain; the checkpoint feed's home is /
 
 # entity-tag = [ "W/" ] DQUOTE *etagc DQUOTE; etagc = %x21 / %x23-7E / obs-text (RFC 9110 §8.8.3)
 _ENTITY_TAG = re.compile(r'\s*(W/)?"([\x21\x23-\x7e\x80-\xff]*)"\s*(?:,|$)')

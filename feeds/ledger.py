@@ -55,7 +55,7 @@ def feed_meta(store: Store, kind: FeedKind, key: str | None = None, *, base_url:
         subtitle=subtitle,
         author_name=origin,
         created=view.log_created(store),
-        home_path="/log" if kind == "checkpoints" else "/disclosures",
+        home_path="/" if kind == "checkpoints" else "/disclosures",  # the portal shows the latest checkpoint
     )
 
 

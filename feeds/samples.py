@@ -35,7 +35,7 @@ def sample_meta(kind: FeedKind = "disclosures", key: str | None = None) -> FeedM
         subtitle=subtitle,
         author_name=AGENCY_NAME,
         created=CREATED,
-        home_path="/disclosures" if kind != "checkpoints" else "/log",
+        home_path="/disclosures" if kind != "checkpoints" else "/",
     )
 
 

@@ -10,7 +10,8 @@ live here in one place; they bound what one act may cost to store, hash, verify 
 - every list at most :data:`MAX_LIST_ITEMS` items, every object at most :data:`MAX_OBJECT_KEYS` keys, nesting at
   most :data:`MAX_DEPTH` levels;
 - a case stream id is a UUID in its canonical lowercase hyphenated spelling; a registry stream id is
-  ``person:``/``agency:``/``item:`` and an id without whitespace or control characters.
+  ``person:``/``agency:``/``item:`` and an id without whitespace or control characters, nor any personal data
+  (an ID number, a phone: the id is public in every entry of its stream).
 
 Papers and evidence are referenced by SHA-256 and size (``zhifa evidence add``), never carried in an act, so the
 limits are far above what any real act needs (the demo's largest is under 4 KB).
@@ -27,6 +28,7 @@ import msgspec
 import domain.case_acts  # noqa: F401  (fills CASE_PAYLOADS)
 from domain.acts import CASE_PAYLOADS, REGISTRY_PAYLOADS, REGISTRY_STREAM_PREFIXES, stream_kind
 from domain.errors import MalformedAct
+from domain.redact import contains_personal_data
 from ledger.envelope import Act, EnvelopeError, Opened, open_envelope
 from ledger.errors import LedgerError, MalformedEnvelope
 
@@ -105,6 +107,13 @@ def check_stream_id(stream: str, kind: str) -> None:
     if prefix is None or not _REGISTRY_ID.fullmatch(stream[len(prefix) :]):
         raise BadStreamId(
             f"registry stream id {stream!r} must be one of {', '.join(REGISTRY_STREAM_PREFIXES)} and an id without spaces"
+        )
+    if contains_personal_data(stream):
+        # The stream id is the "case" of every public entry (/log/entries, entry bundles, SSE): a person is named
+        # by a role and a number or a credit code, never by an ID number or phone (DESIGN.md: Personal data).
+        raise BadStreamId(
+            "a registry stream id is public in every log entry: it must not carry an ID number, phone or other "
+            "personal data (name a person by role and staff number, a party by its credit code)"
         )
 
 

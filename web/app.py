@@ -7,11 +7,12 @@ import asyncio
 import contextlib
 from collections.abc import AsyncIterator, Sequence
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 from litestar import Litestar
 from litestar.config.compression import CompressionConfig
 from litestar.di import Provide
+from litestar.enums import ScopeType
 from litestar.logging import LoggingConfig
 from litestar.openapi import OpenAPIConfig
 from litestar.openapi.plugins import SwaggerRenderPlugin
@@ -19,6 +20,16 @@ from litestar.openapi.spec import Components, SecurityScheme
 from litestar.plugins.jinja import JinjaTemplateEngine
 from litestar.static_files import create_static_files_router
 from litestar.template.config import TemplateConfig
+from litestar.types import (
+    HTTPScope,
+    LifeSpanReceive,
+    LifeSpanScope,
+    LifeSpanSend,
+    Message,
+    Receive,
+    Scope,
+    Send,
+)
 
 from ledger.store import Store
 from web.cases import BundleController, CasesController
@@ -36,6 +47,38 @@ from web.verification import TilesController, VerificationController
 STATIC_DIR = Path(__file__).resolve().parent / "static"
 TEMPLATES_DIR = Path(__file__).resolve().parent / "templates"
 NO_COMPRESSION = "no_compression"  # opt key: streams (SSE) and bodies compressed ahead of time (feeds)
+
+
+class ZhifaApp(Litestar):
+    """The application, answering HEAD on every GET route (RFC 9110 §9.1: a general-purpose server MUST support
+    GET and HEAD; §9.3.2: the same status and header fields as GET, no content). Litestar routes HEAD only to
+    handlers declared for it, and refuses a HEAD handler that returns a body, so the request is served as a GET
+    here, before routing, and its content dropped: headers (Content-Length, ETag, Cache-Control, …) stay those
+    of the GET. A stream (SSE) ends after its headers: the server sees the response complete and the handler a
+    disconnect."""
+
+    async def __call__(
+        self,
+        scope: Scope | LifeSpanScope,
+        receive: Receive | LifeSpanReceive,
+        send: Send | LifeSpanSend,
+    ) -> None:
+        if scope["type"] != ScopeType.HTTP or cast(HTTPScope, scope)["method"] != "HEAD":
+            await super().__call__(scope, receive, send)
+            return
+        as_get = cast(HTTPScope, {**scope, "method": "GET"})
+        done = False
+
+        async def without_content(message: Message) -> None:
+            nonlocal done
+            if message["type"] == "http.response.body":
+                if done:
+                    return
+                done = True
+                message = {"type": "http.response.body", "body": b"", "more_body": False}
+            await cast(Send, send)(message)
+
+        await super().__call__(as_get, receive, without_content)
 
 
 def _openapi() -> OpenAPIConfig:
@@ -111,7 +154,7 @@ def create_app(
                 await task
             await asyncio.to_thread(services.stop)
 
-    return Litestar(
+    return ZhifaApp(
         route_handlers=[
             VerificationController,
             TilesController,

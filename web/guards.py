@@ -34,7 +34,7 @@ def bearer_identity(connection: ASGIConnection[Any, Any, Any, Any]) -> Identity 
         raise Unauthenticated("the Authorization header must be `Bearer <token>`")
     identity = _services(connection).credentials.token_identity(token.strip())
     if identity is None:
-        raise Unauthenticated("the token is unknown or revoked")
+        raise Unauthenticated("the token is unknown or revoked", invalid_token=True)
     return identity
 
 

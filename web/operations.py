@@ -12,6 +12,10 @@ from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
 from web.deps import ServicesDep
 from web.schemas import Liveness, Readiness
 
+# "text/plain; version=…; charset=utf-8" without its charset: litestar appends "; charset=utf-8" to every text/*
+# media type, and a parameter given twice is an error (RFC 6838 §4.3).
+METRICS_TYPE = "; ".join(p for p in CONTENT_TYPE_LATEST.split("; ") if not p.lower().startswith("charset="))
+
 
 class OperationsController(Controller):
     path = "/"
@@ -27,11 +31,11 @@ class OperationsController(Controller):
         """Ready when the database answered recently and the sealer and projections are within their lag."""
         return readiness(services)
 
-    @get("/metrics", media_type=CONTENT_TYPE_LATEST)
+    @get("/metrics", media_type=METRICS_TYPE)
     async def metrics(self) -> Response[bytes]:
         """Prometheus metrics: append latency, refusals by code, sealer and projection lag, checkpoint age,
         HTTP latency by route."""
-        return Response(generate_latest(), media_type=CONTENT_TYPE_LATEST)
+        return Response(generate_latest(), media_type=METRICS_TYPE)
 
 
 def readiness(services: ServicesDep) -> Response[Readiness]:

@@ -109,7 +109,12 @@ class PortalController(Controller):
         return Template("directory.html", context={**self._base(services), "agencies": agencies, "people": people})
 
     @get("/verify", media_type=MediaType.HTML, responses=problems())
-    async def verify(self, services: ServicesDep, index: Annotated[int | None, QueryParameter(ge=0, le=MAX_LEAF, required=False)] = None) -> Template:
+    async def verify(
+        self,
+        services: ServicesDep,
+        # litestar 2.25 drops a falsy bound (ge=0) from the schema of an optional parameter: state it again
+        index: Annotated[int | None, QueryParameter(ge=0, le=MAX_LEAF, required=False, schema_extra={"minimum": 0})] = None,
+    ) -> Template:
         """Paste an entry and its leaf index: the browser checks its inclusion against the latest checkpoint."""
         return Template("verify.html", context={**self._base(services), "index": "" if index is None else index})
 

@@ -18,6 +18,7 @@ from litestar.openapi.datastructures import ResponseSpec
 from domain.errors import Refusal
 
 PROBLEM_JSON = "application/problem+json"
+REALM = "zhifa"
 
 
 class Problem(msgspec.Struct, kw_only=True):
@@ -46,6 +47,13 @@ class Unauthenticated(WebRefusal):
     title = "缺少有效的访问凭证"
     title_en = "A valid bearer token (or case access code) is required"
     status = 401
+
+    def challenge(self) -> str:
+        """The ``WWW-Authenticate`` a 401 MUST carry (RFC 9110 §11.6.1), in the bearer scheme (RFC 6750 §3):
+        ``error="invalid_token"`` when a token was sent and refused (``Unauthenticated(…, invalid_token=True)``),
+        no error code when none was sent (§3.1)."""
+        error = ', error="invalid_token"' if self.context.get("invalid_token") else ""
+        return f'Bearer realm="{REALM}"{error}'
 
 
 class RoleRequired(WebRefusal):
@@ -98,6 +106,8 @@ class _HttpError(WebRefusal):
 
 
 def problem_response(exc: Refusal, headers: dict[str, str] | None = None) -> Response[Any]:
+    if isinstance(exc, Unauthenticated):
+        headers = {**(headers or {}), "WWW-Authenticate": exc.challenge()}
     return Response(
         content=msgspec.json.encode(exc.problem()),
         status_code=exc.status,

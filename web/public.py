@@ -25,6 +25,7 @@ from web.problems import NotFound, problems
 from web.services import Services
 
 FEED_CACHE = "public, max-age=30"
+HOLD_POLLS = 10  # poll intervals new entries wait for the disclosure view before they go out without ids
 NO_COMPRESSION = {"no_compression": True}  # bodies gzipped ahead of time (and streams must not be buffered)
 
 
@@ -102,14 +103,28 @@ class FeedsController(Controller):
         return Response(page.body, media_type=page.content_type, headers=headers)
 
 
-def _entry_events(services: Services, start: int, end: int) -> list[ServerSentEventMessage]:
+def _entry_events(services: Services, start: int, end: int, covered: int) -> list[ServerSentEventMessage]:
+    """Entry events for leaves ``[start, end)``; a leaf's id (leaf + 1) only when the disclosure view has processed
+    it (``leaf < covered``), so an id never claims a disclosure the stream could still owe."""
     out = []
     for i in range(start, end, 256):
         for offset, body in enumerate(services.entries_by_leaf(i, min(end, i + 256))):
             leaf = i + offset
             data = {"leaf_index": leaf, "entry_hash": entry_hash(body).hex(), "entry": msgspec.json.decode(body)}
-            out.append(ServerSentEventMessage(event="entry", id=str(leaf + 1), data=msgspec.json.encode(data).decode()))
+            ident = str(leaf + 1) if leaf < covered else None
+            out.append(ServerSentEventMessage(event="entry", id=ident, data=msgspec.json.encode(data).decode()))
     return out
+
+
+def _covered(services: Services, size: int) -> int:
+    """How many leaves, from the first, the disclosure view has processed (at most ``size``): the disclosures those
+    leaves made public are all in the view."""
+    position = services.runner.tracking.position(disclosure_view.DisclosureView.name)
+    with services.store.db.read() as cur:
+        row = cur.execute(
+            "SELECT leaf_index FROM zhifa_leaves WHERE position > ? ORDER BY position LIMIT 1", (position,)
+        ).fetchone()
+    return size if row is None else min(size, int(row[0]))
 
 
 def _published_before(services: Services, size: int) -> int:
@@ -124,11 +139,14 @@ def _published_before(services: Services, size: int) -> int:
 
 
 def _disclosure_events(services: Services, seen: int, size: int) -> list[ServerSentEventMessage]:
+    """The disclosure items from the ``seen``-th on. They carry no id: the checkpoint event that follows them does,
+    once every leaf below it has been processed (see ``event_stream``)."""
+    del size  # the items are public once sealed; their leaves are named in the data
     out = []
     for item in disclosure_view.items(services.store, offset=seen):
         view = {k: v for k, v in item.public_dict().items() if k in _DISCLOSURE_FIELDS}
         view["page_url"] = f"/disclosures/{item.leaf_index}"
-        out.append(ServerSentEventMessage(event="disclosure", id=str(size), data=msgspec.json.encode(view).decode()))
+        out.append(ServerSentEventMessage(event="disclosure", data=msgspec.json.encode(view).decode()))
     return out
 
 
@@ -140,34 +158,61 @@ _DISCLOSURE_FIELDS = frozenset(
 
 async def event_stream(services: Services, position: int) -> AsyncIterator[ServerSentEventMessage]:
     """From leaf ``position`` on: each new leaf, the disclosures that became public, then the checkpoint covering
-    them (ids are tree sizes, so Last-Event-ID resumes exactly); a keep-alive comment when idle."""
+    them; a keep-alive comment when idle.
+
+    An event's id N (a leaf count) means: every entry below leaf N and every disclosure those entries made public
+    has been sent — so ``Last-Event-ID: N`` resumes exactly (``_published_before`` counts what was seen). The sealer
+    and the disclosure view follow the log independently: a checkpoint can be out before the view has processed
+    its acts. Entries then wait for the view (up to ``HOLD_POLLS`` poll intervals, at least a second); past that
+    they are sent without an id, and so is a checkpoint the view has not reached: a client reconnecting then
+    resumes from its last id and may see some entries twice, never miss a disclosure (SSE: an event without an id
+    leaves the last event id unchanged)."""
     opts = services.options
-    yield ServerSentEventMessage(data=None, comment="zhifa events", retry=2000)
+    hold = max(1.0, HOLD_POLLS * opts.poll_interval)
+    # The opening message names the stream's position as its id when the view has processed the leaves below it
+    # (an id sets the client's last event id even without data), so a client reconnecting before any other id
+    # resumes from here instead of starting afresh.
+    at_start = await asyncio.to_thread(_covered, services, position) if services.published is not None else 0
+    yield ServerSentEventMessage(data=None, comment="zhifa events", retry=2000,
+                                 id=str(position) if at_start >= position else None)
     seen = await asyncio.to_thread(_published_before, services, position)
     idle_since = time.monotonic()
     stamp: tuple[int, ...] = ()
+    waiting_since: float | None = None
     while True:
         published = services.published
         size = 0 if published is None else published.size
         moved = False
+        stamp_moved = services.feed_stamp != stamp
+        covered = size
+        if published is not None and (size > position or stamp_moved):
+            covered = await asyncio.to_thread(_covered, services, size)
         if published is not None and size > position:
-            while position < size:
-                end = min(size, position + 1024)
-                for message in await asyncio.to_thread(_entry_events, services, position, end):
+            target = size
+            if covered < size:
+                waiting_since = waiting_since if waiting_since is not None else time.monotonic()
+                if time.monotonic() - waiting_since < hold:
+                    target = max(position, covered)
+            else:
+                waiting_since = None
+            while position < target:
+                end = min(target, position + 1024)
+                for message in await asyncio.to_thread(_entry_events, services, position, end, covered):
                     yield message
                 position = end
-            moved = True
-        if services.feed_stamp != stamp:  # the disclosure view moved: new public items?
+                moved = True
+        if stamp_moved:  # the disclosure view moved: new public items?
             stamp = services.feed_stamp
             for message in await asyncio.to_thread(_disclosure_events, services, seen, size):
                 seen += 1
                 yield message
                 moved = True
-        if moved and published is not None:
+        if moved and published is not None and position >= size:
             checkpoint = {"size": size, "root": base64.b64encode(published.root).decode(), "note": published.note}
-            yield ServerSentEventMessage(event="checkpoint", id=str(size), data=msgspec.json.encode(checkpoint).decode())
+            ident = str(size) if covered >= size else None
+            yield ServerSentEventMessage(event="checkpoint", id=ident, data=msgspec.json.encode(checkpoint).decode())
             idle_since = time.monotonic()
-        elif time.monotonic() - idle_since >= opts.keepalive_seconds:
+        elif not moved and time.monotonic() - idle_since >= opts.keepalive_seconds:
             yield ServerSentEventMessage(data=None, comment="keep-alive")
             idle_since = time.monotonic()
         await asyncio.sleep(opts.poll_interval)

@@ -24,7 +24,7 @@ from web.problems import problems
 from web.schemas import AccessRecord
 from web.services import Services
 
-CSV = "text/csv; charset=utf-8"
+CSV = "text/csv"  # litestar adds "; charset=utf-8" to every text/* type (a second one would be an error)
 LimitParam = Annotated[int, QueryParameter(ge=1, le=100_000)]
 TextFilter = Annotated[str | None, QueryParameter(required=False, max_length=200)]
 AtParam = Annotated[

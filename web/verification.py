@@ -53,11 +53,21 @@ class VerificationController(Controller):
     path = "/log"
     tags = ["verification"]
 
-    @get("/checkpoint", media_type=TEXT, responses=problems(503), cache_control=None)
-    async def checkpoint(self, services: ServicesDep) -> Response[str]:
-        """The latest signed checkpoint (C2SP tlog-checkpoint as a signed note)."""
-        _, note = _published(services)
-        return Response(note, media_type=TEXT, headers={"Cache-Control": CHECKPOINT_CACHE})
+    @get("/checkpoint", media_type=TEXT, responses=problems(404, 503), cache_control=None)
+    async def checkpoint(
+        self,
+        services: ServicesDep,
+        size: Annotated[int | None, QueryParameter(ge=1, le=MAX_LEAF)] = None,
+    ) -> Response[str]:
+        """The latest signed checkpoint (C2SP tlog-checkpoint as a signed note); with ``?size=N`` the checkpoint
+        the log published at tree size N (what the checkpoint feed's items link to), 404 if it published none."""
+        latest, note = _published(services)
+        if size is None or size == latest:
+            return Response(note, media_type=TEXT, headers={"Cache-Control": CHECKPOINT_CACHE if size is None else IMMUTABLE})
+        older = None if size > latest else await sync_to_thread(services.tree.checkpoint_at, size)
+        if older is None:
+            raise NotFound(f"no checkpoint was published at tree size {size} (latest {latest})")
+        return Response(older, media_type=TEXT, headers={"Cache-Control": IMMUTABLE})
 
     @get("/vkey", media_type=TEXT, responses=problems(503))
     async def vkey(self, services: ServicesDep) -> Response[str]:

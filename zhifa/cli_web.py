@@ -22,8 +22,11 @@ if TYPE_CHECKING:
 @click.option("--access-log/--no-access-log", default=True, show_default=True, help="one JSON log line per request")
 @click.option("--followers", type=click.Choice(MODES), default=DEFAULT_MODE, show_default=True,
               help="run the sealer and projections as one child process (on another core) or as threads of the server")
+@click.option("--base-url", default=None,
+              help="the public URL feeds link to (self, archives, items, proofs); default http://HOST:PORT")
 @click.pass_obj
-def serve(settings: Settings, host: str, port: int, no_follow: bool, access_log: bool, followers: str) -> None:
+def serve(settings: Settings, host: str, port: int, no_follow: bool, access_log: bool, followers: str,
+          base_url: str | None) -> None:
     """Serve the APIs, tiles, feeds and portal (one worker over the ledger; docs at /docs)."""
     import uvicorn
 
@@ -34,16 +37,28 @@ def serve(settings: Settings, host: str, port: int, no_follow: bool, access_log:
     store.close()
     if origin is None:
         fail("no ledger here: run `zhifa init` or `zhifa demo` first")
-    app = create_app(settings, options=serve_options(no_follow=no_follow, access_log=access_log, followers=followers))
+    options = serve_options(no_follow=no_follow, access_log=access_log, followers=followers, host=host, port=port,
+                            base_url=base_url)
+    app = create_app(settings, options=options)
     err_console.print(f"serving {origin} at http://{host}:{port}  (docs http://{host}:{port}/docs)")
     uvicorn.run(app, host=host, port=port, workers=1, log_config=None, access_log=False, lifespan="on")
 
 
-def serve_options(*, no_follow: bool = False, access_log: bool = True, followers: str = DEFAULT_MODE) -> WebOptions:
-    """The web options ``zhifa serve`` runs with for these flags (its defaults: what bench/web.py measures)."""
+def serve_options(*, no_follow: bool = False, access_log: bool = True, followers: str = DEFAULT_MODE,
+                  host: str = "127.0.0.1", port: int = 8000, base_url: str | None = None) -> WebOptions:
+    """The web options ``zhifa serve`` runs with for these flags (its defaults: what bench/web.py measures).
+
+    Feeds are documents with absolute links (their ``self``, RFC 5005 archive links, items and proofs): they
+    name the address the server listens on, or ``base_url`` when it is reached through another (a proxy)."""
     from web.services import WebOptions
 
-    return WebOptions(follow=not no_follow, request_log=access_log, followers=followers)
+    return WebOptions(follow=not no_follow, request_log=access_log, followers=followers,
+                      base_url=(base_url or listen_url(host, port)).rstrip("/"))
+
+
+def listen_url(host: str, port: int) -> str:
+    """``http://host:port``, an IPv6 literal in brackets (RFC 3986 §3.2.2)."""
+    return f"http://[{host}]:{port}" if ":" in host else f"http://{host}:{port}"
 
 
 @click.group()

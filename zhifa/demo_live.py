@@ -104,7 +104,7 @@ def serve_demo(settings: Settings, console: Console, *, host: str = "127.0.0.1",
     stop = threading.Event()
     feeder = threading.Thread(target=act_stream, args=(settings, base, stop), name="demo-acts", daemon=True)
     feeder.start()
-    app = create_app(settings, options=WebOptions())
+    app = create_app(settings, options=WebOptions(base_url=base))
     try:
         uvicorn.run(app, host=host, port=port, workers=1, log_config=None, access_log=False)
     finally:
