@@ -29,6 +29,10 @@ def test_portal_pages_are_chinese_html_with_only_local_assets(web_ledger: WebLed
         for asset in ("/static/swagger-ui-bundle.js", "/static/swagger-ui.css", "/static/portal.css"):
             assert client.get(asset).status_code == 200
         home = client.get("/").text
+        # the page names its own icon, so a browser does not ask for a /favicon.ico that is not there
+        assert '<link rel="icon" type="image/svg+xml" href="/static/emblem.svg">' in home
+        icon = client.get("/static/emblem.svg")
+        assert icon.status_code == 200 and icon.headers["content-type"].startswith("image/svg+xml") and b"<svg" in icon.content
         assert "最新检查点" in home and str(web_ledger.leaf_count()) in home
 
 
