@@ -281,18 +281,23 @@ def _decided(s: CaseState, act: ActRecord, p: DecisionMade, registry: Registry) 
     threshold = proc.review_threshold(registry, s, s.party, act.recorded_at)
     over_threshold = proc.review_threshold_reached(s.party, p.fine_fen, p.confiscation_fen, threshold.value)
     major = s.major_public_interest or s.complex or heard or outside or over_threshold
+    # A decision remade on an order (复议法 Art 64; 行政诉讼法 Art 70) is a new decision: the review and discussion of
+    # the voided one examined the decision found unlawful, so only those since the order count for it.
+    begun = s.remade_at or s.filed_at
     if major:
-        since = s.hearing.held_at if heard and s.hearing is not None else s.filed_at
+        since = s.hearing.held_at if heard and s.hearing is not None else begun
         reviews = [r for r in s.reviews if since is None or r.at >= since]
         if not reviews or reviews[-1].outcome != "passed":
             why = "failed" if reviews else "missing"
             rule_note = f" ({threshold.describe()})" if over_threshold else ""
-            raise LegalReviewRequired(f"legal review {why}{' after the hearing' if heard else ''}{rule_note}")
+            after = " after the hearing" if heard else " after the order to remake" if s.remade_at is not None else ""
+            raise LegalReviewRequired(f"legal review {why}{after}{rule_note}")
     proc.rely_rule(s, threshold)
     if s.complex or s.major_public_interest:
-        since = s.hearing.held_at if heard and s.hearing is not None else s.filed_at
+        since = s.hearing.held_at if heard and s.hearing is not None else begun
         if not discussion_signed(s, since):
-            raise CollectiveDiscussionRequired("no collective discussion of the heads, signed by each, is recorded")
+            after = " since the order to remake" if s.remade_at is not None else ""
+            raise CollectiveDiscussionRequired(f"no collective discussion of the heads, signed by each, is recorded{after}")
     s.decision = Decision(
         version=act.version,
         kind="penalty",

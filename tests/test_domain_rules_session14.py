@@ -1,0 +1,76 @@
+"""Session 14, a sixth adversarial review of the procedure rules ("rules audit 6"): acts the ledger accepted
+although a court would hold them unlawful, and lawful acts it refused. Each unlawful act is refused with its class,
+code and article, leaving the case as it was, and its lawful variant at the same point is accepted. Dates are
+Beijing dates; START is Monday 2026-03-02, 09:00.
+
+1. A decision remade on an order to remake, resting on the legal review and the collective discussion of the
+   decision the order voided (APL Arts 57, 58).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from domain import refusals as r
+from domain.law import APL
+from tests.builders import CaseFile, service, standard_world
+from tests.test_domain_rules import HEADS, START, D, H, refuse
+from zhifa.scenarios import HEAD, OFFICER_1, OFFICER_2, REVIEWER, Step, organisation_case
+
+RECONSIDERATION = {"body": "赣江新区管委会（行政复议机关）", "posted_on": None, "envelope_sha256": None}
+
+
+def _outcome(outcome: str, **extra: Any) -> dict[str, Any]:
+    return {"outcome": outcome, "changed_fine_fen": None, "final": True, "served_at": None, **extra}
+
+
+def _step(steps: list[Step], type: str) -> dict[str, Any]:
+    return dict(next(s for s in steps if s.type == type).payload)
+
+
+ORG_NOTICE = _step(organisation_case(START, until="notified"), "notice.issued")
+ORG_DECISION = _step(organisation_case(START, until="decided"), "decision.made")
+
+
+def _discuss(case: CaseFile, at: Any) -> None:
+    v = case.version + 1
+    case.act("collective.discussed", HEAD, {"participants": HEADS, "conclusion": "同意拟处罚意见"}, at=at)
+    for head in HEADS[1:]:
+        case.act("act.cosigned", head, {"act_version": v}, at=at + H)
+
+
+# -- 1. APL Arts 57–58: a remade decision has its own legal review and collective discussion ---------------------
+def _remade_complex_case() -> CaseFile:
+    """A complex case against the company (filed day 1): reviewed and discussed, fined 15,000 yuan on day 26, served;
+    the reconsideration body orders it remade on day 60; a new notice (12,000 yuan) is served on day 61."""
+    case = standard_world().case()
+    steps = organisation_case(START, until="notified")
+    for s in steps:
+        if s.type == "case.filed":
+            s.payload["complex"] = True
+    case.play(steps, START)
+    case.act("legal.reviewed", REVIEWER, {"outcome": "passed", "opinion": "事实清楚，证据充分"}, at=START + 20 * D)
+    _discuss(case, START + 21 * D)
+    case.act("decision.made", HEAD, ORG_DECISION, at=START + 26 * D)
+    case.act("service.recorded", OFFICER_2, service("decision"), at=START + 26 * D + 2 * H)
+    case.act("reconsideration.filed", OFFICER_2, RECONSIDERATION, at=START + 30 * D)
+    case.act("reconsideration.decided", OFFICER_2, _outcome("remake"), at=START + 60 * D)
+    case.act("notice.issued", OFFICER_1, {**ORG_NOTICE, "fine_fen": 1_200_000}, at=START + 61 * D)
+    case.act("service.recorded", OFFICER_2, service("notice"), at=START + 61 * D + H)
+    return case
+
+
+REMADE = {**ORG_DECISION, "fine_fen": 1_200_000}
+
+
+def test_a_remade_decision_does_not_rest_on_the_voided_decisions_legal_review() -> None:
+    case = _remade_complex_case()
+    err = refuse(case, "decision.made", HEAD, REMADE, START + 75 * D, r.LegalReviewRequired, "legal-review-required", f"{APL}第五十八条")
+    assert "after the order to remake" in err.detail
+    case.act("legal.reviewed", REVIEWER, {"outcome": "passed", "opinion": "重作决定事实清楚"}, at=START + 70 * D)
+    err = refuse(case, "decision.made", HEAD, REMADE, START + 75 * D,
+                 r.CollectiveDiscussionRequired, "collective-discussion-required", f"{APL}第五十七条")
+    assert "since the order to remake" in err.detail
+    _discuss(case, START + 71 * D)
+    state = case.act("decision.made", HEAD, REMADE, at=START + 75 * D)
+    assert state.decision is not None and state.decision.fine_fen == 1_200_000

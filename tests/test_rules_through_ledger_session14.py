@@ -1,0 +1,86 @@
+"""Session 14's rules enforced on append through the real ledger (SQLite and PostgreSQL): the unlawful act is refused
+with its code, article and status and writes nothing (ledger position and stream version unchanged); the lawful act
+at the same point is accepted.
+
+1. A remade decision resting on the voided decision's legal review and collective discussion (APL Arts 57–58).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import uuid
+from collections.abc import Iterator
+from typing import Any
+
+import pytest
+
+from domain.law import APL
+from ledger.court.keys import SigningKey
+from tests.conftest import LedgerFixture
+from tests.test_domain_rules import HEADS
+from tests.test_rules_through_ledger import START, _world
+from tests.test_rules_through_ledger_review import _at, _play
+from tests.test_rules_through_ledger_session12 import _next, _refused_here
+from zhifa import scenarios as sc
+
+World = tuple[LedgerFixture, dict[str, SigningKey]]
+DAY = dt.timedelta(days=1)
+RECONSIDERATION = {"body": "赣江新区管委会（行政复议机关）", "posted_on": None, "envelope_sha256": None}
+SERVE = {"document": "decision", "method": "direct", "consent_ref": None, "confirmation_ref": None, "receipt_sha256": None}
+
+
+@pytest.fixture
+def world(database_url: str) -> Iterator[World]:
+    """The cast and registry of the demo on a fresh ledger (both backends), closed after the test."""
+    fx, keys, _ = _world(database_url)
+    try:
+        yield fx, keys
+    finally:
+        fx.store.close()
+
+
+def _payload(steps: list[sc.Step], type: str) -> dict[str, Any]:
+    return dict(next(s for s in steps if s.type == type).payload)
+
+
+def _outcome(outcome: str, **extra: Any) -> dict[str, Any]:
+    return {"outcome": outcome, "changed_fine_fen": None, "final": True, "served_at": None, **extra}
+
+
+def _discussion(first_version: int, day: float) -> list[sc.Step]:
+    return [
+        sc.Step("collective.discussed", sc.HEAD, {"participants": HEADS, "conclusion": "同意"}, day * DAY),
+        *(sc.Step("act.cosigned", head, {"act_version": first_version}, (day + 0.01 * (i + 1)) * DAY) for i, head in enumerate(HEADS[1:])),
+    ]
+
+
+def test_a_remade_decision_without_its_own_review_and_discussion_is_refused_on_append(world: World) -> None:
+    fx, keys = world
+    case = str(uuid.uuid4())
+    notified = sc.organisation_case(START, until="notified")
+    for step in notified:
+        if step.type == "case.filed":
+            step.payload["complex"] = True
+    decision = _payload(sc.organisation_case(START, until="decided"), "decision.made")
+    notice = _payload(notified, "notice.issued")
+    steps = [
+        *notified,
+        sc.Step("legal.reviewed", sc.REVIEWER, {"outcome": "passed", "opinion": "通过"}, 20 * DAY),
+        *_discussion(len(notified) + 2, 21),
+        sc.Step("decision.made", sc.HEAD, decision, 26 * DAY),
+        sc.Step("service.recorded", sc.OFFICER_2, SERVE, 26.1 * DAY),
+        sc.Step("reconsideration.filed", sc.OFFICER_2, RECONSIDERATION, 30 * DAY),
+        sc.Step("reconsideration.decided", sc.OFFICER_2, _outcome("remake"), 60 * DAY),
+        sc.Step("notice.issued", sc.OFFICER_1, {**notice, "fine_fen": 1_200_000}, 61 * DAY),
+        sc.Step("service.recorded", sc.OFFICER_2, {**SERVE, "document": "notice"}, 61.1 * DAY),
+    ]
+    _play(fx, keys, case, steps)
+    remade = sc.Step("decision.made", sc.HEAD, {**decision, "fine_fen": 1_200_000}, _at(fx, 75))
+    _refused_here(fx, keys, case, remade, "legal-review-required", f"{APL}第五十八条")
+    _next(fx, keys, case, sc.Step("legal.reviewed", sc.REVIEWER, {"outcome": "passed", "opinion": "重作通过"}, _at(fx, 75.01)))
+    _refused_here(fx, keys, case, sc.Step("decision.made", sc.HEAD, remade.payload, _at(fx, 75.02)),
+                  "collective-discussion-required", f"{APL}第五十七条")
+    for step in _discussion(len(steps) + 2, 75.03):
+        _at(fx, step.offset / DAY)
+        _next(fx, keys, case, step)
+    _next(fx, keys, case, sc.Step("decision.made", sc.HEAD, remade.payload, _at(fx, 75.1)))
