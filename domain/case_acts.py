@@ -514,12 +514,15 @@ class RemedyFiled(Payload):
 
 class RemedyDecided(Payload):
     """复议决定 / 判决. ``served_at``: when the decision reached the party (the 15-day lawsuit window after a
-    reconsideration runs from it, 行政诉讼法 Art 45); when null, the act's own time."""
+    reconsideration runs from it, 行政诉讼法 Art 45); when null, the act's own time. ``procedural_only``: a decision
+    revoked, or ordered remade, for a breach of the statutory procedure alone (以违反法定程序为由) — the agency may
+    then remake the same decision (复议法 Art 64(2); 行诉法解释 Art 90); otherwise not on the same facts and reasons."""
 
     outcome: RemedyOutcome
     changed_fine_fen: Fen | None = None
     final: bool = True
     served_at: Timestamp | None = None
+    procedural_only: bool = False
 
 
 class TransferReported(Payload):

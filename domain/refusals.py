@@ -893,3 +893,15 @@ class PauseStillOpen(DomainError):
     title = "检测、检验、检疫、鉴定或者中止调查的期间尚未结束，不得作出处理决定"
     title_en = "A testing or suspension period of the time limit is still open: end it before deciding"
     article = f"{MS_RULES}第六十四条"
+
+
+class RemadeDecisionSame(DomainError):
+    """复议法 Art 64(2); 行政诉讼法 Art 71: ordered to remake its decision, the agency does not make the same or
+    substantially the same decision on the same facts and reasons — unless the order rested on a breach of procedure
+    alone (行诉法解释 Art 90). The file shows new facts as evidence or records made after the order; without them a
+    decision at least as heavy as the voided one (its kinds, its fine and confiscation) is the same decision again."""
+
+    code = "remade-decision-same"
+    title = "被责令重新作出行政行为的，不得以同一事实和理由作出与原行政行为相同或者基本相同的行政行为"
+    title_en = "Ordered to remake its decision, the agency does not make the same decision on the same facts and reasons"
+    article = f"{ARL}第六十四条第二款"

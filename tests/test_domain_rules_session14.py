@@ -5,6 +5,9 @@ Beijing dates; START is Monday 2026-03-02, 09:00.
 
 1. A decision remade on an order to remake, resting on the legal review and the collective discussion of the
    decision the order voided (APL Arts 57, 58).
+2. After an order to remake, the same decision again on the same facts and reasons (复议法 Art 64(2); 行政诉讼法
+   Art 71) — lawful with new facts (evidence or a record made after the order), a lighter decision, or when the
+   order rested on a breach of procedure alone (行诉法解释 Art 90).
 """
 
 from __future__ import annotations
@@ -12,8 +15,9 @@ from __future__ import annotations
 from typing import Any
 
 from domain import refusals as r
-from domain.law import APL
-from tests.builders import CaseFile, service, standard_world
+from domain.errors import MalformedAct
+from domain.law import ALL, APL, ARL
+from tests.builders import CaseFile, evidence, service, standard_world
 from tests.test_domain_rules import HEADS, START, D, H, refuse
 from zhifa.scenarios import HEAD, OFFICER_1, OFFICER_2, REVIEWER, Step, organisation_case
 
@@ -74,3 +78,52 @@ def test_a_remade_decision_does_not_rest_on_the_voided_decisions_legal_review() 
     _discuss(case, START + 71 * D)
     state = case.act("decision.made", HEAD, REMADE, at=START + 75 * D)
     assert state.decision is not None and state.decision.fine_fen == 1_200_000
+
+
+# -- 2. 复议法 Art 64(2), 行政诉讼法 Art 71: not the same decision again on the same facts and reasons ----------------
+def _remade(kind: str = "reconsideration", **order: Any) -> CaseFile:
+    """The company fined 15,000 yuan (served day 26); the body (or court) orders the decision remade on day 60; a
+    new notice of the same fine is served on day 61."""
+    case = standard_world().case()
+    case.play(organisation_case(START, until="served"), START)
+    if kind == "reconsideration":
+        case.act("reconsideration.filed", OFFICER_2, RECONSIDERATION, at=START + 30 * D)
+    else:
+        case.act("litigation.filed", OFFICER_2, {"body": "南昌铁路运输法院", "posted_on": None, "envelope_sha256": None}, at=START + 30 * D)
+    case.act(f"{kind}.decided", OFFICER_2, _outcome("remake", **order), at=START + 60 * D)
+    case.act("notice.issued", OFFICER_1, ORG_NOTICE, at=START + 61 * D)
+    case.act("service.recorded", OFFICER_2, service("notice"), at=START + 61 * D + H)
+    return case
+
+
+def test_the_same_decision_after_an_order_to_remake_is_refused() -> None:
+    case = _remade()
+    err = refuse(case, "decision.made", HEAD, ORG_DECISION, START + 75 * D, r.RemadeDecisionSame, "remade-decision-same", f"{ARL}第六十四条第二款")
+    assert "no lighter" in err.detail
+    state = case.act("decision.made", HEAD, {**ORG_DECISION, "fine_fen": 1_200_000}, at=START + 75 * D)
+    assert state.decision is not None and state.decision.fine_fen == 1_200_000
+
+
+def test_the_same_decision_after_a_court_order_to_remake_is_refused_under_article_71() -> None:
+    case = _remade("litigation")
+    refuse(case, "decision.made", HEAD, ORG_DECISION, START + 75 * D, r.RemadeDecisionSame, "remade-decision-same", f"{ALL}第七十一条")
+
+
+def test_the_same_decision_on_new_evidence_after_the_order_is_accepted() -> None:
+    case = _remade()
+    v = case.version + 1
+    case.act("evidence.collected", OFFICER_1, evidence([OFFICER_1, OFFICER_2], START + 62 * D, description="补充调查的经营记录"), at=START + 62 * D)
+    case.act("act.cosigned", OFFICER_2, {"act_version": v}, at=START + 62 * D + H)
+    assert case.act("decision.made", HEAD, ORG_DECISION, at=START + 75 * D).decision is not None
+
+
+def test_the_same_decision_after_a_procedural_order_to_remake_is_accepted() -> None:
+    case = _remade(procedural_only=True)
+    assert case.act("decision.made", HEAD, ORG_DECISION, at=START + 75 * D).decision is not None
+
+
+def test_a_procedural_ground_on_an_outcome_that_voids_nothing_is_malformed() -> None:
+    case = standard_world().case()
+    case.play(organisation_case(START, until="under_reconsideration"), START)
+    refuse(case, "reconsideration.decided", OFFICER_2, _outcome("upheld", procedural_only=True), START + 60 * D,
+           MalformedAct, "malformed-act", "", 400)

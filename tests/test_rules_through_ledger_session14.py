@@ -3,6 +3,7 @@ with its code, article and status and writes nothing (ledger position and stream
 at the same point is accepted.
 
 1. A remade decision resting on the voided decision's legal review and collective discussion (APL Arts 57–58).
+2. The same decision again after an order to remake (复议法 Art 64(2)); a lighter one accepted.
 """
 
 from __future__ import annotations
@@ -14,7 +15,7 @@ from typing import Any
 
 import pytest
 
-from domain.law import APL
+from domain.law import APL, ARL
 from ledger.court.keys import SigningKey
 from tests.conftest import LedgerFixture
 from tests.test_domain_rules import HEADS
@@ -84,3 +85,20 @@ def test_a_remade_decision_without_its_own_review_and_discussion_is_refused_on_a
         _at(fx, step.offset / DAY)
         _next(fx, keys, case, step)
     _next(fx, keys, case, sc.Step("decision.made", sc.HEAD, remade.payload, _at(fx, 75.1)))
+
+
+def test_the_same_decision_after_an_order_to_remake_is_refused_on_append(world: World) -> None:
+    fx, keys = world
+    case = str(uuid.uuid4())
+    decided = sc.organisation_case(START, until="served")
+    notice = _payload(decided, "notice.issued")
+    decision = _payload(decided, "decision.made")
+    _play(fx, keys, case, [
+        *decided,
+        sc.Step("reconsideration.filed", sc.OFFICER_2, RECONSIDERATION, 30 * DAY),
+        sc.Step("reconsideration.decided", sc.OFFICER_2, _outcome("remake"), 60 * DAY),
+        sc.Step("notice.issued", sc.OFFICER_1, notice, 61 * DAY),
+        sc.Step("service.recorded", sc.OFFICER_2, {**SERVE, "document": "notice"}, 61.1 * DAY),
+    ])
+    _refused_here(fx, keys, case, sc.Step("decision.made", sc.HEAD, decision, _at(fx, 75)), "remade-decision-same", f"{ARL}第六十四条第二款")
+    _next(fx, keys, case, sc.Step("decision.made", sc.HEAD, {**decision, "fine_fen": 1_200_000}, _at(fx, 75)))

@@ -46,7 +46,7 @@ from domain.case_state import (
 )
 from domain.catalog import MONEY_KINDS, SIMPLE_KINDS, Holding, ItemTerms, item_of, require_holding
 from domain.errors import MalformedAct
-from domain.law import APL, rule
+from domain.law import ALL, APL, rule
 from domain.local_rules import local_rule
 from domain.money import LimitationKind, limitation_expired
 from domain.parties import Party, age_on, check_party
@@ -78,6 +78,7 @@ from domain.refusals import (
     PenaltyNotInBasis,
     PenaltyTimeBarred,
     PenaltyWithoutEvidence,
+    RemadeDecisionSame,
     SimpleProcedureNotAllowed,
     StatementWindowOpen,
     UnknownAgency,
@@ -277,6 +278,7 @@ def _decided(s: CaseState, act: ActRecord, p: DecisionMade, registry: Registry) 
         if proc.defended(s):
             raise HeavierAfterDefence(f"{what} exceeds the notice after the party's defence")
         raise DecisionExceedsNotice(f"{what} exceeds the notice")
+    _not_the_voided_decision_again(s, p)
     heard = s.hearing is not None and s.hearing.held_at is not None and s.hearing.withdrawn_at is None
     threshold = proc.review_threshold(registry, s, s.party, act.recorded_at)
     over_threshold = proc.review_threshold_reached(s.party, p.fine_fen, p.confiscation_fen, threshold.value)
@@ -312,6 +314,29 @@ def _decided(s: CaseState, act: ActRecord, p: DecisionMade, registry: Registry) 
         remedies_stated=p.remedies_stated,
     )
     s.violation_ended = p.violation_ended
+
+
+def _not_the_voided_decision_again(s: CaseState, p: DecisionMade) -> None:
+    """复议法 Art 64(2); 行政诉讼法 Art 71: after an order to remake, not the same decision (or a heavier one) on the
+    same facts and reasons — new facts are evidence or records made after the order; an order resting on a breach of
+    procedure alone leaves the agency free (行诉法解释 Art 90)."""
+    if s.remade_at is None or not s.voided_decisions:
+        return
+    order = next((r for r in s.remedies if r.outcome == "remake" and r.decided_at == s.remade_at), None)
+    if order is None or order.procedural_only:
+        return
+    remade_at = s.remade_at
+    if any(e.recorded_at is not None and e.recorded_at > remade_at for e in s.evidence) or any(x.at > remade_at for x in s.records):
+        return
+    old = s.voided_decisions[-1]
+    old_fine = old.fine_fen if old.changed_fine_fen is None else old.changed_fine_fen
+    if set(p.penalties) >= set(old.penalties) and p.fine_fen >= old_fine and p.confiscation_fen >= old.confiscation_fen:
+        article = f"{ALL}第七十一条" if order.kind == "litigation" else None
+        raise RemadeDecisionSame(
+            f"the decision of {local_date(old.decided_at)} ({old.penalties}, {old_fine} fen) was ordered remade on "
+            f"{local_date(remade_at)}; this one is no lighter, and no evidence or record was made since the order",
+            article=article,
+        )
 
 
 def _check_minor_age_ground(s: CaseState, ground: str, today: dt.date) -> None:
