@@ -905,3 +905,14 @@ class RemadeDecisionSame(DomainError):
     title = "被责令重新作出行政行为的，不得以同一事实和理由作出与原行政行为相同或者基本相同的行政行为"
     title_en = "Ordered to remake its decision, the agency does not make the same decision on the same facts and reasons"
     article = f"{ARL}第六十四条第二款"
+
+
+class HearingNotAsNotified(DomainError):
+    """APL Art 64(2), (6): the party is told the hearing's time and place 7 working days before; only its absence
+    then, without good reason, is a waiver. A hearing "held" with the party absent on another day than the one it
+    was told of (or before the hour) is no hearing the party missed: set a new date and tell the party."""
+
+    code = "hearing-not-as-notified"
+    title = "听证未在通知的时间举行，当事人未到场不视为放弃听证"
+    title_en = "The party's absence is a waiver only at the hearing's notified time"
+    article = f"{APL}第六十四条"

@@ -8,6 +8,8 @@ Beijing dates; START is Monday 2026-03-02, 09:00.
 2. After an order to remake, the same decision again on the same facts and reasons (复议法 Art 64(2); 行政诉讼法
    Art 71) — lawful with new facts (evidence or a record made after the order), a lighter decision, or when the
    order rested on a breach of procedure alone (行诉法解释 Art 90).
+3. A hearing "held" with the party absent on another day than the one it was told of, taken as the party's waiver
+   (APL Art 64(2), (6)).
 """
 
 from __future__ import annotations
@@ -16,10 +18,11 @@ from typing import Any
 
 from domain import refusals as r
 from domain.errors import MalformedAct
+from domain.refusals import ActNotAllowedNow
 from domain.law import ALL, APL, ARL
-from tests.builders import CaseFile, evidence, service, standard_world
+from tests.builders import CaseFile, evidence, hearing_at, service, standard_world
 from tests.test_domain_rules import HEADS, START, D, H, refuse
-from zhifa.scenarios import HEAD, OFFICER_1, OFFICER_2, REVIEWER, Step, organisation_case
+from zhifa.scenarios import HEAD, OFFICER_1, OFFICER_2, OFFICER_3, REVIEWER, Step, hearing_case, organisation_case
 
 RECONSIDERATION = {"body": "赣江新区管委会（行政复议机关）", "posted_on": None, "envelope_sha256": None}
 
@@ -127,3 +130,35 @@ def test_a_procedural_ground_on_an_outcome_that_voids_nothing_is_malformed() -> 
     case.play(organisation_case(START, until="under_reconsideration"), START)
     refuse(case, "reconsideration.decided", OFFICER_2, _outcome("upheld", procedural_only=True), START + 60 * D,
            MalformedAct, "malformed-act", "", 400)
+
+
+# -- 3. APL Art 64(2), (6): absence is a waiver only at the hearing's notified time ------------------------------
+HELD_ABSENT = {"presider": OFFICER_3, "party_present": False, "attendees": []}
+
+
+def _hearing_set_for_day_35() -> CaseFile:
+    """The store asked for a hearing on day 13; on day 14 it was told of the hearing on day 35 at 09:00."""
+    case = standard_world().case()
+    case.play(hearing_case(START, until="hearing"), START)
+    return case
+
+
+def test_an_absence_on_another_day_than_the_notified_one_is_no_waiver() -> None:
+    case = _hearing_set_for_day_35()
+    article = f"{APL}第六十四条"
+    err = refuse(case, "hearing.held", OFFICER_3, HELD_ABSENT, START + 42 * D, r.HearingNotAsNotified, "hearing-not-as-notified", article)
+    assert "has not waived" in err.detail
+    refuse(case, "hearing.held", OFFICER_3, HELD_ABSENT, START + 35 * D - H, r.HearingNotAsNotified, "hearing-not-as-notified", article)
+    refuse(case, "hearing.held", OFFICER_3, HELD_ABSENT, START + 34 * D, ActNotAllowedNow, "act-not-allowed-now", article)
+    # A new date, told 7 working days ahead: the party's absence then is its waiver.
+    case.act("hearing.scheduled", HEAD, hearing_at(START + 56 * D, OFFICER_3), at=START + 42 * D)
+    state = case.act("hearing.held", OFFICER_3, HELD_ABSENT, at=START + 56 * D)
+    assert state.hearing_waived_at == START + 56 * D
+
+
+def test_an_absence_at_the_notified_time_is_a_waiver_and_a_party_present_later_is_heard() -> None:
+    case = _hearing_set_for_day_35()
+    assert case.act("hearing.held", OFFICER_3, HELD_ABSENT, at=START + 35 * D + H).hearing_waived_at is not None
+    case = _hearing_set_for_day_35()
+    state = case.act("hearing.held", OFFICER_3, {**HELD_ABSENT, "party_present": True}, at=START + 42 * D)
+    assert state.hearing is not None and state.hearing.party_present and state.hearing_waived_at is None

@@ -4,6 +4,7 @@ at the same point is accepted.
 
 1. A remade decision resting on the voided decision's legal review and collective discussion (APL Arts 57–58).
 2. The same decision again after an order to remake (复议法 Art 64(2)); a lighter one accepted.
+3. A hearing held with the party absent a week after the notified day (APL Art 64); a new date, then accepted.
 """
 
 from __future__ import annotations
@@ -102,3 +103,15 @@ def test_the_same_decision_after_an_order_to_remake_is_refused_on_append(world: 
     ])
     _refused_here(fx, keys, case, sc.Step("decision.made", sc.HEAD, decision, _at(fx, 75)), "remade-decision-same", f"{ARL}第六十四条第二款")
     _next(fx, keys, case, sc.Step("decision.made", sc.HEAD, {**decision, "fine_fen": 1_200_000}, _at(fx, 75)))
+
+
+def test_an_absence_on_another_day_than_the_notified_one_is_refused_on_append(world: World) -> None:
+    fx, keys = world
+    case = str(uuid.uuid4())
+    _play(fx, keys, case, sc.hearing_case(START, until="hearing"))  # told on day 14 of the hearing on day 35
+    absent = {"presider": sc.OFFICER_3, "party_present": False, "attendees": []}
+    _refused_here(fx, keys, case, sc.Step("hearing.held", sc.OFFICER_3, absent, _at(fx, 42)), "hearing-not-as-notified", f"{APL}第六十四条")
+    _next(fx, keys, case, sc.Step("hearing.scheduled", sc.HEAD, {
+        "presider": sc.OFFICER_3, "hearing_at": sc.ts(START + 56 * DAY), "place": "执法局听证室", "public": True, "reason_not_public": None,
+    }, _at(fx, 42)))
+    _next(fx, keys, case, sc.Step("hearing.held", sc.OFFICER_3, absent, _at(fx, 56)))

@@ -41,6 +41,7 @@ from domain.refusals import (
     ActNotAllowedNow,
     HearingNotAvailable,
     HearingNoticeTooShort,
+    HearingNotAsNotified,
     HearingNotPublicWithoutReason,
     HearingPresiderInvestigated,
     HearingRequestLate,
@@ -215,6 +216,11 @@ def _hearing_held(s: CaseState, act: ActRecord, p: HearingHeld, registry: Regist
         raise NotAuthorised(f"the hearing is presided and recorded by {h.presider}", article=f"{APL}第六十四条")
     if when(act) < local_date(h.hearing_at):
         raise ActNotAllowedNow(f"the hearing is set for {local_date(h.hearing_at)}", article=f"{APL}第六十四条")
+    if not p.party_present and (when(act) != local_date(h.hearing_at) or act.recorded_at < h.hearing_at):
+        raise HearingNotAsNotified(
+            f"the party was told of a hearing at {h.hearing_at:%Y-%m-%d %H:%M}Z; absent on {when(act)}, it has not "
+            "waived it — schedule a new date (7 working days' notice)"
+        )
     h.held_at, h.party_present = act.recorded_at, p.party_present
     if not p.party_present:
         # Art 64(8): absence without good reason is a waiver of the hearing.
