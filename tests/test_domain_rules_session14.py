@@ -10,6 +10,8 @@ Beijing dates; START is Monday 2026-03-02, 09:00.
    order rested on a breach of procedure alone (行诉法解释 Art 90).
 3. A hearing "held" with the party absent on another day than the one it was told of, taken as the party's waiver
    (APL Art 64(2), (6)).
+4. A hearing held by the presider whose withdrawal the party asked for, before the head decided (APL Arts 43,
+   64(4)).
 """
 
 from __future__ import annotations
@@ -162,3 +164,25 @@ def test_an_absence_at_the_notified_time_is_a_waiver_and_a_party_present_later_i
     case = _hearing_set_for_day_35()
     state = case.act("hearing.held", OFFICER_3, {**HELD_ABSENT, "party_present": True}, at=START + 42 * D)
     assert state.hearing is not None and state.hearing.party_present and state.hearing_waived_at is None
+
+
+# -- 4. APL Arts 43, 64(4): no hearing under a presider the party challenged, until the head decides ---------------
+RECUSAL = {"officer": OFFICER_3, "by": "party", "reason": "听证主持人与本案当事人有利害关系"}
+HELD = {"presider": OFFICER_3, "party_present": True, "attendees": []}
+
+
+def test_a_hearing_is_not_held_while_the_presiders_recusal_awaits_the_head() -> None:
+    case = _hearing_set_for_day_35()
+    case.act("recusal.requested", OFFICER_1, RECUSAL, at=START + 20 * D)
+    refuse(case, "hearing.held", OFFICER_3, HELD, START + 35 * D, r.RecusalPending, "recusal-pending", f"{APL}第四十三条、第六十四条")
+    case.act("recusal.decided", HEAD, {"officer": OFFICER_3, "upheld": False, "reason": "无利害关系"}, at=START + 34 * D)
+    assert case.act("hearing.held", OFFICER_3, HELD, at=START + 35 * D).hearing is not None
+
+
+def test_an_upheld_recusal_of_the_presider_leaves_the_hearing_to_another() -> None:
+    case = _hearing_set_for_day_35()
+    case.act("recusal.requested", OFFICER_1, RECUSAL, at=START + 20 * D)
+    case.act("recusal.decided", HEAD, {"officer": OFFICER_3, "upheld": True, "reason": "确有利害关系"}, at=START + 21 * D)
+    refuse(case, "hearing.held", OFFICER_3, HELD, START + 35 * D, r.OfficerRecused, "officer-recused", f"{APL}第四十三条", 403)
+    case.act("hearing.scheduled", HEAD, hearing_at(START + 35 * D, REVIEWER), at=START + 22 * D)
+    assert case.act("hearing.held", REVIEWER, {**HELD, "presider": REVIEWER}, at=START + 35 * D).hearing is not None

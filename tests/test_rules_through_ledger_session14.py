@@ -5,6 +5,7 @@ at the same point is accepted.
 1. A remade decision resting on the voided decision's legal review and collective discussion (APL Arts 57–58).
 2. The same decision again after an order to remake (复议法 Art 64(2)); a lighter one accepted.
 3. A hearing held with the party absent a week after the notified day (APL Art 64); a new date, then accepted.
+4. A hearing held while the party's request that the presider withdraw awaits the head (APL Arts 43, 64(4)).
 """
 
 from __future__ import annotations
@@ -115,3 +116,14 @@ def test_an_absence_on_another_day_than_the_notified_one_is_refused_on_append(wo
         "presider": sc.OFFICER_3, "hearing_at": sc.ts(START + 56 * DAY), "place": "执法局听证室", "public": True, "reason_not_public": None,
     }, _at(fx, 42)))
     _next(fx, keys, case, sc.Step("hearing.held", sc.OFFICER_3, absent, _at(fx, 56)))
+
+
+def test_a_hearing_under_a_challenged_presider_is_refused_on_append(world: World) -> None:
+    fx, keys = world
+    case = str(uuid.uuid4())
+    _play(fx, keys, case, [*sc.hearing_case(START, until="hearing"), sc.Step("recusal.requested", sc.OFFICER_1, {
+        "officer": sc.OFFICER_3, "by": "party", "reason": "听证主持人与本案当事人有利害关系"}, 20 * DAY)])
+    held = {"presider": sc.OFFICER_3, "party_present": True, "attendees": []}
+    _refused_here(fx, keys, case, sc.Step("hearing.held", sc.OFFICER_3, held, _at(fx, 35)), "recusal-pending", f"{APL}第四十三条、第六十四条")
+    _next(fx, keys, case, sc.Step("recusal.decided", sc.HEAD, {"officer": sc.OFFICER_3, "upheld": False, "reason": "无利害关系"}, _at(fx, 35)))
+    _next(fx, keys, case, sc.Step("hearing.held", sc.OFFICER_3, held, _at(fx, 35.01)))
