@@ -479,10 +479,19 @@ class LateFeeAssessed(Payload):
 
 
 class ReminderSent(Payload):
-    """催告 (ACL Art 54) before applying to the court."""
+    """催告 (ACL Art 54) before applying to the court. Served directly, else by the 民事诉讼法's methods (ACL Art 38),
+    with what each needs as for ``service.recorded``: electronic service the party's consent and confirmation
+    (``consent_ref``, ``confirmation_ref``), leaving it at the residence its record (``receipt_sha256``), an
+    announcement its ground (``announcement_ground`` with ``ground_sha256`` or ``failed_attempts``)."""
 
     amount_due_fen: Fen
     method: ServiceMethod = "direct"
+    consent_ref: str | None = None
+    confirmation_ref: str | None = None
+    receipt_sha256: Sha256 | None = None
+    announcement_ground: Literal["whereabouts_unknown", "other_methods_failed"] | None = None
+    ground_sha256: Sha256 | None = None
+    failed_attempts: list[ServiceAttempt] = msgspec.field(default_factory=list)
 
 
 class CourtEnforcementApplied(Payload):

@@ -916,3 +916,14 @@ class HearingNotAsNotified(DomainError):
     title = "听证未在通知的时间举行，当事人未到场不视为放弃听证"
     title_en = "The party's absence is a waiver only at the hearing's notified time"
     article = f"{APL}第六十四条"
+
+
+class ElectronicServiceWithoutConsent(DomainError):
+    """《民事诉讼法》第九十条 (APL Art 61; ACL Art 38): a paper is served electronically only with the party's consent,
+    confirmed in writing — a reminder sent by e-mail or message without them has not reached the party in law, so
+    the 10 working days before court enforcement never start."""
+
+    code = "electronic-service-without-consent"
+    title = "未经受送达人同意并确认，不得采用电子方式送达"
+    title_en = "Electronic service needs the party's consent and its signed confirmation"
+    article = f"{CPL}第九十条"

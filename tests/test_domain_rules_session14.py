@@ -12,6 +12,9 @@ Beijing dates; START is Monday 2026-03-02, 09:00.
    (APL Art 64(2), (6)).
 4. A hearing held by the presider whose withdrawal the party asked for, before the head decided (APL Arts 43,
    64(4)).
+5. A reminder (催告) "served" by announcement with no ground, left at the residence with no record, or by e-mail
+   without the party's consent — and court enforcement 10 working days later (ACL Arts 38, 54; 民诉法 Arts 89–90,
+   95).
 """
 
 from __future__ import annotations
@@ -21,8 +24,8 @@ from typing import Any
 from domain import refusals as r
 from domain.errors import MalformedAct
 from domain.refusals import ActNotAllowedNow
-from domain.law import ALL, APL, ARL
-from tests.builders import CaseFile, evidence, hearing_at, service, standard_world
+from domain.law import ACL, ALL, APL, ARL, CPL
+from tests.builders import CaseFile, evidence, hearing_at, service, sha, standard_world
 from tests.test_domain_rules import HEADS, START, D, H, refuse
 from zhifa.scenarios import HEAD, OFFICER_1, OFFICER_2, OFFICER_3, REVIEWER, Step, hearing_case, organisation_case
 
@@ -186,3 +189,37 @@ def test_an_upheld_recusal_of_the_presider_leaves_the_hearing_to_another() -> No
     refuse(case, "hearing.held", OFFICER_3, HELD, START + 35 * D, r.OfficerRecused, "officer-recused", f"{APL}第四十三条", 403)
     case.act("hearing.scheduled", HEAD, hearing_at(START + 35 * D, REVIEWER), at=START + 22 * D)
     assert case.act("hearing.held", REVIEWER, {**HELD, "presider": REVIEWER}, at=START + 35 * D).hearing is not None
+
+
+# -- 5. ACL Art 38: a reminder is served directly, else as the 民事诉讼法 provides ---------------------------------
+def _reminder(method: str, **fields: Any) -> dict[str, Any]:
+    return {"amount_due_fen": 1_500_000, "method": method, **fields}
+
+
+def _unpaid() -> CaseFile:
+    """The company's 15,000-yuan fine, served day 26, unpaid after the 15 days."""
+    case = standard_world().case()
+    case.play(organisation_case(START, until="served"), START)
+    return case
+
+
+def test_a_reminder_by_announcement_without_its_ground_is_refused() -> None:
+    case = _unpaid()
+    refuse(case, "reminder.sent", OFFICER_1, _reminder("announcement"), START + 60 * D,
+           r.AnnouncementServiceNotAllowed, "announcement-service-not-allowed", f"{ACL}第三十八条；{CPL}第九十五条")
+    failed = [{"method": "mail", "on": "2026-04-28", "record_sha256": sha("退回的邮件")}]
+    state = case.act("reminder.sent", OFFICER_1, _reminder("announcement", announcement_ground="other_methods_failed",
+                                                             failed_attempts=failed), at=START + 60 * D)
+    assert state.reminders == [START + 90 * D]  # deemed served 30 days after it went up
+
+
+def test_a_reminder_left_at_the_residence_or_sent_electronically_needs_what_the_law_asks() -> None:
+    case = _unpaid()
+    refuse(case, "reminder.sent", OFFICER_1, _reminder("left_at_residence"), START + 60 * D,
+           r.LeftAtResidenceUnrecorded, "left-at-residence-unrecorded", f"{ACL}第三十八条；{CPL}第八十九条")
+    refuse(case, "reminder.sent", OFFICER_1, _reminder("electronic", consent_ref="同意电子送达确认书"), START + 60 * D,
+           r.ElectronicServiceWithoutConsent, "electronic-service-without-consent", f"{ACL}第三十八条；{CPL}第九十条")
+    refuse(case, "reminder.sent", OFFICER_1, _reminder("direct", consent_ref="x"), START + 60 * D, MalformedAct, "malformed-act", "", 400)
+    case.act("reminder.sent", OFFICER_1, _reminder("electronic", consent_ref="同意书", confirmation_ref="确认书"), at=START + 60 * D)
+    assert case.act("reminder.sent", OFFICER_1, _reminder("left_at_residence", receipt_sha256=sha("留置送达见证")),
+                    at=START + 61 * D).reminders[-1] == START + 61 * D

@@ -6,6 +6,7 @@ at the same point is accepted.
 2. The same decision again after an order to remake (复议法 Art 64(2)); a lighter one accepted.
 3. A hearing held with the party absent a week after the notified day (APL Art 64); a new date, then accepted.
 4. A hearing held while the party's request that the presider withdraw awaits the head (APL Arts 43, 64(4)).
+5. A reminder put up by announcement with no ground, or e-mailed without consent (ACL Art 38; 民诉法 Arts 90, 95).
 """
 
 from __future__ import annotations
@@ -17,7 +18,7 @@ from typing import Any
 
 import pytest
 
-from domain.law import APL, ARL
+from domain.law import ACL, APL, ARL, CPL
 from ledger.court.keys import SigningKey
 from tests.conftest import LedgerFixture
 from tests.test_domain_rules import HEADS
@@ -127,3 +128,16 @@ def test_a_hearing_under_a_challenged_presider_is_refused_on_append(world: World
     _refused_here(fx, keys, case, sc.Step("hearing.held", sc.OFFICER_3, held, _at(fx, 35)), "recusal-pending", f"{APL}第四十三条、第六十四条")
     _next(fx, keys, case, sc.Step("recusal.decided", sc.HEAD, {"officer": sc.OFFICER_3, "upheld": False, "reason": "无利害关系"}, _at(fx, 35)))
     _next(fx, keys, case, sc.Step("hearing.held", sc.OFFICER_3, held, _at(fx, 35.01)))
+
+
+def test_a_reminder_by_announcement_or_e_mail_without_what_the_law_asks_is_refused_on_append(world: World) -> None:
+    fx, keys = world
+    case = str(uuid.uuid4())
+    _play(fx, keys, case, sc.organisation_case(START, until="served"))
+    bare = {"amount_due_fen": 1_500_000, "method": "announcement"}
+    _refused_here(fx, keys, case, sc.Step("reminder.sent", sc.OFFICER_1, bare, _at(fx, 60)),
+                  "announcement-service-not-allowed", f"{ACL}第三十八条；{CPL}第九十五条")
+    _refused_here(fx, keys, case, sc.Step("reminder.sent", sc.OFFICER_1, {**bare, "method": "electronic"}, _at(fx, 60)),
+                  "electronic-service-without-consent", f"{ACL}第三十八条；{CPL}第九十条")
+    _next(fx, keys, case, sc.Step("reminder.sent", sc.OFFICER_1, {
+        **bare, "announcement_ground": "whereabouts_unknown", "ground_sha256": "e" * 64}, _at(fx, 60)))

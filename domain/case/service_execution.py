@@ -31,13 +31,14 @@ from domain.case_state import (
     Payment,
 )
 from domain.errors import MalformedAct
-from domain.law import ACL, APL, rule
+from domain.law import ACL, APL, CPL, rule
 from domain.money import late_fee
 from domain.refusals import (
     ActNotAllowedNow,
     AnnouncementServiceNotAllowed,
     DeferralBeforeDueDate,
     DeferralWithoutApplication,
+    ElectronicServiceWithoutConsent,
     EnforcementApplicationLate,
     EnforcementPremature,
     HearingNoticeTooShort,
@@ -53,13 +54,9 @@ def _served(s: CaseState, act: ActRecord, p: ServiceRecorded, registry: Registry
     if p.method == "electronic" and not (p.consent_ref and p.confirmation_ref):
         raise ActNotAllowedNow("electronic service needs the party's consent and a signed confirmation", article=f"{APL}第六十一条")
     served_at = act.recorded_at
-    if p.method == "left_at_residence" and p.receipt_sha256 is None:
-        raise LeftAtResidenceUnrecorded("name the record of the service (receipt_sha256): the witnessed receipt, or photos or video")
+    _check_method(p, act)
     if p.method == "announcement":
-        _check_announcement(p, act)
         served_at = act.recorded_at + dt.timedelta(days=rule("service.announcement_deemed").value)
-    elif p.announcement_ground is not None or p.ground_sha256 is not None or p.failed_attempts:
-        raise MalformedAct("announcement_ground, ground_sha256 and failed_attempts belong to service by announcement")
     if p.document == "notice":
         if s.notice is None or s.notice.served_at is not None:
             raise ActNotAllowedNow("no unserved notice", article=f"{APL}第六十一条")
@@ -82,22 +79,40 @@ def _served(s: CaseState, act: ActRecord, p: ServiceRecorded, registry: Registry
         d.served_at, d.service_method = served_at, p.method
 
 
-def _check_announcement(p: ServiceRecorded, act: ActRecord) -> None:
+def _check_method(p: ServiceRecorded | ReminderSent, act: ActRecord, article: str | None = None) -> None:
+    """What the 民事诉讼法 asks of each method (``article`` names the law that sends a paper to it, as ACL Art 38
+    does for a reminder): a record of the paper left at the residence (Art 89), the ground of an announcement (Art
+    95); the announcement's fields on no other method."""
+
+    def cited(cpl_article: str) -> str | None:
+        return f"{article}；{CPL}{cpl_article}" if article is not None else None
+
+    if p.method == "left_at_residence" and p.receipt_sha256 is None:
+        raise LeftAtResidenceUnrecorded("name the record of the service (receipt_sha256): the witnessed receipt, or photos or video",
+                                        article=cited("第八十九条"))
+    if p.method == "announcement":
+        _check_announcement(p, act, cited("第九十五条"))
+    elif p.announcement_ground is not None or p.ground_sha256 is not None or p.failed_attempts:
+        raise MalformedAct("announcement_ground, ground_sha256 and failed_attempts belong to service by announcement")
+
+
+def _check_announcement(p: ServiceRecorded | ReminderSent, act: ActRecord, article: str | None = None) -> None:
     """《民事诉讼法》第九十五条: 受送达人下落不明，或者用本节规定的其他方式无法送达的，公告送达 — the ground is stated
     and shown by a record: the search for the party, or a failed attempt by another method before the announcement."""
     if p.announcement_ground is None:
         raise AnnouncementServiceNotAllowed(
-            "state why service by announcement: the party's whereabouts are unknown, or the other methods failed"
+            "state why service by announcement: the party's whereabouts are unknown, or the other methods failed",
+            article=article,
         )
     if p.announcement_ground == "whereabouts_unknown" and p.ground_sha256 is None:
-        raise AnnouncementServiceNotAllowed("whereabouts unknown: attach the record of the search (ground_sha256)")
+        raise AnnouncementServiceNotAllowed("whereabouts unknown: attach the record of the search (ground_sha256)", article=article)
     if p.announcement_ground == "other_methods_failed":
         if not p.failed_attempts:
-            raise AnnouncementServiceNotAllowed("other methods failed: name at least one failed attempt, with its record")
+            raise AnnouncementServiceNotAllowed("other methods failed: name at least one failed attempt, with its record", article=article)
         today = local_date(act.recorded_at)
         late = [a for a in p.failed_attempts if a.on > today]
         if late:
-            raise AnnouncementServiceNotAllowed(f"a failed attempt on {late[0].on} cannot come after the announcement on {today}")
+            raise AnnouncementServiceNotAllowed(f"a failed attempt on {late[0].on} cannot come after the announcement on {today}", article=article)
 
 
 def _served_decision(s: CaseState, act: ActRecord) -> Decision:
@@ -228,6 +243,14 @@ def _reminder(s: CaseState, act: ActRecord, p: ReminderSent, registry: Registry)
     if due is None or when(act) <= due.date or proc.performed(s):
         last = "" if due is None else f" {due.date}{due.note()}"
         raise ActNotAllowedNow(f"a reminder follows non-payment after the due day{last}", article=f"{ACL}第五十四条")
+    # ACL Art 38: served directly, else as the 民事诉讼法 provides — an e-mail only with the party's consent and
+    # confirmation, an announcement only when the party cannot be found or the other methods failed.
+    if p.method == "electronic" and not (p.consent_ref and p.confirmation_ref):
+        raise ElectronicServiceWithoutConsent("the reminder was sent electronically without the party's consent and confirmation",
+                                              article=f"{ACL}第三十八条；{CPL}第九十条")
+    if p.method != "electronic" and (p.consent_ref is not None or p.confirmation_ref is not None):
+        raise MalformedAct("consent_ref and confirmation_ref belong to electronic service")
+    _check_method(p, act, f"{ACL}第三十八条")
     proc.rely_on(s, due)
     # ACL Art 54 (催告书送达十日后): the wait runs from the reminder's service. Served by announcement (ACL Art 38 →
     # 《民事诉讼法》第九十五条), it is deemed served 30 days after it went up: the wait starts then.
