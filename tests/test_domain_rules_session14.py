@@ -23,11 +23,20 @@ from typing import Any
 
 from domain import refusals as r
 from domain.errors import MalformedAct
-from domain.refusals import ActNotAllowedNow
 from domain.law import ACL, ALL, APL, ARL, CPL
+from domain.refusals import ActNotAllowedNow
 from tests.builders import CaseFile, evidence, hearing_at, service, sha, standard_world
 from tests.test_domain_rules import HEADS, START, D, H, refuse
-from zhifa.scenarios import HEAD, OFFICER_1, OFFICER_2, OFFICER_3, REVIEWER, Step, hearing_case, organisation_case
+from zhifa.scenarios import (
+    HEAD,
+    OFFICER_1,
+    OFFICER_2,
+    OFFICER_3,
+    REVIEWER,
+    Step,
+    hearing_case,
+    organisation_case,
+)
 
 RECONSIDERATION = {"body": "赣江新区管委会（行政复议机关）", "posted_on": None, "envelope_sha256": None}
 

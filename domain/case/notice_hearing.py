@@ -39,9 +39,9 @@ from domain.law import APL
 from domain.personnel import roles_of
 from domain.refusals import (
     ActNotAllowedNow,
+    HearingNotAsNotified,
     HearingNotAvailable,
     HearingNoticeTooShort,
-    HearingNotAsNotified,
     HearingNotPublicWithoutReason,
     HearingPresiderInvestigated,
     HearingRequestLate,
