@@ -927,3 +927,14 @@ class ElectronicServiceWithoutConsent(DomainError):
     title = "未经受送达人同意并确认，不得采用电子方式送达"
     title_en = "Electronic service needs the party's consent and its signed confirmation"
     article = f"{CPL}第九十条"
+
+
+class ReminderAmountExcessive(DomainError):
+    """ACL Art 35(3): a reminder (催告) names the sum the party is to pay; demanding more than is owed — the fine and
+    gains unpaid, late fees never above the fine (APL Art 72) — is no reminder of the duty the decision imposed, and
+    the court enforcement that follows it would rest on it."""
+
+    code = "reminder-amount-excessive"
+    title = "催告书载明的金额超出当事人应当履行的金钱给付义务"
+    title_en = "A reminder demands no more than the party owes"
+    article = f"{ACL}第三十五条"

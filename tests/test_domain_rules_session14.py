@@ -15,6 +15,8 @@ Beijing dates; START is Monday 2026-03-02, 09:00.
 5. A reminder (催告) "served" by announcement with no ground, left at the residence with no record, or by e-mail
    without the party's consent — and court enforcement 10 working days later (ACL Arts 38, 54; 民诉法 Arts 89–90,
    95).
+6. A reminder demanding more than the party owes — the fine twice over, or late fees above the fine (ACL Art 35;
+   APL Art 72).
 """
 
 from __future__ import annotations
@@ -232,3 +234,19 @@ def test_a_reminder_left_at_the_residence_or_sent_electronically_needs_what_the_
     case.act("reminder.sent", OFFICER_1, _reminder("electronic", consent_ref="同意书", confirmation_ref="确认书"), at=START + 60 * D)
     assert case.act("reminder.sent", OFFICER_1, _reminder("left_at_residence", receipt_sha256=sha("留置送达见证")),
                     at=START + 61 * D).reminders[-1] == START + 61 * D
+
+
+# -- 6. ACL Art 35(3): a reminder demands no more than is owed -------------------------------------------------------
+def test_a_reminder_demanding_more_than_is_owed_is_refused() -> None:
+    case = _unpaid()  # due 2026-04-13: by day 60 (05-01) 18 days late, 810,000 fen of late fees could have run up
+    article = f"{ACL}第三十五条"
+    err = refuse(case, "reminder.sent", OFFICER_1, _reminder("direct", amount_due_fen=3_000_000), START + 60 * D,
+                 r.ReminderAmountExcessive, "reminder-amount-excessive", article)
+    assert "2310000 fen is owed" in err.detail
+    refuse(case, "reminder.sent", OFFICER_1, _reminder("direct", amount_due_fen=0), START + 60 * D,
+           r.ReminderAmountExcessive, "reminder-amount-excessive", article)
+    case.act("reminder.sent", OFFICER_1, _reminder("direct", amount_due_fen=2_310_000), at=START + 60 * D)
+    # Months later the late fee has reached the fine: the fine and as much again, never more.
+    refuse(case, "reminder.sent", OFFICER_1, _reminder("direct", amount_due_fen=3_000_001), START + 200 * D,
+           r.ReminderAmountExcessive, "reminder-amount-excessive", article)
+    assert len(case.act("reminder.sent", OFFICER_1, _reminder("direct", amount_due_fen=3_000_000), at=START + 200 * D).reminders) == 2

@@ -7,6 +7,7 @@ at the same point is accepted.
 3. A hearing held with the party absent a week after the notified day (APL Art 64); a new date, then accepted.
 4. A hearing held while the party's request that the presider withdraw awaits the head (APL Arts 43, 64(4)).
 5. A reminder put up by announcement with no ground, or e-mailed without consent (ACL Art 38; 民诉法 Arts 90, 95).
+6. A reminder demanding more than the party owes (ACL Art 35).
 """
 
 from __future__ import annotations
@@ -141,3 +142,12 @@ def test_a_reminder_by_announcement_or_e_mail_without_what_the_law_asks_is_refus
                   "electronic-service-without-consent", f"{ACL}第三十八条；{CPL}第九十条")
     _next(fx, keys, case, sc.Step("reminder.sent", sc.OFFICER_1, {
         **bare, "announcement_ground": "whereabouts_unknown", "ground_sha256": "e" * 64}, _at(fx, 60)))
+
+
+def test_a_reminder_demanding_more_than_is_owed_is_refused_on_append(world: World) -> None:
+    fx, keys = world
+    case = str(uuid.uuid4())
+    _play(fx, keys, case, sc.organisation_case(START, until="served"))
+    reminder = {"amount_due_fen": 3_000_000, "method": "direct"}
+    _refused_here(fx, keys, case, sc.Step("reminder.sent", sc.OFFICER_1, reminder, _at(fx, 60)), "reminder-amount-excessive", f"{ACL}第三十五条")
+    _next(fx, keys, case, sc.Step("reminder.sent", sc.OFFICER_1, {**reminder, "amount_due_fen": 1_500_000}, _at(fx, 60)))

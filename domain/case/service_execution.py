@@ -6,7 +6,7 @@ import datetime as dt
 
 from domain import procedure as proc
 from domain.acts import ActRecord
-from domain.calendar import local_date, period
+from domain.calendar import Deadline, local_date, period
 from domain.case.common import (
     Handler,
     require_certified_or_head,
@@ -45,6 +45,7 @@ from domain.refusals import (
     LateFeeExcessive,
     LeftAtResidenceUnrecorded,
     OnTheSpotCollectionNotAllowed,
+    ReminderAmountExcessive,
 )
 from domain.registry import Registry
 
@@ -200,6 +201,20 @@ def _late_fee(s: CaseState, act: ActRecord, p: LateFeeAssessed, registry: Regist
     due = proc.payment_due(s)
     if due is None or p.as_of > when(act):
         raise ActNotAllowedNow("a late fee is assessed on a past day after the due date", article=f"{APL}第七十二条")
+    fine = d.fine_fen if d.changed_fine_fen is None else d.changed_fine_fen
+    paid_on = _fine_paid_on(s, fine)
+    cap = _late_fee_ceiling(s, act, d, due, p.as_of)
+    if s.late_fees_fen + p.amount_fen > cap:
+        paid = f", the fine paid in full on {paid_on}" if paid_on is not None and paid_on < p.as_of else ""
+        raise LateFeeExcessive(
+            f"at most {cap} fen by {p.as_of} (due {due.date}{paid}); {s.late_fees_fen} fen already assessed{due.note()}"
+        )
+    proc.rely_on(s, due)
+    s.late_fees_fen += p.amount_fen
+
+
+def _late_fee_ceiling(s: CaseState, act: ActRecord, d: Decision, due: Deadline, as_of: dt.date) -> int:
+    """The late fees the decision can have run up by ``as_of`` (Art 72), all assessments together."""
     # Art 73: no late fee during a reconsideration or lawsuit — from the day the body or court received it (an
     # application recorded here later names that day, ``lodged_on``), not only from when the agency recorded it.
     # A first-instance judgment not yet in force (``final`` false) leaves the lawsuit running until the 15 days to
@@ -215,15 +230,8 @@ def _late_fee(s: CaseState, act: ActRecord, p: LateFeeAssessed, registry: Regist
     # stops on the day the payments first covered the fine (taken to the fine first: confiscated gains still
     # owed do not keep a fee on a paid fine running).
     paid_on = _fine_paid_on(s, fine)
-    until = min(p.as_of, paid_on) if paid_on is not None else p.as_of
-    cap = late_fee(fine, due.date, until, excluded)
-    if s.late_fees_fen + p.amount_fen > cap:
-        paid = f", the fine paid in full on {paid_on}" if paid_on is not None and paid_on < p.as_of else ""
-        raise LateFeeExcessive(
-            f"at most {cap} fen by {p.as_of} (due {due.date}{paid}); {s.late_fees_fen} fen already assessed{due.note()}"
-        )
-    proc.rely_on(s, due)
-    s.late_fees_fen += p.amount_fen
+    until = min(as_of, paid_on) if paid_on is not None else as_of
+    return late_fee(fine, due.date, until, excluded)
 
 
 def _fine_paid_on(s: CaseState, fine: int) -> dt.date | None:
@@ -251,6 +259,13 @@ def _reminder(s: CaseState, act: ActRecord, p: ReminderSent, registry: Registry)
     if p.method != "electronic" and (p.consent_ref is not None or p.confirmation_ref is not None):
         raise MalformedAct("consent_ref and confirmation_ref belong to electronic service")
     _check_method(p, act, f"{ACL}第三十八条")
+    # ACL Art 35(3): the reminder states the sum to pay — at most what is owed today: the money unpaid (late fees
+    # assessed included, capped at the fine) and the late fees run up since and not yet assessed (APL Art 72).
+    d = s.decision
+    assert d is not None
+    owed = proc.amount_due(s, d) - s.paid_fen + max(0, _late_fee_ceiling(s, act, d, due, when(act)) - s.late_fees_fen)
+    if not 0 < p.amount_due_fen <= owed:
+        raise ReminderAmountExcessive(f"the reminder demands {p.amount_due_fen} fen; {owed} fen is owed on {when(act)}{due.note()}")
     proc.rely_on(s, due)
     # ACL Art 54 (催告书送达十日后): the wait runs from the reminder's service. Served by announcement (ACL Art 38 →
     # 《民事诉讼法》第九十五条), it is deemed served 30 days after it went up: the wait starts then.
