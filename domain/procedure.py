@@ -390,11 +390,20 @@ def remedy_pending(state: CaseState) -> bool:
     return any(r.decided_at is None or not r.final for r in state.remedies)
 
 
+def reminders_in_force(state: CaseState) -> list[dt.datetime]:
+    """The reminders (their service) that remind of the duty as it now falls due: those after the due date. One sent
+    before a deferral or instalment plan moved the due date (APL Art 66) reminded the party of a payment since
+    postponed; the party's default on the new date has not been reminded of (ACL Art 54)."""
+    due = payment_due(state)
+    return [r for r in state.reminders if due is None or local_date(r) > due.date]
+
+
 def enforcement_earliest(state: CaseState) -> Deadline | None:
     """ACL Arts 53–54: 10 working days after the written reminder, and after the remedy periods expire."""
-    if not state.reminders:
+    reminders = reminders_in_force(state)
+    if not reminders:
         return None
-    after_reminder = period(state.reminders[-1], "enforcement.reminder_wait")
+    after_reminder = period(reminders[-1], "enforcement.reminder_wait")
     remedies = remedy_periods_end(state)
     return after_reminder.later(remedies) if remedies is not None else after_reminder
 

@@ -17,6 +17,8 @@ Beijing dates; START is Monday 2026-03-02, 09:00.
    95).
 6. A reminder demanding more than the party owes — the fine twice over, or late fees above the fine (ACL Art 35;
    APL Art 72).
+7. Court enforcement resting on a reminder sent before a deferral moved the due date: the party's default on the
+   new date was never reminded of (APL Art 66; ACL Art 54).
 """
 
 from __future__ import annotations
@@ -250,3 +252,30 @@ def test_a_reminder_demanding_more_than_is_owed_is_refused() -> None:
     refuse(case, "reminder.sent", OFFICER_1, _reminder("direct", amount_due_fen=3_000_001), START + 200 * D,
            r.ReminderAmountExcessive, "reminder-amount-excessive", article)
     assert len(case.act("reminder.sent", OFFICER_1, _reminder("direct", amount_due_fen=3_000_000), at=START + 200 * D).reminders) == 2
+
+
+# -- 7. APL Art 66, ACL Art 54: a reminder before a deferral reminds of a payment since postponed -------------------
+COURT = {"court": "南昌铁路运输法院"}
+
+
+def _reminded_then_deferred() -> CaseFile:
+    """The company's fine (served day 26, due 04-13) is reminded of on day 50; on day 55 the head approves, on the
+    company's application, a deferral until day 250. Unpaid; the remedy periods end 2026-09-28 (6 months)."""
+    case = _unpaid()
+    case.act("reminder.sent", OFFICER_1, _reminder("direct"), at=START + 50 * D)
+    case.act("payment.deferred", HEAD, {"kind": "deferral", "reason": "当事人确有经济困难", "until": (START + 250 * D).date().isoformat(),
+                                        "instalments": [], "application_sha256": sha("暂缓缴纳罚款申请书")}, at=START + 55 * D)
+    return case
+
+
+def test_court_enforcement_on_a_reminder_sent_before_the_deferral_is_refused() -> None:
+    case = _reminded_then_deferred()
+    article = f"{APL}第六十六条；{ACL}第五十四条"
+    # During the deferral, and after it too: the reminder of day 50 came before the new due date.
+    refuse(case, "court_enforcement.applied", HEAD, COURT, START + 220 * D, r.EnforcementPremature, "enforcement-premature", article)
+    err = refuse(case, "court_enforcement.applied", HEAD, COURT, START + 270 * D, r.EnforcementPremature, "enforcement-premature", article)
+    assert "remind the party again" in err.detail
+    case.act("reminder.sent", OFFICER_1, _reminder("direct"), at=START + 251 * D)
+    refuse(case, "court_enforcement.applied", HEAD, COURT, START + 255 * D, r.EnforcementPremature, "enforcement-premature",
+           f"{ACL}第五十三条、第五十四条")
+    assert case.act("court_enforcement.applied", HEAD, COURT, at=START + 270 * D).court_applied_at is not None

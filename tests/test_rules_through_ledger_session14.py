@@ -8,6 +8,7 @@ at the same point is accepted.
 4. A hearing held while the party's request that the presider withdraw awaits the head (APL Arts 43, 64(4)).
 5. A reminder put up by announcement with no ground, or e-mailed without consent (ACL Art 38; 民诉法 Arts 90, 95).
 6. A reminder demanding more than the party owes (ACL Art 35).
+7. Court enforcement on a reminder sent before a deferral moved the due date (APL Art 66; ACL Art 54).
 """
 
 from __future__ import annotations
@@ -151,3 +152,20 @@ def test_a_reminder_demanding_more_than_is_owed_is_refused_on_append(world: Worl
     reminder = {"amount_due_fen": 3_000_000, "method": "direct"}
     _refused_here(fx, keys, case, sc.Step("reminder.sent", sc.OFFICER_1, reminder, _at(fx, 60)), "reminder-amount-excessive", f"{ACL}第三十五条")
     _next(fx, keys, case, sc.Step("reminder.sent", sc.OFFICER_1, {**reminder, "amount_due_fen": 1_500_000}, _at(fx, 60)))
+
+
+def test_court_enforcement_on_a_reminder_before_the_deferral_is_refused_on_append(world: World) -> None:
+    fx, keys = world
+    case = str(uuid.uuid4())
+    until = (START + 250 * DAY).date().isoformat()
+    _play(fx, keys, case, [
+        *sc.organisation_case(START, until="served"),
+        sc.Step("reminder.sent", sc.OFFICER_1, {"amount_due_fen": 1_500_000, "method": "direct"}, 50 * DAY),
+        sc.Step("payment.deferred", sc.HEAD, {"kind": "deferral", "reason": "当事人确有经济困难", "until": until, "instalments": [],
+                                              "application_sha256": "a" * 64}, 55 * DAY),
+    ])
+    court = {"court": "南昌铁路运输法院"}
+    _refused_here(fx, keys, case, sc.Step("court_enforcement.applied", sc.HEAD, court, _at(fx, 270)),
+                  "enforcement-premature", f"{APL}第六十六条；{ACL}第五十四条")
+    _next(fx, keys, case, sc.Step("reminder.sent", sc.OFFICER_1, {"amount_due_fen": 1_500_000, "method": "direct"}, _at(fx, 270)))
+    _next(fx, keys, case, sc.Step("court_enforcement.applied", sc.HEAD, court, _at(fx, 290)))

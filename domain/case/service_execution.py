@@ -281,6 +281,13 @@ def _court_applied(s: CaseState, act: ActRecord, p: CourtEnforcementApplied, reg
     if proc.performed(s) or s.court_applied_at is not None:
         raise ActNotAllowedNow("performed, or already applied", article=f"{ACL}第五十三条")
     earliest = proc.enforcement_earliest(s)
+    if earliest is None and s.reminders:
+        due = proc.payment_due(s)
+        assert due is not None
+        raise EnforcementPremature(
+            f"the reminder of {local_date(s.reminders[-1])} came before the deferred due date {due.date} (APL Art 66); remind the party again",
+            article=f"{APL}第六十六条；{ACL}第五十四条",
+        )
     if earliest is None or when(act) <= earliest.date or proc.remedy_pending(s):
         raise EnforcementPremature(
             "no written reminder yet"
