@@ -938,3 +938,16 @@ class ReminderAmountExcessive(DomainError):
     title = "催告书载明的金额超出当事人应当履行的金钱给付义务"
     title_en = "A reminder demands no more than the party owes"
     article = f"{ACL}第三十五条"
+
+
+class PublicityClassTooLight(DomainError):
+    """《信用修复管理办法》: the publicity period follows the penalty — a licence revoked, closure, business
+    suspended, qualification lowered or employment restricted is a serious one (1 to 3 years); only warnings,
+    criticism and low fines are minor (in principle not published, at most 3 months). The agency may class a
+    decision more heavily than its penalties, never more lightly: a lighter class would let credit repair end the
+    publicity of a revocation after days."""
+
+    code = "publicity-class-too-light"
+    title = "公示期限类别不得低于处罚种类对应的类别"
+    title_en = "A decision is not published in a lighter publicity class than its penalties"
+    article = NDRC_CREDIT

@@ -19,6 +19,8 @@ Beijing dates; START is Monday 2026-03-02, 09:00.
    APL Art 72).
 7. Court enforcement resting on a reminder sent before a deferral moved the due date: the party's default on the
    new date was never reminded of (APL Art 66; ACL Art 54).
+8. A licence revocation published in the "minor" class, so that credit repair ended its publicity days later
+   (《信用修复管理办法》: serious penalties 1 to 3 years).
 """
 
 from __future__ import annotations
@@ -279,3 +281,49 @@ def test_court_enforcement_on_a_reminder_sent_before_the_deferral_is_refused() -
     refuse(case, "court_enforcement.applied", HEAD, COURT, START + 255 * D, r.EnforcementPremature, "enforcement-premature",
            f"{ACL}第五十三条、第五十四条")
     assert case.act("court_enforcement.applied", HEAD, COURT, at=START + 270 * D).court_applied_at is not None
+
+
+# -- 8. 《信用修复管理办法》: no lighter publicity class than the penalties give ---------------------------------------
+def _revoked_and_paid() -> CaseFile:
+    """The store's permit revoked with the fine and gains (decided and served on day 40), paid on day 45."""
+    case = standard_world().case()
+    steps = hearing_case(START, until="served")
+    for step in steps:
+        if step.type in ("notice.issued", "decision.made"):
+            step.payload["penalties"] = ["fine", "confiscate_gains", "revoke_permit"]
+    case.play(steps, START)
+    case.act("payment.recorded", OFFICER_2, {"amount_fen": 6_120_000, "method": "bank", "receipt_ref": "缴款书", "hard_to_collect": False,
+                                             "remote_area": False}, at=START + 45 * D)
+    return case
+
+
+def _publish(version: int, publicity_class: str | None) -> dict[str, Any]:
+    return {"decision_version": version, "publicity_class": publicity_class, "note": ""}
+
+
+def test_a_revocation_is_not_published_as_minor_or_general() -> None:
+    case = _revoked_and_paid()
+    assert case.state is not None and case.state.decision is not None
+    v = case.state.decision.version
+    for lighter in ("minor", "general"):
+        err = refuse(case, "disclosure.published", OFFICER_1, _publish(v, lighter), START + 41 * D,
+                     r.PublicityClassTooLight, "publicity-class-too-light", "《信用修复管理办法》")
+        assert "revoke_permit" in err.detail
+    state = case.act("disclosure.published", OFFICER_1, _publish(v, "serious"), at=START + 41 * D)
+    assert state.disclosures[0].publicity_class == "serious"
+    repair = {"decision_version": v, "reason": "已履行", "application_sha256": sha("信用修复申请")}
+    refuse(case, "credit.repaired", HEAD, repair, START + 50 * D, r.CreditRepairTooEarly, "credit-repair-too-early", "《信用修复管理办法》")
+
+
+def test_a_confiscation_is_not_minor_but_a_fine_may_be_classed_minor_or_heavier() -> None:
+    case = standard_world().case()
+    case.play(hearing_case(START, until="served"), START)  # fine and confiscated gains
+    assert case.state is not None and case.state.decision is not None
+    v = case.state.decision.version
+    refuse(case, "disclosure.published", OFFICER_1, _publish(v, "minor"), START + 41 * D,
+           r.PublicityClassTooLight, "publicity-class-too-light", "《信用修复管理办法》")
+    assert case.act("disclosure.published", OFFICER_1, _publish(v, "serious"), at=START + 41 * D).disclosures[0].publicity_class == "serious"
+    fined = _unpaid()
+    assert fined.state is not None and fined.state.decision is not None
+    published = fined.act("disclosure.published", OFFICER_1, _publish(fined.state.decision.version, "minor"), at=START + 27 * D)
+    assert published.disclosures[0].publicity_class == "minor"

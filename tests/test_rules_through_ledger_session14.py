@@ -9,6 +9,7 @@ at the same point is accepted.
 5. A reminder put up by announcement with no ground, or e-mailed without consent (ACL Art 38; 民诉法 Arts 90, 95).
 6. A reminder demanding more than the party owes (ACL Art 35).
 7. Court enforcement on a reminder sent before a deferral moved the due date (APL Art 66; ACL Art 54).
+8. A licence revocation published in the minor class (《信用修复管理办法》); the serious class accepted.
 """
 
 from __future__ import annotations
@@ -169,3 +170,18 @@ def test_court_enforcement_on_a_reminder_before_the_deferral_is_refused_on_appen
                   "enforcement-premature", f"{APL}第六十六条；{ACL}第五十四条")
     _next(fx, keys, case, sc.Step("reminder.sent", sc.OFFICER_1, {"amount_due_fen": 1_500_000, "method": "direct"}, _at(fx, 270)))
     _next(fx, keys, case, sc.Step("court_enforcement.applied", sc.HEAD, court, _at(fx, 290)))
+
+
+def test_a_revocation_published_as_minor_is_refused_on_append(world: World) -> None:
+    fx, keys = world
+    case = str(uuid.uuid4())
+    steps = sc.hearing_case(START, until="served")
+    for step in steps:
+        if step.type in ("notice.issued", "decision.made"):
+            step.payload["penalties"] = ["fine", "confiscate_gains", "revoke_permit"]
+    _play(fx, keys, case, steps)
+    decision = 1 + next(i for i, s in enumerate(steps) if s.type == "decision.made")
+    publish = {"decision_version": decision, "publicity_class": "minor", "note": ""}
+    _refused_here(fx, keys, case, sc.Step("disclosure.published", sc.OFFICER_1, publish, _at(fx, 41)),
+                  "publicity-class-too-light", "《信用修复管理办法》")
+    _next(fx, keys, case, sc.Step("disclosure.published", sc.OFFICER_1, {**publish, "publicity_class": "serious"}, _at(fx, 41)))
