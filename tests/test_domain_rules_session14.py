@@ -21,6 +21,8 @@ Beijing dates; START is Monday 2026-03-02, 09:00.
    new date was never reminded of (APL Art 66; ACL Art 54).
 8. A licence revocation published in the "minor" class, so that credit repair ended its publicity days later
    (《信用修复管理办法》: serious penalties 1 to 3 years).
+9. A decision on a second, heavier notice — one that alone needs legal review — resting on a review made before
+   the first, lighter one (APL Art 58).
 """
 
 from __future__ import annotations
@@ -31,16 +33,19 @@ from domain import refusals as r
 from domain.errors import MalformedAct
 from domain.law import ACL, ALL, APL, ARL, CPL
 from domain.refusals import ActNotAllowedNow
-from tests.builders import CaseFile, evidence, hearing_at, service, sha, standard_world
-from tests.test_domain_rules import HEADS, START, D, H, refuse
+from tests.builders import CaseFile, decision, evidence, hearing_at, notice, service, sha, standard_world
+from tests.test_domain_rules import ENDED, HEADS, START, D, H, refuse
 from zhifa.scenarios import (
+    COMPANY,
     HEAD,
+    ITEM_EXPIRED_FOOD,
     OFFICER_1,
     OFFICER_2,
     OFFICER_3,
     REVIEWER,
     Step,
     hearing_case,
+    investigated,
     organisation_case,
 )
 
@@ -327,3 +332,36 @@ def test_a_confiscation_is_not_minor_but_a_fine_may_be_classed_minor_or_heavier(
     assert fined.state is not None and fined.state.decision is not None
     published = fined.act("disclosure.published", OFFICER_1, _publish(fined.state.decision.version, "minor"), at=START + 27 * D)
     assert published.disclosures[0].publicity_class == "minor"
+
+
+# -- 9. APL Art 58: a review before a lighter proposal does not cover a heavier decision ----------------------------
+def _renotified(review_at: Any) -> CaseFile:
+    """The company's food case: a review passed at ``review_at``; notice of 50,000 yuan on day 8 (below the 100,000
+    review threshold), then of 100,000 yuan on day 10, served; the company waives the hearing."""
+    case = standard_world().case()
+    case.play(investigated(START, ITEM_EXPIRED_FOOD, COMPANY), START)
+    if review_at is not None:
+        case.act("legal.reviewed", REVIEWER, {"outcome": "passed", "opinion": "拟处罚适当"}, at=review_at)
+    case.act("notice.issued", OFFICER_1, notice(["fine"], 5_000_000, band="lighter"), at=START + 8 * D)
+    case.act("service.recorded", OFFICER_2, service("notice"), at=START + 8 * D + H)
+    case.act("notice.issued", OFFICER_1, notice(["fine"], 10_000_000, band="heavier"), at=START + 10 * D)
+    case.act("service.recorded", OFFICER_2, service("notice"), at=START + 10 * D + H)
+    case.act("right.waived", OFFICER_2, {"right": "hearing", "paper_sha256": sha("放弃听证声明")}, at=START + 11 * D)
+    return case
+
+
+HEAVIER = decision(["fine"], 10_000_000, ENDED, band="heavier")
+
+
+def test_a_review_before_a_lighter_notice_does_not_cover_the_heavier_decision() -> None:
+    case = _renotified(START + 6 * D)
+    err = refuse(case, "decision.made", HEAD, HEAVIER, START + 30 * D, r.LegalReviewRequired, "legal-review-required", f"{APL}第五十八条")
+    assert "after the lighter notice of 2026-03-10" in err.detail
+    case.act("legal.reviewed", REVIEWER, {"outcome": "passed", "opinion": "从重处罚适当"}, at=START + 12 * D)
+    assert case.act("decision.made", HEAD, HEAVIER, at=START + 30 * D).decision is not None
+
+
+def test_a_review_between_the_notices_covers_the_heavier_decision() -> None:
+    case = _renotified(None)
+    case.act("legal.reviewed", REVIEWER, {"outcome": "passed", "opinion": "拟处罚适当"}, at=START + 9 * D)
+    assert case.act("decision.made", HEAD, HEAVIER, at=START + 30 * D).decision is not None

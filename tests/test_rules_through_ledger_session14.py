@@ -10,6 +10,7 @@ at the same point is accepted.
 6. A reminder demanding more than the party owes (ACL Art 35).
 7. Court enforcement on a reminder sent before a deferral moved the due date (APL Art 66; ACL Art 54).
 8. A licence revocation published in the minor class (《信用修复管理办法》); the serious class accepted.
+9. A decision on a heavier second notice resting on a review made before the lighter first one (APL Art 58).
 """
 
 from __future__ import annotations
@@ -185,3 +186,27 @@ def test_a_revocation_published_as_minor_is_refused_on_append(world: World) -> N
     _refused_here(fx, keys, case, sc.Step("disclosure.published", sc.OFFICER_1, publish, _at(fx, 41)),
                   "publicity-class-too-light", "《信用修复管理办法》")
     _next(fx, keys, case, sc.Step("disclosure.published", sc.OFFICER_1, {**publish, "publicity_class": "serious"}, _at(fx, 41)))
+
+
+def _notice(fine_fen: int, band: str) -> dict[str, Any]:
+    return {"facts": "违法事实", "basis": "法律依据", "penalties": ["fine"], "fine_fen": fine_fen, "confiscation_fen": 0, "band": band,
+            "major_public_interest": False, "complex": False}
+
+
+def test_a_heavier_decision_on_an_old_review_is_refused_on_append(world: World) -> None:
+    fx, keys = world
+    case = str(uuid.uuid4())
+    _play(fx, keys, case, [
+        *sc.investigated(START, sc.ITEM_EXPIRED_FOOD, sc.COMPANY),
+        sc.Step("legal.reviewed", sc.REVIEWER, {"outcome": "passed", "opinion": "拟处罚适当"}, 6 * DAY),
+        sc.Step("notice.issued", sc.OFFICER_1, _notice(5_000_000, "lighter"), 8 * DAY),
+        sc.Step("service.recorded", sc.OFFICER_2, {**SERVE, "document": "notice"}, 8.1 * DAY),
+        sc.Step("notice.issued", sc.OFFICER_1, _notice(10_000_000, "heavier"), 10 * DAY),
+        sc.Step("service.recorded", sc.OFFICER_2, {**SERVE, "document": "notice"}, 10.1 * DAY),
+        sc.Step("right.waived", sc.OFFICER_2, {"right": "hearing", "paper_sha256": "b" * 64}, 11 * DAY),
+    ])
+    decision = {**_payload(sc.hearing_case(START, until="decided"), "decision.made"), "penalties": ["fine"], "fine_fen": 10_000_000,
+                "confiscation_fen": 0, "band": "heavier"}
+    _refused_here(fx, keys, case, sc.Step("decision.made", sc.HEAD, decision, _at(fx, 30)), "legal-review-required", f"{APL}第五十八条")
+    _next(fx, keys, case, sc.Step("legal.reviewed", sc.REVIEWER, {"outcome": "passed", "opinion": "从重处罚适当"}, _at(fx, 30)))
+    _next(fx, keys, case, sc.Step("decision.made", sc.HEAD, decision, _at(fx, 30.1)))

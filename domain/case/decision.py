@@ -42,6 +42,7 @@ from domain.case_state import (
     CaseState,
     Decision,
     Discussion,
+    Notice,
     Review,
 )
 from domain.catalog import MONEY_KINDS, SIMPLE_KINDS, Holding, ItemTerms, item_of, require_holding
@@ -288,11 +289,18 @@ def _decided(s: CaseState, act: ActRecord, p: DecisionMade, registry: Registry) 
     begun = s.remade_at or s.filed_at
     if major:
         since = s.hearing.held_at if heard and s.hearing is not None else begun
+        # A review before a lighter proposal examined that proposal, not the heavier one now decided on: it counts
+        # only after the last notice lighter than the one served (the review record does not say what it examined).
+        lighter = _last_lighter_notice(s, n)
+        if lighter is not None and (since is None or lighter.issued_at > since):
+            since = lighter.issued_at
         reviews = [r for r in s.reviews if since is None or r.at >= since]
         if not reviews or reviews[-1].outcome != "passed":
             why = "failed" if reviews else "missing"
             rule_note = f" ({threshold.describe()})" if over_threshold else ""
-            after = " after the hearing" if heard else " after the order to remake" if s.remade_at is not None else ""
+            after = (" after the hearing" if heard else
+                     f" after the lighter notice of {local_date(lighter.issued_at)}" if lighter is not None and since == lighter.issued_at else
+                     " after the order to remake" if s.remade_at is not None else "")
             raise LegalReviewRequired(f"legal review {why}{after}{rule_note}")
     proc.rely_rule(s, threshold)
     if s.complex or s.major_public_interest:
@@ -314,6 +322,16 @@ def _decided(s: CaseState, act: ActRecord, p: DecisionMade, registry: Registry) 
         remedies_stated=p.remedies_stated,
     )
     s.violation_ended = p.violation_ended
+
+
+def _last_lighter_notice(s: CaseState, current: Notice) -> Notice | None:
+    """The latest earlier notice proposing less than ``current`` (fewer kinds, or a lower fine or confiscation)."""
+    lighter = [
+        e for e in s.earlier_notices
+        if e.issued_at < current.issued_at and set(e.penalties) <= set(current.penalties)
+        and (set(e.penalties) < set(current.penalties) or e.fine_fen < current.fine_fen or e.confiscation_fen < current.confiscation_fen)
+    ]
+    return max(lighter, key=lambda e: e.issued_at, default=None)
 
 
 def _not_the_voided_decision_again(s: CaseState, p: DecisionMade) -> None:
