@@ -23,6 +23,8 @@ Beijing dates; START is Monday 2026-03-02, 09:00.
    (《信用修复管理办法》: serious penalties 1 to 3 years).
 9. A decision on a second, heavier notice — one that alone needs legal review — resting on a review made before
    the first, lighter one (APL Art 58).
+10. A complex case decided on a collective discussion held before the legal review: the heads decided an
+    unreviewed case (APL Arts 57(2), 58).
 """
 
 from __future__ import annotations
@@ -365,3 +367,33 @@ def test_a_review_between_the_notices_covers_the_heavier_decision() -> None:
     case = _renotified(None)
     case.act("legal.reviewed", REVIEWER, {"outcome": "passed", "opinion": "拟处罚适当"}, at=START + 9 * D)
     assert case.act("decision.made", HEAD, HEAVIER, at=START + 30 * D).decision is not None
+
+
+# -- 10. APL Arts 57(2), 58: the heads' discussion decides the reviewed case ---------------------------------------
+def _complex_notified() -> CaseFile:
+    """A complex case against the company, notified (15,000 yuan) and served on day 8."""
+    case = standard_world().case()
+    steps = organisation_case(START, until="notified")
+    for step in steps:
+        if step.type == "case.filed":
+            step.payload["complex"] = True
+    case.play(steps, START)
+    return case
+
+
+def test_a_collective_discussion_before_the_legal_review_does_not_decide_the_case() -> None:
+    case = _complex_notified()
+    _discuss(case, START + 19 * D)
+    case.act("legal.reviewed", REVIEWER, {"outcome": "passed", "opinion": "事实清楚"}, at=START + 20 * D)
+    err = refuse(case, "decision.made", HEAD, ORG_DECISION, START + 26 * D,
+                 r.CollectiveDiscussionRequired, "collective-discussion-required", f"{APL}第五十七条、第五十八条")
+    assert "came before the legal review" in err.detail
+    _discuss(case, START + 21 * D)
+    assert case.act("decision.made", HEAD, ORG_DECISION, at=START + 26 * D).decision is not None
+
+
+def test_a_collective_discussion_after_the_legal_review_decides_the_case() -> None:
+    case = _complex_notified()
+    case.act("legal.reviewed", REVIEWER, {"outcome": "passed", "opinion": "事实清楚"}, at=START + 20 * D)
+    _discuss(case, START + 21 * D)
+    assert case.act("decision.made", HEAD, ORG_DECISION, at=START + 26 * D).decision is not None

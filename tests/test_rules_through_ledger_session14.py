@@ -11,6 +11,7 @@ at the same point is accepted.
 7. Court enforcement on a reminder sent before a deferral moved the due date (APL Art 66; ACL Art 54).
 8. A licence revocation published in the minor class (《信用修复管理办法》); the serious class accepted.
 9. A decision on a heavier second notice resting on a review made before the lighter first one (APL Art 58).
+10. A complex case decided on a collective discussion held before the legal review (APL Arts 57(2), 58).
 """
 
 from __future__ import annotations
@@ -210,3 +211,24 @@ def test_a_heavier_decision_on_an_old_review_is_refused_on_append(world: World) 
     _refused_here(fx, keys, case, sc.Step("decision.made", sc.HEAD, decision, _at(fx, 30)), "legal-review-required", f"{APL}第五十八条")
     _next(fx, keys, case, sc.Step("legal.reviewed", sc.REVIEWER, {"outcome": "passed", "opinion": "从重处罚适当"}, _at(fx, 30)))
     _next(fx, keys, case, sc.Step("decision.made", sc.HEAD, decision, _at(fx, 30.1)))
+
+
+def test_a_discussion_before_the_review_is_refused_on_append(world: World) -> None:
+    fx, keys = world
+    case = str(uuid.uuid4())
+    notified = sc.organisation_case(START, until="notified")
+    for step in notified:
+        if step.type == "case.filed":
+            step.payload["complex"] = True
+    steps = [
+        *notified,
+        *_discussion(len(notified) + 1, 19),
+        sc.Step("legal.reviewed", sc.REVIEWER, {"outcome": "passed", "opinion": "通过"}, 20 * DAY),
+    ]
+    _play(fx, keys, case, steps)
+    decision = sc.Step("decision.made", sc.HEAD, _payload(sc.organisation_case(START, until="decided"), "decision.made"), _at(fx, 26))
+    _refused_here(fx, keys, case, decision, "collective-discussion-required", f"{APL}第五十七条、第五十八条")
+    for step in _discussion(len(steps) + 1, 26.01):
+        _at(fx, step.offset / DAY)
+        _next(fx, keys, case, step)
+    _next(fx, keys, case, sc.Step("decision.made", sc.HEAD, decision.payload, _at(fx, 26.1)))

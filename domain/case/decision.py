@@ -305,6 +305,14 @@ def _decided(s: CaseState, act: ActRecord, p: DecisionMade, registry: Registry) 
     proc.rely_rule(s, threshold)
     if s.complex or s.major_public_interest:
         since = s.hearing.held_at if heard and s.hearing is not None else begun
+        # Art 58 (在行政机关负责人作出行政处罚的决定之前): the heads' collective discussion decides the case (Art 57(2)),
+        # so it follows the passed legal review it decides on — a discussion before the review decided unreviewed.
+        reviewed = min((x.at for x in s.reviews if x.outcome == "passed" and (since is None or x.at >= since)), default=None)
+        if reviewed is not None and not discussion_signed(s, reviewed) and discussion_signed(s, since):
+            raise CollectiveDiscussionRequired(
+                f"the collective discussion came before the legal review of {local_date(reviewed)}; the heads discuss the reviewed case",
+                article=f"{APL}第五十七条、第五十八条",
+            )
         if not discussion_signed(s, since):
             after = " since the order to remake" if s.remade_at is not None else ""
             raise CollectiveDiscussionRequired(f"no collective discussion of the heads, signed by each, is recorded{after}")
