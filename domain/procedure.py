@@ -391,11 +391,15 @@ def remedy_pending(state: CaseState) -> bool:
 
 
 def reminders_in_force(state: CaseState) -> list[dt.datetime]:
-    """The reminders (their service) that remind of the duty as it now falls due: those after the due date. One sent
-    before a deferral or instalment plan moved the due date (APL Art 66) reminded the party of a payment since
-    postponed; the party's default on the new date has not been reminded of (ACL Art 54)."""
+    """The reminders (their service) that remind of the duty as it now stands: those after the due date and after
+    any change of the fine on review. One sent before a deferral or instalment plan moved the due date (APL Art 66)
+    reminded the party of a payment since postponed; the party's default on the new date has not been reminded of
+    (ACL Art 54)."""
     due = payment_due(state)
-    return [r for r in state.reminders if due is None or local_date(r) > due.date]
+    # A reconsideration or judgment that changed the fine (复议法 Art 64; 行政诉讼法 Art 77) changed the sum the party
+    # owes: a reminder before it demanded the old one (ACL Art 35(3)), and reminds of no duty now in force.
+    changed = max((r.decided_at for r in current_remedies(state) if r.outcome == "changed" and r.decided_at is not None), default=None)
+    return [r for r in state.reminders if (due is None or local_date(r) > due.date) and (changed is None or r > changed)]
 
 
 def enforcement_earliest(state: CaseState) -> Deadline | None:

@@ -25,6 +25,7 @@ Beijing dates; START is Monday 2026-03-02, 09:00.
    the first, lighter one (APL Art 58).
 10. A complex case decided on a collective discussion held before the legal review: the heads decided an
     unreviewed case (APL Arts 57(2), 58).
+11. Court enforcement resting on a reminder of the fine a reconsideration has since lowered (ACL Arts 35(3), 54).
 """
 
 from __future__ import annotations
@@ -397,3 +398,17 @@ def test_a_collective_discussion_after_the_legal_review_decides_the_case() -> No
     case.act("legal.reviewed", REVIEWER, {"outcome": "passed", "opinion": "事实清楚"}, at=START + 20 * D)
     _discuss(case, START + 21 * D)
     assert case.act("decision.made", HEAD, ORG_DECISION, at=START + 26 * D).decision is not None
+
+
+# -- 11. ACL Arts 35(3), 54: a reminder of a fine since changed on review reminds of no duty in force --------------
+def test_court_enforcement_on_a_reminder_of_the_fine_before_it_was_lowered_is_refused() -> None:
+    case = _unpaid()  # served day 26 (03-28); remedy periods end 6 months after service
+    case.act("reminder.sent", OFFICER_1, _reminder("direct"), at=START + 45 * D)
+    case.act("reconsideration.filed", OFFICER_2, RECONSIDERATION, at=START + 50 * D)
+    case.act("reconsideration.decided", OFFICER_2, _outcome("changed", changed_fine_fen=1_000_000), at=START + 90 * D)
+    # The 15 days to sue after the reconsideration decision have run by day 120.
+    err = refuse(case, "court_enforcement.applied", HEAD, COURT, START + 130 * D, r.EnforcementPremature, "enforcement-premature",
+                 f"{ACL}第三十五条、第五十四条")
+    assert "remind the party of the new sum" in err.detail
+    case.act("reminder.sent", OFFICER_1, _reminder("direct", amount_due_fen=1_000_000), at=START + 130 * D)
+    assert case.act("court_enforcement.applied", HEAD, COURT, at=START + 150 * D).court_applied_at is not None

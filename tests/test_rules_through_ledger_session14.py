@@ -12,6 +12,7 @@ at the same point is accepted.
 8. A licence revocation published in the minor class (《信用修复管理办法》); the serious class accepted.
 9. A decision on a heavier second notice resting on a review made before the lighter first one (APL Art 58).
 10. A complex case decided on a collective discussion held before the legal review (APL Arts 57(2), 58).
+11. Court enforcement on a reminder of the fine a reconsideration has since lowered (ACL Arts 35, 54).
 """
 
 from __future__ import annotations
@@ -232,3 +233,19 @@ def test_a_discussion_before_the_review_is_refused_on_append(world: World) -> No
         _at(fx, step.offset / DAY)
         _next(fx, keys, case, step)
     _next(fx, keys, case, sc.Step("decision.made", sc.HEAD, decision.payload, _at(fx, 26.1)))
+
+
+def test_court_enforcement_on_a_reminder_of_the_old_fine_is_refused_on_append(world: World) -> None:
+    fx, keys = world
+    case = str(uuid.uuid4())
+    _play(fx, keys, case, [
+        *sc.organisation_case(START, until="served"),
+        sc.Step("reminder.sent", sc.OFFICER_1, {"amount_due_fen": 1_500_000, "method": "direct"}, 45 * DAY),
+        sc.Step("reconsideration.filed", sc.OFFICER_2, RECONSIDERATION, 50 * DAY),
+        sc.Step("reconsideration.decided", sc.OFFICER_2, _outcome("changed", changed_fine_fen=1_000_000), 90 * DAY),
+    ])
+    court = {"court": "南昌铁路运输法院"}
+    _refused_here(fx, keys, case, sc.Step("court_enforcement.applied", sc.HEAD, court, _at(fx, 130)),
+                  "enforcement-premature", f"{ACL}第三十五条、第五十四条")
+    _next(fx, keys, case, sc.Step("reminder.sent", sc.OFFICER_1, {"amount_due_fen": 1_000_000, "method": "direct"}, _at(fx, 130)))
+    _next(fx, keys, case, sc.Step("court_enforcement.applied", sc.HEAD, court, _at(fx, 150)))

@@ -284,9 +284,14 @@ def _court_applied(s: CaseState, act: ActRecord, p: CourtEnforcementApplied, reg
     if earliest is None and s.reminders:
         due = proc.payment_due(s)
         assert due is not None
+        if local_date(s.reminders[-1]) <= due.date:
+            raise EnforcementPremature(
+                f"the reminder of {local_date(s.reminders[-1])} came before the deferred due date {due.date} (APL Art 66); remind the party again",
+                article=f"{APL}第六十六条；{ACL}第五十四条",
+            )
         raise EnforcementPremature(
-            f"the reminder of {local_date(s.reminders[-1])} came before the deferred due date {due.date} (APL Art 66); remind the party again",
-            article=f"{APL}第六十六条；{ACL}第五十四条",
+            f"the reminder of {local_date(s.reminders[-1])} demanded the fine before it was changed on review; remind the party of the new sum",
+            article=f"{ACL}第三十五条、第五十四条",
         )
     if earliest is None or when(act) <= earliest.date or proc.remedy_pending(s):
         raise EnforcementPremature(
