@@ -479,10 +479,19 @@ class LateFeeAssessed(Payload):
 
 
 class ReminderSent(Payload):
-    """催告 (ACL Art 54) before applying to the court."""
+    """催告 (ACL Art 54) before applying to the court. Served directly, else by the 民事诉讼法's methods (ACL Art 38),
+    with what each needs as for ``service.recorded``: electronic service the party's consent and confirmation
+    (``consent_ref``, ``confirmation_ref``), leaving it at the residence its record (``receipt_sha256``), an
+    announcement its ground (``announcement_ground`` with ``ground_sha256`` or ``failed_attempts``)."""
 
     amount_due_fen: Fen
     method: ServiceMethod = "direct"
+    consent_ref: str | None = None
+    confirmation_ref: str | None = None
+    receipt_sha256: Sha256 | None = None
+    announcement_ground: Literal["whereabouts_unknown", "other_methods_failed"] | None = None
+    ground_sha256: Sha256 | None = None
+    failed_attempts: list[ServiceAttempt] = msgspec.field(default_factory=list)
 
 
 class CourtEnforcementApplied(Payload):
@@ -514,12 +523,15 @@ class RemedyFiled(Payload):
 
 class RemedyDecided(Payload):
     """复议决定 / 判决. ``served_at``: when the decision reached the party (the 15-day lawsuit window after a
-    reconsideration runs from it, 行政诉讼法 Art 45); when null, the act's own time."""
+    reconsideration runs from it, 行政诉讼法 Art 45); when null, the act's own time. ``procedural_only``: a decision
+    revoked, or ordered remade, for a breach of the statutory procedure alone (以违反法定程序为由) — the agency may
+    then remake the same decision (复议法 Art 64(2); 行诉法解释 Art 90); otherwise not on the same facts and reasons."""
 
     outcome: RemedyOutcome
     changed_fine_fen: Fen | None = None
     final: bool = True
     served_at: Timestamp | None = None
+    procedural_only: bool = False
 
 
 class TransferReported(Payload):

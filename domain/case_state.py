@@ -207,6 +207,7 @@ class Remedy(_S):
     outcome: str | None = None
     final: bool = True
     served_at: dt.datetime | None = None
+    procedural_only: bool = False  # revoked or ordered remade for a breach of procedure alone (复议法 Art 64(2))
 
 
 class Transfer(_S):

@@ -390,11 +390,24 @@ def remedy_pending(state: CaseState) -> bool:
     return any(r.decided_at is None or not r.final for r in state.remedies)
 
 
+def reminders_in_force(state: CaseState) -> list[dt.datetime]:
+    """The reminders (their service) that remind of the duty as it now stands: those after the due date and after
+    any change of the fine on review. One sent before a deferral or instalment plan moved the due date (APL Art 66)
+    reminded the party of a payment since postponed; the party's default on the new date has not been reminded of
+    (ACL Art 54)."""
+    due = payment_due(state)
+    # A reconsideration or judgment that changed the fine (复议法 Art 64; 行政诉讼法 Art 77) changed the sum the party
+    # owes: a reminder before it demanded the old one (ACL Art 35(3)), and reminds of no duty now in force.
+    changed = max((r.decided_at for r in current_remedies(state) if r.outcome == "changed" and r.decided_at is not None), default=None)
+    return [r for r in state.reminders if (due is None or local_date(r) > due.date) and (changed is None or r > changed)]
+
+
 def enforcement_earliest(state: CaseState) -> Deadline | None:
     """ACL Arts 53–54: 10 working days after the written reminder, and after the remedy periods expire."""
-    if not state.reminders:
+    reminders = reminders_in_force(state)
+    if not reminders:
         return None
-    after_reminder = period(state.reminders[-1], "enforcement.reminder_wait")
+    after_reminder = period(reminders[-1], "enforcement.reminder_wait")
     remedies = remedy_periods_end(state)
     return after_reminder.later(remedies) if remedies is not None else after_reminder
 

@@ -901,3 +901,61 @@ class PauseStillOpen(DomainError):
     title = "检测、检验、检疫、鉴定或者中止调查的期间尚未结束，不得作出处理决定"
     title_en = "A testing or suspension period of the time limit is still open: end it before deciding"
     article = f"{MS_RULES}第六十四条"
+
+
+class RemadeDecisionSame(DomainError):
+    """复议法 Art 64(2); 行政诉讼法 Art 71: ordered to remake its decision, the agency does not make the same or
+    substantially the same decision on the same facts and reasons — unless the order rested on a breach of procedure
+    alone (行诉法解释 Art 90). The file shows new facts as evidence or records made after the order; without them a
+    decision at least as heavy as the voided one (its kinds, its fine and confiscation) is the same decision again."""
+
+    code = "remade-decision-same"
+    title = "被责令重新作出行政行为的，不得以同一事实和理由作出与原行政行为相同或者基本相同的行政行为"
+    title_en = "Ordered to remake its decision, the agency does not make the same decision on the same facts and reasons"
+    article = f"{ARL}第六十四条第二款"
+
+
+class HearingNotAsNotified(DomainError):
+    """APL Art 64(2), (6): the party is told the hearing's time and place 7 working days before; only its absence
+    then, without good reason, is a waiver. A hearing "held" with the party absent on another day than the one it
+    was told of (or before the hour) is no hearing the party missed: set a new date and tell the party."""
+
+    code = "hearing-not-as-notified"
+    title = "听证未在通知的时间举行，当事人未到场不视为放弃听证"
+    title_en = "The party's absence is a waiver only at the hearing's notified time"
+    article = f"{APL}第六十四条"
+
+
+class ElectronicServiceWithoutConsent(DomainError):
+    """《民事诉讼法》第九十条 (APL Art 61; ACL Art 38): a paper is served electronically only with the party's consent,
+    confirmed in writing — a reminder sent by e-mail or message without them has not reached the party in law, so
+    the 10 working days before court enforcement never start."""
+
+    code = "electronic-service-without-consent"
+    title = "未经受送达人同意并确认，不得采用电子方式送达"
+    title_en = "Electronic service needs the party's consent and its signed confirmation"
+    article = f"{CPL}第九十条"
+
+
+class ReminderAmountExcessive(DomainError):
+    """ACL Art 35(3): a reminder (催告) names the sum the party is to pay; demanding more than is owed — the fine and
+    gains unpaid, late fees never above the fine (APL Art 72) — is no reminder of the duty the decision imposed, and
+    the court enforcement that follows it would rest on it."""
+
+    code = "reminder-amount-excessive"
+    title = "催告书载明的金额超出当事人应当履行的金钱给付义务"
+    title_en = "A reminder demands no more than the party owes"
+    article = f"{ACL}第三十五条"
+
+
+class PublicityClassTooLight(DomainError):
+    """《信用修复管理办法》: the publicity period follows the penalty — a licence revoked, closure, business
+    suspended, qualification lowered or employment restricted is a serious one (1 to 3 years); only warnings,
+    criticism and low fines are minor (in principle not published, at most 3 months). The agency may class a
+    decision more heavily than its penalties, never more lightly: a lighter class would let credit repair end the
+    publicity of a revocation after days."""
+
+    code = "publicity-class-too-light"
+    title = "公示期限类别不得低于处罚种类对应的类别"
+    title_en = "A decision is not published in a lighter publicity class than its penalties"
+    article = NDRC_CREDIT

@@ -150,8 +150,9 @@ def test_a_reconsideration_after_a_lawsuit_was_filed_is_refused() -> None:
 
 def test_a_remade_decision_can_be_reconsidered_again() -> None:
     case = _under_reconsideration()
-    case.act("reconsideration.decided", OFFICER_2, {"outcome": "remake", "changed_fine_fen": None, "final": True, "served_at": None},
-             at=beijing(2026, 5, 6))
+    # Ordered remade for a breach of procedure alone, so the same fine may be decided again (复议法 Art 64(2)).
+    case.act("reconsideration.decided", OFFICER_2, {"outcome": "remake", "changed_fine_fen": None, "final": True, "served_at": None,
+                                                     "procedural_only": True}, at=beijing(2026, 5, 6))
     case.act("notice.issued", OFFICER_1, notice(["fine"], 1_500_000, band="general"), at=beijing(2026, 5, 7))
     case.act("service.recorded", OFFICER_2, service("notice"), at=beijing(2026, 5, 7, 10))
     case.act("decision.made", HEAD, decision(["fine"], 1_500_000, ENDED, band="general"), at=beijing(2026, 5, 25))

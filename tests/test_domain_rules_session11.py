@@ -196,7 +196,9 @@ COURT = {"court": "南昌铁路运输法院"}
 
 def _reminded(method: str) -> CaseFile:
     case = _served_fine()
-    case.act("reminder.sent", OFFICER_1, {"amount_due_fen": 1_500_000, "method": method}, at=beijing(2026, 9, 18))
+    # An announcement states its ground (ACL Art 38; 民诉法 Art 95): the company could not be found.
+    ground = {"announcement_ground": "whereabouts_unknown", "ground_sha256": sha("下落不明查找记录")} if method == "announcement" else {}
+    case.act("reminder.sent", OFFICER_1, {"amount_due_fen": 1_500_000, "method": method, **ground}, at=beijing(2026, 9, 18))
     return case
 
 

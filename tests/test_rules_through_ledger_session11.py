@@ -90,7 +90,8 @@ def test_court_enforcement_before_an_announced_reminder_was_served_is_refused_on
         case = str(uuid.uuid4())
         steps = sc.organisation_case(START, until="served")  # the remedy periods end 2026-10-08
         # Announced Friday 09-25: deemed served 10-25, so the 10 working days end 11-06 (sent directly: 10-15).
-        steps.append(sc.Step("reminder.sent", sc.OFFICER_1, {"amount_due_fen": 1_500_000, "method": "announcement"}, _at(fx, 200)))
+        steps.append(sc.Step("reminder.sent", sc.OFFICER_1, {"amount_due_fen": 1_500_000, "method": "announcement",
+                                                                      "announcement_ground": "whereabouts_unknown", "ground_sha256": "e" * 64}, _at(fx, 200)))
         _play(fx, keys, case, steps)
         court = {"court": "南昌铁路运输法院"}
         err = _refused(fx, keys, case, len(steps), sc.Step("court_enforcement.applied", sc.HEAD, court, _at(fx, 226)))

@@ -42,11 +42,12 @@ from domain.case_state import (
     CaseState,
     Decision,
     Discussion,
+    Notice,
     Review,
 )
 from domain.catalog import MONEY_KINDS, SIMPLE_KINDS, Holding, ItemTerms, item_of, require_holding
 from domain.errors import MalformedAct
-from domain.law import APL, rule
+from domain.law import ALL, APL, rule
 from domain.local_rules import local_rule
 from domain.money import LimitationKind, limitation_expired
 from domain.parties import Party, age_on, check_party
@@ -78,6 +79,7 @@ from domain.refusals import (
     PenaltyNotInBasis,
     PenaltyTimeBarred,
     PenaltyWithoutEvidence,
+    RemadeDecisionSame,
     SimpleProcedureNotAllowed,
     StatementWindowOpen,
     UnknownAgency,
@@ -277,22 +279,43 @@ def _decided(s: CaseState, act: ActRecord, p: DecisionMade, registry: Registry) 
         if proc.defended(s):
             raise HeavierAfterDefence(f"{what} exceeds the notice after the party's defence")
         raise DecisionExceedsNotice(f"{what} exceeds the notice")
+    _not_the_voided_decision_again(s, p)
     heard = s.hearing is not None and s.hearing.held_at is not None and s.hearing.withdrawn_at is None
     threshold = proc.review_threshold(registry, s, s.party, act.recorded_at)
     over_threshold = proc.review_threshold_reached(s.party, p.fine_fen, p.confiscation_fen, threshold.value)
     major = s.major_public_interest or s.complex or heard or outside or over_threshold
+    # A decision remade on an order (复议法 Art 64; 行政诉讼法 Art 70) is a new decision: the review and discussion of
+    # the voided one examined the decision found unlawful, so only those since the order count for it.
+    begun = s.remade_at or s.filed_at
     if major:
-        since = s.hearing.held_at if heard and s.hearing is not None else s.filed_at
+        since = s.hearing.held_at if heard and s.hearing is not None else begun
+        # A review before a lighter proposal examined that proposal, not the heavier one now decided on: it counts
+        # only after the last notice lighter than the one served (the review record does not say what it examined).
+        lighter = _last_lighter_notice(s, n)
+        if lighter is not None and (since is None or lighter.issued_at > since):
+            since = lighter.issued_at
         reviews = [r for r in s.reviews if since is None or r.at >= since]
         if not reviews or reviews[-1].outcome != "passed":
             why = "failed" if reviews else "missing"
             rule_note = f" ({threshold.describe()})" if over_threshold else ""
-            raise LegalReviewRequired(f"legal review {why}{' after the hearing' if heard else ''}{rule_note}")
+            after = (" after the hearing" if heard else
+                     f" after the lighter notice of {local_date(lighter.issued_at)}" if lighter is not None and since == lighter.issued_at else
+                     " after the order to remake" if s.remade_at is not None else "")
+            raise LegalReviewRequired(f"legal review {why}{after}{rule_note}")
     proc.rely_rule(s, threshold)
     if s.complex or s.major_public_interest:
-        since = s.hearing.held_at if heard and s.hearing is not None else s.filed_at
+        since = s.hearing.held_at if heard and s.hearing is not None else begun
+        # Art 58 (在行政机关负责人作出行政处罚的决定之前): the heads' collective discussion decides the case (Art 57(2)),
+        # so it follows the passed legal review it decides on — a discussion before the review decided unreviewed.
+        reviewed = min((x.at for x in s.reviews if x.outcome == "passed" and (since is None or x.at >= since)), default=None)
+        if reviewed is not None and not discussion_signed(s, reviewed) and discussion_signed(s, since):
+            raise CollectiveDiscussionRequired(
+                f"the collective discussion came before the legal review of {local_date(reviewed)}; the heads discuss the reviewed case",
+                article=f"{APL}第五十七条、第五十八条",
+            )
         if not discussion_signed(s, since):
-            raise CollectiveDiscussionRequired("no collective discussion of the heads, signed by each, is recorded")
+            after = " since the order to remake" if s.remade_at is not None else ""
+            raise CollectiveDiscussionRequired(f"no collective discussion of the heads, signed by each, is recorded{after}")
     s.decision = Decision(
         version=act.version,
         kind="penalty",
@@ -307,6 +330,39 @@ def _decided(s: CaseState, act: ActRecord, p: DecisionMade, registry: Registry) 
         remedies_stated=p.remedies_stated,
     )
     s.violation_ended = p.violation_ended
+
+
+def _last_lighter_notice(s: CaseState, current: Notice) -> Notice | None:
+    """The latest earlier notice proposing less than ``current`` (fewer kinds, or a lower fine or confiscation)."""
+    lighter = [
+        e for e in s.earlier_notices
+        if e.issued_at < current.issued_at and set(e.penalties) <= set(current.penalties)
+        and (set(e.penalties) < set(current.penalties) or e.fine_fen < current.fine_fen or e.confiscation_fen < current.confiscation_fen)
+    ]
+    return max(lighter, key=lambda e: e.issued_at, default=None)
+
+
+def _not_the_voided_decision_again(s: CaseState, p: DecisionMade) -> None:
+    """复议法 Art 64(2); 行政诉讼法 Art 71: after an order to remake, not the same decision (or a heavier one) on the
+    same facts and reasons — new facts are evidence or records made after the order; an order resting on a breach of
+    procedure alone leaves the agency free (行诉法解释 Art 90)."""
+    if s.remade_at is None or not s.voided_decisions:
+        return
+    order = next((r for r in s.remedies if r.outcome == "remake" and r.decided_at == s.remade_at), None)
+    if order is None or order.procedural_only:
+        return
+    remade_at = s.remade_at
+    if any(e.recorded_at is not None and e.recorded_at > remade_at for e in s.evidence) or any(x.at > remade_at for x in s.records):
+        return
+    old = s.voided_decisions[-1]
+    old_fine = old.fine_fen if old.changed_fine_fen is None else old.changed_fine_fen
+    if set(p.penalties) >= set(old.penalties) and p.fine_fen >= old_fine and p.confiscation_fen >= old.confiscation_fen:
+        article = f"{ALL}第七十一条" if order.kind == "litigation" else None
+        raise RemadeDecisionSame(
+            f"the decision of {local_date(old.decided_at)} ({old.penalties}, {old_fine} fen) was ordered remade on "
+            f"{local_date(remade_at)}; this one is no lighter, and no evidence or record was made since the order",
+            article=article,
+        )
 
 
 def _check_minor_age_ground(s: CaseState, ground: str, today: dt.date) -> None:

@@ -24,6 +24,7 @@ from domain.refusals import (
     MinorNotPublic,
     NotDisclosed,
     PersonalDataInDisclosure,
+    PublicityClassTooLight,
     PublicityEnded,
     WithdrawalWithoutGround,
 )
@@ -71,7 +72,12 @@ def _published(s: CaseState, act: ActRecord, p: DisclosurePublished, registry: R
     found = find_personal_data(p.note)
     if found:
         raise PersonalDataInDisclosure(f"the note carries {', '.join(sorted({f.pattern for f in found}))}")
-    publicity_class = p.publicity_class or rules.publicity_class_of(d.kind, d.penalties)  # type: ignore[arg-type]
+    derived = rules.publicity_class_of(d.kind, d.penalties)  # type: ignore[arg-type]
+    publicity_class = p.publicity_class or derived
+    if publicity_class != "serious" and derived == "serious":
+        raise PublicityClassTooLight(f"the decision imposes {sorted(set(d.penalties) & rules.SERIOUS_KINDS)}: a serious penalty, not {publicity_class}")
+    if publicity_class == "minor" and not set(d.penalties) <= rules.MINOR_KINDS | {"fine"}:
+        raise PublicityClassTooLight(f"only warnings, criticism and low fines are minor; the decision imposes {sorted(d.penalties)}")
     if rules.publicity_window(d.decided_at, publicity_class).expired(when(act)):
         raise PublicityEnded(f"the {publicity_class} publicity period of this decision has already run out")
     s.disclosures.append(

@@ -39,6 +39,7 @@ from domain.law import APL
 from domain.personnel import roles_of
 from domain.refusals import (
     ActNotAllowedNow,
+    HearingNotAsNotified,
     HearingNotAvailable,
     HearingNoticeTooShort,
     HearingNotPublicWithoutReason,
@@ -46,6 +47,7 @@ from domain.refusals import (
     HearingRequestLate,
     HeavierAfterDefence,
     PenaltyNotInBasis,
+    RecusalPending,
     WaiverBeforeNotice,
 )
 from domain.registry import Registry
@@ -215,6 +217,16 @@ def _hearing_held(s: CaseState, act: ActRecord, p: HearingHeld, registry: Regist
         raise NotAuthorised(f"the hearing is presided and recorded by {h.presider}", article=f"{APL}第六十四条")
     if when(act) < local_date(h.hearing_at):
         raise ActNotAllowedNow(f"the hearing is set for {local_date(h.hearing_at)}", article=f"{APL}第六十四条")
+    if any(r.officer == h.presider and r.upheld is None for r in s.recusals):
+        # Art 64(4): the party may ask the presider to withdraw; the head decides (Art 43) before the presider holds
+        # the hearing — an investigation goes on meanwhile, a hearing under a challenged presider does not.
+        raise RecusalPending(f"the party's request that {h.presider} withdraw awaits the head's decision",
+                             article=f"{APL}第四十三条、第六十四条")
+    if not p.party_present and (when(act) != local_date(h.hearing_at) or act.recorded_at < h.hearing_at):
+        raise HearingNotAsNotified(
+            f"the party was told of a hearing at {h.hearing_at:%Y-%m-%d %H:%M}Z; absent on {when(act)}, it has not "
+            "waived it — schedule a new date (7 working days' notice)"
+        )
     h.held_at, h.party_present = act.recorded_at, p.party_present
     if not p.party_present:
         # Art 64(8): absence without good reason is a waiver of the hearing.

@@ -164,8 +164,10 @@ def _remedy_decided(kind: str) -> Handler:
             # received would close the window before the body decided.
             raise MalformedAct(f"served on {local_date(p.served_at)}, before the application was received on {received}",
                                article=rule("litigation.after_reconsideration").article)
+        if p.procedural_only and p.outcome not in ("revoked", "remake"):
+            raise MalformedAct("only a revocation or an order to remake rests on a breach of procedure alone")
         remedy.decided_at, remedy.outcome, remedy.final = act.recorded_at, p.outcome, p.final
-        remedy.served_at = p.served_at
+        remedy.served_at, remedy.procedural_only = p.served_at, p.procedural_only
         d = s.decision
         assert d is not None
         if (p.outcome == "changed") != (p.changed_fine_fen is not None):

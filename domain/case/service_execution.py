@@ -6,7 +6,7 @@ import datetime as dt
 
 from domain import procedure as proc
 from domain.acts import ActRecord
-from domain.calendar import local_date, period
+from domain.calendar import Deadline, local_date, period
 from domain.case.common import (
     Handler,
     require_certified_or_head,
@@ -31,19 +31,21 @@ from domain.case_state import (
     Payment,
 )
 from domain.errors import MalformedAct
-from domain.law import ACL, APL, rule
+from domain.law import ACL, APL, CPL, rule
 from domain.money import late_fee
 from domain.refusals import (
     ActNotAllowedNow,
     AnnouncementServiceNotAllowed,
     DeferralBeforeDueDate,
     DeferralWithoutApplication,
+    ElectronicServiceWithoutConsent,
     EnforcementApplicationLate,
     EnforcementPremature,
     HearingNoticeTooShort,
     LateFeeExcessive,
     LeftAtResidenceUnrecorded,
     OnTheSpotCollectionNotAllowed,
+    ReminderAmountExcessive,
 )
 from domain.registry import Registry
 
@@ -53,13 +55,9 @@ def _served(s: CaseState, act: ActRecord, p: ServiceRecorded, registry: Registry
     if p.method == "electronic" and not (p.consent_ref and p.confirmation_ref):
         raise ActNotAllowedNow("electronic service needs the party's consent and a signed confirmation", article=f"{APL}第六十一条")
     served_at = act.recorded_at
-    if p.method == "left_at_residence" and p.receipt_sha256 is None:
-        raise LeftAtResidenceUnrecorded("name the record of the service (receipt_sha256): the witnessed receipt, or photos or video")
+    _check_method(p, act)
     if p.method == "announcement":
-        _check_announcement(p, act)
         served_at = act.recorded_at + dt.timedelta(days=rule("service.announcement_deemed").value)
-    elif p.announcement_ground is not None or p.ground_sha256 is not None or p.failed_attempts:
-        raise MalformedAct("announcement_ground, ground_sha256 and failed_attempts belong to service by announcement")
     if p.document == "notice":
         if s.notice is None or s.notice.served_at is not None:
             raise ActNotAllowedNow("no unserved notice", article=f"{APL}第六十一条")
@@ -82,22 +80,40 @@ def _served(s: CaseState, act: ActRecord, p: ServiceRecorded, registry: Registry
         d.served_at, d.service_method = served_at, p.method
 
 
-def _check_announcement(p: ServiceRecorded, act: ActRecord) -> None:
+def _check_method(p: ServiceRecorded | ReminderSent, act: ActRecord, article: str | None = None) -> None:
+    """What the 民事诉讼法 asks of each method (``article`` names the law that sends a paper to it, as ACL Art 38
+    does for a reminder): a record of the paper left at the residence (Art 89), the ground of an announcement (Art
+    95); the announcement's fields on no other method."""
+
+    def cited(cpl_article: str) -> str | None:
+        return f"{article}；{CPL}{cpl_article}" if article is not None else None
+
+    if p.method == "left_at_residence" and p.receipt_sha256 is None:
+        raise LeftAtResidenceUnrecorded("name the record of the service (receipt_sha256): the witnessed receipt, or photos or video",
+                                        article=cited("第八十九条"))
+    if p.method == "announcement":
+        _check_announcement(p, act, cited("第九十五条"))
+    elif p.announcement_ground is not None or p.ground_sha256 is not None or p.failed_attempts:
+        raise MalformedAct("announcement_ground, ground_sha256 and failed_attempts belong to service by announcement")
+
+
+def _check_announcement(p: ServiceRecorded | ReminderSent, act: ActRecord, article: str | None = None) -> None:
     """《民事诉讼法》第九十五条: 受送达人下落不明，或者用本节规定的其他方式无法送达的，公告送达 — the ground is stated
     and shown by a record: the search for the party, or a failed attempt by another method before the announcement."""
     if p.announcement_ground is None:
         raise AnnouncementServiceNotAllowed(
-            "state why service by announcement: the party's whereabouts are unknown, or the other methods failed"
+            "state why service by announcement: the party's whereabouts are unknown, or the other methods failed",
+            article=article,
         )
     if p.announcement_ground == "whereabouts_unknown" and p.ground_sha256 is None:
-        raise AnnouncementServiceNotAllowed("whereabouts unknown: attach the record of the search (ground_sha256)")
+        raise AnnouncementServiceNotAllowed("whereabouts unknown: attach the record of the search (ground_sha256)", article=article)
     if p.announcement_ground == "other_methods_failed":
         if not p.failed_attempts:
-            raise AnnouncementServiceNotAllowed("other methods failed: name at least one failed attempt, with its record")
+            raise AnnouncementServiceNotAllowed("other methods failed: name at least one failed attempt, with its record", article=article)
         today = local_date(act.recorded_at)
         late = [a for a in p.failed_attempts if a.on > today]
         if late:
-            raise AnnouncementServiceNotAllowed(f"a failed attempt on {late[0].on} cannot come after the announcement on {today}")
+            raise AnnouncementServiceNotAllowed(f"a failed attempt on {late[0].on} cannot come after the announcement on {today}", article=article)
 
 
 def _served_decision(s: CaseState, act: ActRecord) -> Decision:
@@ -185,6 +201,20 @@ def _late_fee(s: CaseState, act: ActRecord, p: LateFeeAssessed, registry: Regist
     due = proc.payment_due(s)
     if due is None or p.as_of > when(act):
         raise ActNotAllowedNow("a late fee is assessed on a past day after the due date", article=f"{APL}第七十二条")
+    fine = d.fine_fen if d.changed_fine_fen is None else d.changed_fine_fen
+    paid_on = _fine_paid_on(s, fine)
+    cap = _late_fee_ceiling(s, act, d, due, p.as_of)
+    if s.late_fees_fen + p.amount_fen > cap:
+        paid = f", the fine paid in full on {paid_on}" if paid_on is not None and paid_on < p.as_of else ""
+        raise LateFeeExcessive(
+            f"at most {cap} fen by {p.as_of} (due {due.date}{paid}); {s.late_fees_fen} fen already assessed{due.note()}"
+        )
+    proc.rely_on(s, due)
+    s.late_fees_fen += p.amount_fen
+
+
+def _late_fee_ceiling(s: CaseState, act: ActRecord, d: Decision, due: Deadline, as_of: dt.date) -> int:
+    """The late fees the decision can have run up by ``as_of`` (Art 72), all assessments together."""
     # Art 73: no late fee during a reconsideration or lawsuit — from the day the body or court received it (an
     # application recorded here later names that day, ``lodged_on``), not only from when the agency recorded it.
     # A first-instance judgment not yet in force (``final`` false) leaves the lawsuit running until the 15 days to
@@ -200,15 +230,8 @@ def _late_fee(s: CaseState, act: ActRecord, p: LateFeeAssessed, registry: Regist
     # stops on the day the payments first covered the fine (taken to the fine first: confiscated gains still
     # owed do not keep a fee on a paid fine running).
     paid_on = _fine_paid_on(s, fine)
-    until = min(p.as_of, paid_on) if paid_on is not None else p.as_of
-    cap = late_fee(fine, due.date, until, excluded)
-    if s.late_fees_fen + p.amount_fen > cap:
-        paid = f", the fine paid in full on {paid_on}" if paid_on is not None and paid_on < p.as_of else ""
-        raise LateFeeExcessive(
-            f"at most {cap} fen by {p.as_of} (due {due.date}{paid}); {s.late_fees_fen} fen already assessed{due.note()}"
-        )
-    proc.rely_on(s, due)
-    s.late_fees_fen += p.amount_fen
+    until = min(as_of, paid_on) if paid_on is not None else as_of
+    return late_fee(fine, due.date, until, excluded)
 
 
 def _fine_paid_on(s: CaseState, fine: int) -> dt.date | None:
@@ -228,6 +251,21 @@ def _reminder(s: CaseState, act: ActRecord, p: ReminderSent, registry: Registry)
     if due is None or when(act) <= due.date or proc.performed(s):
         last = "" if due is None else f" {due.date}{due.note()}"
         raise ActNotAllowedNow(f"a reminder follows non-payment after the due day{last}", article=f"{ACL}第五十四条")
+    # ACL Art 38: served directly, else as the 民事诉讼法 provides — an e-mail only with the party's consent and
+    # confirmation, an announcement only when the party cannot be found or the other methods failed.
+    if p.method == "electronic" and not (p.consent_ref and p.confirmation_ref):
+        raise ElectronicServiceWithoutConsent("the reminder was sent electronically without the party's consent and confirmation",
+                                              article=f"{ACL}第三十八条；{CPL}第九十条")
+    if p.method != "electronic" and (p.consent_ref is not None or p.confirmation_ref is not None):
+        raise MalformedAct("consent_ref and confirmation_ref belong to electronic service")
+    _check_method(p, act, f"{ACL}第三十八条")
+    # ACL Art 35(3): the reminder states the sum to pay — at most what is owed today: the money unpaid (late fees
+    # assessed included, capped at the fine) and the late fees run up since and not yet assessed (APL Art 72).
+    d = s.decision
+    assert d is not None
+    owed = proc.amount_due(s, d) - s.paid_fen + max(0, _late_fee_ceiling(s, act, d, due, when(act)) - s.late_fees_fen)
+    if not 0 < p.amount_due_fen <= owed:
+        raise ReminderAmountExcessive(f"the reminder demands {p.amount_due_fen} fen; {owed} fen is owed on {when(act)}{due.note()}")
     proc.rely_on(s, due)
     # ACL Art 54 (催告书送达十日后): the wait runs from the reminder's service. Served by announcement (ACL Art 38 →
     # 《民事诉讼法》第九十五条), it is deemed served 30 days after it went up: the wait starts then.
@@ -243,6 +281,18 @@ def _court_applied(s: CaseState, act: ActRecord, p: CourtEnforcementApplied, reg
     if proc.performed(s) or s.court_applied_at is not None:
         raise ActNotAllowedNow("performed, or already applied", article=f"{ACL}第五十三条")
     earliest = proc.enforcement_earliest(s)
+    if earliest is None and s.reminders:
+        due = proc.payment_due(s)
+        assert due is not None
+        if local_date(s.reminders[-1]) <= due.date:
+            raise EnforcementPremature(
+                f"the reminder of {local_date(s.reminders[-1])} came before the deferred due date {due.date} (APL Art 66); remind the party again",
+                article=f"{APL}第六十六条；{ACL}第五十四条",
+            )
+        raise EnforcementPremature(
+            f"the reminder of {local_date(s.reminders[-1])} demanded the fine before it was changed on review; remind the party of the new sum",
+            article=f"{ACL}第三十五条、第五十四条",
+        )
     if earliest is None or when(act) <= earliest.date or proc.remedy_pending(s):
         raise EnforcementPremature(
             "no written reminder yet"
