@@ -903,6 +903,18 @@ class PauseStillOpen(DomainError):
     article = f"{MS_RULES}第六十四条"
 
 
+class InvestigationSuspended(DomainError):
+    """MS rules Art 47: a suspended investigation (中止调查, approved by the head) resumes as soon as its cause is
+    gone (应当立即恢复案件调查) — and the resumption is what ends the pause, whose time is left out of the 90 days.
+    Investigating, notifying, hearing or reviewing while the suspension is still open would count the same days both
+    as work on the case and as time it stood still; the pause is ended first (``pause.ended``, kind suspension)."""
+
+    code = "investigation-suspended"
+    title = "案件中止调查期间，恢复调查前不得继续调查或者推进处罚程序"
+    title_en = "The investigation is suspended: record its resumption before investigating or proceeding"
+    article = f"{MS_RULES}第四十七条"
+
+
 class RemadeDecisionSame(DomainError):
     """复议法 Art 64(2); 行政诉讼法 Art 71: ordered to remake its decision, the agency does not make the same or
     substantially the same decision on the same facts and reasons — unless the order rested on a breach of procedure

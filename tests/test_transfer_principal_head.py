@@ -60,6 +60,15 @@ def test_a_deputy_taking_over_the_work_then_approves_and_withdrawing_the_role_en
     assert not is_deputy_head(world.registry, sc.HEAD)
 
 
+def test_the_demo_bureaus_deputy_heads_are_registered_as_deputies_and_may_not_approve() -> None:
+    world = standard_world()
+    assert all(is_deputy_head(world.registry, d) for d in sc.DEPUTY_HEADS) and not is_deputy_head(world.registry, sc.HEAD)
+    case = world.case()
+    case.play(sc.transferred_case(START, until="reported"), START)
+    refuse(case, "transfer.approved", sc.DEPUTY_HEAD_1, APPROVE, START + 7 * D, r.PrincipalHeadRequired,
+           "principal-head-required", ARTICLE, 403)
+
+
 def test_only_an_agency_head_is_assigned_as_a_deputy() -> None:
     world = standard_world()
     with pytest.raises(MalformedAct):

@@ -38,6 +38,7 @@ REVIEWER = "officer/3601-0004"
 HEAD = "officer/3601-0005"
 DEPUTY_HEAD_1 = "officer/3601-0008"
 DEPUTY_HEAD_2 = "officer/3601-0009"
+DEPUTY_HEADS = frozenset({DEPUTY_HEAD_1, DEPUTY_HEAD_2})
 URBAN_ONLY = "officer/3601-0006"
 AUXILIARY = "aux/3601-0101"
 SUPERVISOR = "supervisor/3601-0201"
@@ -247,6 +248,10 @@ def setup_steps(start: dt.datetime, authority: str) -> list[Step]:
             continue
         stream = f"person:{member.id}"
         add(stream, "person.registered", authority, {"name": member.name, "agency": member.agency, "roles": [member.role], "staff_number": None})
+        if member.id in DEPUTY_HEADS:
+            # 副局长: heads who decide and discuss cases, but not the principal head who approves a transfer of a
+            # suspected crime (国务院令第310号 Art 5).
+            add(stream, "role.assigned", authority, {"role": "agency_head", "agency": member.agency, "deputy": True})
         if member.domains:
             add(stream, "exam.passed", authority, {"exam": "江西省行政执法资格考试", "passed_on": day - dt.timedelta(days=400), "score": 86})
             add(stream, "certificate.issued", authority, {

@@ -48,6 +48,7 @@ from domain.refusals import (
     DecidingAgencyWrong,
     DecisionTimeLimitExceeded,
     HearingPresiderInvestigated,
+    InvestigationSuspended,
     NotInCase,
     NotTheParty,
     OfficerNotCertified,
@@ -158,6 +159,26 @@ REMEDY_ACTS = frozenset({"reconsideration.filed", "reconsideration.decided", "li
 AFTER_CLOSURE = ANNOTATIONS | frozenset(DISCLOSURE_ACTS) | REMEDY_ACTS
 
 
+# What a suspended investigation (中止调查) halts: gathering evidence and the steps toward a decision that rest on
+# it. Not what protects the party or ends the matter — lifting a seizure, a recusal, terminating the case,
+# reporting a suspected crime — nor the decision itself, which has its own refusal (``pause-still-open``).
+HALTED_BY_SUSPENSION = frozenset({
+    "evidence.collected", "inspection.recorded", "interview.recorded", "preservation.registered", "notice.issued",
+    "hearing.scheduled", "hearing.held", "legal.reviewed", "collective.discussed",
+})
+
+
+def gate_suspension(s: CaseState, act: ActRecord) -> None:
+    """MS rules Art 47: resume the suspended investigation first (a suspension begun before an order to remake
+    belonged to the voided procedure)."""
+    for p in proc.open_pauses(s):
+        if p.kind == "suspension" and (s.remade_at is None or p.started_at >= s.remade_at):
+            raise InvestigationSuspended(
+                f"the investigation was suspended on {local_date(p.started_at)} and has not resumed; "
+                "record the pause's end (pause.ended, kind suspension) first"
+            )
+
+
 def gate(s: CaseState, act: ActRecord, payload: Any, registry: Registry) -> None:
     if s.archived_at is not None and act.type not in AFTER_CLOSURE:
         raise CaseFinished(f"case {s.case_id} was archived on {local_date(s.archived_at)}")
@@ -166,6 +187,8 @@ def gate(s: CaseState, act: ActRecord, payload: Any, registry: Registry) -> None
     gate_recused(s, act, payload)
     gate_auxiliary(act, payload, registry, s.in_name_of or s.agency, s.domain)
     gate_holding(s, act, payload, registry)
+    if act.type in HALTED_BY_SUSPENSION:
+        gate_suspension(s, act)
     if act.type in ADVANCING and s.pending:
         waiting = "; ".join(f"v{p.version} {p.act_type}: {', '.join(p.awaiting)}" for p in s.pending)
         raise CoSignaturePending(f"still to co-sign: {waiting}")
