@@ -300,7 +300,19 @@ class ServiceAttempt(msgspec.Struct, forbid_unknown_fields=True, kw_only=True, f
     record_sha256: Sha256
 
 
-class ServiceRecorded(Payload):
+class ServiceMeans(Payload):
+    """What a paper served by the civil-procedure methods records besides its method (ACL Art 38; 民诉法 Arts 89,
+    90, 95): shared by ``service.recorded`` and ``reminder.sent``."""
+
+    consent_ref: str | None = None
+    confirmation_ref: str | None = None
+    receipt_sha256: Sha256 | None = None
+    announcement_ground: Literal["whereabouts_unknown", "other_methods_failed"] | None = None
+    ground_sha256: Sha256 | None = None
+    failed_attempts: list[ServiceAttempt] = msgspec.field(default_factory=list)
+
+
+class ServiceRecorded(ServiceMeans, kw_only=True):
     """送达 (Art 61): electronic service needs the party's consent and a signed confirmation.
 
     Announcement (公告送达, 《民事诉讼法》第九十五条) is the last resort: only when the party's whereabouts are unknown
@@ -310,12 +322,6 @@ class ServiceRecorded(Payload):
 
     document: ServedDocument
     method: ServiceMethod
-    consent_ref: str | None = None
-    confirmation_ref: str | None = None
-    receipt_sha256: Sha256 | None = None
-    announcement_ground: Literal["whereabouts_unknown", "other_methods_failed"] | None = None
-    ground_sha256: Sha256 | None = None
-    failed_attempts: list[ServiceAttempt] = msgspec.field(default_factory=list)
 
 
 class StatementMade(Payload):
@@ -478,7 +484,7 @@ class LateFeeAssessed(Payload):
     as_of: dt.date
 
 
-class ReminderSent(Payload):
+class ReminderSent(ServiceMeans, kw_only=True):
     """催告 (ACL Art 54) before applying to the court. Served directly, else by the 民事诉讼法's methods (ACL Art 38),
     with what each needs as for ``service.recorded``: electronic service the party's consent and confirmation
     (``consent_ref``, ``confirmation_ref``), leaving it at the residence its record (``receipt_sha256``), an
@@ -486,12 +492,6 @@ class ReminderSent(Payload):
 
     amount_due_fen: Fen
     method: ServiceMethod = "direct"
-    consent_ref: str | None = None
-    confirmation_ref: str | None = None
-    receipt_sha256: Sha256 | None = None
-    announcement_ground: Literal["whereabouts_unknown", "other_methods_failed"] | None = None
-    ground_sha256: Sha256 | None = None
-    failed_attempts: list[ServiceAttempt] = msgspec.field(default_factory=list)
 
 
 class CourtEnforcementApplied(Payload):

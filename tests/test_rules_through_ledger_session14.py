@@ -34,9 +34,6 @@ from tests.test_rules_through_ledger_session12 import _next, _refused_here
 from zhifa import scenarios as sc
 
 World = tuple[LedgerFixture, dict[str, SigningKey]]
-DAY = dt.timedelta(days=1)
-RECONSIDERATION = {"body": "赣江新区管委会（行政复议机关）", "posted_on": None, "envelope_sha256": None}
-SERVE = {"document": "decision", "method": "direct", "consent_ref": None, "confirmation_ref": None, "receipt_sha256": None}
 
 
 @pytest.fixture
@@ -47,6 +44,11 @@ def world(database_url: str) -> Iterator[World]:
         yield fx, keys
     finally:
         fx.store.close()
+DAY = dt.timedelta(days=1)
+RECONSIDERATION = {"body": "赣江新区管委会（行政复议机关）", "posted_on": None, "envelope_sha256": None}
+SERVE = {"document": "decision", "method": "direct", "consent_ref": None, "confirmation_ref": None, "receipt_sha256": None}
+
+
 
 
 def _payload(steps: list[sc.Step], type: str) -> dict[str, Any]:
@@ -62,6 +64,13 @@ def _discussion(first_version: int, day: float) -> list[sc.Step]:
         sc.Step("collective.discussed", sc.HEAD, {"participants": HEADS, "conclusion": "同意"}, day * DAY),
         *(sc.Step("act.cosigned", head, {"act_version": first_version}, (day + 0.01 * (i + 1)) * DAY) for i, head in enumerate(HEADS[1:])),
     ]
+
+
+def _discuss_now(fx: LedgerFixture, keys: dict[str, SigningKey], case: str, first_version: int, day: float) -> None:
+    """The heads' discussion and their co-signatures appended at their days."""
+    for step in _discussion(first_version, day):
+        _at(fx, step.offset / DAY)
+        _next(fx, keys, case, step)
 
 
 def test_a_remade_decision_without_its_own_review_and_discussion_is_refused_on_append(world: World) -> None:
@@ -90,9 +99,7 @@ def test_a_remade_decision_without_its_own_review_and_discussion_is_refused_on_a
     _next(fx, keys, case, sc.Step("legal.reviewed", sc.REVIEWER, {"outcome": "passed", "opinion": "重作通过"}, _at(fx, 75.01)))
     _refused_here(fx, keys, case, sc.Step("decision.made", sc.HEAD, remade.payload, _at(fx, 75.02)),
                   "collective-discussion-required", f"{APL}第五十七条")
-    for step in _discussion(len(steps) + 2, 75.03):
-        _at(fx, step.offset / DAY)
-        _next(fx, keys, case, step)
+    _discuss_now(fx, keys, case, len(steps) + 2, 75.03)
     _next(fx, keys, case, sc.Step("decision.made", sc.HEAD, remade.payload, _at(fx, 75.1)))
 
 
@@ -229,9 +236,7 @@ def test_a_discussion_before_the_review_is_refused_on_append(world: World) -> No
     _play(fx, keys, case, steps)
     decision = sc.Step("decision.made", sc.HEAD, _payload(sc.organisation_case(START, until="decided"), "decision.made"), _at(fx, 26))
     _refused_here(fx, keys, case, decision, "collective-discussion-required", f"{APL}第五十七条、第五十八条")
-    for step in _discussion(len(steps) + 1, 26.01):
-        _at(fx, step.offset / DAY)
-        _next(fx, keys, case, step)
+    _discuss_now(fx, keys, case, len(steps) + 1, 26.01)
     _next(fx, keys, case, sc.Step("decision.made", sc.HEAD, decision.payload, _at(fx, 26.1)))
 
 
