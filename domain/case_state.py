@@ -173,13 +173,17 @@ class Decision(_S):
     remedies_stated: bool = True
 
     @property
+    def fine_in_force_fen(self) -> int:
+        """The fine as a reconsideration or judgment changed it, else as imposed."""
+        return self.fine_fen if self.changed_fine_fen is None else self.changed_fine_fen
+
+    @property
     def money_due_fen(self) -> int:
         """Fine (as changed on review) plus confiscated gains: what the party pays."""
         if self.void or self.kind == "no_penalty":
             return 0
-        fine = self.fine_fen if self.changed_fine_fen is None else self.changed_fine_fen
         gains = self.confiscation_fen if "confiscate_gains" in self.penalties else 0
-        return fine + gains
+        return self.fine_in_force_fen + gains
 
 
 class Payment(_S):

@@ -158,6 +158,12 @@ def open_pauses(state: CaseState, measure: int | None = None) -> list[Pause]:
     return [p for p in state.pauses if p.measure == measure and p.ended_at is None]
 
 
+def current_open_pauses(state: CaseState) -> list[Pause]:
+    """The decision time limit's pauses still open in the current procedure: one begun before an order to remake
+    belonged to the voided procedure."""
+    return [p for p in open_pauses(state) if state.remade_at is None or p.started_at >= state.remade_at]
+
+
 def filing_pauses(state: CaseState, now: dt.datetime) -> list[tuple[dt.datetime, dt.datetime]]:
     """Testing, inspection, quarantine and appraisal time recorded before filing: excluded from the filing window."""
     stop = state.filed_at or state.declined_at
@@ -461,5 +467,4 @@ def late_fees_due(state: CaseState) -> int:
     decision = state.decision
     if decision is None or decision.void:
         return state.late_fees_fen
-    fine = decision.fine_fen if decision.changed_fine_fen is None else decision.changed_fine_fen
-    return min(state.late_fees_fen, fine)
+    return min(state.late_fees_fen, decision.fine_in_force_fen)

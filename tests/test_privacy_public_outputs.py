@@ -138,7 +138,7 @@ def public_surface(world: Bureau, tmp_path: Path) -> dict[str, str]:
     with TestClient(app) as client:
         services = client.app.state.services
         services.refresh()
-        out["sse"] = "\n".join(m.data or "" for m in _disclosure_events(services, 0, services.checkpoint_size()))  # type: ignore[misc]
+        out["sse"] = "\n".join(m.data or "" for m in _disclosure_events(services, 0))  # type: ignore[misc]
         paths = ["/", "/disclosures", "/directory", "/feeds/disclosures.json", "/feeds/disclosures.atom",
                  "/feeds/withdrawals.rss", *{f"/disclosures/{i.leaf_index}" for i in items}]
         for path in paths:

@@ -66,6 +66,15 @@ def _discussion(first_version: int, day: float) -> list[sc.Step]:
     ]
 
 
+def _complex_notified() -> list[sc.Step]:
+    """The company's case to its notice, filed as complex (Art 57(2): the heads discuss it)."""
+    notified = sc.organisation_case(START, until="notified")
+    for step in notified:
+        if step.type == "case.filed":
+            step.payload["complex"] = True
+    return notified
+
+
 def _discuss_now(fx: LedgerFixture, keys: dict[str, SigningKey], case: str, first_version: int, day: float) -> None:
     """The heads' discussion and their co-signatures appended at their days."""
     for step in _discussion(first_version, day):
@@ -76,10 +85,7 @@ def _discuss_now(fx: LedgerFixture, keys: dict[str, SigningKey], case: str, firs
 def test_a_remade_decision_without_its_own_review_and_discussion_is_refused_on_append(world: World) -> None:
     fx, keys = world
     case = str(uuid.uuid4())
-    notified = sc.organisation_case(START, until="notified")
-    for step in notified:
-        if step.type == "case.filed":
-            step.payload["complex"] = True
+    notified = _complex_notified()
     decision = _payload(sc.organisation_case(START, until="decided"), "decision.made")
     notice = _payload(notified, "notice.issued")
     steps = [
@@ -224,10 +230,7 @@ def test_a_heavier_decision_on_an_old_review_is_refused_on_append(world: World) 
 def test_a_discussion_before_the_review_is_refused_on_append(world: World) -> None:
     fx, keys = world
     case = str(uuid.uuid4())
-    notified = sc.organisation_case(START, until="notified")
-    for step in notified:
-        if step.type == "case.filed":
-            step.payload["complex"] = True
+    notified = _complex_notified()
     steps = [
         *notified,
         *_discussion(len(notified) + 1, 19),

@@ -138,10 +138,10 @@ def _published_before(services: Services, size: int) -> int:
     return int(row[0]) if row else 0
 
 
-def _disclosure_events(services: Services, seen: int, size: int) -> list[ServerSentEventMessage]:
-    """The disclosure items from the ``seen``-th on. They carry no id: the checkpoint event that follows them does,
-    once every leaf below it has been processed (see ``event_stream``)."""
-    del size  # the items are public once sealed; their leaves are named in the data
+def _disclosure_events(services: Services, seen: int) -> list[ServerSentEventMessage]:
+    """The disclosure items from the ``seen``-th on (public once sealed; their leaves are named in the data). They
+    carry no id: the checkpoint event that follows them does, once every leaf below it has been processed (see
+    ``event_stream``)."""
     out = []
     for item in disclosure_view.items(services.store, offset=seen):
         view = {k: v for k, v in item.public_dict().items() if k in _DISCLOSURE_FIELDS}
@@ -203,7 +203,7 @@ async def event_stream(services: Services, position: int) -> AsyncIterator[Serve
                 moved = True
         if stamp_moved:  # the disclosure view moved: new public items?
             stamp = services.feed_stamp
-            for message in await asyncio.to_thread(_disclosure_events, services, seen, size):
+            for message in await asyncio.to_thread(_disclosure_events, services, seen):
                 seen += 1
                 yield message
                 moved = True

@@ -171,8 +171,8 @@ HALTED_BY_SUSPENSION = frozenset({
 def gate_suspension(s: CaseState, act: ActRecord) -> None:
     """MS rules Art 47: resume the suspended investigation first (a suspension begun before an order to remake
     belonged to the voided procedure)."""
-    for p in proc.open_pauses(s):
-        if p.kind == "suspension" and (s.remade_at is None or p.started_at >= s.remade_at):
+    for p in proc.current_open_pauses(s):
+        if p.kind == "suspension":
             raise InvestigationSuspended(
                 f"the investigation was suspended on {local_date(p.started_at)} and has not resumed; "
                 "record the pause's end (pause.ended, kind suspension) first"

@@ -287,8 +287,10 @@ def _decided(s: CaseState, act: ActRecord, p: DecisionMade, registry: Registry) 
     # A decision remade on an order (复议法 Art 64; 行政诉讼法 Art 70) is a new decision: the review and discussion of
     # the voided one examined the decision found unlawful, so only those since the order count for it.
     begun = s.remade_at or s.filed_at
+    # Reviews and discussions count from the hearing, if one was held, else from the filing or the order to remake.
+    counted_from = s.hearing.held_at if heard and s.hearing is not None else begun
     if major:
-        since = s.hearing.held_at if heard and s.hearing is not None else begun
+        since = counted_from
         # A review before a lighter proposal examined that proposal, not the heavier one now decided on: it counts
         # only after the last notice lighter than the one served (the review record does not say what it examined).
         lighter = _last_lighter_notice(s, n)
@@ -304,7 +306,7 @@ def _decided(s: CaseState, act: ActRecord, p: DecisionMade, registry: Registry) 
             raise LegalReviewRequired(f"legal review {why}{after}{rule_note}")
     proc.rely_rule(s, threshold)
     if s.complex or s.major_public_interest:
-        since = s.hearing.held_at if heard and s.hearing is not None else begun
+        since = counted_from
         # Art 58 (在行政机关负责人作出行政处罚的决定之前): the heads' collective discussion decides the case (Art 57(2)),
         # so it follows the passed legal review it decides on — a discussion before the review decided unreviewed.
         reviewed = min((x.at for x in s.reviews if x.outcome == "passed" and (since is None or x.at >= since)), default=None)
@@ -355,7 +357,7 @@ def _not_the_voided_decision_again(s: CaseState, p: DecisionMade) -> None:
     if any(e.recorded_at is not None and e.recorded_at > remade_at for e in s.evidence) or any(x.at > remade_at for x in s.records):
         return
     old = s.voided_decisions[-1]
-    old_fine = old.fine_fen if old.changed_fine_fen is None else old.changed_fine_fen
+    old_fine = old.fine_in_force_fen
     if set(p.penalties) >= set(old.penalties) and p.fine_fen >= old_fine and p.confiscation_fen >= old.confiscation_fen:
         article = f"{ALL}第七十一条" if order.kind == "litigation" else None
         raise RemadeDecisionSame(
@@ -478,7 +480,7 @@ def require_no_open_pause(s: CaseState) -> None:
     """A decision ends the time limit: a testing or suspension pause of it still open is ended first (its last day
     is a fact the file records — the report's return, the investigation's resumption), or it would leave out every
     day until the decision (MS rules Art 64). One begun before an order to remake belonged to the voided procedure."""
-    running = [p for p in proc.open_pauses(s) if p.kind in UNBOUNDED_PAUSES and (s.remade_at is None or p.started_at >= s.remade_at)]
+    running = [p for p in proc.current_open_pauses(s) if p.kind in UNBOUNDED_PAUSES]
     if running:
         p = running[0]
         raise PauseStillOpen(f"the {p.kind} pause begun on {local_date(p.started_at)} is still open; record its end first")
@@ -492,4 +494,3 @@ HANDLERS: dict[str, Handler] = {
     "simple.decided": _simple,
     "simple.reported": _simple_reported,
 }
-

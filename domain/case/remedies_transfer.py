@@ -194,7 +194,7 @@ def _remedy_decided(kind: str) -> Handler:
 def _no_change_to_detriment(kind: str, d: Decision, changed_fine_fen: int) -> None:
     """复议法 Art 63 (不得作出对申请人更为不利的变更决定); 行政诉讼法 Art 77 (判决变更，不得加重原告的义务): the
     party challenged the decision, so the change it obtains is never a heavier fine than the one in force."""
-    in_force = d.fine_fen if d.changed_fine_fen is None else d.changed_fine_fen
+    in_force = d.fine_in_force_fen
     if changed_fine_fen > in_force:
         article = f"{ALL}第七十七条" if kind == "litigation" else None
         body = "the court" if kind == "litigation" else "the reconsideration body"

@@ -201,7 +201,7 @@ def _late_fee(s: CaseState, act: ActRecord, p: LateFeeAssessed, registry: Regist
     due = proc.payment_due(s)
     if due is None or p.as_of > when(act):
         raise ActNotAllowedNow("a late fee is assessed on a past day after the due date", article=f"{APL}第七十二条")
-    fine = d.fine_fen if d.changed_fine_fen is None else d.changed_fine_fen
+    fine = d.fine_in_force_fen
     paid_on = _fine_paid_on(s, fine)
     cap = _late_fee_ceiling(s, act, d, due, p.as_of)
     if s.late_fees_fen + p.amount_fen > cap:
@@ -225,7 +225,7 @@ def _late_fee_ceiling(s: CaseState, act: ActRecord, d: Decision, due: Deadline, 
          else r.decided_at or act.recorded_at)
         for r in s.remedies
     ]
-    fine = d.fine_fen if d.changed_fine_fen is None else d.changed_fine_fen
+    fine = d.fine_in_force_fen
     # Art 72 (到期不缴纳罚款的，每日按罚款数额的百分之三加处罚款): the fee runs on the fine while it is unpaid, so it
     # stops on the day the payments first covered the fine (taken to the fine first: confiscated gains still
     # owed do not keep a fee on a paid fine running).
